@@ -1,0 +1,85 @@
+"""Ally LMS application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from lms.config import build_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` overrides defaults and the environment (tests pass their own
+    database URL here). Nothing touches the database at creation time.
+    """
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(build_config(app.instance_path, config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_request_hooks(app)
+    register_errors(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from lms.auth.loader import configure_login
+    from lms.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True, render_item=render_migration_item)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    configure_login(app)
+
+
+def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write our UTC datetime type as a plain DateTime so migrations import no app code."""
+    from lms.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def register_blueprints(app: Flask) -> None:
+    from lms.admin import bp as admin_bp
+    from lms.auth import bp as auth_bp
+    from lms.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from lms.cli import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from lms.permissions import enforce_access
+    from lms.security import apply_security_headers
+
+    app.before_request(enforce_access)
+    app.after_request(apply_security_headers)
+
+
+def register_errors(app: Flask) -> None:
+    from lms.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from lms.templating import register
+
+    register(app)

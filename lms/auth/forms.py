@@ -1,0 +1,41 @@
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+
+def _long_enough(form, field) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(f"Use at least {minimum} characters. A short sentence works well.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField("Keep me signed in on this device")
+    submit = SubmitField("Sign in")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
+                                            Length(max=254)])
+    submit = SubmitField("Email me a reset link")
+
+
+class NewPasswordFields:
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=1024),
+                                                         _long_enough],
+                             description="At least 12 characters; no other rules.")
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("password",
+                                        message="The two passwords do not match.")])
+
+
+class ResetPasswordForm(FlaskForm, NewPasswordFields):
+    submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(FlaskForm, NewPasswordFields):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    submit = SubmitField("Change password")

@@ -1,0 +1,27 @@
+"""How Flask-Login finds the signed-in person: one query per request."""
+
+from flask import Flask
+from sqlalchemy import select
+
+from lms.extensions import db, login_manager
+from lms.models import User
+
+
+def configure_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(token: str) -> User | None:
+        user_id, _, session_token = token.partition(":")
+        if not user_id.isdigit() or not session_token:
+            return None
+        user = db.session.execute(
+            select(User).where(User.id == int(user_id))
+        ).scalar_one_or_none()
+        if user is None or user.session_token != session_token or not user.is_active:
+            return None
+        return user

@@ -1,0 +1,123 @@
+"""Sign in, sign out, password reset and change."""
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from lms.auth import bp
+from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from lms.extensions import db, limiter
+from lms.models import User, normalise_email, utcnow
+from lms.models.users import new_session_token
+from lms.permissions import login_required, public
+from lms.services import passwords
+from lms.services.mail import queue_email
+
+BAD_LOGIN = "That email and password do not match an active account."
+
+
+def _login_limit() -> str:
+    return current_app.config["LMS_LOGIN_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.execute(
+            select(User).where(User.email == normalise_email(form.email.data))
+        ).scalar_one_or_none()
+        if user is None:
+            passwords.burn_hash_time(form.password.data)
+        if user is None or not user.is_active or not passwords.check_password(
+                user, form.password.data):
+            form.password.errors.append(BAD_LOGIN)
+        else:
+            next_url = _safe_next(request.args.get("next"))
+            session.clear()  # a fresh session: nothing from before sign-in survives
+            login_user(user, remember=form.remember.data)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            return redirect(next_url)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    # Rotating the token ends this session everywhere, remember-me cookies too.
+    current_user.session_token = new_session_token()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = db.session.execute(
+            select(User).where(User.email == normalise_email(form.email.data))
+        ).scalar_one_or_none()
+        if user is not None and user.is_active:
+            token = passwords.make_reset_token(user)
+            link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for(
+                "auth.reset_password", token=token)
+            queue_email(user.email, "Reset your Ally LMS password",
+                        render_template("auth/email/reset.txt", user=user, link=link),
+                        kind="password_reset")
+            db.session.commit()
+        # Same answer whether or not the account exists.
+        flash("If that email belongs to an account, a reset link is on its way. "
+              "It works once, within an hour.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    user = passwords.user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        passwords.set_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Your password is changed. Please sign in with it.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not passwords.check_password(current_user, form.current.data):
+            form.current.errors.append("That is not your current password.")
+        else:
+            passwords.set_password(current_user, form.password.data)
+            db.session.commit()
+            # Other sessions ended with the token; keep this one signed in.
+            session.clear()
+            login_user(current_user)
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,89 @@
+"""``flask`` commands: users, demo data, mail. Areas add their own groups here."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from lms.extensions import db
+from lms.services.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+mail_cli = AppGroup("mail", help="Outgoing mail.")
+
+# Other areas append (AppGroup) here at import time.
+EXTRA_GROUPS: list[AppGroup] = []
+
+
+def register(app: Flask) -> None:
+    for group in (users_cli, demo_cli, mail_cli, *EXTRA_GROUPS):
+        app.cli.add_command(group)
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", default=None, help="Prompted for when omitted.")
+def create_admin(email: str, name: str, password: str | None) -> None:
+    """Create an administrator account (prompts for the password)."""
+    from lms.services import accounts
+
+    if password is None:
+        password = getpass.getpass("Password (12+ characters): ")
+    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        raise click.ClickException("The password needs at least 12 characters.")
+    try:
+        user = accounts.create_user(email=email, name=name, roles=("admin", "learner"),
+                                    password=password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created admin {user.email}.")
+
+
+@users_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Import people from a CSV file; imports nothing if any row is bad."""
+    from lms.services.user_import import import_users
+
+    report = import_users(file.read_bytes())
+    if not report.ok:
+        db.session.rollback()
+        for error in report.errors:
+            click.echo(error, err=True)
+        raise click.ClickException(f"Nothing imported: {len(report.errors)} problem(s).")
+    db.session.commit()
+    click.echo(f"Imported {len(report.created)} people.")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load demonstration people, departments and a cohort (safe to run again)."""
+    from lms.services.demo import load_demo
+
+    if current_app.config["LMS_ENV"] == "production":
+        raise click.ClickException("Refusing to load demo data in production.")
+    logins = load_demo()
+    db.session.commit()
+    click.echo("Demo accounts (all share one password):")
+    for role, email, password in logins:
+        click.echo(f"  {role:<8} {email:<34} {password}")
+
+
+@mail_cli.command("deliver")
+def mail_deliver() -> None:
+    """Send queued Outbox messages through SMTP (no-op without MAIL_SERVER)."""
+    from lms.services.mail import deliver_pending, smtp_configured
+
+    if not smtp_configured():
+        click.echo("MAIL_SERVER is not set: messages stay in the Outbox.")
+        return
+    sent, failed = deliver_pending()
+    db.session.commit()
+    click.echo(f"Sent {sent}, failed {failed}.")

@@ -1,0 +1,130 @@
+"""Configuration: defaults first, then the environment, then explicit overrides.
+
+Every setting read from the environment is listed in ``ENV_SETTINGS`` so the
+README table and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# name -> (default, parser, description)
+ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
+    "SECRET_KEY": (None, str, "Signs sessions and tokens. Required in production; "
+                   "in development one is generated into instance/secret_key."),
+    "DATABASE_URL": (None, str, "SQLAlchemy URL; default SQLite file instance/lms.sqlite3. "
+                     "Use postgresql+psycopg://... in production."),
+    "LMS_ENV": ("development", str, "development or production (production refuses "
+                "to start without SECRET_KEY and DATABASE_URL, and refuses demo data)."),
+    "LMS_BASE_URL": ("http://127.0.0.1:5000", str, "Public address used in emails, "
+                     "calendar feeds and certificates."),
+    "LMS_TIMEZONE": ("America/Detroit", str, "Institution time zone for display and due dates."),
+    "LMS_INSTITUTION_NAME": ("Ally Training Programme", str, "Shown in the header, "
+                             "emails and certificates."),
+    "LMS_MODULES_DIR": (None, str, "Folder of training content; default modules/ "
+                        "beside the lms package."),
+    "LMS_RATELIMIT_STORAGE_URI": ("memory://", str, "Flask-Limiter storage, e.g. "
+                                  "redis://127.0.0.1:6379/0 when several workers run."),
+    "LMS_LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str, "Login attempts per address."),
+    "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
+    "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
+    "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
+    "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
+    "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),
+    "MAIL_PORT": (587, int, "SMTP port."),
+    "MAIL_USERNAME": (None, str, "SMTP user."),
+    "MAIL_PASSWORD": (None, str, "SMTP password."),
+    "MAIL_USE_TLS": (True, _bool, "STARTTLS on connect."),
+    "MAIL_USE_SSL": (False, _bool, "SMTP over TLS (port 465)."),
+    "MAIL_DEFAULT_SENDER": ("ally-lms@localhost", str, "From address."),
+    "REDIS_URL": (None, str, "Optional Redis for rate limits across workers "
+                  "(used when LMS_RATELIMIT_STORAGE_URI is not set)."),
+}
+
+
+class DefaultConfig:
+    """Values that hold unless the environment or the caller says otherwise."""
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # argon2id parameters; tests lower them to keep the suite fast.
+    PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_RESET_MAX_AGE = 3600
+    INVITE_MAX_AGE = 7 * 24 * 3600
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    TESTING = False
+
+
+def build_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge defaults, environment and ``overrides`` into one plain dict.
+
+    Raises ``RuntimeError`` when production is asked for without a secret key
+    or a database URL.
+    """
+    config: dict[str, Any] = {
+        k: getattr(DefaultConfig, k) for k in dir(DefaultConfig) if k.isupper()
+    }
+    for name, (default, parse, _doc) in ENV_SETTINGS.items():
+        raw = os.environ.get(name)
+        config[name] = parse(raw) if raw not in (None, "") else default
+    if not os.environ.get("LMS_RATELIMIT_STORAGE_URI") and config["REDIS_URL"]:
+        config["LMS_RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    config.update(overrides or {})
+
+    production = config["LMS_ENV"] == "production"
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    if not config.get("DATABASE_URL") and not config.get("SQLALCHEMY_DATABASE_URI"):
+        if production:
+            raise RuntimeError("DATABASE_URL must be set in production")
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
+    config.setdefault("SQLALCHEMY_DATABASE_URI", normalise_database_url(config["DATABASE_URL"]))
+    if config["LMS_SECURE_COOKIES"] is None:
+        config["LMS_SECURE_COOKIES"] = production
+    config["SESSION_COOKIE_SECURE"] = config["LMS_SECURE_COOKIES"]
+    config["REMEMBER_COOKIE_SECURE"] = config["LMS_SECURE_COOKIES"]
+    config["MAX_CONTENT_LENGTH"] = config["LMS_MAX_UPLOAD_MB"] * 1024 * 1024
+    config["PERMANENT_SESSION_LIFETIME"] = config["LMS_SESSION_HOURS"] * 3600
+    config["RATELIMIT_STORAGE_URI"] = config["LMS_RATELIMIT_STORAGE_URI"]
+    if not config.get("LMS_MODULES_DIR"):
+        config["LMS_MODULES_DIR"] = str(Path(__file__).resolve().parent.parent / "modules")
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A development secret kept in the instance folder so logins survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

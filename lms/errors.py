@@ -1,0 +1,44 @@
+"""Friendly error pages: HTML for people, short fragments for htmx."""
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("Something in that request was not right",
+          "The form may have expired. Go back, reload the page and try again."),
+    401: ("Please sign in", "You need to sign in to see this page."),
+    403: ("You don't have access to this page",
+          "If you think you should, contact your programme office."),
+    404: ("Page not found", "The page may have moved, or the link may be mistyped."),
+    405: ("That action isn't available here", "Go back and use the buttons on the page."),
+    413: ("That file is too large", "Upload a smaller file (the limit is shown on the form)."),
+    429: ("Too many attempts", "Please wait a minute before trying again."),
+    500: ("Something went wrong on our side",
+          "Nothing you typed was lost by us on purpose; please try again in a moment."),
+}
+
+
+def render_error(code: int):
+    title, detail = MESSAGES.get(code, MESSAGES[500])
+    if request.headers.get("HX-Request"):
+        return render_template("errors/_inline.html", code=code, title=title,
+                               detail=detail), code
+    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        if error.code in MESSAGES:
+            response = render_error(error.code)
+            if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+                return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
+            return response
+        return error
+
+    @app.errorhandler(InternalServerError)
+    def handle_500(error):
+        from lms.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

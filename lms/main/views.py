@@ -1,0 +1,50 @@
+"""Home, profile and the privacy notice."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from lms.extensions import db
+from lms.main import bp
+from lms.main.forms import ProfileForm
+from lms.permissions import login_required, public
+
+# Sections that other blueprints contribute to the home page:
+# (roles or None, template name, context function)
+HOME_SECTIONS: list = []
+
+
+def add_home_section(template: str, context=None, roles: tuple[str, ...] | None = None) -> None:
+    """Let a blueprint show a panel on the home page of people holding ``roles``."""
+    if all(existing[1] != template for existing in HOME_SECTIONS):
+        HOME_SECTIONS.append((roles, template, context))
+
+
+@bp.route("/")
+@public
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    sections = []
+    for roles, template, context in HOME_SECTIONS:
+        if roles is None or current_user.has_role(*roles):
+            sections.append((template, context(current_user) if context else {}))
+    return render_template("main/home.html", sections=sections)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.pronouns = (form.pronouns.data or "").strip() or None
+        db.session.commit()
+        flash("Profile saved.", "success")
+        return redirect(url_for("main.profile"))
+    return render_template("main/profile.html", form=form)
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template("main/privacy.html")

@@ -1,0 +1,106 @@
+"""Creating and changing accounts, departments and cohorts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import ROLE_NAMES, Cohort, Department, Role, User, normalise_email, utcnow
+from lms.services import audit, passwords
+from lms.services.errors import DomainError
+
+
+def ensure_roles() -> dict[str, Role]:
+    """Create the fixed roles if missing; return them by name."""
+    existing = {r.name: r for r in db.session.execute(select(Role)).scalars()}
+    for name in ROLE_NAMES:
+        if name not in existing:
+            existing[name] = Role(name=name)
+            db.session.add(existing[name])
+    db.session.flush()
+    return existing
+
+
+def email_taken(email: str, except_user_id: int | None = None) -> bool:
+    query = select(User.id).where(User.email == normalise_email(email))
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.execute(query).first() is not None
+
+
+def create_user(*, email: str, name: str, actor: User | None = None,
+                roles: Iterable[str] = ("learner",), department: Department | None = None,
+                password: str | None = None, pronouns: str | None = None,
+                cohorts: Iterable[Cohort] = ()) -> User:
+    """Create an active account. Raises ``DomainError`` for a taken email or unknown role."""
+    if email_taken(email):
+        raise DomainError("An account with this email already exists.", field="email")
+    role_map = ensure_roles()
+    unknown = set(roles) - set(role_map)
+    if unknown:
+        raise DomainError(f"Unknown role: {', '.join(sorted(unknown))}.", field="roles")
+    user = User(email=email, name=name.strip(), pronouns=pronouns or None,
+                department=department, roles=[role_map[r] for r in roles],
+                cohorts=list(cohorts), joined_at=utcnow())
+    db.session.add(user)
+    db.session.flush()
+    if password:
+        passwords.set_password(user, password)
+    audit.record(actor, "user.create", user, email=user.email, roles=sorted(roles))
+    return user
+
+
+def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterable[str],
+                department: Department | None, is_active: bool,
+                cohorts: Iterable[Cohort] = ()) -> User:
+    """Change an account; deactivating ends all of the person's sessions."""
+    if email_taken(email, except_user_id=user.id):
+        raise DomainError("Another account already uses this email.", field="email")
+    roles = set(roles)
+    if user.id == actor.id and "admin" not in roles:
+        raise DomainError("You cannot remove your own admin role.", field="roles")
+    if user.id == actor.id and not is_active:
+        raise DomainError("You cannot deactivate your own account.", field="is_active")
+    role_map = ensure_roles()
+    before = {"roles": sorted(user.role_names), "active": user.is_active_account,
+              "department": user.department_id}
+    user.name = name.strip()
+    user.email = email
+    user.roles = [role_map[r] for r in ROLE_NAMES if r in roles]
+    user.department = department
+    user.cohorts = list(cohorts)
+    if user.is_active_account and not is_active:
+        from lms.models.users import new_session_token
+
+        user.session_token = new_session_token()
+    user.is_active_account = is_active
+    db.session.flush()
+    audit.record(actor, "user.update", user, before=before,
+                 after={"roles": sorted(roles), "active": is_active,
+                        "department": user.department_id})
+    return user
+
+
+def create_department(*, name: str, actor: User | None = None, parent: Department | None = None,
+                      lead: User | None = None) -> Department:
+    name = name.strip()
+    if db.session.execute(select(Department.id).where(Department.name == name)).first():
+        raise DomainError("A department with this name already exists.", field="name")
+    department = Department(name=name, parent=parent, lead=lead)
+    db.session.add(department)
+    db.session.flush()
+    audit.record(actor, "department.create", department, name=name)
+    return department
+
+
+def create_cohort(*, name: str, actor: User | None = None, description: str = "") -> Cohort:
+    name = name.strip()
+    if db.session.execute(select(Cohort.id).where(Cohort.name == name)).first():
+        raise DomainError("A cohort with this name already exists.", field="name")
+    cohort = Cohort(name=name, description=description)
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(actor, "cohort.create", cohort, name=name)
+    return cohort

@@ -1,0 +1,98 @@
+"""Password hashing (argon2id) and reset tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from lms.extensions import db
+from lms.models import User
+from lms.models.users import new_session_token
+
+TOKEN_PURPOSES = {"reset": "PASSWORD_RESET_MAX_AGE", "invite": "INVITE_MAX_AGE"}
+
+
+class PasswordTooShort(ValueError):
+    pass
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(**current_app.config["PASSWORD_HASH"])
+
+
+def hash_password(password: str) -> str:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise PasswordTooShort(f"Use at least {minimum} characters.")
+    return _hasher().hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when ``password`` matches; a missing hash never matches."""
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def burn_hash_time(password: str) -> None:
+    """Spend the time a real check would, so unknown emails can't be timed apart."""
+    try:
+        _hasher().verify(_dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+_DUMMY: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    key = repr(current_app.config["PASSWORD_HASH"])
+    if key not in _DUMMY:
+        _DUMMY[key] = _hasher().hash("not-a-real-password-0000")
+    return _DUMMY[key]
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store ``password``; every other session of the user ends."""
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def _fingerprint(user: User) -> str:
+    # Changes as soon as the password changes, so a used token cannot be reused.
+    return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-token")
+
+
+def make_reset_token(user: User, purpose: str = "reset") -> str:
+    """A signed token to set a password: ``reset`` lasts an hour, ``invite`` a week."""
+    return _serializer().dumps({"u": user.id, "f": _fingerprint(user), "p": purpose})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a valid, unexpired, unused token belongs to, else ``None``."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["INVITE_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or data.get("p") not in TOKEN_PURPOSES:
+        return None
+    try:
+        _serializer().loads(token, max_age=current_app.config[TOKEN_PURPOSES[data["p"]]])
+    except SignatureExpired:
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.is_active or data.get("f") != _fingerprint(user):
+        return None
+    return user

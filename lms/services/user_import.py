@@ -1,0 +1,127 @@
+"""CSV import of people with their departments: all rows or none."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import ROLE_NAMES, Cohort, Department, User, normalise_email, utcnow
+from lms.services import accounts, audit
+
+REQUIRED_COLUMNS = ("email", "name", "department")
+OPTIONAL_COLUMNS = ("roles", "pronouns", "cohorts")
+MAX_ROWS = 20000
+
+
+@dataclass
+class ImportReport:
+    created: list[User] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").replace("|", ";").split(";") if part.strip()]
+
+
+def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
+    """Validate every row of a CSV file, then create all users or none.
+
+    Columns: email, name, department (required); roles, pronouns, cohorts
+    (optional; several values separated by ``;``). Each problem is reported
+    with its line number. Nothing is written when any row is bad.
+    """
+    report = ImportReport()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        report.errors.append(
+            f"The file is not UTF-8 text (problem at byte {error.start}). "
+            "Save it as 'CSV UTF-8' and upload it again.")
+        return report
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    if missing:
+        report.errors.append(
+            f"Line 1: missing column(s) {', '.join(missing)}. "
+            f"Expected: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}.")
+        return report
+    reader.fieldnames = headers
+    departments = {d.name.lower(): d for d in db.session.execute(select(Department)).scalars()}
+    cohorts = {c.name.lower(): c for c in db.session.execute(select(Cohort)).scalars()}
+    existing = set(db.session.execute(select(User.email)).scalars())
+    seen: dict[str, int] = {}
+    rows = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if len(rows) >= MAX_ROWS:
+                report.errors.append(f"Line {line}: more than {MAX_ROWS} rows; split the file.")
+                break
+            if None in row:
+                report.errors.append(f"Line {line}: more values than columns.")
+                continue
+            values = {k: (v or "").strip() for k, v in row.items()}
+            if not any(values.values()):
+                continue
+            email = normalise_email(values.get("email"))
+            if not email:
+                report.errors.append(f"Line {line}: email is empty.")
+            else:
+                try:
+                    validate_email(email, check_deliverability=False)
+                except EmailNotValidError:
+                    report.errors.append(f"Line {line}: '{email}' is not a valid email address.")
+                if email in existing:
+                    report.errors.append(f"Line {line}: {email} already has an account.")
+                elif email in seen:
+                    report.errors.append(
+                        f"Line {line}: {email} is also on line {seen[email]} (duplicate email).")
+                seen.setdefault(email, line)
+            if not values.get("name"):
+                report.errors.append(f"Line {line}: name is empty.")
+            elif len(values["name"]) > 200:
+                report.errors.append(f"Line {line}: name is longer than 200 characters.")
+            department = departments.get(values.get("department", "").lower())
+            if department is None:
+                report.errors.append(
+                    f"Line {line}: unknown department '{values.get('department', '')}'.")
+            roles = [r.lower() for r in _split(values.get("roles"))] or ["learner"]
+            bad_roles = [r for r in roles if r not in ROLE_NAMES]
+            if bad_roles:
+                report.errors.append(
+                    f"Line {line}: unknown role(s) {', '.join(bad_roles)}; "
+                    f"use {', '.join(ROLE_NAMES)}.")
+            row_cohorts = []
+            for name in _split(values.get("cohorts")):
+                if name.lower() not in cohorts:
+                    report.errors.append(f"Line {line}: unknown cohort '{name}'.")
+                else:
+                    row_cohorts.append(cohorts[name.lower()])
+            rows.append((email, values.get("name", ""), department, roles,
+                         values.get("pronouns") or None, row_cohorts))
+    except csv.Error as error:
+        report.errors.append(f"Line {reader.line_num}: the file is not valid CSV ({error}).")
+    if not rows and not report.errors:
+        report.errors.append("The file has no rows to import.")
+    if report.errors:
+        return report
+    role_map = accounts.ensure_roles()
+    now = utcnow()
+    for email, name, department, roles, pronouns, row_cohorts in rows:
+        report.created.append(User(
+            email=email, name=name, department=department, pronouns=pronouns,
+            roles=[role_map[r] for r in roles], cohorts=row_cohorts, joined_at=now))
+    db.session.add_all(report.created)
+    db.session.flush()
+    audit.record(actor, "users.import", None, count=len(report.created))
+    return report
