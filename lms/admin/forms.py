@@ -4,6 +4,7 @@ from wtforms import (BooleanField, EmailField, SelectField, SelectMultipleField,
                      SubmitField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from lms.formtools import choices
 from lms.models import ROLE_NAMES
 
 
@@ -21,7 +22,7 @@ class UserForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
                                             Length(max=254)])
     department_id = SelectField("Department", coerce=_optional_int, validators=[Optional()])
-    roles = MultiCheckboxField("Roles", choices=[(r, r.capitalize()) for r in ROLE_NAMES],
+    roles = MultiCheckboxField("Roles", choices=choices((r, r.capitalize()) for r in ROLE_NAMES),
                                validators=[DataRequired(message="Choose at least one role.")])
     cohort_ids = SelectMultipleField("Cohorts", coerce=int, validators=[Optional()],
                                      description="Hold Ctrl or Cmd to choose several.")

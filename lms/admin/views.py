@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from lms.admin import bp
 from lms.admin.forms import CohortForm, DepartmentForm, ImportUsersForm, UserForm
 from lms.extensions import db
+from lms.formtools import choices
 from lms.models import AuditEvent, Cohort, Department, OutboxMessage, Role, User
 from lms.permissions import roles_required
 from lms.services import accounts, audit
@@ -23,12 +24,12 @@ PAGE_SIZE = 50
 
 def _department_choices(blank: str = "No department") -> list[tuple]:
     rows = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
-    return [("", blank)] + [(str(i), n) for i, n in rows]
+    return choices([("", blank), *rows])
 
 
 def _cohort_choices() -> list[tuple]:
     rows = db.session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.name))
-    return [(i, n) for i, n in rows]
+    return choices(rows)
 
 
 @bp.route("/")
@@ -167,7 +168,7 @@ def departments():
     form = DepartmentForm()
     form.parent_id.choices = _department_choices("None (top level)")
     leads = db.session.execute(select(User.id, User.name).order_by(User.name))
-    form.lead_id.choices = [("", "No lead")] + [(str(i), n) for i, n in leads]
+    form.lead_id.choices = choices([("", "No lead"), *leads])
     if form.validate_on_submit():
         try:
             accounts.create_department(

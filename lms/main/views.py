@@ -20,10 +20,8 @@ def add_home_section(template: str, context=None, roles: tuple[str, ...] | None 
 
 
 @bp.route("/")
-@public
+@login_required
 def home():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
     sections = []
     for roles, template, context in HOME_SECTIONS:
         if roles is None or current_user.has_role(*roles):
