@@ -8,6 +8,11 @@ the world fixture, e.g. ``{"user_id": "learner.id"}``.
 
 Every rule the app registers must appear here; ``test_every_route_is_listed``
 fails otherwise, so a new page cannot skip its access check.
+
+Each area keeps its rows in ``tests/authz/<area>.py``: a module-level
+``ROWS`` list of ``Rule`` and, optionally, ``build_world(world, factories)``
+that adds the objects its URLs refer to (``factories`` has ``make_user`` and
+``make_department``).
 """
 
 from __future__ import annotations
@@ -60,3 +65,19 @@ MATRIX: list[Rule] = [
     Rule("admin.outbox_deliver", ADMINS, "POST"),
     Rule("admin.audit_log", ADMINS),
 ]
+
+
+def _area_modules():
+    import importlib
+    import pkgutil
+
+    import tests.authz as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        yield importlib.import_module(f"tests.authz.{info.name}")
+
+
+AREA_MODULES = list(_area_modules())
+for _module in AREA_MODULES:
+    MATRIX.extend(getattr(_module, "ROWS", []))
+WORLD_BUILDERS = [m.build_world for m in AREA_MODULES if hasattr(m, "build_world")]

@@ -10,10 +10,8 @@ from flask import url_for
 
 from lms.extensions import db
 from lms.services.mail import queue_email
-from tests.authz_matrix import ANONYMOUS, MATRIX, ROLES
+from tests.authz_matrix import ANONYMOUS, MATRIX, ROLES, WORLD_BUILDERS
 from tests.conftest import AuthActions
-
-WORLD_BUILDERS: list = []  # areas append callables (world, make_user, ...) -> None
 
 
 @pytest.fixture
@@ -28,8 +26,9 @@ def world(app, make_user, make_department):
         department=department,
     )
     w.message = queue_email("someone@example.edu", "Hello", "Body")
+    factories = SimpleNamespace(make_user=make_user, make_department=make_department)
     for build in WORLD_BUILDERS:
-        build(w)
+        build(w, factories)
     db.session.commit()
     return w
 
