@@ -21,6 +21,11 @@ EXTRA_GROUPS: list[AppGroup] = []
 
 
 def register(app: Flask) -> None:
+    from lms.content.cli import modules_cli
+
+    for group in (modules_cli,):
+        if group not in EXTRA_GROUPS:
+            EXTRA_GROUPS.append(group)
     for group in (users_cli, demo_cli, mail_cli, *EXTRA_GROUPS):
         app.cli.add_command(group)
 

@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
         return {
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
             "nav_items": navigation_for(current_user),
+            "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         }
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from lms import create_app
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.models import Base, Department, User
 from tests.db import empty_all_tables, fresh_database, upgrade
 
@@ -56,18 +57,56 @@ def app_config() -> dict:
     return {}
 
 
+_apps: dict[str, Flask] = {}
+
+
+@pytest.fixture(scope="session")
+def _app_cache() -> Iterator[dict[str, Flask]]:
+    yield _apps
+    for cached in _apps.values():
+        with cached.app_context():
+            db.engine.dispose()
+    _apps.clear()
+
+
 @pytest.fixture
-def app(database_url: str, app_config: dict) -> Iterator[Flask]:
-    app = create_app(test_config(database_url, **app_config))
+def app(database_url: str, app_config: dict, _app_cache) -> Iterator[Flask]:
+    """An app on the shared test database, emptied after each test.
+
+    Apps are reused between tests with the same settings: building one
+    (and compiling its templates) per test would dominate the run time.
+    """
+    key = repr(sorted(app_config.items()))
+    if key not in _app_cache:
+        _app_cache[key] = create_app(test_config(database_url, **app_config))
+    app = _app_cache[key]
     with app.app_context():
         yield app
         db.session.remove()
         empty_all_tables(db.engine, Base.metadata)
-        db.engine.dispose()
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The test body keeps an app context for factories and queries; without
+    this, requests would share its ``g`` and database session and hide bugs
+    (a cached user, objects never reloaded). After each request the test's
+    own session is expired so it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms.extensions import db
 from lms.main import bp
@@ -22,10 +23,11 @@ def add_home_section(template: str, context=None, roles: tuple[str, ...] | None 
 @bp.route("/")
 @login_required
 def home():
-    sections = []
-    for roles, template, context in HOME_SECTIONS:
-        if roles is None or current_user.has_role(*roles):
-            sections.append((template, context(current_user) if context else {}))
+    sections = [
+        Markup(render_template(template, **(context(current_user) if context else {})))
+        for roles, template, context in HOME_SECTIONS
+        if roles is None or current_user.has_role(*roles)
+    ]
     return render_template("main/home.html", sections=sections)
 
 

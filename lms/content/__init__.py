@@ -1,0 +1,1 @@
+"""Training content as code: reading, validating and syncing ``modules/``."""

@@ -1,0 +1,503 @@
+"""Validation of module folders: every problem with its file and line.
+
+``read_modules(root)`` never touches the database. It returns the modules
+that are valid and the errors of those that are not; ``flask modules
+validate`` prints the errors, ``flask modules sync`` loads the valid ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lms.content.markdown import render_markdown
+from lms.content.yamlio import LineDict, LineList, load_yaml, plain
+from lms.models.content import STEP_KINDS
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PROMPT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+ITEM_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+PROMPT_TYPES = ("long_text", "short_text", "single_choice", "multi_choice", "likert", "rows",
+                "acknowledge")
+COLUMN_TYPES = ("short_text", "long_text", "single_choice")
+DEFAULT_LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+                  "Strongly agree"]
+MODULE_KEYS = {"slug", "title", "summary", "topics", "estimated_minutes", "audience",
+               "prerequisites", "pacing", "certificate", "standard", "steps"}
+COMMON_STEP_KEYS = {"slug", "kind", "title", "optional", "unlock_after_days"}
+STEP_KEYS = {
+    "page": {"body"},
+    "video": {"url", "minutes", "transcript"},
+    "challenge": {"intro", "mode", "review", "allow_private", "guiding_questions", "prompts",
+                  "rubric"},
+    "check": {"questions", "intro"},
+    "survey": {"items", "intro"},
+    "live": {"training", "body"},
+    "plan": {"body"},
+}
+PROMPT_KEYS = {"id", "type", "label", "help", "required", "min_words", "max_words",
+               "produces_actions", "max_chars", "options", "scale", "columns", "min_rows",
+               "max_rows", "statement"}
+
+
+@dataclass(frozen=True)
+class ContentError:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class ModuleDefinition:
+    """A valid module, ready to sync: plain data with Markdown rendered to HTML."""
+
+    slug: str
+    data: dict[str, Any]
+    steps: list[dict[str, Any]]
+    content_hash: str
+    folder: Path
+
+
+@dataclass
+class ReadResult:
+    modules: list[ModuleDefinition] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects errors for one module.yaml."""
+
+    def __init__(self, folder: Path, display: str):
+        self.folder = folder
+        self.display = display
+        self.errors: list[ContentError] = []
+        self.files: dict[str, bytes] = {}
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(ContentError(self.display, line, message))
+
+    # --- typed field helpers -------------------------------------------------
+    def text(self, m: LineDict, key: str, *, required: bool = False, max_len: int = 2000,
+             where: str = "") -> str | None:
+        if key not in m or m[key] is None:
+            if required:
+                self.error(m.line, f"{where}missing required field '{key}'")
+            return None
+        value = m[key]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.error(m.line_of(key), f"{where}'{key}' must be non-empty text")
+            return None
+        if len(value) > max_len:
+            self.error(m.line_of(key), f"{where}'{key}' is longer than {max_len} characters")
+        return value.strip()
+
+    def integer(self, m: LineDict, key: str, *, default: int | None = None, minimum: int = 0,
+                where: str = "") -> int | None:
+        if key not in m:
+            return default
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.error(m.line_of(key), f"{where}'{key}' must be a whole number ≥ {minimum}")
+            return default
+        return value
+
+    def boolean(self, m: LineDict, key: str, *, default: bool, where: str = "") -> bool:
+        if key not in m:
+            return default
+        if not isinstance(m[key], bool):
+            self.error(m.line_of(key), f"{where}'{key}' must be true or false")
+            return default
+        return m[key]
+
+    def choice(self, m: LineDict, key: str, allowed: tuple[str, ...], *, default: str,
+               where: str = "") -> str:
+        if key not in m:
+            return default
+        if m[key] not in allowed:
+            self.error(m.line_of(key),
+                       f"{where}'{key}' must be one of {', '.join(allowed)} (got {m[key]!r})")
+            return default
+        return m[key]
+
+    def text_list(self, m: LineDict, key: str, *, required: bool = False,
+                  where: str = "") -> list[str]:
+        if key not in m:
+            if required:
+                self.error(m.line, f"{where}missing required field '{key}'")
+            return []
+        value = m[key]
+        if not isinstance(value, list) or not all(
+                isinstance(v, str) and v.strip() for v in value):
+            self.error(m.line_of(key), f"{where}'{key}' must be a list of non-empty texts")
+            return []
+        if required and not value:
+            self.error(m.line_of(key), f"{where}'{key}' must not be empty")
+        return [v.strip() for v in value]
+
+    def mapping_list(self, m: LineDict, key: str, *, where: str = "") -> list[LineDict]:
+        if key not in m:
+            self.error(m.line, f"{where}missing required field '{key}'")
+            return []
+        value = m[key]
+        if not isinstance(value, list) or not value:
+            self.error(m.line_of(key), f"{where}'{key}' must be a non-empty list")
+            return []
+        items = []
+        for index, item in enumerate(value):
+            if not isinstance(item, LineDict):
+                line = value.line_of(index) if isinstance(value, LineList) else m.line_of(key)
+                self.error(line, f"{where}each entry of '{key}' must be a mapping")
+            else:
+                items.append(item)
+        return items
+
+    def unknown_keys(self, m: LineDict, allowed: set[str], where: str) -> None:
+        for key in m:
+            if key not in allowed:
+                self.error(m.line_of(str(key)), f"{where}unknown field '{key}'")
+
+    def markdown_file(self, m: LineDict, key: str, *, required: bool, where: str) -> str | None:
+        """Read a Markdown file named by ``key`` and return its rendered HTML."""
+        name = self.text(m, key, required=required, where=where)
+        if name is None:
+            return None
+        path = (self.folder / name).resolve()
+        if self.folder.resolve() not in path.parents or path.suffix != ".md":
+            self.error(m.line_of(key), f"{where}'{key}' must name a .md file in this folder")
+            return None
+        if not path.is_file():
+            self.error(m.line_of(key), f"{where}file not found: {name}")
+            return None
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.error(m.line_of(key), f"{where}{name} is not UTF-8 text")
+            return None
+        self.files[name] = raw
+        return render_markdown(text)
+
+
+def _check_prompt(c: _Checker, p: LineDict, where: str) -> dict[str, Any]:
+    c.unknown_keys(p, PROMPT_KEYS, where)
+    kind = c.choice(p, "type", PROMPT_TYPES, default="long_text", where=where)
+    if "type" not in p:
+        c.error(p.line, f"{where}missing required field 'type'")
+    prompt: dict[str, Any] = {
+        "id": p.get("id"), "type": kind,
+        "label": c.text(p, "label", required=True, where=where, max_len=500),
+        "help": c.text(p, "help", where=where),
+        "required": c.boolean(p, "required", default=True, where=where),
+    }
+    if kind == "long_text":
+        prompt["min_words"] = c.integer(p, "min_words", default=0, where=where)
+        prompt["max_words"] = c.integer(p, "max_words", default=None, minimum=1, where=where)
+        if prompt["max_words"] and prompt["min_words"] and (
+                prompt["max_words"] < prompt["min_words"]):
+            c.error(p.line_of("max_words"), f"{where}max_words is below min_words")
+        prompt["produces_actions"] = c.boolean(p, "produces_actions", default=False, where=where)
+    elif kind == "short_text":
+        prompt["max_chars"] = c.integer(p, "max_chars", default=300, minimum=1, where=where)
+        prompt["produces_actions"] = c.boolean(p, "produces_actions", default=False, where=where)
+    elif kind in ("single_choice", "multi_choice"):
+        prompt["options"] = c.text_list(p, "options", required=True, where=where)
+        if len(set(prompt["options"])) != len(prompt["options"]):
+            c.error(p.line_of("options"), f"{where}options must be distinct")
+    elif kind == "likert":
+        prompt["scale"] = c.text_list(p, "scale", where=where) or DEFAULT_LIKERT
+    elif kind == "acknowledge":
+        prompt["statement"] = c.text(p, "statement", required=True, where=where)
+    elif kind == "rows":
+        prompt["min_rows"] = c.integer(p, "min_rows", default=1, where=where)
+        prompt["max_rows"] = c.integer(p, "max_rows", default=20, minimum=1, where=where)
+        columns = []
+        seen: set[str] = set()
+        for col in c.mapping_list(p, "columns", where=where):
+            col_where = f"{where}column '{col.get('id', '?')}': "
+            c.unknown_keys(col, {"id", "label", "type", "options"}, col_where)
+            col_id = col.get("id")
+            if not isinstance(col_id, str) or not PROMPT_ID.match(col_id):
+                c.error(col.line_of("id"), f"{col_where}'id' must be snake_case")
+            elif col_id in seen:
+                c.error(col.line_of("id"), f"{col_where}duplicate column id")
+            seen.add(str(col_id))
+            col_type = c.choice(col, "type", COLUMN_TYPES, default="short_text", where=col_where)
+            column = {"id": col_id, "type": col_type,
+                      "label": c.text(col, "label", required=True, where=col_where)}
+            if col_type == "single_choice":
+                column["options"] = c.text_list(col, "options", required=True, where=col_where)
+            columns.append(column)
+        prompt["columns"] = columns
+    return prompt
+
+
+def _check_challenge(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "intro_html": c.markdown_file(s, "intro", required=False, where=where),
+        "mode": c.choice(s, "mode", ("individual", "group"), default="individual", where=where),
+        "review": c.choice(s, "review", ("required", "optional"), default="required",
+                           where=where),
+        "allow_private": c.boolean(s, "allow_private", default=False, where=where),
+        "guiding_questions": c.text_list(s, "guiding_questions", where=where),
+    }
+    prompts = []
+    seen: set[str] = set()
+    for p in c.mapping_list(s, "prompts", where=where):
+        prompt_id = p.get("id")
+        p_where = f"{where}prompt '{prompt_id}': "
+        if not isinstance(prompt_id, str) or not PROMPT_ID.match(prompt_id):
+            c.error(p.line_of("id"), f"{where}prompt 'id' must be snake_case text")
+        elif prompt_id in seen:
+            c.error(p.line_of("id"), f"{where}duplicate prompt id '{prompt_id}'")
+        seen.add(str(prompt_id))
+        prompts.append(_check_prompt(c, p, p_where))
+    config["prompts"] = prompts
+    rubric = []
+    if "rubric" in s:
+        for r in c.mapping_list(s, "rubric", where=where):
+            c.unknown_keys(r, {"criterion", "levels", "description"}, where + "rubric: ")
+            levels = c.text_list(r, "levels", required=True, where=where + "rubric: ")
+            if levels and len(levels) < 2:
+                c.error(r.line_of("levels"), f"{where}rubric levels need at least two entries")
+            rubric.append({"criterion": c.text(r, "criterion", required=True,
+                                               where=where + "rubric: "),
+                           "description": c.text(r, "description", where=where + "rubric: "),
+                           "levels": levels})
+    config["rubric"] = rubric
+    return config
+
+
+def _check_check(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
+    questions = []
+    seen: set[str] = set()
+    for q in c.mapping_list(s, "questions", where=where):
+        q_where = f"{where}question '{q.get('id', '?')}': "
+        c.unknown_keys(q, {"id", "prompt", "options"}, q_where)
+        qid = q.get("id")
+        if not isinstance(qid, str) or not ITEM_ID.match(qid):
+            c.error(q.line_of("id"), f"{q_where}'id' must be lowercase text")
+        elif qid in seen:
+            c.error(q.line_of("id"), f"{where}duplicate question id '{qid}'")
+        seen.add(str(qid))
+        options = []
+        for o in c.mapping_list(q, "options", where=q_where):
+            c.unknown_keys(o, {"text", "correct", "feedback"}, q_where)
+            options.append({"text": c.text(o, "text", required=True, where=q_where),
+                            "correct": c.boolean(o, "correct", default=False, where=q_where),
+                            "feedback": c.text(o, "feedback", where=q_where) or ""})
+        if options and len(options) < 2:
+            c.error(q.line_of("options"), f"{q_where}needs at least two options")
+        if options and not any(o["correct"] for o in options):
+            c.error(q.line_of("options"), f"{q_where}no option is marked correct: true")
+        questions.append({"id": qid, "prompt": c.text(q, "prompt", required=True, where=q_where),
+                          "options": options})
+    return {"questions": questions,
+            "intro_html": c.markdown_file(s, "intro", required=False, where=where)}
+
+
+def _check_survey(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
+    items = []
+    seen: set[str] = set()
+    for i in c.mapping_list(s, "items", where=where):
+        i_where = f"{where}item '{i.get('id', '?')}': "
+        c.unknown_keys(i, {"id", "type", "text", "scale"}, i_where)
+        iid = i.get("id")
+        if not isinstance(iid, str) or not ITEM_ID.match(iid):
+            c.error(i.line_of("id"), f"{i_where}'id' must be lowercase text")
+        elif iid in seen:
+            c.error(i.line_of("id"), f"{where}duplicate item id '{iid}'")
+        seen.add(str(iid))
+        kind = c.choice(i, "type", ("likert", "yes_no"), default="likert", where=i_where)
+        item = {"id": iid, "type": kind, "text": c.text(i, "text", required=True, where=i_where)}
+        if kind == "likert":
+            item["scale"] = c.text_list(i, "scale", where=i_where) or DEFAULT_LIKERT
+        items.append(item)
+    return {"items": items, "intro_html": c.markdown_file(s, "intro", required=False,
+                                                          where=where)}
+
+
+def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, Any]:
+    slug = s.get("slug")
+    where = f"step {index + 1} ('{slug}'): " if slug else f"step {index + 1}: "
+    kind = s.get("kind")
+    if "kind" not in s:
+        c.error(s.line, f"{where}missing required field 'kind'")
+    elif kind not in STEP_KINDS:
+        c.error(s.line_of("kind"),
+                f"{where}unknown step kind '{kind}' (use one of {', '.join(STEP_KINDS)})")
+        kind = None
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        c.error(s.line_of("slug"), f"{where}'slug' must be lowercase words joined by hyphens")
+    if kind:
+        c.unknown_keys(s, COMMON_STEP_KEYS | STEP_KEYS[kind], where)
+    step: dict[str, Any] = {
+        "slug": slug, "kind": kind,
+        "title": c.text(s, "title", required=True, where=where, max_len=300),
+        "optional": c.boolean(s, "optional", default=False, where=where),
+        "unlock_after_days": c.integer(s, "unlock_after_days", default=0, where=where) or 0,
+        "line": s.line,
+    }
+    if step["unlock_after_days"] and pacing != "spaced":
+        c.error(s.line_of("unlock_after_days"),
+                f"{where}unlock_after_days needs 'pacing: spaced' on the module")
+    config: dict[str, Any] = {}
+    if kind == "page":
+        config["body_html"] = c.markdown_file(s, "body", required=True, where=where)
+    elif kind == "video":
+        url = c.text(s, "url", required=True, where=where)
+        if url and not re.match(r"^https?://", url):
+            c.error(s.line_of("url"), f"{where}'url' must start with http:// or https://")
+        config.update(url=url, minutes=c.integer(s, "minutes", default=None, where=where),
+                      transcript_html=c.markdown_file(s, "transcript", required=True,
+                                                      where=where))
+    elif kind == "challenge":
+        config = _check_challenge(c, s, where)
+    elif kind == "check":
+        config = _check_check(c, s, where)
+    elif kind == "survey":
+        config = _check_survey(c, s, where)
+    elif kind == "live":
+        training = c.text(s, "training", required=True, where=where)
+        if training and not SLUG.match(training):
+            c.error(s.line_of("training"), f"{where}'training' must be a training slug")
+        config.update(training=training,
+                      body_html=c.markdown_file(s, "body", required=False, where=where))
+    elif kind == "plan":
+        config["body_html"] = c.markdown_file(s, "body", required=False, where=where)
+    step["config"] = config
+    return step
+
+
+def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list[ContentError]]:
+    """Validate one module folder; return its definition when it has no errors."""
+    yaml_path = folder / "module.yaml"
+    display = str(yaml_path.relative_to(root.parent)) if root.parent in yaml_path.parents \
+        else str(yaml_path)
+    c = _Checker(folder, display)
+    if not yaml_path.is_file():
+        c.error(1, "module.yaml is missing")
+        return None, c.errors
+    raw = yaml_path.read_bytes()
+    try:
+        data = load_yaml(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        c.error(1, "module.yaml is not UTF-8 text")
+        return None, c.errors
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        c.error(line, f"bad YAML: {problem}")
+        return None, c.errors
+    if not isinstance(data, LineDict):
+        c.error(1, "module.yaml must be a mapping of fields")
+        return None, c.errors
+    c.unknown_keys(data, MODULE_KEYS, "")
+    slug = c.text(data, "slug", required=True, max_len=100)
+    if slug and not SLUG.match(slug):
+        c.error(data.line_of("slug"), "'slug' must be lowercase words joined by hyphens")
+    elif slug and slug != folder.name:
+        c.error(data.line_of("slug"), f"slug '{slug}' must match the folder name '{folder.name}'")
+    pacing = c.choice(data, "pacing", ("self-paced", "spaced"), default="self-paced")
+    module = {
+        "slug": slug,
+        "title": c.text(data, "title", required=True, max_len=300),
+        "summary": c.text(data, "summary") or "",
+        "topics": c.text_list(data, "topics"),
+        "estimated_minutes": c.integer(data, "estimated_minutes", default=0),
+        "audience": c.text(data, "audience", max_len=300) or "",
+        "prerequisites": c.text_list(data, "prerequisites"),
+        "pacing": pacing,
+        "certificate": c.boolean(data, "certificate", default=False),
+        "standard": c.text(data, "standard", max_len=300),
+        "prerequisites_line": data.line_of("prerequisites"),
+    }
+    steps = []
+    seen: set[str] = set()
+    for index, s in enumerate(c.mapping_list(data, "steps")):
+        step = _check_step(c, s, index, pacing)
+        if step["slug"] in seen:
+            c.error(s.line_of("slug"), f"duplicate step slug '{step['slug']}'")
+        seen.add(step["slug"])
+        steps.append(step)
+    if c.errors:
+        return None, c.errors
+    digest = hashlib.sha256(raw)
+    for name in sorted(c.files):
+        digest.update(b"\0" + name.encode() + b"\0" + c.files[name])
+    return ModuleDefinition(slug=slug, data=plain(module), steps=plain(steps),
+                            content_hash=digest.hexdigest(), folder=folder), []
+
+
+def read_modules(root: Path) -> ReadResult:
+    """Validate every module folder under ``root``, then the links between modules."""
+    result = ReadResult()
+    if not root.is_dir():
+        result.errors.append(ContentError(str(root), 1, "modules folder not found"))
+        return result
+    by_slug: dict[str, ModuleDefinition] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        definition, errors = read_module(folder, root)
+        result.errors.extend(errors)
+        if definition is None:
+            continue
+        if definition.slug in by_slug:
+            result.errors.append(ContentError(
+                f"{folder.name}/module.yaml", 1, f"duplicate slug '{definition.slug}'"))
+            continue
+        by_slug[definition.slug] = definition
+    known_slugs = set(by_slug) | {
+        p.name for p in root.iterdir() if (p / "module.yaml").is_file()}
+    broken: set[str] = set()
+    for definition in by_slug.values():
+        for prerequisite in definition.data["prerequisites"]:
+            if prerequisite not in known_slugs:
+                result.errors.append(ContentError(
+                    f"{root.name}/{definition.folder.name}/module.yaml",
+                    definition.data["prerequisites_line"],
+                    f"prerequisite '{prerequisite}' is not a module"))
+                broken.add(definition.slug)
+            elif prerequisite == definition.slug:
+                result.errors.append(ContentError(
+                    f"{root.name}/{definition.folder.name}/module.yaml",
+                    definition.data["prerequisites_line"], "a module cannot require itself"))
+                broken.add(definition.slug)
+    for slug in _cycles(by_slug):
+        definition = by_slug[slug]
+        result.errors.append(ContentError(
+            f"{root.name}/{definition.folder.name}/module.yaml",
+            definition.data["prerequisites_line"], "prerequisites form a cycle"))
+        broken.add(slug)
+    result.modules = [d for s, d in sorted(by_slug.items()) if s not in broken]
+    return result
+
+
+def _cycles(by_slug: dict[str, ModuleDefinition]) -> set[str]:
+    """Slugs that sit on a prerequisite cycle."""
+    on_cycle: set[str] = set()
+    for start in by_slug:
+        stack = [(start, iter(by_slug[start].data["prerequisites"]))]
+        path = [start]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+            elif child == start:
+                on_cycle.add(start)
+                break
+            elif child in by_slug and child not in path:
+                stack.append((child, iter(by_slug[child].data["prerequisites"])))
+                path.append(child)
+    return on_cycle

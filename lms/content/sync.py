@@ -1,0 +1,98 @@
+"""Loading validated modules into the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from lms.content.schema import ContentError, ModuleDefinition, ReadResult, read_modules
+from lms.extensions import db
+from lms.models import Module, ModuleVersion, Step, utcnow
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def sync_modules(root: Path, result: ReadResult | None = None) -> SyncReport:
+    """Load every valid module under ``root``; flush, don't commit.
+
+    ``result`` may pass an already validated reading of ``root``.
+
+    A module whose folder has errors keeps its previously synced version. A
+    module whose folder is gone is unpublished, never deleted, so learners'
+    history stays intact.
+    """
+    result = result or read_modules(root)
+    report = SyncReport(errors=result.errors)
+    existing = {m.slug: m for m in db.session.execute(select(Module)).scalars()}
+    for definition in result.modules:
+        module = existing.get(definition.slug)
+        if module is None:
+            module = Module(slug=definition.slug, content_hash=definition.content_hash)
+            db.session.add(module)
+            report.created.append(definition.slug)
+        elif module.content_hash == definition.content_hash and module.is_published:
+            report.unchanged.append(definition.slug)
+            continue
+        else:
+            report.updated.append(definition.slug)
+        _apply(module, definition)
+    present = {p.name for p in root.iterdir() if (p / "module.yaml").is_file()} \
+        if root.is_dir() else set()
+    for slug, module in existing.items():
+        if slug not in present and module.is_published:
+            module.is_published = False
+            report.unpublished.append(slug)
+    db.session.flush()
+    return report
+
+
+def _apply(module: Module, definition: ModuleDefinition) -> None:
+    data = definition.data
+    module.title = data["title"]
+    module.summary = data["summary"]
+    module.topics = data["topics"]
+    module.estimated_minutes = data["estimated_minutes"] or 0
+    module.audience = data["audience"]
+    module.prerequisites = data["prerequisites"]
+    module.pacing = data["pacing"]
+    module.has_certificate = data["certificate"]
+    module.standard = data["standard"]
+    module.content_hash = definition.content_hash
+    module.is_published = True
+    module.synced_at = utcnow()
+    db.session.flush()
+    known_version = db.session.execute(select(ModuleVersion.id).where(
+        ModuleVersion.module_id == module.id,
+        ModuleVersion.content_hash == definition.content_hash)).first()
+    if known_version is None:
+        db.session.add(ModuleVersion(
+            module_id=module.id, content_hash=definition.content_hash,
+            definition={"module": data, "steps": definition.steps}))
+    steps = {s.slug: s for s in db.session.execute(
+        select(Step).where(Step.module_id == module.id)).scalars()}
+    wanted = set()
+    for position, spec in enumerate(definition.steps):
+        wanted.add(spec["slug"])
+        step = steps.get(spec["slug"])
+        if step is None:
+            step = Step(module_id=module.id, slug=spec["slug"])
+            db.session.add(step)
+        step.position = position
+        step.kind = spec["kind"]
+        step.title = spec["title"]
+        step.is_optional = spec["optional"]
+        step.unlock_after_days = spec["unlock_after_days"]
+        step.config = spec["config"]
+        step.is_active = True
+    for slug, step in steps.items():
+        if slug not in wanted:
+            step.is_active = False

@@ -1,0 +1,29 @@
+"""Forms of the learner area. Challenge prompts are read by challenge_form.py."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+
+class ChallengeMetaForm(FlaskForm):
+    """The fixed fields around a challenge's prompts (CSRF, version, where to go next)."""
+
+    draft_version = IntegerField(validators=[Optional()])
+    part = IntegerField(validators=[Optional()])
+    go = HiddenField()
+
+
+class SubmitChallengeForm(ChallengeMetaForm):
+    keep_private = BooleanField("Keep private: count my completion only",
+                                description="No mentor will read these answers; your "
+                                            "completion still counts.")
+    coauthors = TextAreaField("Co-authors (group challenge)", validators=[Length(max=2000)],
+                              description="Email addresses of the other people in your group, "
+                                          "one per line. Each of them gets credit.")
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])

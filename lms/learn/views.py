@@ -1,0 +1,393 @@
+"""The learner's side: catalogue, module page, step player, challenges, checks, surveys."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.learn import bp
+from lms.learn.challenge_form import read_answers, validate_answers
+from lms.learn.forms import ChallengeMetaForm, SubmitChallengeForm
+from lms.models import Enrollment, Module, Step, User, normalise_email
+from lms.permissions import login_required
+from lms.services import challenges, learning, surveys
+from lms.services.errors import DomainError
+
+LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
+
+
+def _load(slug: str, step_slug: str | None = None) -> tuple[Module, Step | None]:
+    module = learning.published_module(slug)
+    if module is None:
+        abort(404)
+    if step_slug is None:
+        return module, None
+    step = next((s for s in module.steps if s.slug == step_slug), None)
+    if step is None:
+        abort(404)
+    return module, step
+
+
+def _open_state(module: Module, step: Step):
+    """Progress and the step's state; a locked step gets a 403 page that says why."""
+    progress = learning.module_progress(current_user, module)
+    state = progress.state_for(step.id)
+    if state is None:
+        abort(404)
+    if state.locked:
+        response = render_template("learn/locked.html", module=module, state=state,
+                                   progress=progress)
+        abort(current_app.make_response((response, 403)))
+    return progress, state
+
+
+@bp.route("/")
+@login_required
+def catalogue():
+    q = request.args.get("q", "").strip()[:100]
+    topic = request.args.get("topic", "")
+    length = request.args.get("length", "")
+    status = request.args.get("status", "")
+    modules = db.session.execute(
+        select(Module).where(Module.is_published).order_by(Module.title)).scalars().all()
+    enrollments = {e.module_id: e for e in db.session.execute(
+        select(Enrollment).where(Enrollment.user_id == current_user.id)).scalars()}
+    topics = sorted({t for m in modules for t in m.topics})
+    shown = []
+    for module in modules:
+        enrollment = enrollments.get(module.id)
+        module_status = ("completed" if enrollment and enrollment.is_complete
+                         else "in_progress" if enrollment else "not_started")
+        text = f"{module.title} {module.summary} {' '.join(module.topics)}".lower()
+        if q and q.lower() not in text:
+            continue
+        if topic and topic not in module.topics:
+            continue
+        if length in LENGTH_FILTERS:
+            low, high = LENGTH_FILTERS[length]
+            if not low <= module.estimated_minutes <= high:
+                continue
+        if status and status != module_status:
+            continue
+        shown.append((module, module_status))
+    return render_template("learn/catalogue.html", modules=shown, topics=topics, q=q,
+                           topic=topic, length=length, status=status, total=len(modules))
+
+
+@bp.route("/<slug>")
+@login_required
+def module(slug: str):
+    module, _ = _load(slug)
+    progress = learning.module_progress(current_user, module)
+    if progress.enrollment is not None and learning.refresh_completion(
+            current_user, module, progress):
+        db.session.commit()  # a live or plan step finished elsewhere completed it
+    last = None
+    if progress.enrollment and progress.enrollment.last_step_id:
+        last = progress.state_for(progress.enrollment.last_step_id)
+    return render_template("learn/module.html", module=module, progress=progress, last=last)
+
+
+@bp.route("/<slug>/start", methods=["POST"])
+@login_required
+def start(slug: str):
+    module, _ = _load(slug)
+    progress = learning.module_progress(current_user, module)
+    if progress.missing_prerequisites:
+        flash(progress.states[0].lock_reason if progress.states else "Locked.", "warning")
+        return redirect(url_for("learn.module", slug=slug))
+    learning.start_module(current_user, module)
+    db.session.commit()
+    progress = learning.module_progress(current_user, module)
+    target = progress.next_state or (progress.states[0] if progress.states else None)
+    if target is None:
+        return redirect(url_for("learn.module", slug=slug))
+    return redirect(url_for("learn.step", slug=slug, step_slug=target.step.slug))
+
+
+@bp.route("/<slug>/<step_slug>")
+@login_required
+def step(slug: str, step_slug: str):
+    module, step = _load(slug, step_slug)
+    progress, state = _open_state(module, step)
+    learning.touch(current_user, module, step)
+    db.session.commit()
+    context = {"module": module, "step": step, "state": state, "progress": progress}
+    if step.kind == "challenge":
+        context.update(_challenge_context(step, part=request.args.get("part", type=int)))
+    elif step.kind == "check":
+        context["record"] = learning.step_record(current_user, step)
+    elif step.kind == "survey":
+        context["answered"] = surveys.has_answered(current_user, step)
+    return render_template("learn/step.html", **context)
+
+
+def _neighbours(progress, step):
+    states = progress.states
+    index = next(i for i, s in enumerate(states) if s.step.id == step.id)
+    previous = states[index - 1] if index > 0 else None
+    following = states[index + 1] if index + 1 < len(states) else None
+    return previous, following
+
+
+def _after_step(module: Module, step: Step):
+    """Where to go once a step is done: the next step, or the module page at the end."""
+    progress = learning.module_progress(current_user, module)
+    completed = learning.refresh_completion(current_user, module, progress)
+    db.session.commit()
+    if completed:
+        flash(f"You completed {module.title}. Well done.", "success")
+        return redirect(url_for("learn.module", slug=module.slug))
+    _, following = _neighbours(progress, step)
+    if following is not None and not following.locked:
+        return redirect(url_for("learn.step", slug=module.slug, step_slug=following.step.slug))
+    return redirect(url_for("learn.module", slug=module.slug))
+
+
+@bp.route("/<slug>/<step_slug>/complete", methods=["POST"])
+@login_required
+def complete_step(slug: str, step_slug: str):
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    if step.kind not in ("page", "video"):
+        abort(400)
+    learning.mark_step_done(current_user, step)
+    return _after_step(module, step)
+
+
+# --- challenges -----------------------------------------------------------------------
+
+def _parts(step: Step) -> int:
+    return len(step.config["prompts"])
+
+
+def _challenge_context(step: Step, part: int | None, answers=None, errors=None,
+                       meta_form=None) -> dict:
+    submission = challenges.submission_for(current_user, step)
+    editable = submission is None or submission.status in challenges.EDITABLE
+    total = _parts(step)
+    if part is None or not 1 <= part <= total + 1:
+        part = total + 1 if not editable else 1
+    if answers is None:
+        answers = dict(submission.answers) if submission else {}
+    form = meta_form or SubmitChallengeForm()
+    if meta_form is None:
+        form.draft_version.data = submission.draft_version if submission else 0
+        form.part.data = part
+        if submission is not None:
+            form.keep_private.data = submission.is_private
+            form.coauthors.data = "\n".join(c.email for c in submission.coauthors)
+    return {"submission": submission, "editable": editable, "part": part, "parts": total,
+            "answers": answers, "errors": errors or {}, "form": form}
+
+
+def _render_challenge(module, step, status: int = 200, **context):
+    progress = learning.module_progress(current_user, module)
+    state = progress.state_for(step.id)
+    return render_template("learn/step.html", module=module, step=step, state=state,
+                           progress=progress, **context), status
+
+
+@bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
+@login_required
+def save_draft(slug: str, step_slug: str):
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    if step.kind != "challenge":
+        abort(400)
+    meta = ChallengeMetaForm()
+    if not meta.validate_on_submit():
+        abort(400)
+    prompts = step.config["prompts"]
+    answers = read_answers(prompts, request.form)
+    _apply_row_buttons(prompts, answers)
+    part = meta.part.data or 1
+    errors = validate_answers(prompts, answers, final=False,
+                              max_chars=current_app.config["LMS_MAX_ANSWER_CHARS"])
+    htmx = bool(request.headers.get("HX-Request"))
+    if errors:
+        if htmx:
+            return render_template("learn/_save_status.html", problem=(
+                "Not saved: " + " ".join(m for ms in errors.values() for m in ms))), 200
+        db.session.rollback()
+        return _render_challenge(module, step, 422, **_challenge_context(
+            step, part, answers=_merged(step, answers), errors=errors, meta_form=None))
+    try:
+        submission = challenges.save_draft(current_user, step, answers, meta.draft_version.data)
+    except challenges.StaleDraft as stale:
+        db.session.rollback()
+        if htmx:
+            return render_template("learn/_save_status.html", problem=stale.message,
+                                   stale=True), 200
+        context = _challenge_context(step, part, answers=_merged(step, answers))
+        context["stale_message"] = stale.message
+        return _render_challenge(module, step, 409, **context)
+    except DomainError as error:
+        db.session.rollback()
+        if htmx:
+            return render_template("learn/_save_status.html", problem=error.message), 200
+        flash(error.message, "warning")
+        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
+    learning.touch(current_user, module, step)
+    db.session.commit()
+    if htmx:
+        return render_template("learn/_save_status.html", submission=submission)
+    target = {"next": part + 1, "back": part - 1}.get(meta.go.data or request.form.get("go"),
+                                                       part)
+    flash("Draft saved.", "success")
+    anchor = request.form.get("add_row") or request.form.get("remove_row")
+    return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
+                            part=max(1, min(target, _parts(step) + 1)),
+                            _anchor=f"prompt-{anchor.split(':')[0]}" if anchor else None))
+
+
+def _merged(step: Step, answers: dict) -> dict:
+    submission = challenges.submission_for(current_user, step)
+    return {**(submission.answers if submission else {}), **answers}
+
+
+def _apply_row_buttons(prompts, answers: dict) -> None:
+    """'Add a row' and 'Remove row' are plain submit buttons, so they work without JS."""
+    add = request.form.get("add_row")
+    remove = request.form.get("remove_row")
+    for prompt in prompts:
+        if prompt["type"] != "rows":
+            continue
+        rows = answers.setdefault(prompt["id"], []) if (add == prompt["id"] or (
+            remove and remove.startswith(prompt["id"] + ":"))) else answers.get(prompt["id"])
+        if add == prompt["id"] and len(rows) < prompt.get("max_rows", 20):
+            rows.append({c["id"]: "" for c in prompt["columns"]})
+        if remove and remove.startswith(prompt["id"] + ":"):
+            index = remove.partition(":")[2]
+            if index.isdigit() and int(index) < len(rows):
+                rows.pop(int(index))
+
+
+@bp.route("/<slug>/<step_slug>/submit", methods=["POST"])
+@login_required
+def submit_challenge(slug: str, step_slug: str):
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    if step.kind != "challenge":
+        abort(400)
+    form = SubmitChallengeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    prompts = step.config["prompts"]
+    submission = challenges.submission_for(current_user, step)
+    if submission is not None and submission.status not in challenges.EDITABLE:
+        if form.draft_version.data == submission.submitted_version:
+            return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
+        flash("These answers are already submitted.", "info")
+        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
+    answers = _merged(step, read_answers(prompts, request.form))
+    errors = validate_answers(prompts, answers, final=True,
+                              max_chars=current_app.config["LMS_MAX_ANSWER_CHARS"])
+    coauthors, coauthor_error = _coauthors(step, form.coauthors.data)
+    if coauthor_error:
+        form.coauthors.errors.append(coauthor_error)
+    if errors or coauthor_error:
+        return _render_challenge(module, step, 422, **_challenge_context(
+            step, _parts(step) + 1, answers=answers, errors=errors, meta_form=form))
+    try:
+        challenges.submit(current_user, step, read_answers(prompts, request.form),
+                          form.draft_version.data, is_private=form.keep_private.data,
+                          coauthors=coauthors)
+    except challenges.StaleDraft as stale:
+        db.session.rollback()
+        context = _challenge_context(step, _parts(step) + 1, answers=answers, meta_form=form)
+        context["stale_message"] = stale.message
+        return _render_challenge(module, step, 409, **context)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
+    flash("Submitted. Your answers are saved and can't be lost." + (
+        " A mentor will review them." if step.review_required and not form.keep_private.data
+        else ""), "success")
+    return _after_step(module, step)
+
+
+def _coauthors(step: Step, text: str | None) -> tuple[list[User], str | None]:
+    if step.config.get("mode") != "group" or not (text or "").strip():
+        return [], None
+    emails = {normalise_email(e) for e in (text or "").replace(",", "\n").split() if e.strip()}
+    users = list(db.session.execute(select(User).where(
+        User.email.in_(emails), User.is_active_account)).scalars())
+    unknown = emails - {u.email for u in users}
+    if unknown:
+        return [], f"No active account for: {', '.join(sorted(unknown))}."
+    return users, None
+
+
+# --- checks and surveys ---------------------------------------------------------------
+
+@bp.route("/<slug>/<step_slug>/check", methods=["POST"])
+@login_required
+def answer_check(slug: str, step_slug: str):
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    if step.kind != "check":
+        abort(400)
+    ChallengeMetaForm().validate_on_submit() or abort(400)
+    chosen, missing = {}, []
+    for question in step.config["questions"]:
+        value = request.form.get(f"q-{question['id']}", "")
+        if value.isdigit() and int(value) < len(question["options"]):
+            chosen[question["id"]] = int(value)
+        else:
+            missing.append(question["id"])
+    if missing:
+        progress = learning.module_progress(current_user, module)
+        return render_template("learn/step.html", module=module, step=step,
+                               state=progress.state_for(step.id), progress=progress,
+                               record=None, chosen=chosen, missing=missing), 422
+    learning.record_check(current_user, step, chosen)
+    learning.touch(current_user, module, step)
+    db.session.commit()
+    return redirect(url_for("learn.step", slug=slug, step_slug=step_slug, _anchor="feedback"))
+
+
+@bp.route("/<slug>/<step_slug>/continue", methods=["POST"])
+@login_required
+def continue_after(slug: str, step_slug: str):
+    """Leave a finished check for the next step (completion may happen here)."""
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    return _after_step(module, step)
+
+
+@bp.route("/<slug>/<step_slug>/survey", methods=["POST"])
+@login_required
+def answer_survey(slug: str, step_slug: str):
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    if step.kind != "survey":
+        abort(400)
+    ChallengeMetaForm().validate_on_submit() or abort(400)
+    answers, missing = {}, []
+    for item in step.config["items"]:
+        value = request.form.get(f"s-{item['id']}", "")
+        allowed = item.get("scale") if item["type"] == "likert" else ["yes", "no"]
+        if value in allowed:
+            answers[item["id"]] = value
+        else:
+            missing.append(item["id"])
+    skip = request.form.get("skip") == "1" and step.is_optional
+    if missing and not skip:
+        progress = learning.module_progress(current_user, module)
+        return render_template("learn/step.html", module=module, step=step,
+                               state=progress.state_for(step.id), progress=progress,
+                               answered=False, chosen=answers, missing=missing), 422
+    try:
+        if not skip:
+            surveys.record_response(current_user, step, answers)
+        learning.mark_step_done(current_user, step)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
+    flash("Thank you. Your answers were stored without your name.", "success")
+    return _after_step(module, step)

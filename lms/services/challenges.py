@@ -1,0 +1,117 @@
+"""Challenge drafts and submissions: nothing typed is lost, nothing is submitted twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.extensions import db
+from lms.models import Step, Submission, SubmissionRevision, User, utcnow
+from lms.services.errors import DomainError
+
+EDITABLE = ("draft", "needs_revision")
+
+# fn(submission, revision) after a revision is submitted (notifications, review queue)
+SUBMIT_HOOKS: list[Callable[[Submission, SubmissionRevision], None]] = []
+
+
+class StaleDraft(DomainError):
+    """The draft changed elsewhere (another tab) since this form was loaded."""
+
+    def __init__(self, submission: Submission):
+        super().__init__("This draft was changed in another tab or window after you opened "
+                         "this page. Nothing here was saved: copy anything you want to keep, "
+                         "then reload to see the latest version.")
+        self.submission = submission
+
+
+def submission_for(user: User, step: Step) -> Submission | None:
+    return db.session.execute(select(Submission).where(
+        Submission.user_id == user.id, Submission.step_id == step.id)).scalar_one_or_none()
+
+
+def _get_or_create(user: User, step: Step) -> Submission:
+    submission = submission_for(user, step)
+    if submission is not None:
+        return submission
+    try:
+        with db.session.begin_nested():
+            submission = Submission(user_id=user.id, step_id=step.id, answers={})
+            db.session.add(submission)
+    except IntegrityError:
+        submission = submission_for(user, step)
+        assert submission is not None
+    return submission
+
+
+def _check_version(submission: Submission, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != submission.draft_version:
+        raise StaleDraft(submission)
+
+
+def save_draft(user: User, step: Step, answers: dict, expected_version: int | None) -> Submission:
+    """Merge ``answers`` into the draft and bump its version.
+
+    Raises ``StaleDraft`` when ``expected_version`` is not the stored one and
+    ``DomainError`` when the submission is not open for editing.
+    """
+    submission = _get_or_create(user, step)
+    if submission.status not in EDITABLE:
+        raise DomainError("These answers are submitted and read-only until a mentor asks "
+                          "for a revision.")
+    _check_version(submission, expected_version)
+    # Bump the version with a conditional UPDATE so two concurrent saves of the
+    # same version cannot both win.
+    merged = {**(submission.answers or {}), **answers}
+    result = db.session.execute(
+        Submission.__table__.update()
+        .where(Submission.id == submission.id,
+               Submission.draft_version == submission.draft_version)
+        .values(answers=merged, draft_version=submission.draft_version + 1,
+                saved_at=utcnow()))
+    if result.rowcount != 1:
+        db.session.refresh(submission)
+        raise StaleDraft(submission)
+    db.session.refresh(submission)
+    return submission
+
+
+def submit(user: User, step: Step, answers: dict, expected_version: int | None, *,
+           is_private: bool = False, coauthors: list[User] | None = None) -> Submission:
+    """Turn the draft into a new submitted revision (idempotent for a repeated request).
+
+    A repeat of the request that already submitted this version returns the
+    submission unchanged. Raises ``StaleDraft`` or ``DomainError``.
+    """
+    submission = _get_or_create(user, step)
+    if submission.status not in EDITABLE:
+        if expected_version is not None and expected_version == submission.submitted_version:
+            return submission  # double click, back button or retry
+        raise DomainError("These answers are already submitted.")
+    if answers:
+        submission = save_draft(user, step, answers, expected_version)
+    else:
+        _check_version(submission, expected_version)
+    number = len(submission.revisions) + 1
+    try:
+        with db.session.begin_nested():
+            revision = SubmissionRevision(
+                submission_id=submission.id, number=number, answers=dict(submission.answers),
+                content_hash=step.module.content_hash, submitted_at=utcnow())
+            db.session.add(revision)
+    except IntegrityError:
+        db.session.refresh(submission)
+        return submission  # the same submit won a race a moment ago
+    submission.status = "submitted"
+    submission.submitted_at = revision.submitted_at
+    submission.submitted_version = submission.draft_version
+    submission.is_private = bool(is_private and step.config.get("allow_private"))
+    if coauthors is not None and step.config.get("mode") == "group":
+        submission.coauthors = [c for c in coauthors if c.id != user.id]
+    db.session.flush()
+    db.session.refresh(submission)
+    for hook in SUBMIT_HOOKS:
+        hook(submission, revision)
+    return submission

@@ -1,0 +1,313 @@
+"""Progress through modules: what is done, what is locked, when a module completes.
+
+Completion of some step kinds is decided by other areas (a ``live`` step by
+attendance, a ``plan`` step by the action plan). They register a provider
+in ``STEP_COMPLETION_PROVIDERS``; a module completes when every required
+step is done, and the completion records the content version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from lms.extensions import db
+from lms.models import (
+    Enrollment,
+    Module,
+    ModuleCompletion,
+    Step,
+    StepProgress,
+    Submission,
+    User,
+    utcnow,
+)
+from lms.models.progress import submission_coauthors
+from lms.services.errors import DomainError
+
+# kind -> fn(user_id, steps of that kind) -> ids of the steps that are complete
+STEP_COMPLETION_PROVIDERS: dict[str, Callable[[int, list[Step]], set[int]]] = {}
+# fn(user, module, enrollment) called once when a module becomes complete
+COMPLETION_HOOKS: list[Callable[[User, Module, Enrollment], None]] = []
+
+SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
+
+
+@dataclass
+class StepState:
+    step: Step
+    number: int
+    done: bool = False
+    status: str = "not started"  # human label
+    locked: bool = False
+    lock_reason: str | None = None
+    unlocks_at: datetime | None = None
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    enrollment: Enrollment | None
+    states: list[StepState] = field(default_factory=list)
+    missing_prerequisites: list[Module] = field(default_factory=list)
+
+    @property
+    def required(self) -> list[StepState]:
+        return [s for s in self.states if not s.step.is_optional]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.required if s.done)
+
+    @property
+    def percent(self) -> int:
+        required = self.required
+        return round(100 * self.done_count / len(required)) if required else 100
+
+    @property
+    def all_required_done(self) -> bool:
+        return all(s.done for s in self.required)
+
+    @property
+    def next_state(self) -> StepState | None:
+        """Where 'continue' goes: the first unfinished step that is open."""
+        for state in self.states:
+            if not state.done and not state.locked:
+                return state
+        return None
+
+    def state_for(self, step_id: int) -> StepState | None:
+        return next((s for s in self.states if s.step.id == step_id), None)
+
+
+def published_module(slug: str) -> Module | None:
+    return db.session.execute(
+        select(Module).where(Module.slug == slug, Module.is_published)).scalar_one_or_none()
+
+
+def enrollment_for(user_id: int, module_id: int) -> Enrollment | None:
+    return db.session.execute(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.module_id == module_id)).scalar_one_or_none()
+
+
+def start_module(user: User, module: Module) -> Enrollment:
+    """Enrol ``user`` in ``module`` (idempotent, safe against a double click)."""
+    enrollment = enrollment_for(user.id, module.id)
+    if enrollment is not None:
+        return enrollment
+    try:
+        with db.session.begin_nested():
+            enrollment = Enrollment(user_id=user.id, module_id=module.id)
+            db.session.add(enrollment)
+    except IntegrityError:
+        enrollment = enrollment_for(user.id, module.id)
+        assert enrollment is not None
+    return enrollment
+
+
+def _completed_module_slugs(user_id: int, slugs: Iterable[str]) -> set[str]:
+    slugs = list(slugs)
+    if not slugs:
+        return set()
+    rows = db.session.execute(
+        select(Module.slug).join(Enrollment, Enrollment.module_id == Module.id)
+        .where(Enrollment.user_id == user_id, Enrollment.status == "completed",
+               Module.slug.in_(slugs)))
+    return set(rows.scalars())
+
+
+def _submissions_credited(user_id: int, step_ids: list[int]) -> dict[int, Submission]:
+    """Own submissions per step, or a group submission listing the user as co-author."""
+    if not step_ids:
+        return {}
+    own = {s.step_id: s for s in db.session.execute(select(Submission).where(
+        Submission.user_id == user_id, Submission.step_id.in_(step_ids))).scalars()}
+    coauthored = db.session.execute(
+        select(Submission).join(submission_coauthors,
+                                submission_coauthors.c.submission_id == Submission.id)
+        .where(submission_coauthors.c.user_id == user_id, Submission.step_id.in_(step_ids),
+               Submission.status.in_(SUBMITTED_STATES))).scalars()
+    for submission in coauthored:
+        mine = own.get(submission.step_id)
+        if mine is None or mine.status == "draft":
+            own[submission.step_id] = submission
+    return own
+
+
+def challenge_counts_as_done(step: Step, submission: Submission | None) -> bool:
+    if submission is None:
+        return False
+    if step.review_required:
+        return submission.status == "approved"
+    return submission.status in SUBMITTED_STATES
+
+
+def module_progress(user: User, module: Module) -> ModuleProgress:
+    """Every step's state for ``user``, in a fixed number of queries."""
+    enrollment = enrollment_for(user.id, module.id)
+    progress = ModuleProgress(module=module, enrollment=enrollment)
+    steps = list(module.steps)
+    step_ids = [s.id for s in steps]
+    finished = set(db.session.execute(select(StepProgress.step_id).where(
+        StepProgress.user_id == user.id, StepProgress.step_id.in_(step_ids))).scalars()) \
+        if step_ids else set()
+    submissions = _submissions_credited(user.id, step_ids)
+    external: set[int] = set()
+    for kind, provider in STEP_COMPLETION_PROVIDERS.items():
+        of_kind = [s for s in steps if s.kind == kind]
+        if of_kind:
+            external |= provider(user.id, of_kind)
+    if module.prerequisites:
+        done = _completed_module_slugs(user.id, module.prerequisites)
+        missing = [slug for slug in module.prerequisites if slug not in done]
+        if missing:
+            progress.missing_prerequisites = list(db.session.execute(
+                select(Module).where(Module.slug.in_(missing))).scalars())
+    now = utcnow()
+    for number, step in enumerate(steps, start=1):
+        state = StepState(step=step, number=number)
+        submission = submissions.get(step.id)
+        if step.kind == "challenge":
+            state.done = challenge_counts_as_done(step, submission)
+            state.status = _challenge_label(step, submission)
+        elif step.kind in STEP_COMPLETION_PROVIDERS:
+            state.done = step.id in external or step.id in finished
+            state.status = "done" if state.done else "not done yet"
+        else:
+            state.done = step.id in finished
+            state.status = "done" if state.done else "not started"
+        if progress.missing_prerequisites:
+            state.locked = True
+            names = ", ".join(m.title for m in progress.missing_prerequisites)
+            state.lock_reason = f"Complete {names} first."
+        elif module.pacing == "spaced" and step.unlock_after_days:
+            start = enrollment.started_at if enrollment else now
+            opens = start + timedelta(days=step.unlock_after_days)
+            if opens > now:
+                state.locked = True
+                state.unlocks_at = opens
+                state.lock_reason = (f"Opens {step.unlock_after_days} days after you start, "
+                                     "to leave time for reflection and action between parts.")
+        progress.states.append(state)
+    return progress
+
+
+def _challenge_label(step: Step, submission: Submission | None) -> str:
+    if submission is None:
+        return "not started"
+    if submission.status == "draft":
+        return "draft saved"
+    if submission.status == "submitted":
+        return "submitted, awaiting review" if step.review_required else "submitted"
+    if submission.status == "needs_revision":
+        return "revision requested"
+    return "approved"
+
+
+def require_open(progress: ModuleProgress, step: Step) -> StepState:
+    """The step's state; raises ``DomainError`` when it is locked."""
+    state = progress.state_for(step.id)
+    if state is None:
+        raise DomainError("This step is not part of the module.")
+    if state.locked:
+        raise DomainError(state.lock_reason or "This step is locked.")
+    return state
+
+
+def mark_step_done(user: User, step: Step, data: dict | None = None) -> StepProgress:
+    """Record that ``user`` finished ``step`` (idempotent); update stored data if given."""
+    record = db.session.execute(select(StepProgress).where(
+        StepProgress.user_id == user.id, StepProgress.step_id == step.id)).scalar_one_or_none()
+    if record is None:
+        try:
+            with db.session.begin_nested():
+                record = StepProgress(user_id=user.id, step_id=step.id, data=data or {})
+                db.session.add(record)
+        except IntegrityError:
+            record = db.session.execute(select(StepProgress).where(
+                StepProgress.user_id == user.id, StepProgress.step_id == step.id)).scalar_one()
+    if data is not None:
+        record.data = data
+    db.session.flush()
+    return record
+
+
+def touch(user: User, module: Module, step: Step | None = None) -> Enrollment:
+    """Enrol if needed and remember the step for 'continue where you left off'."""
+    enrollment = start_module(user, module)
+    if step is not None:
+        enrollment.last_step_id = step.id
+    enrollment.last_activity_at = utcnow()
+    db.session.flush()
+    return enrollment
+
+
+def refresh_completion(user: User, module: Module,
+                       progress: ModuleProgress | None = None) -> bool:
+    """Complete the module if every required step is done. True when it just completed."""
+    progress = progress or module_progress(user, module)
+    enrollment = progress.enrollment or start_module(user, module)
+    if enrollment.status == "completed" or not progress.all_required_done:
+        return False
+    now = utcnow()
+    enrollment.status = "completed"
+    enrollment.completed_at = now
+    enrollment.completed_version = module.content_hash
+    db.session.add(ModuleCompletion(user_id=user.id, module_id=module.id,
+                                    content_hash=module.content_hash, completed_at=now))
+    db.session.flush()
+    for hook in COMPLETION_HOOKS:
+        hook(user, module, enrollment)
+    return True
+
+
+def dashboard_summary(user: User) -> dict:
+    """The learner's modules with progress, in a fixed number of queries."""
+    rows = db.session.execute(
+        select(Enrollment, Module).join(Module, Module.id == Enrollment.module_id)
+        .where(Enrollment.user_id == user.id, Module.is_published)
+        .order_by(Enrollment.last_activity_at.desc())).all()
+    module_ids = [m.id for _, m in rows]
+    totals = dict(db.session.execute(
+        select(Step.module_id, func.count(Step.id))
+        .where(Step.module_id.in_(module_ids), Step.is_active, ~Step.is_optional)
+        .group_by(Step.module_id)).all()) if module_ids else {}
+    done = dict(db.session.execute(
+        select(Step.module_id, func.count(StepProgress.id))
+        .join(StepProgress, StepProgress.step_id == Step.id)
+        .where(StepProgress.user_id == user.id, Step.module_id.in_(module_ids),
+               Step.is_active, ~Step.is_optional)
+        .group_by(Step.module_id)).all()) if module_ids else {}
+    submitted = dict(db.session.execute(
+        select(Step.module_id, func.count(Submission.id))
+        .join(Submission, Submission.step_id == Step.id)
+        .where(Submission.user_id == user.id, Step.module_id.in_(module_ids), Step.is_active,
+               ~Step.is_optional, Submission.status.in_(SUBMITTED_STATES))
+        .group_by(Step.module_id)).all()) if module_ids else {}
+    in_progress, completed = [], []
+    for enrollment, module in rows:
+        total = totals.get(module.id, 0)
+        finished = min(total, done.get(module.id, 0) + submitted.get(module.id, 0))
+        item = {"enrollment": enrollment, "module": module,
+                "percent": 100 if enrollment.is_complete else (
+                    round(100 * finished / total) if total else 0)}
+        (completed if enrollment.is_complete else in_progress).append(item)
+    return {"in_progress": in_progress, "completed": completed}
+
+
+def step_record(user: User, step: Step) -> StepProgress | None:
+    return db.session.execute(select(StepProgress).where(
+        StepProgress.user_id == user.id, StepProgress.step_id == step.id)).scalar_one_or_none()
+
+
+def record_check(user: User, step: Step, chosen: dict[str, int]) -> StepProgress:
+    """Store a knowledge check's chosen options and score; the step counts as done."""
+    questions = step.config["questions"]
+    correct = sum(1 for q in questions
+                  if q["id"] in chosen and q["options"][chosen[q["id"]]]["correct"])
+    return mark_step_done(user, step, data={"chosen": chosen, "correct": correct,
+                                            "total": len(questions)})

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lms.content.sync import sync_modules
+from lms.extensions import db
+from lms.services import learning
+
+
+@pytest.fixture
+def synced(app):
+    """The real modules/ folder, synced into the test database."""
+    report = sync_modules(Path(app.config["LMS_MODULES_DIR"]))
+    db.session.commit()
+    assert not report.errors
+    return report
+
+
+@pytest.fixture
+def module_root(tmp_path) -> Path:
+    root = tmp_path / "modules"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def sync_root(app, module_root):
+    """Sync the test's own module folder; returns a function to call after writing."""
+
+    def run():
+        report = sync_modules(module_root)
+        db.session.commit()
+        assert not report.errors, [str(e) for e in report.errors]
+        return report
+
+    return run
+
+
+@pytest.fixture
+def module(app):
+    return lambda slug: learning.published_module(slug)

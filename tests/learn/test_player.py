@@ -1,0 +1,163 @@
+"""Module pages, locked steps, checks, surveys and query budgets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.extensions import db
+from lms.models import StepProgress, SurveyParticipation, SurveyResponse
+from tests.content_helpers import challenge, page, write_module
+
+
+def test_catalogue_search_and_filters(client, synced, make_user, auth):
+    auth.login(make_user())
+    everything = client.get("/learn/").get_data(as_text=True)
+    assert "Identity Mapping Challenge" in everything and "Disability and Allyship" in everything
+    found = client.get("/learn/?q=disability").get_data(as_text=True)
+    assert "Disability and Allyship" in found and "Identity Mapping Challenge" not in found
+    short = client.get("/learn/?length=short").get_data(as_text=True)
+    assert "Identity Mapping Challenge" in short and "Inclusive Allyship" not in short
+    none = client.get("/learn/?q=zzzz").get_data(as_text=True)
+    assert "No modules match" in none
+
+
+def test_status_filter_follows_the_learner(client, synced, make_user, auth):
+    auth.login(make_user())
+    client.post("/learn/identity-mapping/start")
+    in_progress = client.get("/learn/?status=in_progress").get_data(as_text=True)
+    assert "Identity Mapping Challenge" in in_progress and "Power Dynamics" not in in_progress
+
+
+def test_unknown_module_or_step_is_404(client, synced, make_user, auth):
+    auth.login(make_user())
+    assert client.get("/learn/no-such-module").status_code == 404
+    assert client.get("/learn/identity-mapping/no-such-step").status_code == 404
+    assert client.post("/learn/identity-mapping/no-such-step/complete").status_code == 404
+
+
+def test_prerequisites_lock_a_module(client, synced, make_user, auth):
+    auth.login(make_user())
+    page_html = client.get("/learn/inclusive-allyship").get_data(as_text=True)
+    assert "Complete" in page_html and "Building Toward Belonging" in page_html
+    response = client.get("/learn/inclusive-allyship/" + _first_step("inclusive-allyship"))
+    assert response.status_code == 403
+    assert "not open yet" in response.get_data(as_text=True)
+
+
+def _first_step(slug):
+    from lms.services.learning import published_module
+
+    return published_module(slug).steps[0].slug
+
+
+def test_spaced_parts_unlock_after_their_delay(client, make_user, auth, module_root,
+                                               sync_root):
+    write_module(module_root, "spaced", [page("part-one"), page("part-two",
+                 unlock_after_days=7)], pacing="spaced")
+    sync_root()
+    auth.login(make_user())
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    with clock.frozen_at(start):
+        client.post("/learn/spaced/start")
+        locked = client.get("/learn/spaced/part-two")
+        assert locked.status_code == 403
+        assert "Opens 7 days after you start" in locked.get_data(as_text=True)
+        assert client.post("/learn/spaced/part-two/complete").status_code == 403
+    with clock.frozen_at(start + timedelta(days=7, minutes=1)):
+        assert client.get("/learn/spaced/part-two").status_code == 200
+        assert client.post("/learn/spaced/part-two/complete").status_code == 302
+
+
+def test_page_steps_complete_the_module(client, make_user, auth, module_root, sync_root):
+    write_module(module_root, "short", [page("one"), page("two"), page("extra", optional=True)])
+    sync_root()
+    auth.login(make_user())
+    client.post("/learn/short/start")
+    assert client.post("/learn/short/one/complete").headers["Location"].endswith("/short/two")
+    done = client.post("/learn/short/two/complete")
+    assert done.headers["Location"].endswith("/learn/short")
+    assert "Completed" in client.get("/learn/short").get_data(as_text=True)
+
+
+def test_knowledge_check_gives_feedback_per_answer(client, synced, make_user, auth):
+    from lms.services.learning import published_module
+
+    auth.login(make_user())
+    module = published_module("implicit-bias-foundations")
+    check = next(s for s in module.steps if s.kind == "check")
+    url = f"/learn/implicit-bias-foundations/{check.slug}"
+    questions = check.config["questions"]
+    missing = client.post(f"{url}/check", data={f"q-{questions[0]['id']}": "0"})
+    assert missing.status_code == 422
+    assert "still need an answer" in missing.get_data(as_text=True)
+    answers = {}
+    for q in questions:
+        right = next(i for i, o in enumerate(q["options"]) if o["correct"])
+        answers[f"q-{q['id']}"] = str(right)
+    wrong_option = next(i for i, o in enumerate(questions[0]["options"]) if not o["correct"])
+    answers[f"q-{questions[0]['id']}"] = str(wrong_option)
+    assert client.post(f"{url}/check", data=answers).status_code == 302
+    feedback = client.get(url).get_data(as_text=True)
+    assert f"{len(questions) - 1} of {len(questions)} correct" in feedback
+    assert questions[0]["options"][wrong_option]["feedback"][:40] in feedback.replace(
+        "&#39;", "'").replace("&quot;", '"')
+    assert client.post(f"{url}/check", data={f"q-{questions[0]['id']}": "99"}).status_code == 422
+
+
+def test_survey_answers_are_stored_without_the_person(client, synced, make_user, auth,
+                                                      make_department):
+    from lms.services.learning import published_module
+
+    department = make_department("Surgery")
+    learner = make_user(department=department)
+    auth.login(learner)
+    module = published_module("implicit-bias-foundations")
+    survey = next(s for s in module.steps if s.kind == "survey")
+    url = f"/learn/implicit-bias-foundations/{survey.slug}/survey"
+    data = {}
+    for item in survey.config["items"]:
+        data[f"s-{item['id']}"] = "yes" if item["type"] == "yes_no" else item["scale"][-1]
+    assert client.post(url, data={"s-learned_strategy": "maybe"}).status_code == 422
+    assert client.post(url, data=data).status_code == 302
+    response = db.session.scalar(select(SurveyResponse))
+    assert response.answers["learned_strategy"] == "yes"
+    assert response.department_id == department.id
+    assert not hasattr(response, "user_id")
+    assert response.created_at.hour == 0 and response.created_at.minute == 0
+    # Answering twice is refused; only one response is stored.
+    client.post(url, data=data)
+    assert db.session.scalar(select(func.count(SurveyResponse.id))) == 1
+    assert db.session.scalar(select(func.count(SurveyParticipation.id))) == 1
+
+
+def test_module_page_and_dashboard_query_budget(client, make_user, auth, module_root,
+                                                sync_root, count_queries):
+    def build(count):
+        for n in range(count):
+            write_module(module_root, f"m{n}", [page(f"p{i}") for i in range(count)] +
+                         [challenge()])
+        sync_root()
+
+    learner = make_user()
+    auth.login(learner)
+    build(2)
+    client.post("/learn/m0/start")
+    client.post("/learn/m1/start")
+    with count_queries() as small_module:
+        assert client.get("/learn/m0").status_code == 200
+    with count_queries() as small_home:
+        assert client.get("/").status_code == 200
+    build(12)
+    for n in range(2, 12):
+        client.post(f"/learn/m{n}/start")
+        client.post(f"/learn/m{n}/p0/complete")
+    with count_queries() as big_module:
+        assert client.get("/learn/m0").status_code == 200
+    with count_queries() as big_home:
+        assert client.get("/").status_code == 200
+    assert big_module.count == small_module.count
+    assert big_home.count == small_home.count
+    assert db.session.scalar(select(func.count(StepProgress.id))) == 10
