@@ -15,6 +15,7 @@ from lms.services.errors import DomainError
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 mail_cli = AppGroup("mail", help="Outgoing mail.")
+reminders_cli = AppGroup("reminders", help="Scheduled reminders (run from cron).")
 
 # Other areas append (AppGroup) here at import time.
 EXTRA_GROUPS: list[AppGroup] = []
@@ -26,7 +27,7 @@ def register(app: Flask) -> None:
     for group in (modules_cli,):
         if group not in EXTRA_GROUPS:
             EXTRA_GROUPS.append(group)
-    for group in (users_cli, demo_cli, mail_cli, *EXTRA_GROUPS):
+    for group in (users_cli, demo_cli, mail_cli, reminders_cli, *EXTRA_GROUPS):
         app.cli.add_command(group)
 
 
@@ -92,3 +93,16 @@ def mail_deliver() -> None:
     sent, failed = deliver_pending()
     db.session.commit()
     click.echo(f"Sent {sent}, failed {failed}.")
+
+
+@reminders_cli.command("send")
+def reminders_send() -> None:
+    """Queue every reminder that is due (idempotent: a second run queues nothing)."""
+    from lms.services.reminders import run_all
+
+    counts = run_all()
+    db.session.commit()
+    for name, count in counts.items():
+        click.echo(f"{name}: {count} message(s) queued")
+    if not counts:
+        click.echo("No reminder jobs are registered.")
