@@ -53,10 +53,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.admin import bp as admin_bp
     from lms.auth import bp as auth_bp
     from lms.main import bp as main_bp
+    from lms.plans import bp as plans_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(plans_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -37,6 +37,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
     "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
+    "LMS_CHECKIN_DAYS": ("30,60,90", str, "Days after an action-plan goal is set when the "
+                         "learner is reminded to write a check-in (comma-separated)."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),
     "MAIL_PORT": (587, int, "SMTP port."),
