@@ -105,8 +105,7 @@ def _first_checkin_date():
 
 
 def _render_index(*, action_forms: dict | None = None, status: int = 200):
-    plan = service.get_plan(current_user)
-    plan = service.load_plan(plan.id) if plan is not None else None
+    plan = service.load_plan(owner=current_user)
     goals = plan.goals if plan else []
     action_forms = action_forms or {}
     add_forms = {goal.id: action_forms.get(goal.id)
@@ -306,15 +305,13 @@ def set_sharing():
 @bp.route("/print")
 @login_required
 def print_view():
-    plan = service.get_plan(current_user)
-    plan = service.load_plan(plan.id) if plan is not None else None
+    plan = service.load_plan(owner=current_user)
     return render_template("plans/print.html", plan=plan, owner=current_user,
                            status_labels=service.STATUS_LABELS)
 
 
 def _plan_for_export() -> ActionPlan | None:
-    plan = service.get_plan(current_user)
-    return service.load_plan(plan.id) if plan is not None else None
+    return service.load_plan(owner=current_user)
 
 
 @bp.route("/export.md")

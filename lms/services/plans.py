@@ -154,10 +154,12 @@ def get_or_create_plan(user: User) -> ActionPlan:
     return plan
 
 
-def load_plan(plan_id: int) -> ActionPlan | None:
-    """A plan with its goals, actions, check-ins and comments loaded in a fixed few queries."""
+def load_plan(plan_id: int | None = None, *, owner: User | None = None) -> ActionPlan | None:
+    """A plan (by id, or ``owner``'s) with its goals, actions, check-ins and comments
+    loaded in a fixed few queries, however large the plan."""
+    condition = ActionPlan.user_id == owner.id if owner is not None else ActionPlan.id == plan_id
     return db.session.execute(
-        select(ActionPlan).where(ActionPlan.id == plan_id).options(
+        select(ActionPlan).where(condition).options(
             selectinload(ActionPlan.user),
             selectinload(ActionPlan.goals).selectinload(Goal.actions),
             selectinload(ActionPlan.goals).selectinload(Goal.check_ins),
@@ -428,12 +430,13 @@ def record_checkin(goal: Goal, *, did: str = "", obstacles: str = "", next_steps
     return check_in
 
 
-def _absolute_url(endpoint: str, **values: Any) -> str:
+def _absolute_url(endpoint: str, anchor: str | None = None, **values: Any) -> str:
     """A full link into the app from ``LMS_BASE_URL``; works outside a request (CLI jobs)."""
     base = urlsplit(current_app.config["LMS_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
                                        url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{anchor}" if anchor else url
 
 
 def send_checkin_reminders() -> int:
@@ -518,7 +521,7 @@ def add_comment(plan: ActionPlan, *, author: User, body: str) -> PlanComment:
     learner = plan.user
     queue_email(learner.email, "A mentor commented on your action plan",
                 render_template("plans/email/comment.txt", learner=learner, author=author,
-                                link=_absolute_url("plans.index", _anchor="comments")),
+                                link=_absolute_url("plans.index", anchor="comments")),
                 kind="plan_comment")
     return comment
 
