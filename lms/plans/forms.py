@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from lms.formtools import choices
 from lms.models import ACTION_STATUSES
-from lms.services.plans import (ACTION_MAX, ACTIONS_PER_GOAL_MAX, COMMENT_MAX, STATUS_LABELS,
-                                TEXT_MAX, TITLE_MAX, local_today)
+from lms.services.plans import (
+    ACTION_MAX,
+    ACTIONS_PER_GOAL_MAX,
+    COMMENT_MAX,
+    STATUS_LABELS,
+    TEXT_MAX,
+    TITLE_MAX,
+    local_today,
+)
 
 STATUS_CHOICES = [(status, STATUS_LABELS[status]) for status in ACTION_STATUSES]
 

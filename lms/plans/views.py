@@ -17,9 +17,18 @@ from lms.extensions import db
 from lms.models import ActionPlan, Goal, PlanAction
 from lms.permissions import login_required, roles_required
 from lms.plans import bp
-from lms.plans.forms import (ActionEditForm, ActionForm, ActionStatusForm, CommentForm,
-                             NewGoalForm, GoalForm, SharingForm, SuggestionsForm,
-                             checkin_form_for, number_rows)
+from lms.plans.forms import (
+    ActionEditForm,
+    ActionForm,
+    ActionStatusForm,
+    CommentForm,
+    GoalForm,
+    NewGoalForm,
+    SharingForm,
+    SuggestionsForm,
+    checkin_form_for,
+    number_rows,
+)
 from lms.plans.goal_templates import GOAL_TEMPLATES, TEMPLATES_BY_KEY
 from lms.plans.sources import find_answer_source
 from lms.services import plan_export

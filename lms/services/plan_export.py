@@ -107,12 +107,12 @@ def plan_pdf(plan: ActionPlan) -> bytes:
 
     def heading(text: str, size: float) -> None:
         pdf.set_font("DejaVu", "B", size)
-        pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.55, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
 
     def paragraph(text: str, size: float = 10.5) -> None:
         pdf.set_font("DejaVu", "", size)
-        pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
     heading(f"Action plan: {plan.user.name}", 18)

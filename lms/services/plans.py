@@ -25,8 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from lms import clock
 from lms.extensions import db
-from lms.models import (ACTION_STATUSES, ActionPlan, CheckIn, Goal, PlanAction, PlanComment,
-                        User)
+from lms.models import ACTION_STATUSES, ActionPlan, CheckIn, Goal, PlanAction, PlanComment, User
 from lms.services import audit
 from lms.services.errors import DomainError
 from lms.services.mail import queue_email
