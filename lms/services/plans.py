@@ -41,6 +41,9 @@ GOALS_PER_PLAN_MAX = 20
 
 STATUS_LABELS = {"planned": "Planned", "doing": "Doing", "done": "Done", "dropped": "Dropped"}
 DEFAULT_CHECKIN_DAYS = (30, 60, 90)
+# The same content sent again this soon is a double submit (a second click, a
+# browser retry), answered with what the first one created instead of a copy.
+RESUBMIT_WINDOW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,8 @@ def create_goal(user: User, *, title: str, value: str = "", behaviours: str = ""
 
     Raises ``DomainError`` for an empty title, text over the limits, an action
     dated in the past or without a date, or a plan already holding
-    ``GOALS_PER_PLAN_MAX`` goals. Nothing is written when it raises.
+    ``GOALS_PER_PLAN_MAX`` goals. Nothing is written when it raises. The same
+    goal submitted twice within ``RESUBMIT_WINDOW`` returns the first one.
     """
     fields = _goal_fields(title, value, behaviours, circle_of_influence, support_needed)
     drafts = _action_drafts(actions, field="actions", default_date=False)
@@ -243,6 +247,13 @@ def create_goal(user: User, *, title: str, value: str = "", behaviours: str = ""
         raise ValueError(f"unknown goal source {source!r}")
     plan = get_plan(user)
     if plan is not None:
+        repeat = db.session.execute(
+            select(Goal).where(Goal.plan_id == plan.id, Goal.title == fields["title"],
+                               Goal.value == fields["value"],
+                               Goal.set_at >= clock.now() - RESUBMIT_WINDOW)
+            .order_by(Goal.id.desc()).limit(1)).scalar_one_or_none()
+        if repeat is not None:
+            return repeat
         count = db.session.scalar(select(func.count(Goal.id)).where(Goal.plan_id == plan.id))
         if count >= GOALS_PER_PLAN_MAX:
             raise DomainError(f"Your plan already has {GOALS_PER_PLAN_MAX} goals. Finish or "
@@ -281,9 +292,19 @@ def delete_goal(goal: Goal, *, actor: User) -> None:
 
 def add_action(goal: Goal, *, text: str, target_date: date | None) -> PlanAction:
     """Add a dated action to a goal. Raises ``DomainError`` for empty or long text,
-    a missing or past date, or a goal already holding the most actions allowed."""
+    a missing or past date, or a goal already holding the most actions allowed.
+
+    The same text with the same date already on the goal is returned as it is:
+    a copy would never help, and a double submit must not make one.
+    """
     text = _clean(text, limit=ACTION_MAX, field="text", label="The action", required=True)
     check_new_target_date(target_date)
+    same = db.session.execute(
+        select(PlanAction).where(PlanAction.goal_id == goal.id, PlanAction.text == text,
+                                 PlanAction.target_date == target_date)
+        .limit(1)).scalar_one_or_none()
+    if same is not None:
+        return same
     count = db.session.scalar(select(func.count(PlanAction.id))
                               .where(PlanAction.goal_id == goal.id))
     if count >= ACTIONS_PER_GOAL_MAX:
@@ -396,7 +417,8 @@ def record_checkin(goal: Goal, *, did: str = "", obstacles: str = "", next_steps
     The check-in answers the checkpoint now due (so the reminder stops), or
     none when written early. ``statuses`` maps action ids of this goal to a
     new status; ids of other goals' actions are refused. Raises
-    ``DomainError`` when all three texts are empty or one is too long.
+    ``DomainError`` when all three texts are empty or one is too long. The
+    same check-in sent twice within ``RESUBMIT_WINDOW`` returns the first.
     """
     texts = {
         "did": _clean(did, limit=TEXT_MAX, field="did", label="What you did"),
@@ -414,6 +436,10 @@ def record_checkin(goal: Goal, *, did: str = "", obstacles: str = "", next_steps
         if action_id not in actions:
             raise DomainError("That action is not part of this goal.", field="did")
         _check_status(status, field=f"status_{action_id}")
+    for earlier in goal.check_ins:
+        if (earlier.created_at >= clock.now() - RESUBMIT_WINDOW
+                and all(getattr(earlier, name) == text for name, text in texts.items())):
+            return earlier
     due = checkin_due_for_goal(goal)
     changes = []
     for action_id, status in statuses.items():
@@ -509,10 +535,19 @@ def add_comment(plan: ActionPlan, *, author: User, body: str) -> PlanComment:
 
     Raises ``DomainError`` when the author may not comment (not a mentor of
     the learner, or the plan is private) or the comment is empty or too long.
+    The same comment sent twice within ``RESUBMIT_WINDOW`` is kept (and
+    emailed about) once.
     """
     if not can_comment(author, plan):
         raise DomainError("You can comment only on plans your mentees share with you.")
     text = _clean(body, limit=COMMENT_MAX, field="body", label="Your comment", required=True)
+    repeat = db.session.execute(
+        select(PlanComment).where(PlanComment.plan_id == plan.id,
+                                  PlanComment.author_id == author.id, PlanComment.body == text,
+                                  PlanComment.created_at >= clock.now() - RESUBMIT_WINDOW)
+        .limit(1)).scalar_one_or_none()
+    if repeat is not None:
+        return repeat  # a double submit: no second comment, no second email
     comment = PlanComment(plan=plan, author=author, body=text, created_at=clock.now())
     db.session.add(comment)
     db.session.flush()

@@ -483,3 +483,35 @@ def test_counts_for_the_scorecard_hold_no_text(make_user, make_goal):
     assert plans.plan_counts([b.id])["goals"] == 1
     assert plans.plan_counts([])["plans"] == 0
     assert all(isinstance(value, int) for value in counts.values())
+
+
+# --- double submits -------------------------------------------------------------------------
+
+def test_double_submits_create_nothing_twice(make_user, make_department, frozen_start):
+    department = make_department()
+    learner = make_user(department=department)
+    mentor = make_user(roles=("mentor",), department=department)
+
+    def submit_goal():
+        return plans.create_goal(learner, title="Share power", value="Fairness",
+                                 actions=[plans.ActionDraft("Ask who is missing",
+                                                            days_from_today(5))])
+
+    goal = submit_goal()
+    assert submit_goal() is goal
+    assert plans.add_action(goal, text="Rotate chairs", target_date=days_from_today(9)) is \
+        plans.add_action(goal, text="Rotate chairs", target_date=days_from_today(9))
+    first = plans.record_checkin(goal, did="Asked twice")
+    assert plans.record_checkin(goal, did="Asked twice") is first
+    plans.set_sharing(goal.plan, shared=True, actor=learner)
+    comment = plans.add_comment(goal.plan, author=mentor, body="Great start")
+    assert plans.add_comment(goal.plan, author=mentor, body="Great start") is comment
+    db.session.commit()
+    assert (count(Goal), count(PlanAction), count(CheckIn), count(PlanComment)) == (1, 2, 1, 1)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))
+                             .where(OutboxMessage.kind == "plan_comment")) == 1
+
+    # Later, the same words are a new entry: people do repeat themselves on purpose.
+    with clock.frozen_at(START + plans.RESUBMIT_WINDOW + timedelta(seconds=1)):
+        assert plans.record_checkin(goal, did="Asked twice") is not first
+        assert submit_goal() is not goal
