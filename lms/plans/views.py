@@ -90,7 +90,7 @@ def _attach_error(form: Form, error: DomainError) -> None:
                 target = field.entries[int(index)].form._fields.get(sub)
         elif field is not None:
             target = field
-    if target is not None:
+    if target is not None and target.type != "FieldList":
         target.errors = [*target.errors, error.message]
     else:
         form.form_errors.append(error.message)

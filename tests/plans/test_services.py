@@ -251,6 +251,16 @@ def test_a_malformed_check_in_setting_fails_loudly(app, value):
         plans.checkin_offsets()
 
 
+def test_a_malformed_check_in_environment_setting_stops_the_start(monkeypatch, tmp_path):
+    from lms.config import build_config
+
+    monkeypatch.setenv("LMS_CHECKIN_DAYS", "30,sixty")
+    with pytest.raises(RuntimeError, match="LMS_CHECKIN_DAYS"):
+        build_config(str(tmp_path), {"SECRET_KEY": "k"})
+    monkeypatch.setenv("LMS_CHECKIN_DAYS", " 60, 30 ")
+    assert build_config(str(tmp_path), {"SECRET_KEY": "k"})["LMS_CHECKIN_DAYS"] == "30,60"
+
+
 def test_reminder_job_uses_a_fixed_number_of_queries(make_user, make_goal, count_queries):
     with clock.frozen_at(START):
         for _ in range(6):

@@ -503,3 +503,16 @@ def test_demo_gives_priya_a_shared_plan_once(app):
     assert plan.user.email == "learner@example.edu" and plan.is_shared
     assert len(plan.goals) == 1 and len(plan.goals[0].actions) == 2
     assert [d.day for d in plans.checkins_due(plan.user)] == [30]
+
+
+def test_too_many_chosen_suggestions_get_a_message(client, auth, learner, equity_answers):
+    auth.login(learner)
+    target = days_from_today(5).isoformat()
+    data = {"title": "Everything at once"}
+    for n in range(plans.ACTIONS_PER_GOAL_MAX + 1):
+        data |= {f"actions-{n}-include": "y", f"actions-{n}-text": f"Step number {n}",
+                 f"actions-{n}-target_date": target}
+    response = client.post("/plans/from-challenge/submission-7", data=data)
+    assert response.status_code == 200
+    assert f"at most {plans.ACTIONS_PER_GOAL_MAX} actions" in html(response)
+    assert count(Goal) == 0
