@@ -109,11 +109,11 @@ def _goal_anchor(goal_id: int) -> str:
     return url_for("plans.index", _anchor=f"goal-{goal_id}")
 
 
-def _first_checkin_date():
+def _first_checkin_date() -> date:
     return service.local_today() + timedelta(days=service.checkin_offsets()[0])
 
 
-def _render_index(*, action_forms: dict | None = None, status: int = 200):
+def _render_index(*, action_forms: dict | None = None):
     plan = service.load_plan(owner=current_user)
     goals = plan.goals if plan else []
     action_forms = action_forms or {}
@@ -127,7 +127,7 @@ def _render_index(*, action_forms: dict | None = None, status: int = 200):
         next_checkins={goal.id: service.next_checkpoint(goal) for goal in goals},
         sharing_form=SharingForm(formdata=None, shared=bool(plan and plan.is_shared)),
         mentors=service.plan_mentors(current_user), status_labels=service.STATUS_LABELS,
-    ), status
+    )
 
 
 def _status_form(action: PlanAction) -> ActionStatusForm:
