@@ -16,6 +16,18 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _day_list(value: str) -> str:
+    """"30, 60,90" -> "30,60,90"; anything but positive whole numbers stops the start."""
+    try:
+        days = sorted({int(part) for part in value.split(",") if part.strip()})
+    except ValueError:
+        days = []
+    if not days or days[0] <= 0:
+        raise RuntimeError(f"LMS_CHECKIN_DAYS must list positive whole numbers of days, "
+                           f"e.g. 30,60,90; got {value!r}")
+    return ",".join(str(day) for day in days)
+
+
 # name -> (default, parser, description)
 ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "SECRET_KEY": (None, str, "Signs sessions and tokens. Required in production; "
@@ -38,6 +50,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_MAX_ANSWER_CHARS": (20000, int, "Longest accepted answer to one reflection prompt."),
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
     "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
+    "LMS_CHECKIN_DAYS": ("30,60,90", _day_list, "Days after an action-plan goal is set when the "
+                         "learner is reminded to write a check-in (comma-separated)."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),
     "MAIL_PORT": (587, int, "SMTP port."),

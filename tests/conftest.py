@@ -80,12 +80,15 @@ def app(database_url: str, app_config: dict, _app_cache) -> Iterator[Flask]:
     if key not in _app_cache:
         _app_cache[key] = create_app(test_config(database_url, **app_config))
     app = _app_cache[key]
+    saved_config = dict(app.config)  # tests may change settings; the next one gets them back
     with app.app_context():
         yield app
         db.session.remove()
         empty_all_tables(db.engine, Base.metadata)
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()
+    app.config.clear()
+    app.config.update(saved_config)
 
 
 class IsolatedClient(FlaskClient):
