@@ -108,7 +108,7 @@ def _calendar(method: str | None, name: str | None = None) -> Calendar:
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", current_app.config["LMS_TIMEZONE"])
         # Ask subscribing clients to refresh hourly (Outlook and Apple honour these).
-        calendar.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
+        calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")
     return calendar
 
