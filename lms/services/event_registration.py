@@ -241,6 +241,12 @@ def check_in(user: User, offering: Offering, code: str) -> Registration:
     """
     now = utcnow()
     opens, closes = checkin_window(offering)
+    registration = db.session.execute(select(Registration).where(
+        Registration.offering_id == offering.id, Registration.user_id == user.id)
+    ).scalar_one_or_none()
+    if registration is not None and registration.status in ACTIVE_STATUSES \
+            and registration.attendance == "attended":
+        return registration  # already recorded as present: a second try changes nothing
     if offering.status != SCHEDULED:
         raise DomainError("This session was cancelled.", field="code")
     if now < opens:
@@ -253,14 +259,10 @@ def check_in(user: User, offering: Offering, code: str) -> Registration:
     if not hmac.compare_digest(normalise_code(code), normalise_code(offering.checkin_code)):
         raise DomainError("That code is not right. Check the code shown in the room or on the "
                           "call and try again.", field="code")
-    registration = db.session.execute(select(Registration).where(
-        Registration.offering_id == offering.id, Registration.user_id == user.id)
-    ).scalar_one_or_none()
     present = {"attendance": "attended", "checked_in_at": now, "attendance_marked_at": now,
                "attendance_marked_by_id": user.id}
     if registration is not None and registration.status in ACTIVE_STATUSES:
-        if registration.attendance != "attended":
-            _set_status(registration, ACTIVE_STATUSES, **present)
+        _set_status(registration, ACTIVE_STATUSES, **present)
     elif not offering.rsvp_required:
         if registration is None:
             registration = Registration(offering_id=offering.id, user_id=user.id,

@@ -246,6 +246,9 @@ def _clean(data: OfferingData) -> OfferingData:
         raise DomainError("Give the start date and time.", field="starts_at")
     if data.ends_at is None:
         raise DomainError("Give the end date and time.", field="ends_at")
+    # Calendars keep whole seconds; store what they will show.
+    data.starts_at = data.starts_at.replace(microsecond=0)
+    data.ends_at = data.ends_at.replace(microsecond=0)
     if data.ends_at <= data.starts_at:
         raise DomainError("The session must end after it starts.", field="ends_at")
     if data.ends_at - data.starts_at > timedelta(hours=24):

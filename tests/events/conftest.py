@@ -47,7 +47,7 @@ def make_offering(app, admin, make_training):
     def make(training=None, *, starts_in: timedelta = timedelta(days=7),
              duration: timedelta = timedelta(hours=2), capacity: int = 10, **extra):
         training = training or make_training()
-        start = utcnow() + starts_in
+        start = (utcnow() + starts_in).replace(second=0, microsecond=0)
         values = {"mode": "virtual", "video_url": "https://video.example.edu/j/123"}
         values.update(extra)
         offering = events.create_offering(training, events.OfferingData(
