@@ -17,7 +17,15 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from lms.formtools import choices
 from lms.models.events import (
@@ -80,8 +88,9 @@ class OfferingForm(FlaskForm):
                            description="Building and room, for sessions on campus.")
     video_url = URLField("Video call link", validators=[Optional(), Length(max=500)],
                          description="Starts with https://. Shown only to people with a seat.")
-    capacity = IntegerField("Seats", validators=[DataRequired("Give the number of seats."),
-                                                 NumberRange(min=1, max=10000)])
+    capacity = IntegerField("Seats", validators=[
+        InputRequired("Give the number of seats."),
+        NumberRange(min=1, max=10000, message="Seats must be between 1 and 10,000.")])
     registration_opens_at = DateTimeLocalField(
         "Registration opens", format=LOCAL_FORMAT, validators=[Optional()],
         description="Leave blank to open registration now.")
@@ -146,8 +155,9 @@ class WeekForm(FlaskForm):
 
 class DrawForm(FlaskForm):
     winners = IntegerField("Number of winners", default=3,
-                           validators=[DataRequired("Give the number of winners."),
-                                       NumberRange(min=1, max=100)])
+                           validators=[InputRequired("Give the number of winners."),
+                                       NumberRange(min=1, max=100,
+                                                   message="Draw between 1 and 100 winners.")])
     seed = StringField("Seed", validators=[Optional(), Length(max=100)],
                        description="Leave blank for a random one. The same seed and entries "
                                    "always give the same winners.")
@@ -159,10 +169,12 @@ class TeamRequestForm(FlaskForm):
     training_id = SelectField("Workshop", coerce=optional_int, validators=[Optional()],
                               description="Choose one we already run, or describe the topic "
                                           "below.")
-    topic = StringField("Topic", validators=[Optional(), Length(max=300)],
+    # No Optional(): it would stop the chain before validate_topic runs.
+    topic = StringField("Topic", validators=[Length(max=300)],
                         description="Required when no workshop is chosen.")
     group_size = IntegerField("Group size", validators=[
-        DataRequired("Give the number of people."), NumberRange(min=1, max=2000)])
+        InputRequired("Give the number of people."),
+        NumberRange(min=1, max=2000, message="Give a group size between 1 and 2,000.")])
     preferred_dates = TextAreaField("Preferred dates", validators=[
         DataRequired("Give one or more dates or periods."), Length(max=2000)],
         description="e.g. “Tuesday or Thursday mornings in March”.")
