@@ -32,13 +32,14 @@ def live_sessions_for(training_slug: str) -> dict:
     Used by ``events/_training_offerings.html`` so any page can list a training's
     sessions with register buttons given only its slug.
     """
-    offerings = events.offerings_for_training_slug(training_slug)
-    registrations = {}
+    scheduled = events.offerings_for_training_slug(training_slug)
+    training = scheduled[0].training if scheduled else events.training_by_slug(training_slug)
+    offerings, registrations = scheduled, {}
     if getattr(current_user, "is_authenticated", False):
+        offerings = events.visible_to(current_user, scheduled)
         registrations = events.registrations_for(current_user.id, [o.id for o in offerings])
     return {"offerings": offerings, "registrations": registrations,
-            "training": offerings[0].training if offerings
-            else events.training_by_slug(training_slug)}
+            "training": training}
 
 
 @bp.app_template_global("registration_problem_for")

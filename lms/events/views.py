@@ -64,7 +64,7 @@ def ics_response(data: bytes, filename: str, *, inline: bool = False) -> Respons
 @bp.route("/")
 @login_required
 def index():
-    upcoming = events.upcoming_offerings()
+    upcoming = events.visible_to(current_user, events.upcoming_offerings())
     registrations = events.registrations_for(current_user.id, [o.id for o in upcoming])
     mine = events.my_registrations(current_user.id)
     facilitated = events.facilitated_offerings(current_user.id)
@@ -187,9 +187,19 @@ def cancel(offering_id: int):
     return _action_response(item, next_url, message=message)
 
 
+def _per_person() -> str:
+    # A whole room checks in from one campus address: limit each person, not the address.
+    return f"user:{current_user.get_id()}"
+
+
+def _per_feed() -> str:
+    # Calendar services fetch many people's feeds from a few shared addresses.
+    return f"feed:{(request.view_args or {}).get('token', '')}"
+
+
 @bp.route("/offerings/<int:offering_id>/check-in", methods=["POST"])
 @login_required
-@limiter.limit("20 per minute")
+@limiter.limit("20 per minute", key_func=_per_person)
 def check_in(offering_id: int):
     item = load_offering(offering_id)
     form = CheckInForm()
@@ -217,7 +227,8 @@ def offering_ics(offering_id: int):
     item = load_offering(offering_id)
     registration = my_registration(item)
     data = event_calendar.offering_ics(
-        item, include_link=events.can_see_video_link(current_user, item, registration))
+        item, include_link=events.can_see_video_link(current_user, item, registration),
+        status="TENTATIVE" if registration and registration.status == "waitlisted" else None)
     return ics_response(data, f"{item.training.slug}-{item.id}.ics")
 
 
@@ -247,7 +258,7 @@ def regenerate_feed():
 
 @bp.route("/feed/<token>.ics")
 @public
-@limiter.limit("120 per hour")
+@limiter.limit("60 per hour", key_func=_per_feed)
 def feed(token: str):
     # The token is the credential: calendar apps cannot sign in.
     user = event_calendar.user_for_feed_token(token)

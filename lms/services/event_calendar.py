@@ -113,10 +113,11 @@ def _calendar(method: str | None, name: str | None = None) -> Calendar:
     return calendar
 
 
-def offering_ics(offering: Offering, *, include_link: bool) -> bytes:
-    """A downloadable .ics with the one offering (METHOD:PUBLISH)."""
+def offering_ics(offering: Offering, *, include_link: bool, status: str | None = None) -> bytes:
+    """A downloadable .ics with the one offering (METHOD:PUBLISH); ``status`` as in
+    ``offering_event`` (TENTATIVE for someone on the waitlist)."""
     calendar = _calendar("PUBLISH")
-    calendar.add_component(offering_event(offering, include_link=include_link))
+    calendar.add_component(offering_event(offering, include_link=include_link, status=status))
     return calendar.to_ical()
 
 

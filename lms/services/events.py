@@ -517,6 +517,14 @@ def audience_problem(user: User, offering: Offering) -> str | None:
     return None
 
 
+def visible_to(user: User, offerings: Iterable[Offering]) -> list[Offering]:
+    """Drop sessions reserved for another department (admins see everything)."""
+    if user.has_role("admin"):
+        return list(offerings)
+    return [o for o in offerings
+            if o.audience != DEPARTMENT or o.department_id == user.department_id]
+
+
 def is_facilitator(user: User, training_id: int) -> bool:
     return db.session.execute(
         select(training_facilitators.c.user_id).where(

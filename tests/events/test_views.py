@@ -220,3 +220,29 @@ def test_the_whole_story_through_the_pages(client, auth, admin, make_user, make_
                     data={"registration_ids": [registration.id], "attendance": "attended"})
     assert events.attended_training_slugs(second.id) == {"psychological-safety"}
     assert events.attended_training_slugs(first.id) == set()
+
+
+def test_department_sessions_are_listed_only_for_that_department(client, auth, make_user,
+                                                                 make_department,
+                                                                 make_offering):
+    pediatrics = make_department("Pediatrics")
+    team = make_offering(audience="department", department_id=pediatrics.id)
+    auth.login(make_user(department=make_department("Cardiology")))
+    assert f"/events/offerings/{team.id}\"" not in text(client.get("/events/"))
+    auth.logout()
+    auth.login(make_user(department=pediatrics))
+    assert f"/events/offerings/{team.id}\"" in text(client.get("/events/"))
+
+
+def test_waitlisted_download_is_tentative(client, auth, make_user, make_offering):
+    from icalendar import Calendar
+
+    offering = make_offering(capacity=1)
+    event_registration.register(make_user(), offering)
+    waiting = make_user()
+    event_registration.register(waiting, offering)
+    db.session.commit()
+    auth.login(waiting)
+    data = client.get(f"/events/offerings/{offering.id}/calendar.ics").data
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["STATUS"]) == "TENTATIVE"
