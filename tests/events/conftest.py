@@ -16,6 +16,7 @@ _n = itertools.count(1)
 
 @pytest.fixture
 def admin(make_user):
+    """A programme-office account (admin and learner)."""
     return make_user(roles=("admin", "learner"), name="Morgan Admin")
 
 

@@ -16,6 +16,8 @@ from tests.events.helpers import text
 
 @pytest.fixture
 def session_with_people(make_user, make_training, make_offering):
+    """A two-seat session of "psychological-safety" with its facilitator, two people
+    seated and one waitlisted: (facilitator, offering, people, registrations)."""
     facilitator = make_user(roles=("mentor", "learner"), name="Facilitator")
     training = make_training(slug="psychological-safety", facilitators=[facilitator])
     offering = make_offering(training, capacity=2)

@@ -34,22 +34,32 @@ def app_config() -> dict:
 
 
 def _run_together(app, jobs):
-    """Run each ``(user_id, offering_id)`` job in its own thread and app context, all
-    released at once; returns (statuses, domain error messages, unexpected errors)."""
+    """Run each job in its own thread and app context, all released at once.
+
+    A job is ``(action, user_id, offering_id)`` with action ``"register"`` or
+    ``"cancel"``. Returns (statuses, domain error messages, unexpected errors).
+    """
     barrier = threading.Barrier(len(jobs))
     statuses, refused, crashed = [], [], []
     lock = threading.Lock()
 
-    def work(user_id: int, offering_id: int) -> None:
+    def work(action: str, user_id: int, offering_id: int) -> None:
         with app.app_context():
             try:
                 user = db.session.get(User, user_id)
                 offering = db.session.get(Offering, offering_id)
+                mine = db.session.execute(select(Registration).where(
+                    Registration.user_id == user_id,
+                    Registration.offering_id == offering_id)).scalar_one_or_none()
                 barrier.wait(timeout=60)
-                registration = event_registration.register(user, offering)
+                if action == "register":
+                    status = event_registration.register(user, offering).status
+                else:
+                    event_registration.cancel(mine, actor=user)
+                    status = "cancelled"
                 db.session.commit()
                 with lock:
-                    statuses.append(registration.status)
+                    statuses.append(status)
             except DomainError as error:
                 db.session.rollback()
                 with lock:
@@ -76,7 +86,8 @@ def test_fifty_simultaneous_registrations_for_ten_seats(app, make_user, make_off
     offering_id = offering.id
     db.session.remove()
 
-    statuses, refused, crashed = _run_together(app, [(u, offering_id) for u in user_ids])
+    statuses, refused, crashed = _run_together(
+        app, [("register", u, offering_id) for u in user_ids])
 
     assert crashed == []
     assert refused == []
@@ -99,13 +110,40 @@ def test_one_person_clicking_many_times_at_once_gets_one_place(app, make_user, m
     offering_id = offering.id
     db.session.remove()
 
-    statuses, refused, crashed = _run_together(app, [(user_id, offering_id)] * 8)
+    statuses, refused, crashed = _run_together(app, [("register", user_id, offering_id)] * 8)
 
     assert crashed == []
     assert statuses == ["registered"]
     assert len(refused) == 7 and all("already" in message for message in refused)
     assert db.session.scalar(select(func.count(Registration.id))) == 1
     assert db.session.get(Offering, offering_id).seats_taken == 1
+
+
+def test_cancellations_and_registrations_racing_keep_the_queue_fair(app, make_user,
+                                                                      make_offering):
+    offering = make_offering(capacity=SEATS)
+    seated = [make_user() for _ in range(SEATS)]
+    waiting = [make_user() for _ in range(SEATS)]
+    newcomers = [make_user() for _ in range(5)]
+    for person in seated + waiting:
+        event_registration.register(person, offering, notify=False)
+    db.session.commit()
+    offering_id = offering.id
+    first_in_line = {p.id for p in waiting[:5]}
+    jobs = ([("cancel", p.id, offering_id) for p in seated[:5]]
+            + [("register", p.id, offering_id) for p in newcomers])
+    db.session.remove()
+
+    statuses, refused, crashed = _run_together(app, jobs)
+
+    assert crashed == [] and refused == []
+    assert Counter(statuses) == {"cancelled": 5, "waitlisted": 5}
+    rows = db.session.execute(select(Registration).where(
+        Registration.offering_id == offering_id)).scalars().all()
+    registered = {r.user_id for r in rows if r.status == "registered"}
+    assert len(registered) == SEATS == db.session.get(Offering, offering_id).seats_taken
+    assert first_in_line <= registered  # freed seats went to the front of the queue
+    assert not {p.id for p in newcomers} & registered
 
 
 def test_the_database_refuses_an_oversold_offering(make_offering):

@@ -18,6 +18,7 @@ from tests.events.helpers import text
 
 @pytest.fixture
 def week(app):
+    """An event week with three prizes."""
     item = event_raffle.create_week(event_raffle.WeekData(
         name="We're All In Week", starts_on=date(2031, 9, 9), ends_on=date(2031, 9, 13),
         prizes="Headphones\nSunrise alarm\nE-reader"), actor=None)
