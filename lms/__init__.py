@@ -52,6 +52,7 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
 def register_blueprints(app: Flask) -> None:
     from lms.admin import bp as admin_bp
     from lms.auth import bp as auth_bp
+    from lms.events import bp as events_bp
     from lms.learn import bp as learn_bp
     from lms.main import bp as main_bp
     from lms.plans import bp as plans_bp
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learn_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(events_bp)
 
 
 def register_commands(app: Flask) -> None:

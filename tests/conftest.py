@@ -81,7 +81,11 @@ def app(database_url: str, app_config: dict, _app_cache) -> Iterator[Flask]:
         _app_cache[key] = create_app(test_config(database_url, **app_config))
     app = _app_cache[key]
     saved_config = dict(app.config)  # tests may change settings; the next one gets them back
+    # The limiter is one object shared by every cached app: point it at this one.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
     with app.app_context():
+        if limiter.enabled:
+            limiter.reset()
         yield app
         db.session.remove()
         empty_all_tables(db.engine, Base.metadata)

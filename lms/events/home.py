@@ -1,0 +1,67 @@
+"""What the events area shows outside its own pages: the home panel and the partial
+other areas include (``templates/events/_training_offerings.html``)."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from lms.events import bp
+from lms.models import utcnow
+from lms.services import event_raffle, event_registration, events
+
+
+def home_context(user) -> dict:
+    """The person's next session with a seat, and the next event week, with countdowns."""
+    offering = events.next_registered_offering(user.id)
+    week = events.next_engagement_week()
+    context = {"next_offering": offering, "week": week,
+               "next_countdown": events.countdown_text(offering.starts_at) if offering else None,
+               "week_countdown": None, "week_running": False, "week_entries": 0}
+    if week is not None:
+        starts = events.local_day_start(week.starts_on)
+        context["week_running"] = starts <= utcnow()
+        context["week_countdown"] = events.countdown_text(starts)
+        context["week_entries"] = event_raffle.user_entries(user.id, week.id)
+    return {"live": context}
+
+
+@bp.app_template_global("live_sessions_for")
+def live_sessions_for(training_slug: str) -> dict:
+    """Upcoming offerings of a training and the signed-in person's places (two queries).
+
+    Used by ``events/_training_offerings.html`` so any page can list a training's
+    sessions with register buttons given only its slug.
+    """
+    scheduled = events.offerings_for_training_slug(training_slug)
+    training = scheduled[0].training if scheduled else events.training_by_slug(training_slug)
+    offerings, registrations = scheduled, {}
+    if getattr(current_user, "is_authenticated", False):
+        offerings = events.visible_to(current_user, scheduled)
+        registrations = events.registrations_for(current_user.id, [o.id for o in offerings])
+    return {"offerings": offerings, "registrations": registrations,
+            "training": training}
+
+
+@bp.app_template_global("registration_problem_for")
+def registration_problem_for(offering) -> str | None:
+    """Why the signed-in person cannot register for ``offering`` now (None if they can)."""
+    if not getattr(current_user, "is_authenticated", False):
+        return "Sign in to register."
+    return event_registration.registration_problem(current_user, offering)
+
+
+@bp.app_template_global("now_utc")
+def now_utc():
+    return utcnow()
+
+
+@bp.app_template_global("module_url")
+def module_url(slug: str) -> str | None:
+    """Link to a module by slug when the module pages exist (they belong to another area)."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    try:
+        return url_for("learn.module", slug=slug)
+    except BuildError:
+        return None

@@ -1,0 +1,359 @@
+"""Live sessions for learners and facilitators: browse, register, calendars, check-in,
+roster and team requests."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from lms.events import bp
+from lms.events.forms import AttendanceForm, CheckInForm, NextForm, TeamRequestForm
+from lms.extensions import db, limiter
+from lms.formtools import choices
+from lms.models import Department, EngagementWeek, Offering, Registration, Training, User, utcnow
+from lms.permissions import login_required, public
+from lms.services import (
+    event_calendar,
+    event_raffle,
+    event_registration,
+    events,
+    team_requests,
+)
+from lms.services.errors import DomainError
+
+
+def is_htmx() -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def safe_next(target: str | None, offering: Offering | None = None) -> str:
+    """Only local paths: a crafted ``next`` must not send people to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    if offering is not None:
+        return url_for("events.offering", offering_id=offering.id)
+    return url_for("events.index")
+
+
+def load_offering(offering_id: int) -> Offering:
+    return db.get_or_404(Offering, offering_id)
+
+
+def my_registration(offering: Offering) -> Registration | None:
+    return events.registrations_for(current_user.id, [offering.id]).get(offering.id)
+
+
+def ics_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@bp.route("/")
+@login_required
+def index():
+    upcoming = events.visible_to(current_user, events.upcoming_offerings())
+    registrations = events.registrations_for(current_user.id, [o.id for o in upcoming])
+    mine = events.my_registrations(current_user.id)
+    facilitated = events.facilitated_offerings(current_user.id)
+    week = events.next_engagement_week()
+    by_training: dict[int, list[Offering]] = {}
+    trainings: list[Training] = []
+    for offering in upcoming:
+        if offering.training_id not in by_training:
+            by_training[offering.training_id] = []
+            trainings.append(offering.training)
+        by_training[offering.training_id].append(offering)
+    return render_template(
+        "events/index.html", trainings=trainings, by_training=by_training,
+        registrations=registrations, mine=mine, facilitated=facilitated, week=week,
+        week_countdown=events.countdown_text(events.local_day_start(week.starts_on))
+        if week else None, next_url=url_for("events.index"))
+
+
+@bp.route("/trainings/<slug>")
+@login_required
+def training(slug: str):
+    item = db.one_or_404(select(Training).where(Training.slug == slug))
+    return render_template("events/training.html", training=item,
+                           next_url=url_for("events.training", slug=slug))
+
+
+def _offering_page(offering: Offering, *, checkin_form: CheckInForm | None = None,
+                   status: int = 200):
+    registration = my_registration(offering)
+    return render_template(
+        "events/offering.html", offering=offering, registration=registration,
+        show_link=events.can_see_video_link(current_user, offering, registration),
+        can_roster=events.can_manage_roster(current_user, offering),
+        checkin_form=checkin_form or CheckInForm(),
+        checkin_open=_checkin_open(offering),
+        next_url=url_for("events.offering", offering_id=offering.id)), status
+
+
+def _checkin_open(offering: Offering) -> bool:
+    opens, closes = event_registration.checkin_window(offering)
+    return not offering.is_cancelled and opens <= utcnow() <= closes
+
+
+@bp.route("/offerings/<int:offering_id>")
+@login_required
+def offering(offering_id: int):
+    return _offering_page(load_offering(offering_id))
+
+
+def _action_response(offering: Offering, next_url: str, *, message: str | None = None,
+                     error: str | None = None):
+    """The register/cancel box for htmx, or a redirect with a flashed message."""
+    if is_htmx():
+        return render_template("events/_offering_action.html", offering=offering,
+                               registration=my_registration(offering), next_url=next_url,
+                               message=message, error=error)
+    flash(error or message, "error" if error else "success")
+    return redirect(next_url, code=303)
+
+
+@bp.route("/offerings/<int:offering_id>/register", methods=["POST"])
+@login_required
+def register(offering_id: int):
+    item = load_offering(offering_id)
+    form = NextForm()
+    next_url = safe_next(form.next.data, item)
+    if not form.validate_on_submit():
+        return _action_response(item, next_url, error="The form expired. Please try again.")
+    try:
+        registration = event_registration.register(current_user, item)
+    except DomainError as error:
+        db.session.rollback()
+        return _action_response(item, next_url, error=error.message)
+    db.session.commit()
+    if registration.status == "registered":
+        message = f"You're registered for {item.training.title}. A confirmation is on its way."
+    else:
+        message = (f"The session is full, so you're on the waitlist (number "
+                   f"{_queue_place(registration)} in line). We'll email you if a seat opens.")
+    return _action_response(item, next_url, message=message)
+
+
+def _queue_place(registration: Registration) -> int:
+    """1-based place in the waitlist (positions have gaps after people leave)."""
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.offering_id == registration.offering_id,
+            Registration.status == "waitlisted",
+            Registration.waitlist_position < registration.waitlist_position))
+    return (ahead or 0) + 1
+
+
+@bp.app_template_global("waitlist_place")
+def waitlist_place(registration: Registration) -> int:
+    """Place in line; lists precompute it in one query (see ``events.registrations_for``)."""
+    place = getattr(registration, "queue_place", None)
+    return place if place is not None else _queue_place(registration)
+
+
+@bp.route("/offerings/<int:offering_id>/cancel", methods=["POST"])
+@login_required
+def cancel(offering_id: int):
+    item = load_offering(offering_id)
+    form = NextForm()
+    next_url = safe_next(form.next.data, item)
+    if not form.validate_on_submit():
+        return _action_response(item, next_url, error="The form expired. Please try again.")
+    registration = my_registration(item)
+    if registration is None:
+        return _action_response(item, next_url, error="You do not have a place at this session.")
+    was = registration.status
+    try:
+        event_registration.cancel(registration, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _action_response(item, next_url, error=error.message)
+    db.session.commit()
+    message = ("You left the waitlist." if was == "waitlisted"
+               else "Your place is cancelled. Thank you for freeing it for someone else.")
+    return _action_response(item, next_url, message=message)
+
+
+def _per_person() -> str:
+    # A whole room checks in from one campus address: limit each person, not the address.
+    return f"user:{current_user.get_id()}"
+
+
+def _per_feed() -> str:
+    # Calendar services fetch many people's feeds from a few shared addresses.
+    return f"feed:{(request.view_args or {}).get('token', '')}"
+
+
+@bp.route("/offerings/<int:offering_id>/check-in", methods=["POST"])
+@login_required
+@limiter.limit("20 per minute", key_func=_per_person)
+def check_in(offering_id: int):
+    item = load_offering(offering_id)
+    form = CheckInForm()
+    if form.validate_on_submit():
+        try:
+            event_registration.check_in(current_user, item, form.code.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors.append(error.message)
+        else:
+            db.session.commit()
+            if not is_htmx():
+                flash("You're checked in. Enjoy the session!", "success")
+                return redirect(url_for("events.offering", offering_id=item.id), code=303)
+    if is_htmx():
+        return render_template("events/_checkin.html", offering=item, checkin_form=form,
+                               registration=my_registration(item),
+                               checkin_open=_checkin_open(item))
+    return _offering_page(item, checkin_form=form, status=422)
+
+
+@bp.route("/offerings/<int:offering_id>/calendar.ics")
+@login_required
+def offering_ics(offering_id: int):
+    item = load_offering(offering_id)
+    registration = my_registration(item)
+    data = event_calendar.offering_ics(
+        item, include_link=events.can_see_video_link(current_user, item, registration),
+        status="TENTATIVE" if registration and registration.status == "waitlisted" else None)
+    return ics_response(data, f"{item.training.slug}-{item.id}.ics")
+
+
+@bp.route("/calendar")
+@login_required
+def calendar():
+    feed = event_calendar.feed_for(current_user)
+    db.session.commit()
+    feed_url = event_calendar.external_url("events.feed", token=feed.token)
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return render_template("events/calendar.html", feed=feed, feed_url=feed_url,
+                           webcal_url=webcal_url, form=NextForm())
+
+
+@bp.route("/calendar/new-link", methods=["POST"])
+@login_required
+def regenerate_feed():
+    form = NextForm()
+    if not form.validate_on_submit():
+        abort(400)
+    event_calendar.regenerate_feed(current_user)
+    db.session.commit()
+    flash("Your calendar has a new private link. The old link no longer works: update any "
+          "calendar that subscribed to it.", "success")
+    return redirect(url_for("events.calendar"), code=303)
+
+
+@bp.route("/feed/<token>.ics")
+@public
+@limiter.limit("60 per hour", key_func=_per_feed)
+def feed(token: str):
+    # The token is the credential: calendar apps cannot sign in.
+    user = event_calendar.user_for_feed_token(token)
+    if user is None:
+        abort(404)
+    return ics_response(event_calendar.feed_ics(user), "live-sessions.ics", inline=True)
+
+
+@bp.route("/weeks/<int:week_id>")
+@login_required
+def week(week_id: int):
+    item = db.get_or_404(EngagementWeek, week_id)
+    offerings = list(db.session.execute(
+        select(Offering).options(joinedload(Offering.training))
+        .where(Offering.engagement_week_id == item.id, Offering.status == "scheduled")
+        .order_by(Offering.starts_at)).scalars())
+    registrations = events.registrations_for(current_user.id, [o.id for o in offerings])
+    latest = item.draws[0] if item.draws else None
+    winners = []
+    if latest:
+        people = {u.id: u for u in db.session.execute(
+            select(User).where(User.id.in_(latest.winner_ids or [0]))).scalars()}
+        winners = [people[i] for i in latest.winner_ids if i in people]
+    return render_template(
+        "events/week.html", week=item, offerings=offerings, registrations=registrations,
+        entries=event_raffle.user_entries(current_user.id, item.id), winners=winners,
+        countdown=events.countdown_text(events.local_day_start(item.starts_on)),
+        started=events.local_day_start(item.starts_on) <= utcnow(),
+        next_url=url_for("events.week", week_id=item.id))
+
+
+# --- facilitators ------------------------------------------------------------------------------
+
+@bp.route("/offerings/<int:offering_id>/roster", methods=["GET", "POST"])
+@login_required
+def roster(offering_id: int):
+    item = load_offering(offering_id)
+    if not events.can_manage_roster(current_user, item):
+        abort(403)
+    people = event_registration.roster(item)
+    form = AttendanceForm()
+    form.registration_ids.choices = choices((r.id, r.user.name) for r in people)
+    if form.validate_on_submit():
+        value = None if form.attendance.data == "clear" else form.attendance.data
+        try:
+            count = event_registration.mark_attendance(item, form.registration_ids.data, value,
+                                                       actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            label = {"attended": "attended", "no_show": "no-show", None: "not marked"}[value]
+            flash(f"Marked {count} {'person' if count == 1 else 'people'} as {label}.", "success")
+            return redirect(url_for("events.roster", offering_id=item.id), code=303)
+    return render_template("events/roster.html", offering=item, people=people, form=form,
+                           checkin_window=event_registration.checkin_window(item))
+
+
+# --- team training requests --------------------------------------------------------------------
+
+@bp.route("/team-requests")
+@login_required
+def my_team_requests():
+    return render_template("events/my_team_requests.html",
+                           requests=team_requests.requests_of(current_user))
+
+
+@bp.route("/team-requests/new", methods=["GET", "POST"])
+@login_required
+def new_team_request():
+    form = TeamRequestForm()
+    form.department_id.choices = choices([("", "Not listed / several"), *db.session.execute(
+        select(Department.id, Department.name).order_by(Department.name))])
+    form.training_id.choices = choices([("", "Something else (describe below)"),
+                                        *db.session.execute(select(Training.id, Training.title)
+                                                            .order_by(Training.title))])
+    if request.method == "GET":
+        form.department_id.data = current_user.department_id
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
+        form.training_id.data = request.args.get("training", type=int)
+    if form.validate_on_submit():
+        try:
+            team_requests.create_request(team_requests.RequestData(
+                topic=form.topic.data or "", group_size=form.group_size.data,
+                preferred_dates=form.preferred_dates.data, contact_name=form.contact_name.data,
+                contact_email=form.contact_email.data, department_id=form.department_id.data,
+                training_id=form.training_id.data, details=form.details.data or ""),
+                requester=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "topic").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Thank you. The programme office will reply by email.", "success")
+            return redirect(url_for("events.my_team_requests"), code=303)
+    return render_template("events/team_request_form.html", form=form)

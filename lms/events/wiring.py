@@ -1,0 +1,21 @@
+"""How live sessions meet the rest of the product.
+
+- a module's ``live`` step is complete once the learner attended an offering
+  of the training it names;
+- reminders for tomorrow's sessions run with ``flask reminders send``.
+"""
+
+from __future__ import annotations
+
+from lms.models import Step
+from lms.services import event_mail, events, learning, reminders
+
+
+def live_steps_done(user_id: int, steps: list[Step]) -> set[int]:
+    attended = events.attended_training_slugs(user_id)
+    return {s.id for s in steps if s.config.get("training") in attended}
+
+
+def register() -> None:
+    learning.STEP_COMPLETION_PROVIDERS["live"] = live_steps_done
+    reminders.register_job("live sessions", event_mail.send_reminders)

@@ -1,0 +1,191 @@
+"""Calendar files (RFC 5545) for offerings, and each person's private feed.
+
+Each offering has one stable UID; its SEQUENCE rises on every change and a
+cancelled offering is served with ``STATUS:CANCELLED``, so a calendar that
+imported or subscribed to it updates its copy instead of adding another.
+The call link appears only in calendars of people holding a seat.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
+from icalendar import Calendar, Event, vCalAddress
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lms.extensions import db
+from lms.models import CalendarFeed, Offering, Registration, User, utcnow
+from lms.models.events import CANCELLED, DROP_IN, REGISTERED, WAITLISTED, new_feed_token
+from lms.services import audit
+
+PRODID = "-//Ally LMS//Live sessions//EN"
+ICS_MIME = "text/calendar"
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL on ``LMS_BASE_URL``; works in requests and in CLI jobs alike."""
+    base = current_app.config["LMS_BASE_URL"].rstrip("/")
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context("/"):
+            path = url_for(endpoint, **values)
+    return base + path
+
+
+def _host() -> str:
+    return urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "ally-lms.invalid"
+
+
+def offering_uid(offering: Offering) -> str:
+    """Stable for the life of the offering, whatever changes about it."""
+    return f"offering-{offering.id}@{_host()}"
+
+
+def _organizer() -> vCalAddress:
+    address = vCalAddress(f"mailto:{current_app.config['MAIL_DEFAULT_SENDER']}")
+    address.params["cn"] = current_app.config["LMS_INSTITUTION_NAME"]
+    return address
+
+
+def offering_event(offering: Offering, *, include_link: bool, status: str | None = None,
+                   attendee: User | None = None) -> Event:
+    """One VEVENT for ``offering``. ``status`` overrides CONFIRMED/CANCELLED (e.g. TENTATIVE
+    for a waitlist place); ``attendee`` is added for emailed invitations."""
+    training = offering.training
+    page = external_url("events.offering", offering_id=offering.id)
+    where: list[str] = []
+    if offering.location:
+        where.append(offering.location)
+    if offering.video_url:
+        where.append(offering.video_url if include_link else "Video call (link on the session page "
+                     "once you have a seat)")
+    description = [training.description.strip()] if training.description else []
+    if offering.video_url and include_link:
+        description.append(f"Join the call: {offering.video_url}")
+    if offering.fee_note:
+        description.append(f"Fee: {offering.fee_note}")
+    description.append(f"Details and your registration: {page}")
+
+    event = Event()
+    event.add("uid", offering_uid(offering))
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", offering.starts_at)
+    event.add("dtend", offering.ends_at)
+    event.add("summary", ("Cancelled: " if offering.status == CANCELLED else "") + training.title)
+    event.add("description", "\n\n".join(description))
+    if where:
+        event.add("location", " · ".join(where))
+    event.add("url", page)
+    event.add("sequence", offering.sequence or 0)
+    event.add("status", "CANCELLED" if offering.status == CANCELLED else (status or "CONFIRMED"))
+    event.add("organizer", _organizer())
+    if offering.created_at:
+        event.add("created", offering.created_at)
+    if offering.updated_at:
+        event.add("last-modified", offering.updated_at)
+    if attendee is not None:
+        who = vCalAddress(f"mailto:{attendee.email}")
+        who.params["cn"] = attendee.name
+        who.params["role"] = "REQ-PARTICIPANT"
+        who.params["partstat"] = "ACCEPTED"
+        who.params["rsvp"] = "FALSE"
+        event.add("attendee", who)
+    return event
+
+
+def _calendar(method: str | None, name: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", current_app.config["LMS_TIMEZONE"])
+        # Ask subscribing clients to refresh hourly (Outlook and Apple honour these).
+        calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
+    return calendar
+
+
+def offering_ics(offering: Offering, *, include_link: bool, status: str | None = None) -> bytes:
+    """A downloadable .ics with the one offering (METHOD:PUBLISH); ``status`` as in
+    ``offering_event`` (TENTATIVE for someone on the waitlist)."""
+    calendar = _calendar("PUBLISH")
+    calendar.add_component(offering_event(offering, include_link=include_link, status=status))
+    return calendar.to_ical()
+
+
+def invitation_ics(registration: Registration) -> bytes:
+    """The .ics attached to emails: REQUEST for a place, CANCEL for a cancelled offering."""
+    offering = registration.offering
+    cancelled = offering.status == CANCELLED
+    calendar = _calendar("CANCEL" if cancelled else "REQUEST")
+    calendar.add_component(offering_event(
+        offering, include_link=registration.status in (REGISTERED, DROP_IN),
+        attendee=registration.user))
+    return calendar.to_ical()
+
+
+def feed_for(user: User) -> CalendarFeed:
+    """The person's feed, created on first use."""
+    feed = db.session.execute(
+        select(CalendarFeed).where(CalendarFeed.user_id == user.id)).scalar_one_or_none()
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token=new_feed_token())
+        db.session.add(feed)
+        db.session.flush()
+    return feed
+
+
+def regenerate_feed(user: User) -> CalendarFeed:
+    """Give the person a new feed URL; the old one stops working at once."""
+    feed = feed_for(user)
+    feed.token = new_feed_token()
+    feed.created_at = utcnow()
+    feed.last_used_at = None
+    db.session.flush()
+    audit.record(user, "calendar_feed.regenerate", feed)
+    return feed
+
+
+def user_for_feed_token(token: str) -> User | None:
+    """The active person whose current feed token this is, else None."""
+    if not token or len(token) > 64:
+        return None
+    user = db.session.execute(
+        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token == token)).scalar_one_or_none()
+    if user is None or not user.is_active:
+        return None
+    return user
+
+
+def feed_ics(user: User) -> bytes:
+    """Every place the person holds or waits for (past 90 days and upcoming), as a calendar.
+
+    Cancelled offerings stay in the feed as STATUS:CANCELLED so subscribed
+    calendars strike them out rather than silently losing them.
+    """
+    since = utcnow() - timedelta(days=90)
+    registrations = db.session.execute(
+        select(Registration).join(Registration.offering)
+        .options(joinedload(Registration.offering).joinedload(Offering.training),
+                 joinedload(Registration.user))
+        .where(Registration.user_id == user.id,
+               Registration.status.in_((REGISTERED, WAITLISTED, DROP_IN)),
+               Offering.ends_at > since)
+        .order_by(Offering.starts_at)).scalars().all()
+    calendar = _calendar("PUBLISH", name=f"{current_app.config['LMS_INSTITUTION_NAME']}: "
+                                         "my live sessions")
+    for registration in registrations:
+        calendar.add_component(offering_event(
+            registration.offering,
+            include_link=registration.status in (REGISTERED, DROP_IN),
+            status="TENTATIVE" if registration.status == WAITLISTED else "CONFIRMED"))
+    return calendar.to_ical()

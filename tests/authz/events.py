@@ -1,0 +1,71 @@
+"""Live sessions: who may open what.
+
+The world's mentor facilitates the training, so the roster is open to them
+and to admins only; the calendar feed is public but needs the owner's token.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from lms.models import utcnow
+from tests.authz_matrix import ADMINS, EVERYONE, MENTOR, SIGNED_IN, Rule
+
+FACILITATORS = frozenset({MENTOR, "admin"})
+OFFERING = {"offering_id": "events_offering.id"}
+
+ROWS = [
+    Rule("events.index", SIGNED_IN),
+    Rule("events.training", SIGNED_IN, args={"slug": "events_training.slug"}),
+    Rule("events.offering", SIGNED_IN, args=OFFERING),
+    Rule("events.register", SIGNED_IN, "POST", args=OFFERING),
+    Rule("events.cancel", SIGNED_IN, "POST", args=OFFERING),
+    Rule("events.check_in", SIGNED_IN, "POST", args=OFFERING, data={"code": "WRONG1"}),
+    Rule("events.offering_ics", SIGNED_IN, args=OFFERING),
+    Rule("events.calendar", SIGNED_IN),
+    Rule("events.regenerate_feed", SIGNED_IN, "POST"),
+    Rule("events.feed", EVERYONE, args={"token": "events_feed.token"}),
+    Rule("events.week", SIGNED_IN, args={"week_id": "events_week.id"}),
+    Rule("events.roster", FACILITATORS, args=OFFERING),
+    Rule("events.roster", FACILITATORS, "POST", args=OFFERING,
+         data={"attendance": "attended"}),
+    Rule("events.my_team_requests", SIGNED_IN),
+    Rule("events.new_team_request", SIGNED_IN),
+    # programme office
+    Rule("events.manage", ADMINS),
+    Rule("events.new_training", ADMINS),
+    Rule("events.edit_training", ADMINS, args={"training_id": "events_training.id"}),
+    Rule("events.new_offering", ADMINS, args={"training_id": "events_training.id"}),
+    Rule("events.edit_offering", ADMINS, args=OFFERING),
+    Rule("events.cancel_offering", ADMINS, args=OFFERING),
+    Rule("events.weeks", ADMINS),
+    Rule("events.manage_week", ADMINS, args={"week_id": "events_week.id"}),
+    Rule("events.draw", ADMINS, "POST", args={"week_id": "events_week.id"}),
+    Rule("events.team_requests_list", ADMINS),
+    Rule("events.team_request", ADMINS, args={"request_id": "events_request.id"}),
+    Rule("events.schedule_request", ADMINS, args={"request_id": "events_request.id"}),
+]
+
+
+def build_world(world, factories) -> None:
+    """A training the mentor facilitates, an upcoming offering the learner registered for,
+    an event week, a team request by the learner and the learner's calendar feed."""
+    from datetime import date
+
+    from lms.services import event_calendar, event_raffle, event_registration, events
+    from lms.services.team_requests import RequestData, create_request
+
+    world.events_training = events.create_training(events.TrainingData(
+        title="Psychological Safety", slug="psychological-safety",
+        facilitator_ids=[world.mentor.id]), actor=world.admin)
+    start = utcnow() + timedelta(days=7)
+    world.events_offering = events.create_offering(world.events_training, events.OfferingData(
+        starts_at=start, ends_at=start + timedelta(hours=2), capacity=10, mode="virtual",
+        video_url="https://video.example.edu/j/1"), actor=world.admin)
+    event_registration.register(world.learner, world.events_offering)
+    world.events_week = event_raffle.create_week(event_raffle.WeekData(
+        name="We're All In Week", starts_on=date.today(), ends_on=date.today()), actor=None)
+    world.events_request = create_request(RequestData(
+        topic="Psychological Safety", group_size=12, preferred_dates="March",
+        contact_name="Lead", contact_email="lead@example.edu"), requester=world.learner)
+    world.events_feed = event_calendar.feed_for(world.learner)

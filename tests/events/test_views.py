@@ -1,0 +1,248 @@
+"""Pages and buttons: htmx fragments, the same actions without JavaScript, clear messages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template_string
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.extensions import db
+from lms.models import OutboxMessage, Registration
+from lms.services import event_registration, events
+from tests.events.helpers import text
+
+HX = {"HX-Request": "true"}
+
+
+def test_register_and_cancel_with_htmx_swap_the_action_box(client, auth, make_user,
+                                                           make_offering):
+    offering = make_offering(capacity=3)
+    auth.login(make_user())
+    response = client.post(f"/events/offerings/{offering.id}/register", headers=HX,
+                           data={"next": "/events/"})
+    body = text(response)
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<div class="offering-action" id="offering-{offering.id}'
+                                    '-action">')
+    assert "You're registered" in body
+    assert "Cancel my place" in body
+    assert "<html" not in body
+
+    response = client.post(f"/events/offerings/{offering.id}/cancel", headers=HX,
+                           data={"next": "/events/"})
+    body = text(response)
+    assert "Your place is cancelled" in body
+    assert ">Register<" in body
+    assert db.session.get(type(offering), offering.id).seats_taken == 0
+
+
+def test_register_without_javascript_redirects_back_with_a_message(client, auth, make_user,
+                                                                    make_offering):
+    offering = make_offering(capacity=1)
+    make_first = make_user()
+    event_registration.register(make_first, offering)
+    db.session.commit()
+    auth.login(make_user())
+    response = client.post(f"/events/offerings/{offering.id}/register",
+                           data={"next": f"/events/trainings/{offering.training.slug}"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/events/trainings/{offering.training.slug}")
+    page = text(client.get(response.headers["Location"]))
+    assert "on the waitlist (number 1 in line)" in page
+    assert "On the waitlist: number 1 in line" in page
+
+
+def test_next_cannot_point_off_site(client, auth, make_user, make_offering):
+    offering = make_offering()
+    auth.login(make_user())
+    response = client.post(f"/events/offerings/{offering.id}/register",
+                           data={"next": "//evil.example.com/"})
+    assert response.headers["Location"].endswith(f"/events/offerings/{offering.id}")
+
+
+def test_bad_registrations_get_a_clear_message_not_a_500(client, auth, admin, make_user,
+                                                         make_offering):
+    learner = make_user()
+    past = make_offering(starts_in=timedelta(days=-2))
+    closed = make_offering(registration_closes_at=events.utcnow() - timedelta(minutes=1))
+    cancelled = make_offering()
+    events.cancel_offering(cancelled, actor=admin)
+    twice = make_offering()
+    event_registration.register(learner, twice)
+    db.session.commit()
+    auth.login(learner)
+    expected = {past.id: "already taken place", closed.id: "Registration closed",
+                cancelled.id: "has been cancelled", twice.id: "already registered"}
+    for offering_id, message in expected.items():
+        for headers in (HX, {}):
+            response = client.post(f"/events/offerings/{offering_id}/register",
+                                   headers=headers, follow_redirects=True)
+            assert response.status_code == 200
+            assert message in text(response)
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    assert client.post("/events/offerings/99999/register").status_code == 404
+
+
+def test_cancel_without_a_place_says_so(client, auth, make_user, make_offering):
+    offering = make_offering()
+    auth.login(make_user())
+    response = client.post(f"/events/offerings/{offering.id}/cancel", headers=HX)
+    assert "You do not have a place" in text(response)
+
+
+def test_the_video_link_is_shown_only_to_seat_holders(client, auth, make_user, make_offering):
+    offering = make_offering(capacity=1)
+    seated, waiting = make_user(), make_user()
+    event_registration.register(seated, offering)
+    event_registration.register(waiting, offering)
+    db.session.commit()
+    auth.login(waiting)
+    page = text(client.get(f"/events/offerings/{offering.id}"))
+    assert "video.example.edu" not in page
+    assert "The link is shown here once you have a seat." in page
+    auth.logout()
+    auth.login(seated)
+    assert "video.example.edu" in text(client.get(f"/events/offerings/{offering.id}"))
+
+
+def test_index_lists_upcoming_sessions_without_n_plus_one(client, auth, make_user,
+                                                          make_training, make_offering,
+                                                          count_queries):
+    learner = make_user()
+    auth.login(learner)
+
+    def add(n):
+        for _ in range(n):
+            offering = make_offering(make_training(), capacity=1)
+            event_registration.register(learner, offering)
+            other = make_offering(offering.training, capacity=1)
+            event_registration.register(make_user(), other)
+            event_registration.register(learner, other)  # waitlisted
+        db.session.commit()
+
+    add(1)
+    with count_queries() as small:
+        assert client.get("/events/").status_code == 200
+    add(8)
+    with count_queries() as large:
+        page = client.get("/events/")
+    assert page.status_code == 200
+    assert text(page).count("Waitlist #1") == 9
+    assert large.count == small.count
+
+
+def test_training_partial_for_module_pages(app, client, auth, make_user, make_training,
+                                          make_offering):
+    training = make_training(slug="disability-and-allyship", title="Disability and Allyship")
+    offering = make_offering(training)
+    make_offering(training, starts_in=timedelta(days=-3))  # past: not listed
+    learner = make_user()
+    auth.login(learner)
+    with app.test_request_context("/learn/some-module"):
+        from flask_login import login_user
+
+        login_user(learner)
+        html = render_template_string(
+            '{% with training_slug="disability-and-allyship" %}'
+            '{% include "events/_training_offerings.html" %}{% endwith %}')
+        unknown = render_template_string(
+            '{% with training_slug="not-scheduled" %}'
+            '{% include "events/_training_offerings.html" %}{% endwith %}')
+    assert html.count('class="offering-card"') == 1
+    assert f'/events/offerings/{offering.id}/register' in html
+    assert 'name="next" value="/learn/some-module"' in html
+    assert "not on the calendar yet" in unknown
+
+
+def test_home_shows_the_next_session_and_a_countdown(client, auth, make_user, make_offering):
+    offering = make_offering(starts_in=timedelta(days=3, hours=2))
+    learner = make_user()
+    event_registration.register(learner, offering)
+    from lms.services.event_raffle import WeekData, create_week
+
+    create_week(WeekData(name="We're All In Week",
+                         starts_on=events.local_today() + timedelta(days=10),
+                         ends_on=events.local_today() + timedelta(days=14)), actor=None)
+    db.session.commit()
+    auth.login(learner)
+    page = text(client.get("/"))
+    assert offering.training.title in page
+    assert "(in 3 days)" in page
+    assert "We're All In Week" in page
+    assert "in 9 days" in page or "in 10 days" in page  # local midnight vs. now
+
+
+def test_countdown_words():
+    now = events.utcnow()
+    assert events.countdown_text(now + timedelta(days=3, hours=5), now) == "in 3 days"
+    assert events.countdown_text(now + timedelta(days=1, hours=2), now) == "in 1 day and 2 hours"
+    assert events.countdown_text(now + timedelta(hours=1, minutes=5), now) == "in 1 hour"
+    assert events.countdown_text(now + timedelta(minutes=1), now) == "in 1 minute"
+    assert events.countdown_text(now - timedelta(minutes=1), now) == "now"
+
+
+def test_the_whole_story_through_the_pages(client, auth, admin, make_user, make_training,
+                                           make_offering):
+    """Register, download the .ics, subscribe; a second learner waits and is promoted when
+    the first cancels; the facilitator marks attendance and the live step completes."""
+    facilitator = make_user(roles=("mentor", "learner"))
+    training = make_training(slug="psychological-safety", title="Psychological Safety",
+                             facilitators=[facilitator])
+    offering = make_offering(training, capacity=1)
+    first, second = make_user(), make_user()
+
+    auth.login(first)
+    assert "Psychological Safety" in text(client.get("/events/trainings/psychological-safety"))
+    client.post(f"/events/offerings/{offering.id}/register")
+    assert client.get(f"/events/offerings/{offering.id}/calendar.ics").mimetype == "text/calendar"
+    assert "webcal://" in text(client.get("/events/calendar"))
+    auth.logout()
+
+    auth.login(second)
+    client.post(f"/events/offerings/{offering.id}/register")
+    auth.logout()
+
+    auth.login(first)
+    client.post(f"/events/offerings/{offering.id}/cancel")
+    auth.logout()
+    promoted = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.to_address == second.email, OutboxMessage.kind == "event_promoted")
+    ).scalar_one()
+    assert "Psychological Safety" in promoted.subject
+
+    auth.login(facilitator)
+    registration = db.session.execute(select(Registration).where(
+        Registration.user_id == second.id)).scalar_one()
+    with clock.frozen_at(offering.starts_at + timedelta(minutes=20)):
+        client.post(f"/events/offerings/{offering.id}/roster",
+                    data={"registration_ids": [registration.id], "attendance": "attended"})
+    assert events.attended_training_slugs(second.id) == {"psychological-safety"}
+    assert events.attended_training_slugs(first.id) == set()
+
+
+def test_department_sessions_are_listed_only_for_that_department(client, auth, make_user,
+                                                                 make_department,
+                                                                 make_offering):
+    pediatrics = make_department("Pediatrics")
+    team = make_offering(audience="department", department_id=pediatrics.id)
+    auth.login(make_user(department=make_department("Cardiology")))
+    assert f"/events/offerings/{team.id}\"" not in text(client.get("/events/"))
+    auth.logout()
+    auth.login(make_user(department=pediatrics))
+    assert f"/events/offerings/{team.id}\"" in text(client.get("/events/"))
+
+
+def test_waitlisted_download_is_tentative(client, auth, make_user, make_offering):
+    from icalendar import Calendar
+
+    offering = make_offering(capacity=1)
+    event_registration.register(make_user(), offering)
+    waiting = make_user()
+    event_registration.register(waiting, offering)
+    db.session.commit()
+    auth.login(waiting)
+    data = client.get(f"/events/offerings/{offering.id}/calendar.ics").data
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["STATUS"]) == "TENTATIVE"
