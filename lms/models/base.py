@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from lms import clock
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+from lms import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from argon2 import PasswordHasher
@@ -43,10 +44,8 @@ def check_password(user: User, password: str) -> bool:
 
 def burn_hash_time(password: str) -> None:
     """Spend the time a real check would, so unknown emails can't be timed apart."""
-    try:
+    with contextlib.suppress(VerificationError, InvalidHashError):
         _hasher().verify(_dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        pass
 
 
 _DUMMY: dict[str, str] = {}
