@@ -38,6 +38,9 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
     "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
+    "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
+                        "X-Forwarded-For/-Proto headers are trusted (rate limits per client "
+                        "address and HTTPS detection depend on it)."),
     "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),
     "MAIL_PORT": (587, int, "SMTP port."),
     "MAIL_USERNAME": (None, str, "SMTP user."),

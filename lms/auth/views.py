@@ -1,5 +1,7 @@
 """Sign in, sign out, password reset and change."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -21,9 +23,19 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
+    """``target`` if it is a path on this site, else the home page.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash,
+    so "/<tab>/evil.example" would leave the site: any such character, or a
+    scheme or host, sends people home instead.
+    """
+    if (not target or not target.startswith("/") or "\\" in target
+            or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target)):
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return url_for("main.home")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

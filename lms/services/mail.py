@@ -105,6 +105,8 @@ def deliver_pending(limit: int = 500) -> tuple[int, int]:
         for message in pending:
             message.attempts += 1
             message.last_error = f"connect: {error}"[:500]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = "failed"
         db.session.flush()
         return (0, len(pending))
     with client:

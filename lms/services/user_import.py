@@ -28,6 +28,11 @@ class ImportReport:
         return not self.errors
 
 
+def _has_control_characters(value: str) -> bool:
+    # NUL and friends come from mis-saved files; PostgreSQL refuses NUL outright.
+    return any(ord(ch) < 32 and ch not in "\t" for ch in value)
+
+
 def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").replace("|", ";").split(";") if part.strip()]
 
@@ -91,11 +96,21 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
                 report.errors.append(f"Line {line}: name is empty.")
             elif len(values["name"]) > 200:
                 report.errors.append(f"Line {line}: name is longer than 200 characters.")
+            if len(values.get("pronouns", "")) > 40:
+                report.errors.append(f"Line {line}: pronouns are longer than 40 characters.")
+            if any(_has_control_characters(v) for v in values.values()):
+                report.errors.append(f"Line {line}: contains control characters; "
+                                     "re-save the file as plain CSV text.")
             department = departments.get(values.get("department", "").lower())
-            if department is None:
+            if not values.get("department"):
+                report.errors.append(f"Line {line}: department is empty.")
+            elif department is None:
                 report.errors.append(
-                    f"Line {line}: unknown department '{values.get('department', '')}'.")
-            roles = [r.lower() for r in _split(values.get("roles"))] or ["learner"]
+                    f"Line {line}: unknown department '{values['department']}'; add it under "
+                    "Departments first.")
+            # dict.fromkeys keeps the order and drops repeats ("learner;learner").
+            roles = list(dict.fromkeys(r.lower() for r in _split(values.get("roles"))))
+            roles = roles or ["learner"]
             bad_roles = [r for r in roles if r not in ROLE_NAMES]
             if bad_roles:
                 report.errors.append(
@@ -105,7 +120,7 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
             for name in _split(values.get("cohorts")):
                 if name.lower() not in cohorts:
                     report.errors.append(f"Line {line}: unknown cohort '{name}'.")
-                else:
+                elif cohorts[name.lower()] not in row_cohorts:
                     row_cohorts.append(cohorts[name.lower()])
             rows.append((email, values.get("name", ""), department, roles,
                          values.get("pronouns") or None, row_cohorts))
