@@ -39,6 +39,9 @@ def test_config(database_url: str, **extra) -> dict:
     return config
 
 
+test_config.__test__ = False  # a helper other modules import, not a test
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """One migrated database for the whole run (rows are emptied after each test)."""
