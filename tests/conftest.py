@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,9 +60,28 @@ def app_config() -> dict:
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an application context of its own.
+
+    The ``app`` fixture keeps an application context open so a test can use
+    ``db.session``; Flask would reuse it for each request, sharing ``g`` (the
+    signed-in user Flask-Login caches there) and the database session between
+    requests and between clients. In production each request starts clean, so
+    here too: the request runs in an empty ``contextvars`` context and pushes
+    its own application context.
+    """
+
+    def open(self, *args, **kwargs):
+        if self.preserve_context:  # ``with client:`` wants the contexts kept
+            return super().open(*args, **kwargs)
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, app_config: dict) -> Iterator[Flask]:
+    """A fresh application over the run's migrated database; rows are emptied afterwards."""
     app = create_app(test_config(database_url, **app_config))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()

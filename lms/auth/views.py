@@ -121,15 +121,16 @@ def reset_password(token: str):
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    user = current_user._get_current_object()  # the proxy itself must not be stored in g
     if form.validate_on_submit():
-        if not passwords.check_password(current_user, form.current.data):
+        if not passwords.check_password(user, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            passwords.set_password(current_user, form.password.data)
+            passwords.set_password(user, form.password.data)
             db.session.commit()
             # Other sessions ended with the token; keep this one signed in.
             session.clear()
-            login_user(current_user)
+            login_user(user)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
