@@ -7,10 +7,11 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from lms.extensions import db
 from lms.models import ROLE_NAMES, Cohort, Department, User, normalise_email, utcnow
+from lms.models.users import cohort_members, new_session_token, user_roles
 from lms.services import accounts, audit
 
 REQUIRED_COLUMNS = ("email", "name", "department")
@@ -52,7 +53,8 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
             f"The file is not UTF-8 text (problem at byte {error.start}). "
             "Save it as 'CSV UTF-8' and upload it again.")
         return report
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: a stray or unclosed quote is reported instead of silently merging cells.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
@@ -125,18 +127,48 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
             rows.append((email, values.get("name", ""), department, roles,
                          values.get("pronouns") or None, row_cohorts))
     except csv.Error as error:
-        report.errors.append(f"Line {reader.line_num}: the file is not valid CSV ({error}).")
+        # DictReader.line_num lags on a failed row; the underlying reader's does not.
+        report.errors.append(
+            f"Line {reader.reader.line_num}: the file is not valid CSV ({error}).")
     if not rows and not report.errors:
         report.errors.append("The file has no rows to import.")
     if report.errors:
         return report
-    role_map = accounts.ensure_roles()
-    now = utcnow()
-    for email, name, department, roles, pronouns, row_cohorts in rows:
-        report.created.append(User(
-            email=email, name=name, department=department, pronouns=pronouns,
-            roles=[role_map[r] for r in roles], cohorts=row_cohorts, joined_at=now))
-    db.session.add_all(report.created)
-    db.session.flush()
+    report.created = _insert_people(rows)
     audit.record(actor, "users.import", None, count=len(report.created))
     return report
+
+
+def _insert_people(rows: list[tuple]) -> list[User]:
+    """Insert validated rows with a handful of statements, whatever their number.
+
+    ORM unit-of-work inserts go row by row on SQLite (it cannot promise the order
+    of RETURNING rows), so people, roles and cohort memberships are written as
+    multi-row INSERTs and the new users are read back in chunks.
+    """
+    role_map = accounts.ensure_roles()
+    now = utcnow()
+    users = User.__table__
+    created = db.session.execute(
+        insert(users).returning(users.c.id, users.c.email),
+        [{"email": email, "name": name, "department_id": department.id,
+          "pronouns": pronouns, "joined_at": now, "created_at": now, "updated_at": now,
+          "is_active_account": True, "session_token": new_session_token()}
+         for email, name, department, _roles, pronouns, _cohorts in rows],
+    ).all()
+    ids = {email: user_id for user_id, email in created}
+    role_links = [{"user_id": ids[row[0]], "role_id": role_map[role].id}
+                  for row in rows for role in row[3]]
+    cohort_links = [{"user_id": ids[row[0]], "cohort_id": cohort.id}
+                    for row in rows for cohort in row[5]]
+    if role_links:
+        db.session.execute(insert(user_roles), role_links)
+    if cohort_links:
+        db.session.execute(insert(cohort_members), cohort_links)
+    id_list = sorted(ids.values())
+    people: list[User] = []
+    for start in range(0, len(id_list), 1000):
+        chunk = id_list[start:start + 1000]
+        people.extend(db.session.execute(
+            select(User).where(User.id.in_(chunk)).order_by(User.id)).scalars())
+    return people
