@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 template_folder="../templates", static_folder="../static")
     app.config.from_mapping(build_config(app.instance_path, config))
     trust_proxies(app)
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -40,6 +41,24 @@ def trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def register_url_converters(app: Flask) -> None:
+    """``<int:...>`` in every route stops at the largest id the database can hold.
+
+    A larger number cannot name a row; without the bound it reaches the
+    database, which fails (a 500) instead of answering 404.
+    """
+    from werkzeug.routing import IntegerConverter
+
+    from lms.formtools import MAX_ID
+
+    class IdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:
