@@ -36,7 +36,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str, "Login attempts per address."),
     "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
-    "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
+    "LMS_SESSION_HOURS": (12, int, "A sign-in ends after this many hours without a visit "
+                          "(\"Keep me signed in\" lasts 14 days)."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
                         "X-Forwarded-For/-Proto headers are trusted (rate limits per client "
@@ -64,6 +65,8 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts two weeks, not Flask-Login's default of a year.
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     # argon2id parameters; tests lower them to keep the suite fast.
     PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
     PASSWORD_MIN_LENGTH = 12

@@ -57,6 +57,7 @@ def login():
         else:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session: nothing from before sign-in survives
+            session.permanent = True  # expires after LMS_SESSION_HOURS without a visit
             login_user(user, remember=form.remember.data)
             user.last_login_at = utcnow()
             db.session.commit()
@@ -130,6 +131,7 @@ def change_password():
             db.session.commit()
             # Other sessions ended with the token; keep this one signed in.
             session.clear()
+            session.permanent = True
             login_user(user)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("main.home"))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
 import pytest
 
 from lms.auth.views import BAD_LOGIN
@@ -154,3 +158,16 @@ def test_logout_needs_post(client, make_user, auth):
     assert client.get("/auth/logout").status_code == 405
     assert client.get("/").status_code == 200
 
+
+
+def test_session_and_remember_cookie_lifetimes(client, make_user):
+    user = make_user()
+    response = _login(client, user.email, remember="y")
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    session_expiry = parsedate_to_datetime(
+        re.search(r"Expires=([^;]+)", cookies["session"]).group(1))
+    remember_expiry = parsedate_to_datetime(
+        re.search(r"Expires=([^;]+)", cookies["remember_token"]).group(1))
+    now = datetime.now(UTC)
+    assert timedelta(hours=11) < session_expiry - now <= timedelta(hours=12)
+    assert timedelta(days=13) < remember_expiry - now <= timedelta(days=14)

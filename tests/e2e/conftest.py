@@ -53,6 +53,7 @@ DEMO_LOGINS = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selection reads the markers
 def pytest_collection_modifyitems(config, items):
     """Mark everything under tests/e2e as ``e2e`` and run it after the fast tests."""
     here = Path(__file__).parent
