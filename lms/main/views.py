@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms.extensions import db
 from lms.main import bp
@@ -14,7 +15,10 @@ HOME_SECTIONS: list = []
 
 
 def add_home_section(template: str, context=None, roles: tuple[str, ...] | None = None) -> None:
-    """Let a blueprint show a panel on the home page of people holding ``roles``."""
+    """Let a blueprint show a panel on the home page of people holding ``roles``.
+
+    ``context(user)`` returns a dict whose keys become variables of ``template``.
+    """
     if all(existing[1] != template for existing in HOME_SECTIONS):
         HOME_SECTIONS.append((roles, template, context))
 
@@ -22,10 +26,13 @@ def add_home_section(template: str, context=None, roles: tuple[str, ...] | None 
 @bp.route("/")
 @login_required
 def home():
+    # Each panel is rendered with its context function's dict as template variables
+    # (also reachable as ``context``), then placed on the page in registration order.
     sections = []
     for roles, template, context in HOME_SECTIONS:
         if roles is None or current_user.has_role(*roles):
-            sections.append((template, context(current_user) if context else {}))
+            values = context(current_user) if context else {}
+            sections.append(Markup(render_template(template, context=values, **values)))
     return render_template("main/home.html", sections=sections)
 
 
