@@ -36,9 +36,24 @@ run: db
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install
+# The suite on PostgreSQL (TEST_DATABASE_URL may point elsewhere).
+test-postgres: install-test
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-sqlite: install-test
+	TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests only (Chromium + axe-core); screenshots land in test-artifacts/.
+e2e: install-test
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+$(VENV)/.installed-dev: $(VENV)/.installed-test pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/ruff check lms tests bench
+	touch $@
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check lms tests $(wildcard bench)
 
 bench: install-test
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -19,6 +19,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
     app.config.from_mapping(build_config(app.instance_path, config))
+    trust_proxies(app)
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -26,6 +28,37 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errors(app)
     register_template_helpers(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``LMS_PROXY_COUNT`` proxies, read the client address and scheme they forward.
+
+    Without this every request behind a load balancer seems to come from the
+    balancer, and all sign-ins would share one rate limit.
+    """
+    count = app.config["LMS_PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def register_url_converters(app: Flask) -> None:
+    """``<int:...>`` in every route stops at the largest id the database can hold.
+
+    A larger number cannot name a row; without the bound it reaches the
+    database, which fails (a 500) instead of answering 404.
+    """
+    from werkzeug.routing import IntegerConverter
+
+    from lms.formtools import MAX_ID
+
+    class IdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -73,8 +106,9 @@ def register_commands(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from lms.permissions import enforce_access
-    from lms.security import apply_security_headers
+    from lms.security import apply_security_headers, reject_nul_bytes
 
+    app.before_request(reject_nul_bytes)
     app.before_request(enforce_access)
     app.after_request(apply_security_headers)
 

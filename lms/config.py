@@ -52,10 +52,14 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
     "LMS_MAX_ANSWER_CHARS": (20000, int, "Longest accepted answer to one reflection prompt."),
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
-    "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
+    "LMS_SESSION_HOURS": (12, int, "A sign-in ends after this many hours without a visit "
+                          "(\"Keep me signed in\" lasts 14 days)."),
     "LMS_CHECKIN_DAYS": ("30,60,90", _day_list, "Days after an action-plan goal is set when the "
                          "learner is reminded to write a check-in (comma-separated)."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
+    "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
+                        "X-Forwarded-For/-Proto headers are trusted (rate limits per client "
+                        "address and HTTPS detection depend on it)."),
     "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),
     "MAIL_PORT": (587, int, "SMTP port."),
     "MAIL_USERNAME": (None, str, "SMTP user."),
@@ -79,6 +83,8 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts two weeks, not Flask-Login's default of a year.
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     # argon2id parameters; tests lower them to keep the suite fast.
     PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
     PASSWORD_MIN_LENGTH = 12

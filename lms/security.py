@@ -1,6 +1,6 @@
 """Response headers every page carries."""
 
-from flask import Response, request
+from flask import Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -27,3 +27,22 @@ def apply_security_headers(response: Response) -> Response:
     if request.endpoint != "static":
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
+def _every_value(multidict) -> list:
+    return [value for values in multidict.listvalues() for value in values]
+
+
+def reject_nul_bytes() -> None:
+    """``before_request`` hook: refuse NUL characters in the URL or a form with a 400.
+
+    No person types one; PostgreSQL refuses them in text, so letting one through
+    would turn a bad request into a server error deep inside some query.
+    """
+    if (_has_nul(_every_value(request.args)) or _has_nul(_every_value(request.form))
+            or _has_nul((request.view_args or {}).values()) or "\x00" in request.path):
+        abort(400)

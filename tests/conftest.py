@@ -40,6 +40,9 @@ def test_config(database_url: str, **extra) -> dict:
     return config
 
 
+test_config.__test__ = False  # a helper other modules import, not a test
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """One migrated database for the whole run (rows are emptied after each test)."""
@@ -80,6 +83,7 @@ def app(database_url: str, app_config: dict, _app_cache) -> Iterator[Flask]:
     if key not in _app_cache:
         _app_cache[key] = create_app(test_config(database_url, **app_config))
     app = _app_cache[key]
+    app.test_client_class = IsolatedClient
     saved_config = dict(app.config)  # tests may change settings; the next one gets them back
     # The limiter is one object shared by every cached app: point it at this one.
     limiter.enabled = app.config["RATELIMIT_ENABLED"]
@@ -105,6 +109,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if self.preserve_context:  # ``with client:`` wants the contexts kept
+            return super().open(*args, **kwargs)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()

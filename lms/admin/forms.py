@@ -32,8 +32,7 @@ class UserForm(FlaskForm):
     department_id = SelectField("Department", coerce=_optional_int, validators=[Optional()])
     roles = MultiCheckboxField("Roles", choices=choices((r, r.capitalize()) for r in ROLE_NAMES),
                                validators=[DataRequired(message="Choose at least one role.")])
-    cohort_ids = SelectMultipleField("Cohorts", coerce=int, validators=[Optional()],
-                                     description="Hold Ctrl or Cmd to choose several.")
+    cohort_ids = MultiCheckboxField("Cohorts", coerce=int, validators=[Optional()])
     is_active = BooleanField("Account is active", default=True)
     send_invite = BooleanField("Email a link to set a password", default=True)
     submit = SubmitField("Save")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from lms.admin import bp
 from lms.admin.forms import CohortForm, DepartmentForm, ImportUsersForm, UserForm
 from lms.extensions import db
-from lms.formtools import choices
+from lms.formtools import choices, int_arg, page_arg
 from lms.models import AuditEvent, Cohort, Department, OutboxMessage, Role, User
 from lms.permissions import roles_required
 from lms.services import accounts, audit
@@ -49,7 +49,7 @@ def index():
 @roles_required("admin")
 def users():
     q = request.args.get("q", "").strip()[:100]
-    department_id = request.args.get("department", type=int)
+    department_id = int_arg("department")
     role = request.args.get("role", "")
     query = select(User).options(joinedload(User.department), selectinload(User.roles))
     if q:
@@ -59,7 +59,8 @@ def users():
         query = query.where(User.department_id == department_id)
     if role:
         query = query.where(User.roles.any(Role.name == role))
-    page = db.paginate(query.order_by(User.name, User.id), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query.order_by(User.name, User.id), page=page_arg(), per_page=PAGE_SIZE,
+                       error_out=False)
     return render_template("admin/users.html", page=page, q=q, department_id=department_id,
                            role=role, departments=_department_choices("All departments"))
 
@@ -220,7 +221,7 @@ def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status:
         query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/outbox.html", page=page, status=status,
                            smtp=smtp_configured())
 
@@ -258,7 +259,7 @@ def audit_log():
         query = query.join(User, AuditEvent.actor_id == User.id).where(
             or_(User.email.like(f"%{actor_q.lower()}%"),
                 func.lower(User.name).like(f"%{actor_q.lower()}%")))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
     actions = db.session.execute(
         select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars().all()
     return render_template("admin/audit.html", page=page, action=action, actor=actor_q,

@@ -1,5 +1,7 @@
 """Sign in, sign out, password reset and change."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -21,9 +23,19 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
+    """``target`` if it is a path on this site, else the home page.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash,
+    so "/<tab>/evil.example" would leave the site: any such character, or a
+    scheme or host, sends people home instead.
+    """
+    if (not target or not target.startswith("/") or "\\" in target
+            or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target)):
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return url_for("main.home")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,6 +57,7 @@ def login():
         else:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session: nothing from before sign-in survives
+            session.permanent = True  # expires after LMS_SESSION_HOURS without a visit
             login_user(user, remember=form.remember.data)
             user.last_login_at = utcnow()
             db.session.commit()
@@ -109,15 +122,17 @@ def reset_password(token: str):
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    user = current_user._get_current_object()  # the proxy itself must not be stored in g
     if form.validate_on_submit():
-        if not passwords.check_password(current_user, form.current.data):
+        if not passwords.check_password(user, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            passwords.set_password(current_user, form.password.data)
+            passwords.set_password(user, form.password.data)
             db.session.commit()
             # Other sessions ended with the token; keep this one signed in.
             session.clear()
-            login_user(current_user)
+            session.permanent = True
+            login_user(user)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

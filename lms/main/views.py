@@ -15,7 +15,10 @@ HOME_SECTIONS: list = []
 
 
 def add_home_section(template: str, context=None, roles: tuple[str, ...] | None = None) -> None:
-    """Let a blueprint show a panel on the home page of people holding ``roles``."""
+    """Let a blueprint show a panel on the home page of people holding ``roles``.
+
+    ``context(user)`` returns a dict whose keys become variables of ``template``.
+    """
     if all(existing[1] != template for existing in HOME_SECTIONS):
         HOME_SECTIONS.append((roles, template, context))
 
@@ -23,11 +26,13 @@ def add_home_section(template: str, context=None, roles: tuple[str, ...] | None 
 @bp.route("/")
 @login_required
 def home():
-    sections = [
-        Markup(render_template(template, **(context(current_user) if context else {})))
-        for roles, template, context in HOME_SECTIONS
-        if roles is None or current_user.has_role(*roles)
-    ]
+    # Each panel is rendered with its context function's dict as template variables
+    # (also reachable as ``context``), then placed on the page in registration order.
+    sections = []
+    for roles, template, context in HOME_SECTIONS:
+        if roles is None or current_user.has_role(*roles):
+            values = context(current_user) if context else {}
+            sections.append(Markup(render_template(template, context=values, **values)))
     return render_template("main/home.html", sections=sections)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import ROLE_NAMES, Cohort, Department, Role, User, normalise_email, utcnow
+from lms.models.users import new_session_token
 from lms.services import audit, passwords
 from lms.services.errors import DomainError
 
@@ -30,24 +32,46 @@ def email_taken(email: str, except_user_id: int | None = None) -> bool:
     return db.session.execute(query).first() is not None
 
 
+def _check_identity(email: str, name: str) -> None:
+    """Refuse an unusable email or a blank name (forms check too; the CLI relies on this)."""
+    try:
+        validate_email(normalise_email(email), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise DomainError(f"That is not a valid email address ({error}).", field="email") from error
+    if not (name or "").strip():
+        raise DomainError("Give the person's name.", field="name")
+    if len(name.strip()) > 200:
+        raise DomainError("Use at most 200 characters for the name.", field="name")
+
+
 def create_user(*, email: str, name: str, actor: User | None = None,
                 roles: Iterable[str] = ("learner",), department: Department | None = None,
                 password: str | None = None, pronouns: str | None = None,
                 cohorts: Iterable[Cohort] = ()) -> User:
-    """Create an active account. Raises ``DomainError`` for a taken email or unknown role."""
+    """Create an active account.
+
+    Raises ``DomainError`` for an invalid or taken email, a blank name, an unknown role
+    or a password that is too short.
+    """
+    _check_identity(email, name)
+    roles = list(dict.fromkeys(roles))  # keep order, drop repeats
     if email_taken(email):
         raise DomainError("An account with this email already exists.", field="email")
     role_map = ensure_roles()
     unknown = set(roles) - set(role_map)
     if unknown:
         raise DomainError(f"Unknown role: {', '.join(sorted(unknown))}.", field="roles")
+    password_hash = None
+    if password:
+        try:
+            password_hash = passwords.hash_password(password)
+        except passwords.PasswordTooShort as error:
+            raise DomainError(str(error), field="password") from error
     user = User(email=email, name=name.strip(), pronouns=pronouns or None,
                 department=department, roles=[role_map[r] for r in roles],
-                cohorts=list(cohorts), joined_at=utcnow())
+                cohorts=list(cohorts), joined_at=utcnow(), password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
-    if password:
-        passwords.set_password(user, password)
     audit.record(actor, "user.create", user, email=user.email, roles=sorted(roles))
     return user
 
@@ -55,7 +79,12 @@ def create_user(*, email: str, name: str, actor: User | None = None,
 def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterable[str],
                 department: Department | None, is_active: bool,
                 cohorts: Iterable[Cohort] = ()) -> User:
-    """Change an account; deactivating ends all of the person's sessions."""
+    """Change an account; deactivating ends all of the person's sessions.
+
+    Raises ``DomainError`` for an invalid or taken email, a blank name, or an admin
+    removing their own admin role or deactivating themselves.
+    """
+    _check_identity(email, name)
     if email_taken(email, except_user_id=user.id):
         raise DomainError("Another account already uses this email.", field="email")
     roles = set(roles)
@@ -72,8 +101,6 @@ def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterab
     user.department = department
     user.cohorts = list(cohorts)
     if user.is_active_account and not is_active:
-        from lms.models.users import new_session_token
-
         user.session_token = new_session_token()
     user.is_active_account = is_active
     db.session.flush()
@@ -85,8 +112,13 @@ def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterab
 
 def create_department(*, name: str, actor: User | None = None, parent: Department | None = None,
                       lead: User | None = None) -> Department:
+    """Add a department. Raises ``DomainError`` for a blank name or one already used
+    (in any letter case: CSV imports match department names case-insensitively)."""
     name = name.strip()
-    if db.session.execute(select(Department.id).where(Department.name == name)).first():
+    if not name:
+        raise DomainError("Give the department a name.", field="name")
+    if db.session.execute(
+            select(Department.id).where(func.lower(Department.name) == name.lower())).first():
         raise DomainError("A department with this name already exists.", field="name")
     department = Department(name=name, parent=parent, lead=lead)
     db.session.add(department)
@@ -96,8 +128,12 @@ def create_department(*, name: str, actor: User | None = None, parent: Departmen
 
 
 def create_cohort(*, name: str, actor: User | None = None, description: str = "") -> Cohort:
+    """Add a cohort. Raises ``DomainError`` for a blank name or one already used (any case)."""
     name = name.strip()
-    if db.session.execute(select(Cohort.id).where(Cohort.name == name)).first():
+    if not name:
+        raise DomainError("Give the cohort a name.", field="name")
+    if db.session.execute(
+            select(Cohort.id).where(func.lower(Cohort.name) == name.lower())).first():
         raise DomainError("A cohort with this name already exists.", field="name")
     cohort = Cohort(name=name, description=description)
     db.session.add(cohort)

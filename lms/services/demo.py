@@ -22,14 +22,20 @@ DEPARTMENTS = [
 
 COHORT = ("Ally Champions 2026", "Allies from every department, meeting monthly.")
 
+MENTOR_ROLES = ("mentor", "learner")
+
 PEOPLE = [
     # email, name, pronouns, department, roles, in cohort
-    ("admin@example.edu", "Morgan Reyes", "they/them", "Human Resources", ("admin", "learner"), False),
-    ("mentor.one@example.edu", "Dr. Amara Okafor", "she/her", "Medical Education", ("mentor", "learner"), True),
-    ("mentor.two@example.edu", "Dr. Daniel Cho", "he/him", "Emergency Medicine", ("mentor", "learner"), True),
+    ("admin@example.edu", "Morgan Reyes", "they/them", "Human Resources",
+     ("admin", "learner"), False),
+    ("mentor.one@example.edu", "Dr. Amara Okafor", "she/her", "Medical Education",
+     MENTOR_ROLES, True),
+    ("mentor.two@example.edu", "Dr. Daniel Cho", "he/him", "Emergency Medicine",
+     MENTOR_ROLES, True),
     ("learner@example.edu", "Priya Shah", "she/her", "Internal Medicine", ("learner",), True),
     ("learner2@example.edu", "Jordan Miles", "he/him", "Internal Medicine", ("learner",), False),
-    ("learner3@example.edu", "Lucía Fernández", "she/her", "Internal Medicine", ("learner",), False),
+    ("learner3@example.edu", "Lucía Fernández", "she/her", "Internal Medicine", ("learner",),
+     False),
     ("learner4@example.edu", "Sam Whitfield", "they/them", "Cardiology", ("learner",), True),
     ("learner5@example.edu", "Grace Nakamura", "she/her", "Pediatrics", ("learner",), False),
     ("learner6@example.edu", "Omar Haddad", "he/him", "Pediatrics", ("learner",), True),

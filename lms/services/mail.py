@@ -56,7 +56,8 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = f"<outbox-{message.id}@{_domain()}>"
     email.set_content(message.body_text)
     if message.attachment_data:
-        maintype, _, subtype = (message.attachment_type or "application/octet-stream").partition("/")
+        mime = message.attachment_type or "application/octet-stream"
+        maintype, _, subtype = mime.partition("/")
         email.add_attachment(base64.b64decode(message.attachment_data), maintype=maintype,
                              subtype=subtype, filename=message.attachment_name)
     return email
@@ -104,6 +105,8 @@ def deliver_pending(limit: int = 500) -> tuple[int, int]:
         for message in pending:
             message.attempts += 1
             message.last_error = f"connect: {error}"[:500]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = "failed"
         db.session.flush()
         return (0, len(pending))
     with client:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from lms import clock
 from lms.extensions import db
 from lms.models import User
 from lms.models.users import new_session_token
@@ -34,6 +36,7 @@ def hash_password(password: str) -> str:
 def check_password(user: User, password: str) -> bool:
     """True when ``password`` matches; a missing hash never matches."""
     if not user.password_hash:
+        burn_hash_time(password)  # an account without a password must not answer faster
         return False
     try:
         return _hasher().verify(user.password_hash, password)
@@ -43,10 +46,8 @@ def check_password(user: User, password: str) -> bool:
 
 def burn_hash_time(password: str) -> None:
     """Spend the time a real check would, so unknown emails can't be timed apart."""
-    try:
+    with contextlib.suppress(VerificationError, InvalidHashError):
         _hasher().verify(_dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        pass
 
 
 _DUMMY: dict[str, str] = {}
@@ -71,8 +72,16 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
 
 
+class _ClockSigner(TimestampSigner):
+    """Stamps and checks token ages with ``lms.clock`` so expiry follows the app's clock."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-token")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-token",
+                                  signer=_ClockSigner)
 
 
 def make_reset_token(user: User, purpose: str = "reset") -> str:

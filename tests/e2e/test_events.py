@@ -54,7 +54,8 @@ def _zone(server) -> ZoneInfo:
 
 def _person(e2e, email: str):
     """A separate browser context (own cookies) signed in as ``email``."""
-    context = e2e.page.context.browser.new_context(accept_downloads=True)
+    context = e2e.page.context.browser.new_context(accept_downloads=True,
+                                                    base_url=e2e.server.url)
     page = context.new_page()
     e2e.login_as(page, email)
     return page

@@ -48,12 +48,15 @@ def test_identity_mapping_from_catalogue_to_completion(browser_kit):
     page.get_by_role("button", name="Add a row").click()
     _fill_row(page, 2, "White", "Mostly privilege", "Rarely questioned by security staff.")
     page.get_by_role("button", name="Add a row").click()
-    _fill_row(page, 3, "First in family at university", "Both, depending on context",
-              "Unwritten rules took years to learn.")
-    # Autosave after a change, announced in the status region.
-    page.get_by_role("group", name="Row 3").get_by_label("Identity").press("Tab")
-    status = page.get_by_role("status").filter(has_text="Draft saved")
-    status.wait_for()
+    # Autosave (htmx) after the last change; the status region announces it.
+    with page.expect_response(lambda r: r.url.endswith("/challenge/draft")
+                              and r.request.headers.get("hx-request") == "true") as saved:
+        _fill_row(page, 3, "First in family at university", "Both, depending on context",
+                  "Unwritten rules took years to learn.")
+        page.get_by_role("group", name="Row 3").get_by_label("Identity").focus()
+        page.keyboard.press("Tab")
+    assert saved.value.ok
+    page.locator("#save-status").filter(has_text=re.compile(r"Draft saved \d+:\d\d")).wait_for()
 
     # Leave mid-way and come back: everything is restored.
     page.goto(server.url + "/")

@@ -1,0 +1,238 @@
+"""Browser tests: a live server over its own migrated database, driven by Chromium.
+
+Fixtures
+    ``live_server``  the app served by werkzeug on 127.0.0.1 (a free port) in a
+                     background thread, over a fresh database built by the
+                     migrations and filled with the demo data; ``.url`` and ``.app``.
+    ``browser``      one headless Chromium for the session (Debian's
+                     ``/usr/bin/chromium``; ``LMS_CHROMIUM`` points elsewhere).
+    ``page``         a fresh browser context and page per test (no shared cookies),
+                     with ``base_url`` set, so ``page.goto("/")`` works. It fails the
+                     test on JavaScript errors and Content-Security-Policy violations
+                     and saves a screenshot when the test fails.
+
+Helpers (import them: ``from tests.e2e.conftest import login_as, check_a11y``)
+    ``login_as(page, email)``      signs in through the real form (demo password).
+    ``check_a11y(page)``           runs axe-core and fails with a readable list.
+    ``visit(page, path)``          goes to ``path``, checks the status, runs axe-core.
+    ``screenshot(page, name)``     saves ``test-artifacts/screenshots/<name>.png``.
+
+Without Chromium (or Playwright) the tests are skipped with the reason, except
+when ``CI`` is set: there a missing browser is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from lms import create_app
+from lms.content.sync import sync_modules
+from lms.extensions import db
+from lms.services.demo import DEMO_PASSWORD, load_demo
+from tests.conftest import test_config
+from tests.db import fresh_database, upgrade
+
+CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 15_000
+
+DEMO_LOGINS = {
+    "admin": "admin@example.edu",
+    "mentor": "mentor.one@example.edu",
+    "learner": "learner@example.edu",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selection reads the markers
+def pytest_collection_modifyitems(config, items):
+    """Mark everything under tests/e2e as ``e2e`` and run it after the fast tests."""
+    here = Path(__file__).parent
+    browser_tests = []
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+            browser_tests.append(item)
+    others = [item for item in items if item not in browser_tests]
+    items[:] = others + browser_tests
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's report on the test, so ``page`` can tell a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: browser tests must run there)", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- the live server ---------------------------------------------------------
+
+class _QuietHandler(WSGIRequestHandler):
+    """Keep the per-request access log out of the test output."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app on a free port over its own migrated database with the demo data loaded."""
+    with fresh_database(tmp_path_factory.mktemp("e2e"), label="e2e") as database_url:
+        app = create_app(test_config(database_url, WTF_CSRF_ENABLED=True))
+        upgrade(app)
+        with app.app_context():
+            report = sync_modules(Path(app.config["LMS_MODULES_DIR"]))
+            assert not report.errors, [str(e) for e in report.errors]
+            load_demo()
+            db.session.commit()
+            db.session.remove()
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+        url = f"http://127.0.0.1:{server.server_port}"
+        app.config["LMS_BASE_URL"] = url  # links in emails point at this server
+        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(app=app, url=url)
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            server.server_close()
+            with app.app_context():
+                db.engine.dispose()
+
+
+# --- the browser -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run."""
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A new page in a clean browser context; fails on JS errors and CSP violations."""
+    context = browser.new_context(base_url=live_server.url,
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    tab.on("console", lambda message: problems.append(f"console: {message.text}")
+           if message.type == "error" and "Content Security Policy" in message.text else None)
+    try:
+        yield tab
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            screenshot(tab, f"FAILED-{_safe_name(request.node.name)}")
+        assert problems == [], "\n".join(problems)
+    finally:
+        context.close()
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/screenshots/ and return its path."""
+    path = ARTIFACTS / "screenshots" / f"{_safe_name(name)}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login_as(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form the way a person would, and land on a page."""
+    page.goto("/auth/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/auth/login" not in page.url, f"could not sign in as {email}"
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/auth/login")
+
+
+@pytest.fixture(name="login_as")
+def login_as_fixture():
+    """``login_as(page, email)`` for tests that take their helpers as fixtures."""
+    return login_as
+
+
+@pytest.fixture(name="check_a11y")
+def check_a11y_fixture():
+    """``check_a11y(page)``: fail on any axe-core violation of the current page."""
+    return check_a11y
+
+
+def _format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}"
+                     f" <{violation.get('helpUrl', '')}>")
+        for node in violation["nodes"][:10]:
+            target = " ".join(str(t) for t in node.get("target", []))
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    at {target}: {summary}")
+            lines.append(f"       {node.get('html', '')[:200]}")
+        if len(violation["nodes"]) > 10:
+            lines.append(f"    ...and {len(violation['nodes']) - 10} more elements")
+    return "\n".join(lines)
+
+
+def check_a11y(page) -> None:
+    """Run axe-core on the current page; fail with every violation listed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    if violations:
+        pytest.fail(_format_violations(page.url, violations), pytrace=False)
+
+
+def visit(page, path: str, status: int = 200):
+    """Open ``path``, check the HTTP status and that axe-core finds nothing; return the response."""
+    response = page.goto(path)
+    assert response is not None and response.status == status, (
+        f"{path}: expected {status}, got {response.status if response else 'no response'}")
+    check_a11y(page)
+    return response

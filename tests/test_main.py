@@ -1,0 +1,68 @@
+"""Home page, profile and the extension points other areas use."""
+
+from __future__ import annotations
+
+from lms import templating
+from lms.extensions import db
+from lms.main import views
+
+
+def test_profile_saves_name_and_pronouns(client, make_user, auth):
+    user = make_user(name="Priya Shah")
+    auth.login(user)
+    response = client.post("/profile", data={"name": "  Priya S.  ", "pronouns": " she/her "})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert (user.name, user.pronouns) == ("Priya S.", "she/her")
+    assert b"Profile saved." in client.get("/profile").data
+
+    cleared = client.post("/profile", data={"name": "Priya S.", "pronouns": ""})
+    assert cleared.status_code == 302
+    db.session.refresh(user)
+    assert user.pronouns is None
+
+
+def test_profile_refuses_a_blank_or_overlong_name(client, make_user, auth):
+    user = make_user(name="Priya Shah")
+    auth.login(user)
+    blank = client.post("/profile", data={"name": "   "})
+    assert b"This field is required." in blank.data
+    long = client.post("/profile", data={"name": "x" * 201, "pronouns": "y" * 41})
+    assert b"Field cannot be longer than 200 characters." in long.data
+    assert b"Field cannot be longer than 40 characters." in long.data
+    db.session.refresh(user)
+    assert user.name == "Priya Shah"
+
+
+def test_privacy_page_is_public(client):
+    response = client.get("/privacy")
+    assert response.status_code == 200
+    assert b"Your privacy in Ally LMS" in response.data
+
+
+def test_home_sections_follow_roles(client, make_user, auth, monkeypatch):
+    monkeypatch.setattr(views, "HOME_SECTIONS", [])
+    views.add_home_section("errors/_inline.html",
+                           lambda user: {"title": f"For mentors, {user.name}", "detail": "x"},
+                           roles=("mentor",))
+    views.add_home_section("errors/_inline.html", lambda user: {})  # same template: ignored
+    assert len(views.HOME_SECTIONS) == 1
+
+    auth.login(make_user(roles=("mentor",), name="Dr. Cho"))
+    assert b"For mentors, Dr. Cho" in client.get("/").data
+    auth.logout()
+    auth.login(make_user(roles=("learner",)))
+    page = client.get("/").data
+    assert b"For mentors" not in page
+    assert b"Nothing here yet" in page
+
+
+def test_navigation_follows_roles(client, make_user, auth, monkeypatch):
+    monkeypatch.setattr(templating, "NAV_REGISTRY", [])
+    templating.add_nav("admin.index", "Admin", roles=("admin",))
+    templating.add_nav("main.privacy", "Privacy notice")
+    auth.login(make_user(roles=("learner",)))
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/privacy"' in page and ">Privacy notice<" in page
+    assert 'href="/admin/"' not in page
+    assert '<a href="/" aria-current="page">Home</a>' in page
