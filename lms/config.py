@@ -37,6 +37,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
     "LMS_MAX_ANSWER_CHARS": (20000, int, "Longest accepted answer to one reflection prompt."),
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
+    "LMS_REVIEW_REMINDER_DAYS": (7, int, "Mentors are reminded of reflections waiting "
+                                 "longer than this many days for review."),
     "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),

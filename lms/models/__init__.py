@@ -4,6 +4,7 @@ from lms.models.audit import AuditEvent
 from lms.models.base import Base, utcnow
 from lms.models.content import STEP_KINDS, Module, ModuleVersion, Step
 from lms.models.mail import OutboxMessage
+from lms.models.notifications import EMAIL_CHOICES, Notification, NotificationPreference
 from lms.models.progress import (
     SUBMISSION_STATUSES,
     Enrollment,
@@ -14,9 +15,17 @@ from lms.models.progress import (
     SurveyParticipation,
     SurveyResponse,
 )
+from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, Review
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
+    "EMAIL_CHOICES",
+    "REVIEW_DECISIONS",
+    "MentorLink",
+    "Notification",
+    "NotificationPreference",
+    "ReflectionAccess",
+    "Review",
     "STEP_KINDS",
     "SUBMISSION_STATUSES",
     "Enrollment",
