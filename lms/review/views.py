@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.formtools import choices
@@ -85,7 +85,7 @@ def queue():
                "now": reviews.utcnow()}
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         return render_template("review/_queue.html", **context)
-    has_learners = db.session.scalar(select(exists(mentoring.learner_ids_query(current_user))))
+    has_learners = db.session.scalar(select(mentoring.learner_ids_query(current_user).exists()))
     return render_template("review/queue.html", modules=reviews.challenge_choices(),
                            has_learners=has_learners, **context)
 

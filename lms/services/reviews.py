@@ -333,6 +333,9 @@ def decide(mentor: User, submission: Submission, revision: SubmissionRevision, *
     ).scalars().first()
     if repeat is not None:
         return repeat
+    if decision in ("approve", "revise") and step.review_required \
+            and submission.status != "submitted":
+        return _lost_race(mentor, submission, revision, decision)
     if decision not in allowed_decisions(step, submission):
         if decision == "comment":
             message = "Approve this revision or ask for a revision first."

@@ -102,3 +102,18 @@ def cohort(app):
         return created
 
     return make
+
+
+@pytest.fixture
+def client_for(app):
+    """``client_for(user)``: a separate signed-in browser for ``user`` (each request in its
+    own app context, as with the ``client`` fixture)."""
+    from tests.conftest import AuthActions, IsolatedClient
+
+    def make(user):
+        app.test_client_class = IsolatedClient
+        browser = app.test_client()
+        AuthActions(browser).login(user)
+        return browser
+
+    return make
