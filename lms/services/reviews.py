@@ -485,9 +485,10 @@ def send_waiting_reminders() -> int:
         .order_by(mentor.id, Submission.submitted_at)).all()
     if not rows:
         return 0
-    reminded = set(db.session.execute(select(Notification.user_id, Notification.ref).where(
-        Notification.kind == notifications.REVIEW_REMINDER,
-        Notification.user_id.in_({r[0].id for r in rows}))).tuples())
+    reminded = {(user_id, ref) for user_id, ref in db.session.execute(
+        select(Notification.user_id, Notification.ref).where(
+            Notification.kind == notifications.REVIEW_REMINDER,
+            Notification.user_id.in_({r[0].id for r in rows})))}
     due: dict[int, tuple[User, list]] = {}
     for mentor_user, submission_id, revision_id, submitted_at, name, title, module in rows:
         ref = f"waiting:{revision_id}"
@@ -663,6 +664,14 @@ def _empty(value: Any) -> bool:
     return value in (None, "", [], False)
 
 
+def _similar_rows(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+    """The same row edited: its first cell is kept, or most of its words are."""
+    if before and after and before[0] and before[0] == after[0]:
+        return True
+    return difflib.SequenceMatcher(None, " ".join(before), " ".join(after),
+                                   autojunk=False).ratio() >= 0.6
+
+
 def _diff_rows(prompt: dict[str, Any], old: list[dict], new: list[dict]) -> list[RowChange]:
     columns = [c["id"] for c in prompt["columns"]]
     a = [tuple(row.get(c, "") for c in columns) for row in old or []]
@@ -676,8 +685,12 @@ def _diff_rows(prompt: dict[str, Any], old: list[dict], new: list[dict]) -> list
         old_rows, new_rows = a[i1:i2], b[j1:j2]
         paired = min(len(old_rows), len(new_rows)) if tag == "replace" else 0
         for before, after in zip(old_rows[:paired], new_rows[:paired], strict=True):
-            changes.append(RowChange("changed", [diff_text(x, y)
-                                                 for x, y in zip(before, after, strict=True)]))
+            if _similar_rows(before, after):
+                changes.append(RowChange("changed", [
+                    diff_text(x, y) for x, y in zip(before, after, strict=True)]))
+            else:  # a different row in the same place: say so rather than diff nonsense
+                changes.append(RowChange("removed", [[Segment("delete", c)] for c in before]))
+                changes.append(RowChange("added", [[Segment("insert", c)] for c in after]))
         changes.extend(RowChange("removed", [[Segment("delete", c)] for c in row])
                        for row in old_rows[paired:])
         changes.extend(RowChange("added", [[Segment("insert", c)] for c in row])
