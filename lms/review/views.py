@@ -144,8 +144,9 @@ def decide(submission_id: int):
             target = getattr(form, problem.field)
             target.errors = [*target.errors, problem.message]
             message = None
-        page = _render_review(submission, form, rubric_chosen, error=message, status=409
-                              if message else 422)
+        # A rule about the input is 422; losing to another response is a conflict.
+        page = _render_review(submission, form, rubric_chosen, error=message,
+                              status=409 if problem.field is None else 422)
         db.session.commit()
         return page
     learner = submission.user.name

@@ -187,7 +187,7 @@ def test_optional_review_takes_comments_and_never_holds_completion(app, client, 
     assert "Send comment" in page and "Approve" not in page
     refused = mentor_client.post(f"/review/submissions/{submission.id}/decide", data={
         "revision_id": submission.revisions[0].id, "decision": "approve"})
-    assert refused.status_code == 409
+    assert refused.status_code == 422
     assert "optional: leave a comment instead" in refused.get_data(as_text=True)
     empty = mentor_client.post(f"/review/submissions/{submission.id}/decide", data={
         "revision_id": submission.revisions[0].id, "decision": "comment"})
@@ -220,3 +220,37 @@ def test_after_a_decision_the_mentor_can_still_comment(app, synced, people, subm
         "comment": "Please share this with your committee."}).status_code == 302
     db.session.refresh(submission)
     assert submission.status == "approved"
+
+
+def test_answers_are_shown_as_text_never_as_markup(synced, people, submit, client_for):
+    submission = submit(people.learner, answers={
+        **EQUITY_ANSWERS, "decision": '<script>alert("x")</script><b>bold</b>'})
+    html = client_for(people.mentor).get(
+        f"/review/submissions/{submission.id}").get_data(as_text=True)
+    assert "<script>alert" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_a_rubric_level_that_is_not_offered_is_refused(synced, people, submit, client_for):
+    submission = submit(people.learner)
+    response = client_for(people.mentor).post(
+        f"/review/submissions/{submission.id}/decide",
+        data={"revision_id": submission.revisions[0].id, "decision": "approve",
+              "rubric_0": "7"})
+    assert response.status_code == 422
+    assert "Choose one of the levels shown." in response.get_data(as_text=True)
+    db.session.refresh(submission)
+    assert submission.status == "submitted"
+
+
+def test_a_revision_of_another_reflection_is_a_bad_request(synced, people, submit, link,
+                                                          client_for):
+    mine = submit(people.learner)
+    link(people.mentor, learner=people.other_learner)
+    other = submit(people.other_learner)
+    response = client_for(people.mentor).post(
+        f"/review/submissions/{mine.id}/decide",
+        data={"revision_id": other.revisions[0].id, "decision": "approve"})
+    assert response.status_code == 400
+    db.session.refresh(mine)
+    assert mine.status == "submitted"
