@@ -32,8 +32,8 @@ def _optional_int(value):
 class LinkForm(FlaskForm):
     """Link a mentor to one learner, a department or a cohort."""
 
-    mentor_id = SelectField("Mentor", coerce=_optional_int,
-                            validators=[DataRequired(message="Choose a mentor.")])
+    mentor_id = SelectField("Mentor", coerce=_optional_int, validators=[Optional()],
+                            description="People with the mentor role.")
     target = RadioField("Link to", choices=choices([
         ("learner", "One learner"), ("department", "A department (and the departments "
                                                    "within it)"), ("cohort", "A cohort")]),
@@ -49,6 +49,9 @@ class LinkForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        if not self.mentor_id.data:
+            self.mentor_id.errors = [*self.mentor_id.errors, "Choose a mentor."]
+            ok = False
         needed = {"learner": self.learner_email, "department": self.department_id,
                   "cohort": self.cohort_id}.get(self.target.data)
         if needed is not None and not needed.data:

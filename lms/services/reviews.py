@@ -403,8 +403,11 @@ def _notify_authors(review: Review, submission: Submission, mentor: User) -> Non
     step = submission.step
     verb = {"approve": "approved", "revise": "asked for a revision of",
             "comment": "commented on"}[review.decision]
-    link = notifications.path_for("learn.step", slug=step.module.slug, step_slug=step.slug)
+    own_page = notifications.path_for("learn.step", slug=step.module.slug, step_slug=step.slug)
     for author in [submission.user, *submission.coauthors]:
+        # Co-authors have no challenge page of their own for a group submission.
+        link = own_page if author.id == submission.user_id else notifications.path_for(
+            "review.history", submission_id=submission.id)
         text = f"{mentor.name} {verb} your reflection “{step.title}” ({step.module.title})."
         notification = notifications.notify(author, notifications.FEEDBACK, text, link,
                                             ref=f"review:{review.id}")

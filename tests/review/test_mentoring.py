@@ -134,6 +134,9 @@ def test_link_form_errors_are_shown_at_the_field(client, auth, make_user, make_d
     plain = make_user(name="Not A Mentor")
     auth.login(admin)
 
+    nobody = client.post("/review/admin/links", data={"target": "cohort"})
+    assert nobody.status_code == 422 and "Choose a mentor." in nobody.get_data(as_text=True)
+
     missing = client.post("/review/admin/links", data={"mentor_id": mentor.id,
                                                       "target": "department"})
     assert missing.status_code == 422

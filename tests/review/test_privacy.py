@@ -48,14 +48,17 @@ def test_an_admin_who_is_also_a_linked_mentor_may_read(synced, people, submit, l
     assert client.get(f"/review/submissions/{submission.id}").status_code == 200
 
 
-def test_admins_see_status_and_counts_not_text(app, synced, people, submit, client_for):
+def test_admins_see_status_and_counts_not_text(synced, people, submit, client_for):
     submit(people.learner)
+    submit(people.other_learner)  # nobody is linked to mentor them
     client = client_for(people.admin)
     page = client.get("/review/admin")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Equity Impact Challenge" in html
-    assert SECRET not in html and "Priya Shah" not in html
+    assert '<td class="num">2</td>' in html  # both waiting, counted together
+    assert "1 reflection waits for review with no mentor linked" in html
+    assert SECRET not in html and "Priya Shah" not in html and "Jordan Miles" not in html
 
 
 def test_linked_mentor_reads_and_each_read_is_recorded(app, client, auth, synced, people,
@@ -164,3 +167,21 @@ def test_group_coauthors_are_authors(app, synced, people, make_user, client_for)
     assert client.get(f"/review/submissions/{submission.id}/history").status_code == 200
     assert _accesses() == 0
     assert db.session.get(Submission, submission.id).coauthors == [coauthor]
+
+
+def test_coauthors_hear_about_feedback_and_get_credit(synced, people, make_user):
+    from lms.models import Enrollment
+
+    coauthor = make_user(name="Co Author")
+    step = challenge_step("us-vs-them")
+    submission = challenges.submit(people.learner, step, {"situation": "Shared."},
+                                   expected_version=None, coauthors=[coauthor])
+    db.session.commit()
+    reviews.decide(people.mentor, submission, submission.revisions[0], decision="approve")
+    db.session.commit()
+    note = db.session.execute(select(Notification).where(
+        Notification.user_id == coauthor.id)).scalar_one()
+    assert note.link == f"/review/submissions/{submission.id}/history"
+    assert learning.challenge_counts_as_done(step, submission)
+    assert db.session.scalar(select(func.count(Enrollment.id)).where(
+        Enrollment.user_id == coauthor.id)) == 1  # completion was refreshed for them too
