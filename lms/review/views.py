@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.extensions import db
 from lms.formtools import choices
@@ -21,6 +21,7 @@ from lms.models import (
     SubmissionRevision,
     User,
     normalise_email,
+    utcnow,
 )
 from lms.permissions import login_required, roles_required
 from lms.review import bp
@@ -82,7 +83,7 @@ def queue():
     result = reviews.review_queue(current_user, filters, page=_int_arg("page") or 1,
                                   per_page=PER_PAGE)
     context = {"queue": result, "filters": filters, "states": reviews.QUEUE_STATES,
-               "now": reviews.utcnow()}
+               "now": utcnow()}
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         return render_template("review/_queue.html", **context)
     has_learners = db.session.scalar(select(mentoring.learner_ids_query(current_user).exists()))
@@ -303,7 +304,9 @@ def links():
             department = db.session.get(Department, form.department_id.data)
         else:
             cohort = db.session.get(Cohort, form.cohort_id.data)
-        if mentor is not None and not form.learner_email.errors:
+        if mentor is None:
+            form.mentor_id.errors = ["Choose a mentor from the list."]
+        elif not form.learner_email.errors:
             try:
                 link = mentoring.link_mentor(actor=current_user, mentor=mentor, learner=learner,
                                              department=department, cohort=cohort)
@@ -318,11 +321,7 @@ def links():
         status = 422
     elif request.method == "POST":
         status = 422
-    all_links = mentoring.links()
-    counts = dict(db.session.execute(select(MentorLink.mentor_id, func.count(MentorLink.id))
-                                     .group_by(MentorLink.mentor_id)).all())
-    return render_template("review/links.html", form=form, links=all_links,
-                           counts=counts), status
+    return render_template("review/links.html", form=form, links=mentoring.links()), status
 
 
 @bp.route("/admin/links/<int:link_id>/delete", methods=["POST"])
