@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.learn import bp as learn_bp
     from lms.main import bp as main_bp
     from lms.plans import bp as plans_bp
+    from lms.review import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(review_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -56,6 +56,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
                           "(\"Keep me signed in\" lasts 14 days)."),
     "LMS_CHECKIN_DAYS": ("30,60,90", _day_list, "Days after an action-plan goal is set when the "
                          "learner is reminded to write a check-in (comma-separated)."),
+    "LMS_REVIEW_REMINDER_DAYS": (7, int, "Mentors are reminded of reflections waiting "
+                                 "longer than this many days for review."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
                         "X-Forwarded-For/-Proto headers are trusted (rate limits per client "

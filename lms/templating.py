@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_login import current_user
 
 
@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
             "nav_items": navigation_for(current_user),
             "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
+            "nav_badge": nav_badge,
         }
 
 
@@ -49,3 +50,30 @@ NAV_REGISTRY: list[tuple[tuple[str, ...] | None, str, str]] = []
 def add_nav(endpoint: str, label: str, roles: tuple[str, ...] | None = None) -> None:
     if all(existing[1] != endpoint for existing in NAV_REGISTRY):
         NAV_REGISTRY.append((roles, endpoint, label))
+
+
+# endpoint -> (fn(user) -> int, noun): a count shown beside a navigation item,
+# e.g. unread notifications. Each fn should be one cheap COUNT query.
+NAV_BADGES: dict[str, tuple] = {}
+
+
+def add_nav_badge(endpoint: str, count, noun: str) -> None:
+    """Show ``count(user)`` beside the ``endpoint`` navigation item, read out as
+    "<label> (<n> <noun>)"."""
+    NAV_BADGES[endpoint] = (count, noun)
+
+
+def nav_badge(endpoint: str) -> tuple[int, str] | None:
+    """``(count, noun)`` for a navigation item with a badge, else None.
+
+    Computed only when a page renders the navigation, once per request, so
+    htmx fragments run no extra queries.
+    """
+    badge = NAV_BADGES.get(endpoint)
+    if badge is None or not getattr(current_user, "is_authenticated", False):
+        return None
+    cache = g.setdefault("_nav_badges", {})
+    if endpoint not in cache:
+        count, noun = badge
+        cache[endpoint] = (count(current_user), noun)
+    return cache[endpoint]

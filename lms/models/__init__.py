@@ -23,6 +23,7 @@ from lms.models.events import (
     Training,
 )
 from lms.models.mail import OutboxMessage
+from lms.models.notifications import EMAIL_CHOICES, Notification, NotificationPreference
 from lms.models.plans import (
     ACTION_STATUSES,
     GOAL_SOURCES,
@@ -42,6 +43,7 @@ from lms.models.progress import (
     SurveyParticipation,
     SurveyResponse,
 )
+from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, Review
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
@@ -51,12 +53,14 @@ __all__ = [
     "AUDIENCES",
     "AUDIENCE_LABELS",
     "CHECKIN_ALPHABET",
+    "EMAIL_CHOICES",
     "GOAL_SOURCES",
     "MODES",
     "MODE_LABELS",
     "OFFERING_STATUSES",
     "REGISTRATION_STATUSES",
     "REQUEST_STATUSES",
+    "REVIEW_DECISIONS",
     "ROLE_NAMES",
     "STEP_KINDS",
     "SUBMISSION_STATUSES",
@@ -70,15 +74,20 @@ __all__ = [
     "EngagementWeek",
     "Enrollment",
     "Goal",
+    "MentorLink",
     "Module",
     "ModuleCompletion",
     "ModuleVersion",
+    "Notification",
+    "NotificationPreference",
     "Offering",
     "OutboxMessage",
     "PlanAction",
     "PlanComment",
     "RaffleDraw",
+    "ReflectionAccess",
     "Registration",
+    "Review",
     "Role",
     "Step",
     "StepProgress",

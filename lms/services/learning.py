@@ -139,9 +139,14 @@ def _submissions_credited(user_id: int, step_ids: list[int]) -> dict[int, Submis
 
 
 def challenge_counts_as_done(step: Step, submission: Submission | None) -> bool:
+    """Submitted counts, except that a review-required challenge waits for approval.
+
+    A submission kept private counts once submitted: no mentor may read it,
+    so nobody could ever approve it.
+    """
     if submission is None:
         return False
-    if step.review_required:
+    if step.review_required and not submission.is_private:
         return submission.status == "approved"
     return submission.status in SUBMITTED_STATES
 
@@ -201,6 +206,8 @@ def _challenge_label(step: Step, submission: Submission | None) -> str:
         return "not started"
     if submission.status == "draft":
         return "draft saved"
+    if submission.status == "submitted" and submission.is_private:
+        return "completed, kept private"
     if submission.status == "submitted":
         return "submitted, awaiting review" if step.review_required else "submitted"
     if submission.status == "needs_revision":

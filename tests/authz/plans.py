@@ -56,7 +56,7 @@ def _submitted_challenge(learner) -> str:
     from lms.models import Submission
     from lms.services.learning import published_module
 
-    step = next(s for s in published_module("equity-impact").steps if s.kind == "challenge")
+    step = next(s for s in published_module("power-dynamics").steps if s.kind == "challenge")
     prompt = next(p for p in step.config["prompts"] if p.get("produces_actions"))
     submission = Submission(user_id=learner.id, step_id=step.id, status="submitted",
                             answers={prompt["id"]: "Ask the rota team to review who is "

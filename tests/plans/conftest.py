@@ -38,3 +38,25 @@ def make_goal(app):
         return goal
 
     return make
+
+
+@pytest.fixture
+def make_user(make_user):
+    """As the shared factory, but a mentor made in a department (or cohort) is linked to it.
+
+    The plan tests are about sharing, not about how links are made: this keeps
+    "the mentor of the learner's department" true through real mentor links.
+    """
+    from lms.services.mentoring import link_mentor
+
+    def make(**kwargs):
+        user = make_user(**kwargs)
+        if "mentor" in kwargs.get("roles", ()):
+            if kwargs.get("department") is not None:
+                link_mentor(actor=None, mentor=user, department=kwargs["department"])
+            for cohort in kwargs.get("cohorts", ()):
+                link_mentor(actor=None, mentor=user, cohort=cohort)
+            db.session.commit()
+        return user
+
+    return make

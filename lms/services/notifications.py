@@ -1,0 +1,164 @@
+"""In-app notifications, email preferences and the daily digest.
+
+Any area may notify a person with ``notify``; the navigation shows the
+unread count (``unread_count``, one COUNT query). Email goes through the
+Outbox like all mail. Notification text names people, modules and
+challenges, never the words of a reflection or of feedback: the Outbox is
+readable by admins, who must not see reflection text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.extensions import db
+from lms.models import EMAIL_CHOICES, Notification, NotificationPreference, User, utcnow
+from lms.services.errors import DomainError
+from lms.services.mail import queue_email
+
+NEW_SUBMISSION = "new_submission"
+FEEDBACK = "feedback"
+REVIEW_REMINDER = "review_reminder"
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A site-relative URL for ``endpoint``; works without a request (CLI jobs)."""
+    adapter = current_app.url_map.bind("localhost")
+    return adapter.build(endpoint, values)
+
+
+def absolute(path: str) -> str:
+    """``path`` on the public address, for links in emails."""
+    return current_app.config["LMS_BASE_URL"].rstrip("/") + path
+
+
+def url(endpoint: str, **values) -> str:
+    """An absolute URL for ``endpoint``, for emails."""
+    return absolute(path_for(endpoint, **values))
+
+
+def notify(user: User | int, kind: str, text: str, link: str = "", *,
+           ref: str | None = None) -> Notification | None:
+    """Add a notification for ``user``. With ``ref`` already notified for ``kind``, add
+    nothing and return None, so callers may run twice safely."""
+    user_id = user if isinstance(user, int) else user.id
+    if ref is not None and db.session.execute(select(Notification.id).where(
+            Notification.user_id == user_id, Notification.kind == kind,
+            Notification.ref == ref)).first():
+        return None
+    notification = Notification(user_id=user_id, kind=kind, text=text[:500], link=link,
+                                ref=ref, created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:
+        return None  # the same notification was added a moment ago
+    return notification
+
+
+def unread_count(user: User) -> int:
+    """How many of ``user``'s notifications are unread (one COUNT query)."""
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def for_user(user: User, page: int = 1, per_page: int = 30):
+    """``user``'s notifications, newest first, as a Flask-SQLAlchemy page."""
+    return db.paginate(select(Notification).where(Notification.user_id == user.id)
+                       .order_by(Notification.created_at.desc(), Notification.id.desc()),
+                       page=page, per_page=per_page, error_out=False)
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of ``user`` read; returns how many changed."""
+    result = db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow()))
+    return result.rowcount
+
+
+def email_choice(user: User) -> str:
+    """``immediate`` (the default) or ``digest``: how ``user`` hears about new submissions."""
+    choice = db.session.scalar(select(NotificationPreference.submission_emails).where(
+        NotificationPreference.user_id == user.id))
+    return choice or "immediate"
+
+
+def email_choices(user_ids: list[int]) -> dict[int, str]:
+    """The email choice of each of ``user_ids`` in one query."""
+    if not user_ids:
+        return {}
+    stored = dict(db.session.execute(select(
+        NotificationPreference.user_id, NotificationPreference.submission_emails)
+        .where(NotificationPreference.user_id.in_(user_ids))).all())
+    return {uid: stored.get(uid, "immediate") for uid in user_ids}
+
+
+def set_email_choice(user: User, choice: str) -> None:
+    """Store ``user``'s choice. Raises ``DomainError`` for an unknown choice."""
+    if choice not in EMAIL_CHOICES:
+        raise DomainError("Choose immediately or a daily digest.", field="submission_emails")
+    preference = db.session.get(NotificationPreference, user.id)
+    if preference is None:
+        preference = NotificationPreference(user_id=user.id)
+        db.session.add(preference)
+    preference.submission_emails = choice
+    db.session.flush()
+
+
+def _local_date(moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).date().isoformat()
+
+
+def send_digests() -> int:
+    """Email each person one digest of their new-submission notifications not yet emailed.
+
+    At most one digest per person per local day (a second run the same day
+    queues nothing; what arrives later waits for tomorrow's digest). Returns
+    the number of emails queued.
+    """
+    now = utcnow()
+    pending = db.session.execute(
+        select(Notification, User).join(User, User.id == Notification.user_id)
+        .where(Notification.kind == NEW_SUBMISSION, Notification.emailed_at.is_(None),
+               User.is_active_account.is_(True))
+        .order_by(Notification.user_id, Notification.created_at)).all()
+    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
+    people: dict[int, User] = {}
+    by_user: dict[int, list[Notification]] = {}
+    for notification, user in pending:
+        people[user.id] = user
+        by_user.setdefault(user.id, []).append(notification)
+    queued = 0
+    for user_id, notifications in by_user.items():
+        user = people[user_id]
+        lines = [f"- {n.text} ({n.created_at.astimezone(zone).strftime('%d %b, %H:%M')})"
+                 for n in notifications]
+        body = (f"Hello {user.name},\n\n"
+                f"{len(notifications)} reflection{'s' if len(notifications) != 1 else ''} "
+                "arrived for you to review since your last digest:\n\n"
+                + "\n".join(lines)
+                + f"\n\nYour review queue: {url('review.queue')}\n\n"
+                "You get this daily digest because you chose it in your notification "
+                f"settings: {url('review.notifications')}\n")
+        message = queue_email(
+            user.email, f"Reflections to review: {len(notifications)} new", body,
+            kind="review_digest", dedupe_key=f"review-digest:{user.id}:{_local_date(now)}")
+        if message is None:
+            continue  # today's digest went out already
+        db.session.execute(update(Notification).where(
+            Notification.id.in_([n.id for n in notifications])).values(emailed_at=now))
+        queued += 1
+    db.session.flush()
+    return queued

@@ -1,0 +1,119 @@
+"""Fixtures for the review area: synced modules, mentor links and submitted reflections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lms.content.sync import sync_modules
+from lms.extensions import db
+from lms.review.demo import EQUITY_ANSWERS
+from lms.services import accounts, challenges, learning, mentoring
+
+
+@pytest.fixture
+def synced(app):
+    """The real modules/ folder, synced into the test database."""
+    report = sync_modules(Path(app.config["LMS_MODULES_DIR"]))
+    db.session.commit()
+    assert not report.errors
+    return report
+
+
+@pytest.fixture
+def module_root(tmp_path) -> Path:
+    root = tmp_path / "modules"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def sync_root(app, module_root):
+    """Sync the test's own module folder; returns a function to call after writing."""
+
+    def run():
+        report = sync_modules(module_root)
+        db.session.commit()
+        assert not report.errors, [str(e) for e in report.errors]
+        return report
+
+    return run
+
+
+def challenge_step(slug: str):
+    module = learning.published_module(slug)
+    return next(s for s in module.steps if s.kind == "challenge")
+
+
+@pytest.fixture
+def submit(app):
+    """``submit(user, slug="equity-impact", answers=None, private=False)``: a submitted
+    reflection through the real service (hooks included), committed."""
+
+    def run(user, slug: str = "equity-impact", answers: dict | None = None,
+            private: bool = False):
+        step = challenge_step(slug)
+        learning.start_module(user, step.module)
+        submission = challenges.submit(user, step, dict(answers or EQUITY_ANSWERS),
+                                       expected_version=None, is_private=private)
+        db.session.commit()
+        return submission
+
+    return run
+
+
+@pytest.fixture
+def link(app):
+    """``link(mentor, learner=..., department=..., cohort=...)``, committed."""
+
+    def run(mentor, **target):
+        created = mentoring.link_mentor(actor=None, mentor=mentor, **target)
+        db.session.commit()
+        return created
+
+    return run
+
+
+@pytest.fixture
+def people(make_user, make_department, link):
+    """A learner with a linked mentor, an unlinked mentor, another learner and an admin."""
+    from types import SimpleNamespace
+
+    medicine = make_department("Medicine")
+    learner = make_user(name="Priya Shah", department=medicine)
+    mentor = make_user(roles=("mentor", "learner"), name="Dr. Amara Okafor")
+    link(mentor, learner=learner)
+    return SimpleNamespace(
+        department=medicine, learner=learner, mentor=mentor,
+        other_mentor=make_user(roles=("mentor", "learner"), name="Dr. Unlinked",
+                               department=medicine),
+        other_learner=make_user(name="Jordan Miles", department=medicine),
+        admin=make_user(roles=("admin", "learner"), name="Morgan Admin", department=medicine),
+    )
+
+
+@pytest.fixture
+def cohort(app):
+    def make(name: str = "Ally Champions", members=()):
+        created = accounts.create_cohort(name=name, description="")
+        created.members = list(members)
+        db.session.commit()
+        return created
+
+    return make
+
+
+@pytest.fixture
+def client_for(app):
+    """``client_for(user)``: a separate signed-in browser for ``user`` (each request in its
+    own app context, as with the ``client`` fixture)."""
+    from tests.conftest import AuthActions, IsolatedClient
+
+    def make(user):
+        app.test_client_class = IsolatedClient
+        browser = app.test_client()
+        AuthActions(browser).login(user)
+        return browser
+
+    return make

@@ -1,0 +1,145 @@
+"""The review queue: only the mentor's learners, oldest first, filters, counts, htmx, and a
+fixed number of queries however long it gets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select
+
+from lms.extensions import db
+from lms.models import Step, Submission, SubmissionRevision, User
+from lms.services import reviews
+from tests.review.conftest import challenge_step
+
+
+def test_only_my_learners_oldest_first_with_counts(app, synced, people, submit, make_user,
+                                                   link, client_for):
+    from lms import clock
+
+    later = make_user(name="Zoe Later")
+    link(people.mentor, learner=later)
+    with clock.frozen_at(datetime(2026, 3, 2, 9, tzinfo=UTC)):
+        submit(later)
+    with clock.frozen_at(datetime(2026, 3, 1, 9, tzinfo=UTC)):
+        first = submit(people.learner)
+    submit(people.other_learner)  # not linked to this mentor
+    reviews.decide(people.mentor, first, first.revisions[0], decision="revise", improve="More.")
+    db.session.commit()
+    with clock.frozen_at(datetime(2026, 3, 3, 9, tzinfo=UTC)):
+        submit(people.learner, "identity-mapping", answers={"catalyst_for_change": "Act."})
+
+    queue = reviews.review_queue(people.mentor, reviews.QueueFilters(status="all"))
+    names = [row.learner_name for row in queue.page.items]
+    assert names == ["Priya Shah", "Zoe Later", "Priya Shah"]
+    assert "Jordan Miles" not in names
+    assert queue.counts == {"waiting": 2, "commented": 0, "needs_revision": 1, "approved": 0,
+                            "private": 0}
+
+    client = client_for(people.mentor)
+    html = client.get("/review/").get_data(as_text=True)
+    assert "Waiting for review (2)" in html
+    rows = html[html.index("<tbody>"):]
+    assert rows.index("Zoe Later") < rows.index("Identity Mapping Challenge")  # oldest first
+    assert "Jordan Miles" not in html
+
+
+def test_filters(app, synced, people, submit, make_user, link, client_for):
+    other = make_user(name="Sam Whitfield", email="sam@example.edu")
+    link(people.mentor, learner=other)
+    submit(people.learner)
+    submit(other, "identity-mapping", answers={"catalyst_for_change": "Act."})
+    step = challenge_step("identity-mapping")
+    client = client_for(people.mentor)
+
+    def names(**args):
+        filters = reviews.QueueFilters(status=args.pop("status", "waiting"), **args)
+        return [r.learner_name for r in reviews.review_queue(people.mentor,
+                                                             filters).page.items]
+
+    assert names(module_id=step.module_id) == ["Sam Whitfield"]
+    assert names(step_id=step.id) == ["Sam Whitfield"]
+    assert names(learner="SAM@") == ["Sam Whitfield"]
+    assert names(learner="priya") == ["Priya Shah"]
+    assert names(status="approved") == []
+    page = client.get(f"/review/?module={step.module_id}&learner=sam").get_data(as_text=True)
+    assert "Sam Whitfield" in page and "Priya Shah" not in page
+    # Counts follow the other filters, so they always add up to what a click would show.
+    assert '<span class="count">1</span>' in page
+
+
+def test_htmx_gets_the_fragment_only(app, synced, people, submit, client_for):
+    submit(people.learner)
+    client = client_for(people.mentor)
+    response = client.get("/review/?learner=priya", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in html and "<h1" not in html
+    assert "Priya Shah" in html
+    assert 'id="queue-status" hx-swap-oob="innerHTML"' in html
+    assert "1 reflection shown: waiting for review." in html
+
+
+def test_empty_queue_says_so_kindly(app, people, make_user, client_for):
+    lonely = make_user(roles=("mentor",))
+    client = client_for(lonely)
+    html = client.get("/review/").get_data(as_text=True)
+    assert "No learners are linked to you yet" in html
+    assert "Nothing is waiting for your review." in html
+    client = client_for(people.mentor)
+    html = client.get("/review/").get_data(as_text=True)
+    assert "No learners are linked to you yet" not in html
+    assert "Nothing is waiting for your review." in html
+    filtered = client.get("/review/?learner=nobody").get_data(as_text=True)
+    assert "No reflections match these filters." in filtered
+
+
+def test_bad_filter_values_are_ignored(app, people, client_for):
+    client = client_for(people.mentor)
+    for query in ("status=bogus", "module=abc", "challenge=-1", "page=999", "page=x"):
+        assert client.get(f"/review/?{query}").status_code == 200
+
+
+def _bulk_submissions(mentor, department, count: int) -> None:
+    """``count`` submitted reflections from learners in ``department`` (bulk inserts)."""
+    steps = list(db.session.execute(select(Step.id).where(Step.kind == "challenge")).scalars())
+    learners_needed = -(-count // len(steps))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    db.session.execute(insert(User), [
+        {"email": f"bulk{department.id}-{n}@example.edu", "name": f"Bulk Learner {n}",
+         "department_id": department.id} for n in range(learners_needed)])
+    learner_ids = list(db.session.execute(select(User.id).where(
+        User.department_id == department.id, User.email.like("bulk%"))).scalars())
+    pairs = [(u, s) for u in learner_ids for s in steps][:count]
+    db.session.execute(insert(Submission), [
+        {"user_id": u, "step_id": s, "status": ("submitted", "approved", "needs_revision")[n % 3],
+         "answers": {"decision": "x"}, "draft_version": 1, "submitted_version": 1,
+         "submitted_at": start + timedelta(minutes=n)} for n, (u, s) in enumerate(pairs)])
+    ids = list(db.session.execute(select(Submission.id).where(
+        Submission.user_id.in_(learner_ids))).scalars())
+    db.session.execute(insert(SubmissionRevision), [
+        {"submission_id": sid, "number": 1, "answers": {"decision": "x"},
+         "content_hash": "h", "submitted_at": start} for sid in ids])
+    db.session.commit()
+
+
+def test_the_queue_runs_the_same_queries_for_10_or_500(app, synced, make_user, make_department,
+                                                        link, count_queries, client_for):
+    def queries_for(count: int) -> int:
+        department = make_department(f"Bulk {count}")
+        mentor = make_user(roles=("mentor",))
+        link(mentor, department=department)
+        _bulk_submissions(mentor, department, count)
+        client = client_for(mentor)
+        client.get("/review/?status=all")  # warm up caches (templates, roles)
+        with count_queries() as counter:
+            response = client.get("/review/?status=all")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert f"All ({count})" in html
+        return counter.count
+
+    small = queries_for(10)
+    large = queries_for(500)
+    assert small == large
+    assert small <= 10
