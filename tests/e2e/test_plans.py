@@ -14,6 +14,7 @@ thread): the test moves ``lms.clock`` and registers an answer source.
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -42,13 +43,29 @@ def browser_kit(request):
 
 
 @pytest.fixture
-def people(make_user, make_department):
-    department = make_department("Internal Medicine")
-    return SimpleNamespace(
-        learner=make_user(name="Lucía Fernández", department=department),
-        mentor=make_user(name="Dr. Amara Okafor", roles=("mentor", "learner"),
-                         department=department),
-    )
+def people(browser_kit):
+    """A learner and the mentor linked to them, in the live server's database."""
+    from lms.services import accounts, passwords
+    from lms.services.demo import DEMO_PASSWORD
+    from lms.services.mentoring import link_mentor
+
+    app = browser_kit.live_server.app
+    tag = secrets.token_hex(3)
+    with app.app_context():
+        department = accounts.create_department(name=f"Plans ward {tag}")
+        learner = accounts.create_user(email=f"lucia.{tag}@example.edu",
+                                       name="Lucía Fernández", department=department)
+        mentor = accounts.create_user(email=f"amara.{tag}@example.edu",
+                                      name="Dr. Amara Okafor", roles=("mentor", "learner"),
+                                      department=department)
+        for person in (learner, mentor):
+            passwords.set_password(person, DEMO_PASSWORD)
+        link_mentor(actor=None, mentor=mentor, learner=learner)
+        db.session.commit()
+        people = SimpleNamespace(learner=SimpleNamespace(id=learner.id, email=learner.email),
+                                 mentor=SimpleNamespace(id=mentor.id, email=mentor.email))
+        db.session.remove()
+    return people
 
 
 @pytest.fixture
@@ -76,7 +93,7 @@ def equity_answers(people):
 
 
 def test_equity_answers_to_a_plan_with_a_check_in_and_a_mentor_comment(
-        browser_kit, people, equity_answers, runner):
+        browser_kit, people, equity_answers):
     from playwright.sync_api import expect
 
     kit = browser_kit
@@ -97,6 +114,7 @@ def test_equity_answers_to_a_plan_with_a_check_in_and_a_mentor_comment(
         kit.check_a11y(page)
 
     with clock.frozen_at(START + timedelta(days=30, hours=1)):
+        runner = kit.live_server.app.test_cli_runner()
         result = runner.invoke(args=["plans", "send-checkin-reminders"])
         assert "Queued 1 check-in reminder." in result.output
         page.goto(f"{base}/")
@@ -143,8 +161,9 @@ def test_equity_answers_to_a_plan_with_a_check_in_and_a_mentor_comment(
         expect(page.get_by_text("Comment posted.")).to_be_visible()
         kit.check_a11y(page)
 
-    db.session.expire_all()
-    kinds = {m.kind: m for m in db.session.execute(select(OutboxMessage)).scalars()}
-    assert kinds["plan_checkin"].to_address == people.learner.email
-    assert kinds["plan_comment"].to_address == people.learner.email
-    assert "poll" not in kinds["plan_comment"].body_text
+    with kit.live_server.app.app_context():
+        kinds = {m.kind: m for m in db.session.execute(select(OutboxMessage).where(
+            OutboxMessage.to_address == people.learner.email)).scalars()}
+        assert "plan_checkin" in kinds and "plan_comment" in kinds
+        assert "poll" not in kinds["plan_comment"].body_text
+        db.session.remove()
