@@ -37,7 +37,10 @@ def navigation_for(user) -> list[tuple[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
     items: list[tuple[str, str]] = [("main.home", "Home")]
-    for roles, endpoint, label in NAV_REGISTRY:
+    # Learning first, then the person's own things, then mentor and admin tools.
+    ordered = sorted(NAV_REGISTRY, key=lambda entry: (
+        entry[1] != "learn.catalogue", entry[0] == ("admin",), entry[0] == ("mentor",)))
+    for roles, endpoint, label in ordered:
         if roles is None or user.has_role(*roles):
             items.append((endpoint, label))
     return items

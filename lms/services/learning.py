@@ -289,12 +289,16 @@ def dashboard_summary(user: User) -> dict:
         .where(StepProgress.user_id == user.id, Step.module_id.in_(module_ids),
                Step.is_active, ~Step.is_optional)
         .group_by(Step.module_id)).all()) if module_ids else {}
-    submitted = dict(db.session.execute(
-        select(Step.module_id, func.count(Submission.id))
-        .join(Submission, Submission.step_id == Step.id)
-        .where(Submission.user_id == user.id, Step.module_id.in_(module_ids), Step.is_active,
-               ~Step.is_optional, Submission.status.in_(SUBMITTED_STATES))
-        .group_by(Step.module_id)).all()) if module_ids else {}
+    submitted: dict[int, int] = {}
+    if module_ids:
+        rows_done = db.session.execute(
+            select(Step.module_id, Step, Submission)
+            .join(Submission, Submission.step_id == Step.id)
+            .where(Submission.user_id == user.id, Step.module_id.in_(module_ids),
+                   Step.is_active, ~Step.is_optional)).all()
+        for module_id, step, submission in rows_done:
+            if challenge_counts_as_done(step, submission):
+                submitted[module_id] = submitted.get(module_id, 0) + 1
     in_progress, completed = [], []
     for enrollment, module in rows:
         total = totals.get(module.id, 0)
