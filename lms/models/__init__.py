@@ -1,7 +1,15 @@
 """All models, importable from one place (Alembic reads ``Base.metadata``)."""
 
+from lms.models.assignments import (
+    DUE_KINDS,
+    TARGET_KINDS,
+    Assignment,
+    Obligation,
+    Reminder,
+)
 from lms.models.audit import AuditEvent
 from lms.models.base import Base, utcnow
+from lms.models.certificates import Certificate
 from lms.models.content import STEP_KINDS, Module, ModuleVersion, Step
 from lms.models.mail import OutboxMessage
 from lms.models.progress import (
@@ -17,6 +25,12 @@ from lms.models.progress import (
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
+    "DUE_KINDS",
+    "TARGET_KINDS",
+    "Assignment",
+    "Certificate",
+    "Obligation",
+    "Reminder",
     "STEP_KINDS",
     "SUBMISSION_STATUSES",
     "Enrollment",

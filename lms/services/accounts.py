@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import select
 
@@ -10,6 +10,16 @@ from lms.extensions import db
 from lms.models import ROLE_NAMES, Cohort, Department, Role, User, normalise_email, utcnow
 from lms.services import audit, passwords
 from lms.services.errors import DomainError
+
+# fn(user_ids) run after people are created, imported or changed (department,
+# roles, cohorts, active), e.g. to assign them the modules their group must take.
+PEOPLE_CHANGED_HOOKS: list[Callable[[Sequence[int]], None]] = []
+
+
+def people_changed(user_ids: Sequence[int]) -> None:
+    """Tell every registered area that these people were created or changed."""
+    for hook in PEOPLE_CHANGED_HOOKS:
+        hook(user_ids)
 
 
 def ensure_roles() -> dict[str, Role]:
@@ -49,6 +59,7 @@ def create_user(*, email: str, name: str, actor: User | None = None,
     if password:
         passwords.set_password(user, password)
     audit.record(actor, "user.create", user, email=user.email, roles=sorted(roles))
+    people_changed([user.id])
     return user
 
 
@@ -80,6 +91,7 @@ def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterab
     audit.record(actor, "user.update", user, before=before,
                  after={"roles": sorted(roles), "active": is_active,
                         "department": user.department_id})
+    people_changed([user.id])
     return user
 
 

@@ -124,4 +124,5 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
     db.session.add_all(report.created)
     db.session.flush()
     audit.record(actor, "users.import", None, count=len(report.created))
+    accounts.people_changed([user.id for user in report.created])
     return report
