@@ -101,12 +101,16 @@ def _stage(assignment: Assignment, person: Pending, on: date,
     return None
 
 
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
 def _subject(kind: str, module: Module, due: date) -> str:
     if kind == "due":
         return f"Due today: {module.title}"
     if kind == "overdue":
-        return f"Still to do: {module.title} (was due {due:%d %B %Y})"
-    return f"Reminder: {module.title} is due on {due:%d %B %Y}"
+        return f"Still to do: {module.title} (was due {_day(due)})"
+    return f"Reminder: {module.title} is due on {_day(due)}"
 
 
 def _queue_for_person(assignment: Assignment, person: Pending, kind: str, stage: str,
