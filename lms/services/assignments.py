@@ -289,7 +289,9 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
                                       targets.c.user_id, targets.c.module_id),
                    _latest_completion(ModuleCompletion.__table__.c.id,
                                       targets.c.user_id, targets.c.module_id))
-            .where(~already_open)))
+            .where(~already_open)
+        # Without this, PostgreSQL drivers report -1 rows for INSERT ... SELECT.
+        ).execution_options(preserve_rowcount=True))
         result.opened += max(opened.rowcount or 0, 0)
 
         in_scope = [obligations.c.closed_at.is_(None),
@@ -604,6 +606,7 @@ class AssignedItem:
     satisfied_at: datetime | None
     valid_until: date | None
     can_renew: bool
+    started: bool = False
 
     @property
     def is_done(self) -> bool:
@@ -655,7 +658,7 @@ def assigned_to(user: User) -> list[AssignedItem]:
         item = AssignedItem(module=module, assignment=assignment, due=due, status=status,
                             words=duedates.due_words(due, today),
                             satisfied_at=obligation.satisfied_at, valid_until=valid_until,
-                            can_renew=can_renew)
+                            can_renew=can_renew, started=enrollment_status == "in_progress")
         current = by_module.get(module.id)
         if current is None or (STATUS_ORDER[item.status], item.due) < (
                 STATUS_ORDER[current.status], current.due):

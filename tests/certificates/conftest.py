@@ -8,13 +8,10 @@ from tests.learn.conftest import module_root, sync_root, synced  # noqa: F401 - 
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(roles=("admin", "learner"), name="Morgan Admin")
-
-
-@pytest.fixture
-def short_module(app, module_root, sync_root):  # noqa: F811 - fixtures from learn
-    """A published two-page module, 'short-course' (no certificate)."""
-    write_short_module(module_root)
+def certificate_module(app, module_root, sync_root):  # noqa: F811 - fixtures from learn
+    """A published 90-minute module that awards a certificate and names a standard."""
+    write_short_module(module_root, "licensing-course", title="Implicit Bias for Licensing",
+                       certificate=True, estimated_minutes=90,
+                       standard="State Board of Medicine implicit-bias requirement")
     sync_root()
-    return learning.published_module("short-course")
+    return learning.published_module("licensing-course")
