@@ -218,18 +218,17 @@ def compliance_view():
     scope = _scope()
     filters = _filters()
     page = max(request.args.get("page", 1, type=int), 1)
-    by_assignment = compliance.by_assignment(filters, scope)
-    by_department = compliance.by_department(filters, scope)
-    people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE)
+    summary = compliance.summarise(filters, scope)
+    people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
+                                      total=summary.total.assigned)
     selected = _load(filters.assignment_id) if filters.assignment_id else None
     assignment_choices = db.session.execute(
         select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
         .where(Assignment.deleted_at.is_(None)).order_by(Module.title, Assignment.id)).all()
     return render_template(
         "assignments/compliance.html", filters=filters, scope=scope, selected=selected,
-        by_assignment=by_assignment, by_department=by_department,
-        assignment_total=compliance.totals(by_assignment),
-        department_total=compliance.totals(by_department),
+        by_assignment=summary.by_assignment, by_department=summary.by_department,
+        assignment_total=summary.total, department_total=summary.department_total,
         people=people, page=Page(page, PAGE_SIZE, total), total=total,
         assignment_choices=assignment_choices,
         department_choices=compliance.department_choices(scope),

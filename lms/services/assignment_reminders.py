@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from lms.extensions import db
 from lms.models import Assignment, Department, Module, Obligation, Reminder, User
@@ -114,7 +114,9 @@ def _subject(kind: str, module: Module, due: date) -> str:
 
 
 def _queue_for_person(assignment: Assignment, person: Pending, kind: str, stage: str,
-                      on: date, sent_by: User | None = None) -> Reminder | None:
+                      on: date, records: list[dict], sent_by: User | None = None,
+                      recorded_kind: str | None = None) -> bool:
+    """Queue one reminder; append its ``Reminder`` row to ``records``. False if already sent."""
     key = person.key(assignment.id, stage)
     module = assignment.module
     body = render_template(
@@ -125,13 +127,19 @@ def _queue_for_person(assignment: Assignment, person: Pending, kind: str, stage:
     message = queue_email(person.email, _subject(kind, module, person.due), body,
                           kind="assignment_reminder", dedupe_key=key)
     if message is None:
-        return None
-    reminder = Reminder(assignment_id=assignment.id, user_id=person.user_id, kind=kind,
-                        stage=stage, due_on=person.due, recipient=person.email,
-                        sent_by_id=sent_by.id if sent_by else None,
-                        outbox_message_id=message.id, dedupe_key=key)
-    db.session.add(reminder)
-    return reminder
+        return False
+    records.append({"assignment_id": assignment.id, "user_id": person.user_id,
+                    "kind": recorded_kind or kind, "stage": stage, "due_on": person.due,
+                    "recipient": person.email, "sent_by_id": sent_by.id if sent_by else None,
+                    "outbox_message_id": message.id, "dedupe_key": key})
+    return True
+
+
+def _record(records: list[dict]) -> None:
+    """Insert the reminder history rows in one statement (one per message is slow)."""
+    if records:
+        db.session.execute(insert(Reminder), records)
+        records.clear()
 
 
 def _leads() -> dict[int, User]:
@@ -158,13 +166,14 @@ def remind_assignment(assignment: Assignment, on: date | None = None) -> int:
     existing = _existing_keys(assignment)
     reminded_for_due = {key.rsplit(":", 1)[0] + ":" for key in existing}
     sent = 0
+    records: list[dict] = []
     escalations: dict[int, list[tuple[Pending, str]]] = defaultdict(list)
     leads: dict[int, User] | None = None
     with _url_context():
         for person in pending(assignment, on):
             stage = _stage(assignment, person, on, reminded_for_due)
             if (stage is not None and person.key(assignment.id, stage[1]) not in existing
-                    and _queue_for_person(assignment, person, *stage, on=on) is not None):
+                    and _queue_for_person(assignment, person, *stage, on=on, records=records)):
                 sent += 1
             overdue = (on - person.due).days
             if assignment.escalate_after_days and overdue >= assignment.escalate_after_days:
@@ -175,13 +184,14 @@ def remind_assignment(assignment: Assignment, on: date | None = None) -> int:
                 lead = leads.get(person.department_id) if person.department_id else None
                 if lead is not None and lead.id != person.user_id:
                     escalations[lead.id].append((person, key))
-        sent += _escalate(assignment, escalations, on)
+        sent += _escalate(assignment, escalations, on, records)
+    _record(records)
     db.session.flush()
     return sent
 
 
 def _escalate(assignment: Assignment, escalations: dict[int, list[tuple[Pending, str]]],
-              on: date) -> int:
+              on: date, records: list[dict]) -> int:
     """One message per lead listing the newly escalated people; one Reminder per person."""
     sent = 0
     for lead_id, items in escalations.items():
@@ -201,11 +211,11 @@ def _escalate(assignment: Assignment, escalations: dict[int, list[tuple[Pending,
             dedupe_key=f"assign-escalate:{assignment.id}:{lead.id}:{digest}")
         if message is None:
             continue
-        for person, key in items:
-            db.session.add(Reminder(assignment_id=assignment.id, user_id=person.user_id,
-                                    kind="escalation", stage="escalate", due_on=person.due,
-                                    recipient=lead.email, outbox_message_id=message.id,
-                                    dedupe_key=key))
+        records.extend({"assignment_id": assignment.id, "user_id": person.user_id,
+                        "kind": "escalation", "stage": "escalate", "due_on": person.due,
+                        "recipient": lead.email, "sent_by_id": None,
+                        "outbox_message_id": message.id, "dedupe_key": key}
+                       for person, key in items)
         sent += 1
     return sent
 
@@ -231,18 +241,19 @@ def send_now(assignment: Assignment, *, actor: User) -> tuple[int, int]:
     existing = _existing_keys(assignment)
     stage = f"manual-{on.isoformat()}"
     sent = skipped = 0
+    records: list[dict] = []
     with _url_context():
         for person in pending(assignment, on):
             if person.key(assignment.id, stage) in existing:
                 skipped += 1
                 continue
             kind = "overdue" if person.due < on else ("due" if person.due == on else "before")
-            reminder = _queue_for_person(assignment, person, kind, stage, on=on, sent_by=actor)
-            if reminder is None:
+            if _queue_for_person(assignment, person, kind, stage, on=on, records=records,
+                                 sent_by=actor, recorded_kind="manual"):
+                sent += 1
+            else:
                 skipped += 1
-                continue
-            reminder.kind = "manual"
-            sent += 1
+    _record(records)
     db.session.flush()
     audit.record(actor, "assignment.remind", assignment, module=assignment.module.slug,
                  sent=sent, already_reminded=skipped)

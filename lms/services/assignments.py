@@ -231,12 +231,28 @@ def _targets(assignments: Sequence[Assignment], user_ids: Sequence[int] | None,
     return branches[0] if len(branches) == 1 else union_all(*branches)
 
 
-def _latest_completion(column, user_id, module_id):
+def _latest_completions(module_ids, user_ids: Sequence[int] | None = None):
+    """Subquery: each person's latest completion (id, completed_at) of each module.
+
+    One pass over the completions of these modules with a window function.
+    Used as the FROM of an UPDATE: per-row correlated subqueries, or a join
+    from every targeted person, tempt SQLite into scanning a module's
+    completions once per person.
+    """
     completions = ModuleCompletion.__table__
-    return (select(column)
-            .where(completions.c.user_id == user_id, completions.c.module_id == module_id)
-            .order_by(completions.c.completed_at.desc(), completions.c.id.desc())
-            .limit(1).scalar_subquery())
+    ranked = select(
+        completions.c.user_id, completions.c.module_id, completions.c.id,
+        completions.c.completed_at,
+        func.row_number().over(
+            partition_by=(completions.c.user_id, completions.c.module_id),
+            order_by=(completions.c.completed_at.desc(), completions.c.id.desc()),
+        ).label("recency"),
+    ).where(completions.c.module_id.in_(module_ids))
+    if user_ids is not None:
+        ranked = ranked.where(completions.c.user_id.in_(user_ids))
+    ranked = ranked.subquery("ranked")
+    return (select(ranked.c.user_id, ranked.c.module_id, ranked.c.id, ranked.c.completed_at)
+            .where(ranked.c.recency == 1).subquery("latest"))
 
 
 # --- keeping obligations current ----------------------------------------------------------
@@ -281,17 +297,15 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
                                       obligations.c.user_id == targets.c.user_id,
                                       obligations.c.closed_at.is_(None))
         opened = db.session.execute(insert(obligations).from_select(
-            ["assignment_id", "user_id", "module_id", "assigned_at", "due_on", "satisfied_at",
-             "completion_id"],
+            ["assignment_id", "user_id", "module_id", "assigned_at", "due_on"],
             select(targets.c.assignment_id, targets.c.user_id, targets.c.module_id,
-                   literal(now, UTCDateTime()), targets.c.due_on,
-                   _latest_completion(ModuleCompletion.__table__.c.completed_at,
-                                      targets.c.user_id, targets.c.module_id),
-                   _latest_completion(ModuleCompletion.__table__.c.id,
-                                      targets.c.user_id, targets.c.module_id))
+                   literal(now, UTCDateTime()), targets.c.due_on)
             .where(~already_open)
         # Without this, PostgreSQL drivers report -1 rows for INSERT ... SELECT.
         ).execution_options(preserve_rowcount=True))
+        # Then point them at completions people already have: one UPDATE ... FROM.
+        record_completions(user_ids, module_ids=sorted({a.module_id for a in chunk}),
+                           assignment_ids=[a.id for a in chunk])
         result.opened += max(opened.rowcount or 0, 0)
 
         in_scope = [obligations.c.closed_at.is_(None),
@@ -319,32 +333,38 @@ def refresh_for_people(user_ids: Sequence[int]) -> None:
     refresh_obligations(user_ids=user_ids)
 
 
-def record_completions(user_ids: Sequence[int] | None = None,
-                       module_id: int | None = None) -> int:
-    """Point open obligations at each person's latest completion of the module.
+def record_completions(user_ids: Sequence[int] | None = None, *,
+                       module_ids: Sequence[int] | None = None,
+                       assignment_ids: Sequence[int] | None = None) -> int:
+    """Point open obligations at each person's latest completion of their module.
 
-    Called when a module completes (for one person) and by
-    ``flask assignments refresh`` (for everyone). Returns rows updated.
+    Limited to some people, modules or assignments when given. Called when
+    a module completes (one person), after obligations open, and by
+    ``flask assignments refresh`` (everyone). One ``UPDATE ... FROM``; the
+    database walks the completions and finds each obligation by index.
+    Returns rows updated.
     """
     obligations = Obligation.__table__
-    conditions = [obligations.c.closed_at.is_(None)]
+    if module_ids is None:
+        module_ids = select(obligations.c.module_id).where(
+            obligations.c.closed_at.is_(None)).distinct()
+    latest = _latest_completions(module_ids, user_ids)
+    conditions = [obligations.c.closed_at.is_(None),
+                  obligations.c.user_id == latest.c.user_id,
+                  obligations.c.module_id == latest.c.module_id]
     if user_ids is not None:
         conditions.append(obligations.c.user_id.in_(user_ids))
-    if module_id is not None:
-        conditions.append(obligations.c.module_id == module_id)
-    latest_at = _latest_completion(ModuleCompletion.__table__.c.completed_at,
-                                   obligations.c.user_id, obligations.c.module_id)
-    latest_id = _latest_completion(ModuleCompletion.__table__.c.id,
-                                   obligations.c.user_id, obligations.c.module_id)
+    if assignment_ids is not None:
+        conditions.append(obligations.c.assignment_id.in_(assignment_ids))
     result = db.session.execute(update(obligations).where(*conditions).values(
-        satisfied_at=latest_at, completion_id=latest_id))
+        satisfied_at=latest.c.completed_at, completion_id=latest.c.id))
     db.session.flush()
     return max(result.rowcount or 0, 0)
 
 
 def on_module_completed(user: User, module: Module, enrollment: Enrollment) -> None:
     """Completion hook: the person's open obligations for the module are now satisfied."""
-    record_completions([user.id], module.id)
+    record_completions([user.id], module_ids=[module.id])
 
 
 def _recompute_due_dates(assignment: Assignment) -> None:

@@ -187,24 +187,46 @@ def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
     return query
 
 
-def _grouped(key_column, filters: Filters, scope: set[int] | None,
-             on: date | None = None) -> dict:
+@dataclass
+class Summary:
+    """Counts per assignment and per department, from one grouped query."""
+
+    by_assignment: list[SummaryRow]
+    by_department: list[SummaryRow]
+
+    @property
+    def total(self) -> Counts:
+        return totals(self.by_assignment)
+
+    @property
+    def department_total(self) -> Counts:
+        return totals(self.by_department)
+
+
+def summarise(filters: Filters, scope: set[int] | None, on: date | None = None) -> Summary:
+    """Counts per assignment and per department (the people's current department).
+
+    One query grouped by assignment, department and status; the two tables
+    are sums of its rows, so they always agree with each other.
+    """
     # Group in an outer query: PostgreSQL will not match a CASE with bound
     # parameters in SELECT to the same CASE repeated in GROUP BY.
-    inner = obligation_rows(filters, scope, key_column.label("key"), on=on).subquery()
-    query = select(inner.c.key, inner.c.status, func.count()).group_by(inner.c.key, inner.c.status)
+    inner = obligation_rows(filters, scope, Obligation.assignment_id.label("assignment_id"),
+                            User.department_id.label("department_id"), on=on).subquery()
+    query = (select(inner.c.assignment_id, inner.c.department_id, inner.c.status, func.count())
+             .group_by(inner.c.assignment_id, inner.c.department_id, inner.c.status))
     if filters.status:
         query = query.where(inner.c.status == filters.status)
-    counts: dict = defaultdict(Counts)
-    for key, status, number in db.session.execute(query):
-        setattr(counts[key], status, number)
-    return counts
+    per_assignment: dict[int, Counts] = defaultdict(Counts)
+    per_department: dict[int | None, Counts] = defaultdict(Counts)
+    for assignment_id, department_id, status, number in db.session.execute(query):
+        for counts in (per_assignment[assignment_id], per_department[department_id]):
+            setattr(counts, status, getattr(counts, status) + number)
+    return Summary(by_assignment=_assignment_rows(per_assignment),
+                   by_department=_department_rows(per_department))
 
 
-def by_assignment(filters: Filters, scope: set[int] | None,
-                  on: date | None = None) -> list[SummaryRow]:
-    """Counts per assignment (within the department filter and scope)."""
-    counts = _grouped(Obligation.assignment_id, filters, scope, on)
+def _assignment_rows(counts: dict[int, Counts]) -> list[SummaryRow]:
     if not counts:
         return []
     titles = dict(db.session.execute(
@@ -215,15 +237,25 @@ def by_assignment(filters: Filters, scope: set[int] | None,
     return sorted(rows, key=lambda r: (r.label.lower(), r.key))
 
 
-def by_department(filters: Filters, scope: set[int] | None,
-                  on: date | None = None) -> list[SummaryRow]:
-    """Counts per department people belong to (within the assignment filter and scope)."""
-    counts = _grouped(User.department_id, filters, scope, on)
+def _department_rows(counts: dict[int | None, Counts]) -> list[SummaryRow]:
+    ids = [k for k in counts if k is not None]
     names = dict(db.session.execute(select(Department.id, Department.name).where(
-        Department.id.in_([k for k in counts if k is not None]))).all()) if counts else {}
+        Department.id.in_(ids))).all()) if ids else {}
     rows = [SummaryRow(label=names.get(did, NO_DEPARTMENT) if did else NO_DEPARTMENT,
                        counts=c, key=did) for did, c in counts.items()]
     return sorted(rows, key=lambda r: (r.key is None, r.label.lower()))
+
+
+def by_assignment(filters: Filters, scope: set[int] | None,
+                  on: date | None = None) -> list[SummaryRow]:
+    """Counts per assignment (within the department filter and scope)."""
+    return summarise(filters, scope, on).by_assignment
+
+
+def by_department(filters: Filters, scope: set[int] | None,
+                  on: date | None = None) -> list[SummaryRow]:
+    """Counts per department people belong to (within the assignment filter and scope)."""
+    return summarise(filters, scope, on).by_department
 
 
 def totals(rows: Iterable[SummaryRow]) -> Counts:
@@ -238,10 +270,12 @@ _STATUS_RANK = {"overdue": 0, "not_started": 1, "in_progress": 2, "completed": 3
 
 
 def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
-           per_page: int | None = 50, on: date | None = None) -> tuple[list[PersonRow], int]:
+           per_page: int | None = 50, on: date | None = None,
+           total: int | None = None) -> tuple[list[PersonRow], int]:
     """People and their status, most urgent first; ``per_page=None`` returns everyone.
 
-    Returns ``(rows, total)``. Two queries (count and page) whatever the size.
+    Returns ``(rows, total)``. One query for the page, and one to count
+    unless ``total`` is known already (from ``summarise``).
     """
     inner = obligation_rows(filters, scope, Obligation.id.label("obligation_id"),
                   Obligation.due_on.label("due_on"), Obligation.satisfied_at.label("satisfied_at"),
@@ -250,7 +284,9 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
                   User.name.label("name"), User.email.label("email"),
                   User.department_id.label("department_id"), on=on).subquery()
     conditions = [inner.c.status == filters.status] if filters.status else []
-    total = db.session.scalar(select(func.count()).select_from(inner).where(*conditions)) or 0
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(inner).where(*conditions)) or 0
     query = (select(inner, Module.title.label("module_title"),
                     Department.name.label("department_name"))
              .join(Module, Module.id == inner.c.module_id)

@@ -188,6 +188,7 @@ def test_compliance_page_query_count_does_not_grow(client, auth, frozen, short_m
                                                    make_user, make_department,
                                                    count_queries):
     departments = [make_department(f"Department {i}") for i in range(3)]
+    make_user(department=departments[0])
     assign(admin, short_module)
     auth.login(admin)
 
