@@ -30,6 +30,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     true,
     tuple_,
     union_all,
@@ -85,6 +86,8 @@ MAX_RECERTIFY_MONTHS = 120
 ASSIGNMENTS_PER_STATEMENT = 200
 # Above this many people a refresh covers everyone (one statement, no huge IN lists).
 MAX_LISTED_PEOPLE = 500
+# Refresh PostgreSQL's planner statistics after opening this many obligations.
+ANALYZE_AFTER = 1000
 # Steps a learner does again to renew an expired completion. Challenges and
 # surveys keep their answers: a reflection is not rewritten, and an anonymous
 # evaluation cannot be answered twice.
@@ -231,28 +234,16 @@ def _targets(assignments: Sequence[Assignment], user_ids: Sequence[int] | None,
     return branches[0] if len(branches) == 1 else union_all(*branches)
 
 
-def _latest_completions(module_ids, user_ids: Sequence[int] | None = None):
-    """Subquery: each person's latest completion (id, completed_at) of each module.
+def _latest_completion(column, user_id, module_id):
+    """Correlated subquery: ``column`` of the person's latest completion of the module.
 
-    One pass over the completions of these modules with a window function.
-    Used as the FROM of an UPDATE: per-row correlated subqueries, or a join
-    from every targeted person, tempt SQLite into scanning a module's
-    completions once per person.
+    One probe of ix_module_completions_user_module_completed per row.
     """
     completions = ModuleCompletion.__table__
-    ranked = select(
-        completions.c.user_id, completions.c.module_id, completions.c.id,
-        completions.c.completed_at,
-        func.row_number().over(
-            partition_by=(completions.c.user_id, completions.c.module_id),
-            order_by=(completions.c.completed_at.desc(), completions.c.id.desc()),
-        ).label("recency"),
-    ).where(completions.c.module_id.in_(module_ids))
-    if user_ids is not None:
-        ranked = ranked.where(completions.c.user_id.in_(user_ids))
-    ranked = ranked.subquery("ranked")
-    return (select(ranked.c.user_id, ranked.c.module_id, ranked.c.id, ranked.c.completed_at)
-            .where(ranked.c.recency == 1).subquery("latest"))
+    return (select(column)
+            .where(completions.c.user_id == user_id, completions.c.module_id == module_id)
+            .order_by(completions.c.completed_at.desc(), completions.c.id.desc())
+            .limit(1).scalar_subquery())
 
 
 # --- keeping obligations current ----------------------------------------------------------
@@ -296,16 +287,19 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
         already_open = exists().where(obligations.c.assignment_id == targets.c.assignment_id,
                                       obligations.c.user_id == targets.c.user_id,
                                       obligations.c.closed_at.is_(None))
+        completions = ModuleCompletion.__table__
         opened = db.session.execute(insert(obligations).from_select(
-            ["assignment_id", "user_id", "module_id", "assigned_at", "due_on"],
+            ["assignment_id", "user_id", "module_id", "assigned_at", "due_on", "satisfied_at",
+             "completion_id"],
             select(targets.c.assignment_id, targets.c.user_id, targets.c.module_id,
-                   literal(now, UTCDateTime()), targets.c.due_on)
+                   literal(now, UTCDateTime()), targets.c.due_on,
+                   _latest_completion(completions.c.completed_at, targets.c.user_id,
+                                      targets.c.module_id),
+                   _latest_completion(completions.c.id, targets.c.user_id,
+                                      targets.c.module_id))
             .where(~already_open)
         # Without this, PostgreSQL drivers report -1 rows for INSERT ... SELECT.
         ).execution_options(preserve_rowcount=True))
-        # Then point them at completions people already have: one UPDATE ... FROM.
-        record_completions(user_ids, module_ids=sorted({a.module_id for a in chunk}),
-                           assignment_ids=[a.id for a in chunk])
         result.opened += max(opened.rowcount or 0, 0)
 
         in_scope = [obligations.c.closed_at.is_(None),
@@ -324,6 +318,10 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
                 select(still_targeted.c.assignment_id, still_targeted.c.user_id)))
             .values(closed_at=now, close_reason="no longer in the assigned group"))
         result.closed += max(deactivated.rowcount or 0, 0) + max(left.rowcount or 0, 0)
+    if result.opened >= ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
+        # Thousands of new rows the planner has no statistics for yet would
+        # get nested-loop plans in the compliance view until autovacuum runs.
+        db.session.execute(text("ANALYZE obligations"))
     db.session.flush()
     return result
 
@@ -334,30 +332,25 @@ def refresh_for_people(user_ids: Sequence[int]) -> None:
 
 
 def record_completions(user_ids: Sequence[int] | None = None, *,
-                       module_ids: Sequence[int] | None = None,
-                       assignment_ids: Sequence[int] | None = None) -> int:
+                       module_ids: Sequence[int] | None = None) -> int:
     """Point open obligations at each person's latest completion of their module.
 
-    Limited to some people, modules or assignments when given. Called when
-    a module completes (one person), after obligations open, and by
-    ``flask assignments refresh`` (everyone). One ``UPDATE ... FROM``; the
-    database walks the completions and finds each obligation by index.
-    Returns rows updated.
+    Limited to some people or modules when given. Called when a module
+    completes (one person) and by ``flask assignments refresh`` (everyone).
+    One ``UPDATE``. Returns rows updated.
     """
     obligations = Obligation.__table__
-    if module_ids is None:
-        module_ids = select(obligations.c.module_id).where(
-            obligations.c.closed_at.is_(None)).distinct()
-    latest = _latest_completions(module_ids, user_ids)
-    conditions = [obligations.c.closed_at.is_(None),
-                  obligations.c.user_id == latest.c.user_id,
-                  obligations.c.module_id == latest.c.module_id]
+    completions = ModuleCompletion.__table__
+    conditions = [obligations.c.closed_at.is_(None)]
     if user_ids is not None:
         conditions.append(obligations.c.user_id.in_(user_ids))
-    if assignment_ids is not None:
-        conditions.append(obligations.c.assignment_id.in_(assignment_ids))
+    if module_ids is not None:
+        conditions.append(obligations.c.module_id.in_(module_ids))
     result = db.session.execute(update(obligations).where(*conditions).values(
-        satisfied_at=latest.c.completed_at, completion_id=latest.c.id))
+        satisfied_at=_latest_completion(completions.c.completed_at, obligations.c.user_id,
+                                        obligations.c.module_id),
+        completion_id=_latest_completion(completions.c.id, obligations.c.user_id,
+                                         obligations.c.module_id)))
     db.session.flush()
     return max(result.rowcount or 0, 0)
 

@@ -287,15 +287,19 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
     if total is None:
         total = db.session.scalar(
             select(func.count()).select_from(inner).where(*conditions)) or 0
-    query = (select(inner, Module.title.label("module_title"),
-                    Department.name.label("department_name"))
-             .join(Module, Module.id == inner.c.module_id)
-             .outerjoin(Department, Department.id == inner.c.department_id)
-             .where(*conditions)
-             .order_by(case(_STATUS_RANK, value=inner.c.status), inner.c.due_on,
-                       inner.c.name, inner.c.obligation_id))
+    ordered = (select(inner).where(*conditions)
+               .order_by(case(_STATUS_RANK, value=inner.c.status), inner.c.due_on,
+                         inner.c.name, inner.c.obligation_id))
     if per_page is not None:
-        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+        ordered = ordered.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    # Titles and department names are joined to the page only, not to every row sorted.
+    chosen = ordered.subquery("chosen")
+    query = (select(chosen, Module.title.label("module_title"),
+                    Department.name.label("department_name"))
+             .join(Module, Module.id == chosen.c.module_id)
+             .outerjoin(Department, Department.id == chosen.c.department_id)
+             .order_by(case(_STATUS_RANK, value=chosen.c.status), chosen.c.due_on,
+                       chosen.c.name, chosen.c.obligation_id))
     rows = []
     for row in db.session.execute(query):
         data = row._mapping
