@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -59,8 +60,7 @@ def database() -> Iterator[tuple[str, str]]:
             admin.dispose()
     else:
         with tempfile.TemporaryDirectory() as folder:
-            yield (f"SQLite {sa.__version__ and __import__('sqlite3').sqlite_version}",
-                   f"sqlite:///{folder}/bench.sqlite3")
+            yield f"SQLite {sqlite3.sqlite_version}", f"sqlite:///{folder}/bench.sqlite3"
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -81,7 +81,7 @@ def run(people: int, departments: int, runs: int) -> tuple[str, list[tuple[str, 
 
     from lms import clock, create_app
     from lms.extensions import db
-    from lms.models import Obligation, User
+    from lms.models import Department, Obligation, User
     from lms.services import accounts, duedates, learning, passwords
     from lms.services.assignment_reminders import run_due_reminders
     from lms.services.assignments import Rule, create_assignment
@@ -137,8 +137,7 @@ def run(people: int, departments: int, runs: int) -> tuple[str, list[tuple[str, 
                          _verdict(seconds, TARGETS["assign"], "< 2 s")))
             seconds, _ = timed(lambda: accounts.create_user(
                 email="late.joiner@bench.example.edu", name="Late Joiner",
-                department=db.session.get(__import__("lms.models").models.Department,
-                                          department_ids[0])))
+                department=db.session.get(Department, department_ids[0])))
             db.session.commit()
             rows.append(("One person joins later (both rules re-derived for them)",
                          f"{seconds * 1000:.1f} ms", "informational"))
@@ -194,11 +193,14 @@ def _verdict(seconds: float, limit: float, text: str) -> str:
     return f"target {text}: {'met' if seconds < limit else 'MISSED'}"
 
 
-def markdown(label: str, rows: list[tuple[str, str, str]], runs: int) -> str:
+def markdown(label: str, rows: list[tuple[str, str, str]], runs: int,
+             load: tuple[float, float]) -> str:
     lines = [f"## {label}", "",
              f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-             f"view timings are the median of {runs} requests after a warm-up, measured "
-             "in-process through the Flask test client (server time, no network).", "",
+             f"load average {load[0]:.1f} before and {load[1]:.1f} after the run (other work "
+             "on the machine makes timings noisier). View timings are the median of "
+             f"{runs} requests after a warm-up, measured in-process through the Flask test "
+             "client (server time, no network).", "",
              "| Measurement | Time | Target |", "|---|---:|---|"]
     lines += [f"| {what} | {value} | {target} |" for what, value, target in rows]
     return "\n".join(lines) + "\n"
@@ -224,12 +226,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    before = os.getloadavg()[0]
     label, rows = run(args.people, args.departments, args.runs)
-    section = markdown(label, rows, args.runs)
+    section = markdown(label, rows, args.runs, (before, os.getloadavg()[0]))
     print(section)
     if not args.no_write:
         write_results(label, section)
-        print(f"Written to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+        print(f"Written to {RESULTS}")
 
 
 if __name__ == "__main__":
