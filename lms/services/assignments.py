@@ -524,7 +524,7 @@ def target_text(assignment: Assignment) -> str:
 
 def due_rule_text(assignment: Assignment) -> str:
     if assignment.due_kind == "date" and assignment.due_on:
-        text = f"by {assignment.due_on.isoformat()}"
+        text = f"by {assignment.due_on.day} {assignment.due_on:%b %Y}"
     elif assignment.due_kind == "after_assigned":
         text = f"{assignment.due_days} days after being assigned"
     else:
@@ -655,8 +655,9 @@ def assigned_to(user: User) -> list[AssignedItem]:
         .join(Module, Module.id == Obligation.module_id)
         .outerjoin(Enrollment, and_(Enrollment.user_id == Obligation.user_id,
                                     Enrollment.module_id == Obligation.module_id))
+        # A module whose folder was removed cannot be taken; it stays in compliance only.
         .where(Obligation.user_id == user.id, Obligation.closed_at.is_(None),
-               Assignment.deleted_at.is_(None))).all()
+               Assignment.deleted_at.is_(None), Module.is_published)).all()
     today = duedates.today()
     by_module: dict[int, AssignedItem] = {}
     for obligation, assignment, module, enrollment_status in rows:

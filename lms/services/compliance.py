@@ -20,7 +20,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, Select, and_, case, func, literal, or_, select
@@ -96,7 +96,6 @@ class PersonRow:
     status: str
     completed_on: date | None
     user_id: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def status_label(self) -> str:

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import Certificate, ModuleCompletion, Obligation, StepProgress
-from lms.services import duedates
+from lms.services import duedates, learning
 from lms.services.assignments import assigned_to, item_status, renew
 from lms.services.compliance import Filters, people
 from lms.services.errors import DomainError
-from tests.assignments.helpers import assign, at, complete_module
+from tests.assignments.helpers import assign, at, complete_module, write_short_module
 
 START = date(2026, 1, 31)
 
@@ -52,8 +52,6 @@ def test_sql_status_matches_python_status_around_expiry(app, short_module, admin
                                recertify_months=1)
         complete_module(learners[0], short_module)  # 31 Jan: valid until 28 Feb
     with clock.frozen_at(at(START + timedelta(days=5))):
-        from lms.services import learning
-
         learning.start_module(learners[1], short_module)
         db.session.commit()
     for offset in range(0, 45, 1):
@@ -63,9 +61,7 @@ def test_sql_status_matches_python_status_around_expiry(app, short_module, admin
             sql = {row.user_id: row.status for row in rows}
             for obligation in db.session.execute(select(Obligation).where(
                     Obligation.assignment_id == assignment.id)).scalars():
-                from lms.services.learning import enrollment_for
-
-                enrollment = enrollment_for(obligation.user_id, short_module.id)
+                enrollment = learning.enrollment_for(obligation.user_id, short_module.id)
                 python = item_status(due_on=obligation.due_on,
                                      satisfied_at=obligation.satisfied_at, months=1,
                                      enrollment_status=enrollment.status if enrollment else None,
@@ -87,9 +83,6 @@ def _status(assignment, user) -> str:
 
 def test_renewal_keeps_history_and_issues_a_new_certificate(app, module_root, sync_root, admin,
                                                             make_user):
-    from lms.services import learning
-    from tests.assignments.helpers import write_short_module
-
     write_short_module(module_root, "renewed", certificate=True)
     sync_root()
     module = learning.published_module("renewed")
@@ -113,14 +106,11 @@ def test_renewal_keeps_history_and_issues_a_new_certificate(app, module_root, sy
     completions = db.session.execute(select(ModuleCompletion).where(
         ModuleCompletion.user_id == learner.id)).scalars().all()
     assert len(completions) == 2
-    assert db.session.execute(select(Certificate).where(
-        Certificate.user_id == learner.id)).scalars().all().__len__() == 2
+    assert len(db.session.execute(select(Certificate).where(
+        Certificate.user_id == learner.id)).scalars().all()) == 2
 
 
 def test_assigned_to_you_is_sorted_by_due_date(app, module_root, sync_root, admin, make_user):
-    from lms.services import learning
-    from tests.assignments.helpers import write_short_module
-
     for slug in ("later", "sooner", "done"):
         write_short_module(module_root, slug)
     sync_root()
