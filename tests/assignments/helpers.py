@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 
 from lms.extensions import db
 from lms.models import Module, User
@@ -44,3 +46,15 @@ def assign(admin: User | None, module: Module, **rule) -> tuple:
     assignment, result = create_assignment(actor=admin, rule=Rule(module=module, **rule))
     db.session.commit()
     return assignment, result
+
+
+def table_cells(html: str, heading_id: str) -> list[list[str]]:
+    """Cell texts of the first table after the heading with ``heading_id``."""
+    start = html.index(f'id="{heading_id}"')
+    table = html[html.index("<table", start):html.index("</table>", start)]
+    table = re.sub(r"<tfoot>.*?</tfoot>", "", table, flags=re.S)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        rows.append([unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
+    return rows

@@ -19,8 +19,7 @@ from lms import clock
 from lms.extensions import db
 from lms.models import Assignment, Certificate, OutboxMessage
 from lms.services import learning
-from tests.assignments.helpers import at
-from tests.assignments.test_compliance import _table
+from tests.assignments.helpers import at, table_cells
 
 TODAY = date(2026, 3, 2)
 DUE = TODAY + timedelta(days=21)
@@ -103,7 +102,7 @@ def test_assign_complete_certify_remind_and_export(client, auth, runner, synced,
         page = client.get(f"/assignments/compliance?assignment={assignment.id}")
         csv_response = client.get(
             f"/assignments/compliance.csv?table=people&assignment={assignment.id}")
-    page_rows = _table(page.get_data(as_text=True), "people-heading")
+    page_rows = table_cells(page.get_data(as_text=True), "people-heading")
     csv_rows = list(csv.reader(io.StringIO(csv_response.get_data(as_text=True))))
     assert csv_rows == page_rows
     assert {row[0]: row[5] for row in csv_rows[1:]} == {

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date, timedelta
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +14,7 @@ from lms.extensions import db
 from lms.models import Step, Submission
 from lms.services import learning
 from tests.assignments.helpers import assign, at, complete_module
+from tests.assignments.helpers import table_cells as _table
 
 TODAY = date(2026, 3, 2)
 
@@ -40,18 +39,6 @@ def hospital(make_department, make_user):
         "ed": make_user(name="Ed Child", department=pediatrics),
     }
     return {"medicine": medicine, "cardiology": cardiology, "pediatrics": pediatrics, **people}
-
-
-def _table(html: str, heading_id: str) -> list[list[str]]:
-    """Cell texts of the first table after the heading with ``heading_id``."""
-    start = html.index(f'id="{heading_id}"')
-    table = html[html.index("<table", start):html.index("</table>", start)]
-    table = re.sub(r"<tfoot>.*?</tfoot>", "", table, flags=re.S)
-    rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
-        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
-        rows.append([unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
-    return rows
 
 
 def _csv(response) -> list[list[str]]:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -80,6 +81,13 @@ def e2e(request):
         pytest.skip(f"e2e fixtures are not available here ({name})")
 
 
+def _institution_today(server) -> date:
+    """Today where the institution is (due dates are calendar days there)."""
+    app = getattr(server, "app", None)
+    zone = ZoneInfo(app.config["LMS_TIMEZONE"] if app is not None else "America/Detroit")
+    return datetime.now(zone).date()
+
+
 def _person(e2e, email: str):
     """A separate browser context (own cookies) signed in as ``email``."""
     context = e2e.page.context.browser.new_context(base_url=e2e.server.url,
@@ -107,7 +115,7 @@ def test_admin_assigns_two_departments_and_follows_compliance(e2e):
     departments.get_by_label("Emergency Medicine").check()
     departments.get_by_label("Medical Education").check()
     admin.get_by_role("group", name="Due date is").get_by_label("On a date").check()
-    due = date.today() + timedelta(days=10)
+    due = _institution_today(e2e.server) + timedelta(days=10)
     admin.get_by_label("Due date", exact=True).fill(due.isoformat())
     admin.get_by_role("button", name="Save assignment").click()
     admin.wait_for_load_state()
