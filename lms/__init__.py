@@ -84,7 +84,9 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
 
 def register_blueprints(app: Flask) -> None:
     from lms.admin import bp as admin_bp
+    from lms.assignments import bp as assignments_bp
     from lms.auth import bp as auth_bp
+    from lms.certificates import bp as certificates_bp
     from lms.events import bp as events_bp
     from lms.learn import bp as learn_bp
     from lms.main import bp as main_bp
@@ -98,6 +100,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(assignments_bp)
+    app.register_blueprint(certificates_bp)
 
 
 def register_commands(app: Flask) -> None:

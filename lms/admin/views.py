@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -14,6 +16,7 @@ from lms.formtools import choices, int_arg, page_arg
 from lms.models import AuditEvent, Cohort, Department, OutboxMessage, Role, User
 from lms.permissions import roles_required
 from lms.services import accounts, audit
+from lms.services.duedates import local_midnight
 from lms.services.errors import DomainError
 from lms.services.invitations import send_invitation
 from lms.services.mail import deliver_pending, smtp_configured
@@ -251,6 +254,10 @@ def outbox_deliver():
 def audit_log():
     action = request.args.get("action", "").strip()[:80]
     actor_q = request.args.get("actor", "").strip()[:100]
+    target_type = request.args.get("target_type", "").strip()[:50]
+    target_id = request.args.get("target_id", type=int)
+    since = _date_arg("since")
+    until = _date_arg("until")
     query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(
         AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:
@@ -259,8 +266,31 @@ def audit_log():
         query = query.join(User, AuditEvent.actor_id == User.id).where(
             or_(User.email.like(f"%{actor_q.lower()}%"),
                 func.lower(User.name).like(f"%{actor_q.lower()}%")))
+    if target_type:
+        query = query.where(AuditEvent.target_type == target_type)
+    if target_id is not None:
+        query = query.where(AuditEvent.target_id == target_id)
+    if since:
+        query = query.where(AuditEvent.created_at >= local_midnight(since))
+    if until:
+        query = query.where(AuditEvent.created_at < local_midnight(until + timedelta(days=1)))
     page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
     actions = db.session.execute(
         select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars().all()
+    target_types = db.session.execute(
+        select(AuditEvent.target_type).where(AuditEvent.target_type.is_not(None)).distinct()
+        .order_by(AuditEvent.target_type)).scalars().all()
+    filters = {"action": action, "actor": actor_q, "target_type": target_type,
+               "target_id": target_id if target_id is not None else "",
+               "since": since.isoformat() if since else "",
+               "until": until.isoformat() if until else ""}
     return render_template("admin/audit.html", page=page, action=action, actor=actor_q,
-                           actions=actions)
+                           actions=actions, target_types=target_types, filters=filters)
+
+
+def _date_arg(name: str) -> date | None:
+    """A YYYY-MM-DD query argument, or None when missing or malformed."""
+    try:
+        return date.fromisoformat(request.args.get(name, "").strip())
+    except ValueError:
+        return None

@@ -1,7 +1,18 @@
 """All models, importable from one place (Alembic reads ``Base.metadata``)."""
 
+from lms.models.assignments import (
+    DEFAULT_ESCALATE_AFTER_DAYS,
+    DEFAULT_OVERDUE_EVERY_DAYS,
+    DEFAULT_REMIND_DAYS_BEFORE,
+    DUE_KINDS,
+    TARGET_KINDS,
+    Assignment,
+    Obligation,
+    Reminder,
+)
 from lms.models.audit import AuditEvent
 from lms.models.base import Base, TimestampMixin, utcnow
+from lms.models.certificates import Certificate
 from lms.models.content import STEP_KINDS, Module, ModuleVersion, Step
 from lms.models.events import (
     ACTIVE_STATUSES,
@@ -53,6 +64,10 @@ __all__ = [
     "AUDIENCES",
     "AUDIENCE_LABELS",
     "CHECKIN_ALPHABET",
+    "DEFAULT_ESCALATE_AFTER_DAYS",
+    "DEFAULT_OVERDUE_EVERY_DAYS",
+    "DEFAULT_REMIND_DAYS_BEFORE",
+    "DUE_KINDS",
     "EMAIL_CHOICES",
     "GOAL_SOURCES",
     "MODES",
@@ -64,10 +79,13 @@ __all__ = [
     "ROLE_NAMES",
     "STEP_KINDS",
     "SUBMISSION_STATUSES",
+    "TARGET_KINDS",
     "ActionPlan",
+    "Assignment",
     "AuditEvent",
     "Base",
     "CalendarFeed",
+    "Certificate",
     "CheckIn",
     "Cohort",
     "Department",
@@ -80,6 +98,7 @@ __all__ = [
     "ModuleVersion",
     "Notification",
     "NotificationPreference",
+    "Obligation",
     "Offering",
     "OutboxMessage",
     "PlanAction",
@@ -87,6 +106,7 @@ __all__ = [
     "RaffleDraw",
     "ReflectionAccess",
     "Registration",
+    "Reminder",
     "Review",
     "Role",
     "Step",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
@@ -12,6 +12,16 @@ from lms.models import ROLE_NAMES, Cohort, Department, Role, User, normalise_ema
 from lms.models.users import new_session_token
 from lms.services import audit, passwords
 from lms.services.errors import DomainError
+
+# fn(user_ids) run after people are created, imported or changed (department,
+# roles, cohorts, active), e.g. to assign them the modules their group must take.
+PEOPLE_CHANGED_HOOKS: list[Callable[[Sequence[int]], None]] = []
+
+
+def people_changed(user_ids: Sequence[int]) -> None:
+    """Tell every registered area that these people were created or changed."""
+    for hook in PEOPLE_CHANGED_HOOKS:
+        hook(user_ids)
 
 
 def ensure_roles() -> dict[str, Role]:
@@ -73,6 +83,7 @@ def create_user(*, email: str, name: str, actor: User | None = None,
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", user, email=user.email, roles=sorted(roles))
+    people_changed([user.id])
     return user
 
 
@@ -107,6 +118,7 @@ def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterab
     audit.record(actor, "user.update", user, before=before,
                  after={"roles": sorted(roles), "active": is_active,
                         "department": user.department_id})
+    people_changed([user.id])
     return user
 
 

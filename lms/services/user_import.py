@@ -136,6 +136,7 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
         return report
     report.created = _insert_people(rows)
     audit.record(actor, "users.import", None, count=len(report.created))
+    accounts.people_changed([user.id for user in report.created])
     return report
 
 

@@ -1,0 +1,120 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from lms.formtools import choices
+from lms.models import ROLE_NAMES, Module
+from lms.services.assignments import DUE_LABELS, TARGET_LABELS, Rule
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(html_tag="ul", prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def parse_days(text: str | None) -> list[int]:
+    """'14, 3, 0' -> [14, 3, 0]; raises ValueError on anything else."""
+    parts = [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
+    return [int(p) for p in parts]
+
+
+class AssignmentForm(FlaskForm):
+    # Not limited to the listed choices: the service explains an unpublished module.
+    module_id = SelectField("Module", coerce=_optional_int, validators=[Optional()],
+                            validate_choice=False,
+                            description="Only published modules can be assigned.")
+    target_kind = RadioField("Assign to", choices=choices(TARGET_LABELS.items()),
+                             default="departments",
+                             validators=[InputRequired("Choose who the module is assigned to.")])
+    department_ids = MultiCheckboxField("Departments", coerce=int, validators=[Optional()])
+    include_subdepartments = BooleanField("Include their sub-departments", default=True)
+    cohort_ids = MultiCheckboxField("Cohorts", coerce=int, validators=[Optional()])
+    role = SelectField("Role", validators=[Optional()], choices=choices(
+        [("", "Choose a role"), *((r, r.capitalize()) for r in ROLE_NAMES)]))
+    people = TextAreaField("People", validators=[Optional(), Length(max=50000)],
+                           description="Email addresses, one per line (or separated by commas).")
+    due_kind = RadioField("Due date is", choices=choices(DUE_LABELS.items()), default="date",
+                          validators=[InputRequired("Choose how the due date is set.")])
+    due_on = DateField("Due date", validators=[Optional()],
+                       description="Used with 'On a date'. Complete by the end of this day.")
+    due_days = IntegerField("Number of days", validators=[Optional()],
+                            description="Used with 'Days after being assigned' or "
+                                        "'Days after joining'.")
+    recertify_months = IntegerField(
+        "Renew every (months)", validators=[Optional()],
+        description="A completion stays valid this many months, then the module is due "
+                    "again. Leave empty if it never expires.")
+    remind_days_before = StringField(
+        "Remind this many days before the due date", default="14, 3, 0",
+        validators=[Length(max=100)],
+        description="Numbers separated by commas; 0 means on the due date. "
+                    "Leave empty for no reminders before the due date.")
+    overdue_every_days = IntegerField(
+        "While overdue, remind every (days)", default=7,
+        validators=[InputRequired("Enter a number of days (0 for no repeats)."),
+                    NumberRange(0, 90, "Enter 0 (no repeats) to 90 days.")])
+    escalate_after_days = IntegerField(
+        "Tell the department lead after (days overdue)", default=14,
+        validators=[Optional(), NumberRange(1, 365, "Enter 1 to 365 days, or leave it empty.")],
+        description="Leave empty to never tell the lead.")
+    submit = SubmitField("Save assignment")
+
+    def validate_remind_days_before(self, field):
+        try:
+            days = parse_days(field.data)
+        except ValueError as error:
+            raise ValidationError("Use whole numbers separated by commas, like 14, 3, 0.") \
+                from error
+        if any(d < 0 or d > 365 for d in days):
+            raise ValidationError("Reminder days must be between 0 and 365.")
+
+    def to_rule(self, module: Module | None) -> Rule:
+        emails = (self.people.data or "").replace(",", "\n").replace(";", "\n").split()
+        return Rule(
+            module=module, target_kind=self.target_kind.data,
+            department_ids=list(self.department_ids.data or []),
+            include_subdepartments=bool(self.include_subdepartments.data),
+            cohort_ids=list(self.cohort_ids.data or []), role=self.role.data or None,
+            people_emails=emails, due_kind=self.due_kind.data, due_on=self.due_on.data,
+            due_days=self.due_days.data, recertify_months=self.recertify_months.data,
+            remind_days_before=parse_days(self.remind_days_before.data),
+            overdue_every_days=self.overdue_every_days.data,
+            escalate_after_days=self.escalate_after_days.data)
+
+    def fill_from(self, assignment) -> None:
+        self.target_kind.data = assignment.target_kind
+        self.department_ids.data = [d.id for d in assignment.departments]
+        self.include_subdepartments.data = assignment.include_subdepartments
+        self.cohort_ids.data = [c.id for c in assignment.cohorts]
+        self.role.data = assignment.target_role or ""
+        self.people.data = "\n".join(u.email for u in assignment.people)
+        self.due_kind.data = assignment.due_kind
+        self.due_on.data = assignment.due_on
+        self.due_days.data = assignment.due_days
+        self.recertify_months.data = assignment.recertify_months
+        self.remind_days_before.data = ", ".join(str(d) for d in assignment.remind_days_before)
+        self.overdue_every_days.data = assignment.overdue_every_days
+        self.escalate_after_days.data = assignment.escalate_after_days
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token (send now, renew)."""
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField("Delete assignment")

@@ -1,0 +1,292 @@
+"""Assignments: admins make modules mandatory and follow compliance; leads see
+their departments; learners see what is assigned to them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from lms.assignments import bp
+from lms.assignments.forms import ActionForm, AssignmentForm, DeleteForm
+from lms.extensions import db
+from lms.formtools import choices
+from lms.models import Assignment, Cohort, Department, Module, Reminder
+from lms.permissions import login_required, roles_required
+from lms.services import assignment_reminders, assignments, compliance, duedates, learning
+from lms.services.errors import DomainError
+
+PAGE_SIZE = 50
+CSV_TABLES = ("people", "departments", "assignments")
+
+
+@dataclass
+class Page:
+    """Just enough of a paginator for the ``pager`` macro."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _load(assignment_id: int) -> Assignment:
+    assignment = db.session.execute(
+        select(Assignment).options(joinedload(Assignment.module))
+        .where(Assignment.id == assignment_id, Assignment.deleted_at.is_(None))
+    ).scalar_one_or_none()
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def _fill_choices(form: AssignmentForm) -> None:
+    form.module_id.choices = choices([("", "Choose a module"), *db.session.execute(
+        select(Module.id, Module.title).where(Module.is_published).order_by(Module.title))])
+    form.department_ids.choices = choices(db.session.execute(
+        select(Department.id, Department.name).order_by(Department.name)))
+    form.cohort_ids.choices = choices(db.session.execute(
+        select(Cohort.id, Cohort.name).order_by(Cohort.name)))
+
+
+def _show_error(form: AssignmentForm, error: DomainError) -> None:
+    field = getattr(form, error.field or "", None) or form.target_kind
+    field.errors = [*field.errors, error.message]
+
+
+# --- admin: the rules ---------------------------------------------------------------------
+
+@bp.route("/")
+@roles_required("admin")
+def index():
+    rows = db.session.execute(
+        select(Assignment).where(Assignment.deleted_at.is_(None))
+        .options(joinedload(Assignment.module), selectinload(Assignment.departments),
+                 selectinload(Assignment.cohorts), selectinload(Assignment.people))
+        .order_by(Assignment.created_at.desc(), Assignment.id.desc())).scalars().all()
+    counts = {row.key: row.counts for row in compliance.by_assignment(compliance.Filters(), None)}
+    return render_template("assignments/index.html", assignments=rows, counts=counts,
+                           empty=compliance.Counts(), target_text=assignments.target_text,
+                           due_rule_text=assignments.due_rule_text)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new():
+    form = AssignmentForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        module = db.session.get(Module, form.module_id.data) if form.module_id.data else None
+        try:
+            assignment, result = assignments.create_assignment(actor=current_user,
+                                                               rule=form.to_rule(module))
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{module.title} is now assigned to {result.opened} "
+                  f"{'person' if result.opened == 1 else 'people'}.", "success")
+            return redirect(url_for("assignments.compliance", assignment=assignment.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("assignments/form.html", form=form, assignment=None), status
+
+
+@bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit(assignment_id: int):
+    assignment = _load(assignment_id)
+    form = AssignmentForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.fill_from(assignment)
+    if form.validate_on_submit():
+        try:
+            result = assignments.update_assignment(assignment, actor=current_user,
+                                                   rule=form.to_rule(assignment.module))
+        except DomainError as error:
+            db.session.rollback()
+            assignment = _load(assignment_id)
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Changes saved: {result.opened} newly assigned, {result.closed} no longer "
+                  "assigned.", "success")
+            return redirect(url_for("assignments.compliance", assignment=assignment.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("assignments/form.html", form=form, assignment=assignment), status
+
+
+@bp.route("/<int:assignment_id>/delete", methods=["GET", "POST"])
+@roles_required("admin")
+def delete(assignment_id: int):
+    assignment = _load(assignment_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        title = assignment.module.title
+        closed = assignments.delete_assignment(assignment, actor=current_user)
+        db.session.commit()
+        flash(f"The assignment of {title} was deleted; {closed} open obligations were closed. "
+              "Completions and certificates are kept.", "success")
+        return redirect(url_for("assignments.index"))
+    return render_template("assignments/delete.html", assignment=assignment, form=form,
+                           open_count=assignments.open_count(assignment),
+                           target_text=assignments.target_text)
+
+
+@bp.route("/<int:assignment_id>/remind", methods=["POST"])
+@roles_required("admin")
+def remind(assignment_id: int):
+    assignment = _load(assignment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    sent, skipped = assignment_reminders.send_now(assignment, actor=current_user)
+    db.session.commit()
+    if sent:
+        flash(f"Queued {sent} reminder(s) in the Outbox."
+              + (f" {skipped} people were already reminded today." if skipped else ""),
+              "success")
+    elif skipped:
+        flash(f"Everyone still to complete it ({skipped}) was already reminded today; "
+              "nothing was sent twice.", "info")
+    else:
+        flash("Everyone assigned has completed it; no reminders were needed.", "info")
+    return redirect(url_for("assignments.compliance", assignment=assignment.id))
+
+
+@bp.route("/<int:assignment_id>/reminders")
+@roles_required("admin")
+def reminders(assignment_id: int):
+    assignment = _load(assignment_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = (select(Reminder).where(Reminder.assignment_id == assignment.id)
+             .options(joinedload(Reminder.user), joinedload(Reminder.sent_by))
+             .order_by(Reminder.created_at.desc(), Reminder.id.desc()))
+    total = db.session.scalar(select(func.count(Reminder.id)).where(
+        Reminder.assignment_id == assignment.id)) or 0
+    items = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+                               ).scalars().all()
+    return render_template("assignments/reminders.html", assignment=assignment, items=items,
+                           page=Page(page, PAGE_SIZE, total))
+
+
+# --- compliance: admins and department leads -----------------------------------------------
+
+def _filters() -> compliance.Filters:
+    status = request.args.get("status", "")
+    return compliance.Filters(
+        assignment_id=request.args.get("assignment", type=int),
+        department_id=request.args.get("department", type=int),
+        status=status if status in compliance.STATUSES else None,
+        q=request.args.get("q", "").strip()[:100])
+
+
+def _scope() -> set[int] | None:
+    """Everything for admins, their departments for leads; 403 for everyone else."""
+    scope = compliance.visible_departments(current_user)
+    if scope is not None and not scope:
+        abort(403)
+    return scope
+
+
+@bp.route("/compliance", endpoint="compliance")
+@login_required
+def compliance_view():
+    scope = _scope()
+    filters = _filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    summary = compliance.summarise(filters, scope)
+    people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
+                                      total=summary.total.assigned)
+    selected = _load(filters.assignment_id) if filters.assignment_id else None
+    assignment_choices = db.session.execute(
+        select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
+        .where(Assignment.deleted_at.is_(None)).order_by(Module.title, Assignment.id)).all()
+    return render_template(
+        "assignments/compliance.html", filters=filters, scope=scope, selected=selected,
+        by_assignment=summary.by_assignment, by_department=summary.by_department,
+        assignment_total=summary.total, department_total=summary.department_total,
+        people=people, page=Page(page, PAGE_SIZE, total), total=total,
+        assignment_choices=assignment_choices,
+        department_choices=compliance.department_choices(scope),
+        statuses=compliance.STATUS_LABELS, people_columns=compliance.PEOPLE_COLUMNS,
+        count_columns=compliance.COUNT_COLUMNS, action_form=ActionForm(),
+        target_text=assignments.target_text, due_rule_text=assignments.due_rule_text,
+        is_admin=current_user.has_role("admin"))
+
+
+@bp.route("/compliance.csv")
+@login_required
+def compliance_csv():
+    scope = _scope()
+    filters = _filters()
+    table = request.args.get("table", "people")
+    if table not in CSV_TABLES:
+        abort(404)
+    if table == "people":
+        header = compliance.PEOPLE_COLUMNS
+        rows = [row.cells() for row in compliance.people(filters, scope, per_page=None)[0]]
+    else:
+        grouped = (compliance.by_department if table == "departments"
+                   else compliance.by_assignment)(filters, scope)
+        header = ("Department" if table == "departments" else "Assignment",
+                  *compliance.COUNT_COLUMNS)
+        rows = [row.cells() for row in grouped]
+    response = make_response(compliance.to_csv(header, rows))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    stamp = duedates.today().isoformat()
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="compliance-{table}-{stamp}.csv"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the learner's side -------------------------------------------------------------------
+
+@bp.route("/mine")
+@login_required
+def mine():
+    return render_template("assignments/mine.html", items=assignments.assigned_to(current_user))
+
+
+@bp.route("/renew/<slug>", methods=["POST"])
+@login_required
+def renew(slug: str):
+    module = learning.published_module(slug)
+    if module is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        assignments.renew(current_user, module)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("assignments.mine"))
+    db.session.commit()
+    flash(f"{module.title} is open again. Your earlier completion and certificate are kept.",
+          "success")
+    return redirect(url_for("learn.module", slug=slug))

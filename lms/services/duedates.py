@@ -1,0 +1,162 @@
+"""Due dates: calendar days in the institution's time zone, months, and words.
+
+A due date is a day, not an instant: something due on 31 March is on time
+all of that day where the institution is. ``today()`` is that calendar day
+now. Recertification adds calendar months (31 January + 1 month is 28/29
+February).
+
+``shifted_date`` is a small SQL construct (SQLite and PostgreSQL) that turns
+a timestamp column into a local date plus N days, so due dates relative to
+when each person joined are computed by the database in one statement.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Date
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from lms import clock
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["LMS_TIMEZONE"])
+
+
+def today(now: datetime | None = None) -> date:
+    """The institution's calendar day at ``now`` (default: the clock)."""
+    return local_date(now or clock.now())
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(zone()).date()
+
+
+def local_midnight(day: date) -> datetime:
+    """The first instant of ``day`` in the institution's zone, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=zone()).astimezone(UTC)
+
+
+def end_of_day(day: date) -> datetime:
+    return local_midnight(day + timedelta(days=1)) - timedelta(microseconds=1)
+
+
+def utc_offset_minutes(now: datetime | None = None) -> int:
+    """The zone's current offset from UTC in minutes (e.g. -300 in New York winter)."""
+    offset = (now or clock.now()).astimezone(zone()).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _first_day_where(months: int, on: date, predicate) -> date:
+    """The earliest day ``d`` with ``predicate(add_months(d, months))``.
+
+    ``add_months`` never decreases, so the days that qualify form a suffix;
+    start near the answer and step to its edge.
+    """
+    day = add_months(on, -months)
+    while predicate(add_months(day - timedelta(days=1), months)):
+        day -= timedelta(days=1)
+    while not predicate(add_months(day, months)):
+        day += timedelta(days=1)
+    return day
+
+
+def valid_from(months: int, on: date | None = None) -> datetime:
+    """Completions at or after this instant are still valid on ``on`` (default today).
+
+    A completion on day D with validity N months is valid while
+    ``add_months(D, N)`` is later than today.
+    """
+    on = on or today()
+    return local_midnight(_first_day_where(months, on, lambda expiry: expiry > on))
+
+
+def not_yet_overdue_from(months: int, on: date | None = None) -> datetime:
+    """Completions at or after this instant have a renewal date today or later."""
+    on = on or today()
+    return local_midnight(_first_day_where(months, on, lambda expiry: expiry >= on))
+
+
+def completion_is_valid(satisfied_at: datetime | None, months: int | None,
+                        on: date | None = None) -> bool:
+    if satisfied_at is None:
+        return False
+    if not months:
+        return True
+    return add_months(local_date(satisfied_at), months) > (on or today())
+
+
+def effective_due(due_on: date, satisfied_at: datetime | None, months: int | None) -> date:
+    """When the module is (next) due: the first due date, or when the last completion expires."""
+    if months and satisfied_at is not None:
+        return max(due_on, add_months(local_date(satisfied_at), months))
+    return due_on
+
+
+def due_words(due: date, on: date | None = None) -> str:
+    """'due today', 'due in 5 days', '3 days overdue' — time left in words."""
+    days = (due - (on or today())).days
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    if days == -1:
+        return "1 day overdue"
+    if days < 0:
+        return f"{-days} days overdue"
+    if days < 14:
+        return f"due in {days} days"
+    if days < 63:
+        return f"due in {days // 7} weeks"
+    return f"due in {round(days / 30.4)} months"
+
+
+def hours_label(minutes: int) -> str:
+    """'1 hour', '1.5 hours', '45 minutes'."""
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = round(minutes / 60, 2)
+    text = f"{hours:g}"
+    return f"{text} hour" if hours == 1 else f"{text} hours"
+
+
+class shifted_date(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+    """SQL: the calendar day of ``moment + minutes`` plus ``days`` days.
+
+    ``minutes`` is the zone's UTC offset (a fixed number for the statement;
+    around a daylight-saving change a time within an hour of midnight can
+    land on the neighbouring day). ``days`` may be a column.
+    """
+
+    type = Date()
+    inherit_cache = True
+    name = "shifted_date"
+
+
+@compiles(shifted_date, "sqlite")
+def _shifted_date_sqlite(element, compiler, **kw):
+    moment, minutes, days = list(element.clauses)
+    return (f"date({compiler.process(moment, **kw)}, "
+            f"({compiler.process(minutes, **kw)}) || ' minutes', "
+            f"({compiler.process(days, **kw)}) || ' days')")
+
+
+@compiles(shifted_date, "postgresql")
+def _shifted_date_postgresql(element, compiler, **kw):
+    moment, minutes, days = list(element.clauses)
+    return (f"(CAST({compiler.process(moment, **kw)} + make_interval(mins => "
+            f"CAST({compiler.process(minutes, **kw)} AS INTEGER)) AS DATE) + "
+            f"CAST({compiler.process(days, **kw)} AS INTEGER))")

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+
+from lms.services import learning
+from tests.assignments.helpers import write_short_module
+from tests.learn.conftest import module_root, sync_root, synced  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(roles=("admin", "learner"), name="Morgan Admin")
+
+
+@pytest.fixture
+def short_module(app, module_root, sync_root):  # noqa: F811 - fixtures from learn
+    """A published two-page module, 'short-course' (no certificate)."""
+    write_short_module(module_root)
+    sync_root()
+    return learning.published_module("short-course")

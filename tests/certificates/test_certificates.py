@@ -1,0 +1,136 @@
+"""Certificates: issued on completion, drawn as PDF, verified publicly."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pypdf
+import pytest
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.extensions import db
+from lms.models import Certificate
+from lms.services import certificates, learning
+from tests.assignments.helpers import at, complete_module, write_short_module
+
+NAME = "Lucía Fernández"
+
+
+@pytest.fixture
+def issued(certificate_module, make_user):
+    learner = make_user(name=NAME, email="lucia@example.edu")
+    with clock.frozen_at(at(date(2026, 3, 14))):
+        complete_module(learner, certificate_module)
+    certificate = db.session.scalar(select(Certificate))
+    return learner, certificate
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    return reader.pages[0].extract_text()
+
+
+def test_completion_issues_one_certificate_with_what_it_states(issued, certificate_module):
+    learner, certificate = issued
+    assert certificate.user_id == learner.id
+    assert certificate.learner_name == NAME
+    assert certificate.module_title == "Implicit Bias for Licensing"
+    assert certificate.standard == "State Board of Medicine implicit-bias requirement"
+    assert certificate.hours == 1.5
+    assert certificate.content_hash == certificate_module.content_hash
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{12}", certificate.code)
+    # A repeated hook call for the same completion issues nothing new.
+    enrollment = learning.enrollment_for(learner.id, certificate_module.id)
+    certificates.issue_for_completion(learner, certificate_module, enrollment)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+
+
+def test_modules_without_certificates_issue_none(app, module_root, sync_root, make_user):
+    write_short_module(module_root, "plain")
+    sync_root()
+    complete_module(make_user(), learning.published_module("plain"))
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+
+
+def test_learner_downloads_a_pdf_that_says_what_it_should(client, auth, issued):
+    learner, certificate = issued
+    auth.login(learner)
+    listing = client.get("/certificates/").get_data(as_text=True)
+    assert "Implicit Bias for Licensing" in listing and certificate.display_code in listing
+    response = client.get(f"/certificates/{certificate.id}.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = _pdf_text(response.data)
+    for expected in (NAME, "Implicit Bias for Licensing", "14 March 2026", "1.5 hours",
+                     "State Board of Medicine implicit-bias requirement",
+                     certificate.display_code, certificate.version,
+                     f"http://lms.test/verify/{certificate.display_code}"):
+        assert expected in text, expected
+
+
+def test_only_the_owner_and_admins_download(client, auth, issued, make_user):
+    _, certificate = issued
+    auth.login(make_user())
+    assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 404
+    auth.logout()
+    auth.login(make_user(roles=("admin",)))
+    assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 200
+
+
+def test_profile_lists_certificates(client, auth, issued):
+    learner, certificate = issued
+    auth.login(learner)
+    profile = client.get("/profile").get_data(as_text=True)
+    assert "Certificates" in profile and "Implicit Bias for Licensing" in profile
+    assert f"/certificates/{certificate.id}.pdf" in profile
+
+
+def test_verify_page_confirms_and_shows_nothing_else(client, issued):
+    learner, certificate = issued
+    for typed in (certificate.code, certificate.display_code, certificate.display_code.lower()):
+        response = client.get(f"/verify/{typed}")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "This certificate is genuine" in html
+        for shown in (NAME, "Implicit Bias for Licensing", "14 March 2026",
+                      "State Board of Medicine implicit-bias requirement"):
+            assert shown in html
+        assert learner.email not in html
+        assert "1.5" not in html and certificate.content_hash[:12] not in html
+
+
+def test_unknown_codes_are_not_valid(client, issued):
+    response = client.get("/verify/AAAA-BBBB-CCCC")
+    assert response.status_code == 404
+    assert "Not valid" in response.get_data(as_text=True)
+    assert client.get("/verify/%3Cscript%3E").status_code == 404
+
+
+def test_verify_form_redirects_to_the_code(client, issued):
+    _, certificate = issued
+    response = client.get(f"/verify?code={certificate.display_code}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/verify/{certificate.display_code}")
+    assert "Verification code" in client.get("/verify").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("abcd-efgh-jkmn", "ABCDEFGHJKMN"), ("ABCD EFGH JKMN", "ABCDEFGHJKMN"),
+    ("oooo-iiii-llll", "000011111111"), ("short", None), ("ABCD-EFGH-JKMU", None),
+])
+def test_codes_are_normalised(typed, stored):
+    assert certificates.normalise_code(typed) == stored
+
+
+def test_a_name_outside_latin_1_still_renders(app, certificate_module, make_user):
+    learner = make_user(name="Zoë Ŵilliams-Łukasiewicz Ωmega")
+    complete_module(learner, certificate_module)
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
+    with app.test_request_context():
+        text = _pdf_text(certificates.render_pdf(certificate))
+    assert "Zoë Ŵilliams-Łukasiewicz Ωmega" in text
