@@ -37,6 +37,12 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
     "LMS_MAX_ANSWER_CHARS": (20000, int, "Longest accepted answer to one reflection prompt."),
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
+    "LMS_CORE_MODULES": ("implicit-bias-foundations,inclusive-allyship", str,
+                         "Comma-separated module slugs of the core ally programme: a person "
+                         "who completed all of them counts as a trained ally on the scorecard."),
+    "LMS_ALLY_TARGET": (1, int, "Trained allies each department should have; departments "
+                        "below it stand out on the scorecard."),
+    "LMS_SCORECARD_MONTHS": (12, int, "Months shown in the scorecard's trend charts."),
     "LMS_SESSION_HOURS": (12, int, "Lifetime of a login session."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),
