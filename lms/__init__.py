@@ -54,11 +54,13 @@ def register_blueprints(app: Flask) -> None:
     from lms.auth import bp as auth_bp
     from lms.learn import bp as learn_bp
     from lms.main import bp as main_bp
+    from lms.scorecard import bp as scorecard_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(scorecard_bp)
 
 
 def register_commands(app: Flask) -> None:
