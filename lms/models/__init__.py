@@ -1,5 +1,7 @@
 """All models, importable from one place (Alembic reads ``Base.metadata``)."""
 
+# The scorecard's indexes on users and module_completions attach on import.
+from lms.models import scorecard as _scorecard_indexes  # noqa: F401
 from lms.models.audit import AuditEvent
 from lms.models.base import Base, utcnow
 from lms.models.content import STEP_KINDS, Module, ModuleVersion, Step

@@ -186,3 +186,24 @@ def _month_default(element, compiler, **kw):
 @compiles(month_of, "sqlite")
 def _month_sqlite(element, compiler, **kw):
     return compiler.process(sa.func.strftime("%Y-%m", *element.clauses), **kw)
+
+
+class latest_of(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+    """The latest of several timestamps, or NULL when any of them is NULL."""
+
+    inherit_cache = True
+
+
+@compiles(latest_of)
+def _latest_default(element, compiler, **kw):
+    # greatest() skips NULLs on PostgreSQL, so say "all present" explicitly.
+    args = list(element.clauses)
+    present = sa.and_(*[arg.is_not(None) for arg in args])
+    return compiler.process(sa.case((present, sa.func.greatest(*args))), **kw)
+
+
+@compiles(latest_of, "sqlite")
+def _latest_sqlite(element, compiler, **kw):
+    # SQLite's many-argument max() is already NULL when any argument is.
+    args = list(element.clauses)
+    return compiler.process(sa.func.max(*args) if len(args) > 1 else args[0], **kw)

@@ -20,6 +20,7 @@ from lms.services.scorecard_metrics.base import (
     Provider,
     Rate,
     Series,
+    latest_of,
     month_of,
     register,
     rows_to_counts,
@@ -42,57 +43,43 @@ def staff_counts() -> dict[int | None, int]:
     return rows_to_counts(rows)
 
 
-def training_counts(ctx: Context) -> dict[str, dict[int | None, int]]:
-    """Per department: people with any completion, trained allies, and each core module.
+def training(ctx: Context) -> tuple[dict[str, dict[int | None, int]],
+                                     dict[int | None, dict[str, int]]]:
+    """Per department: people with any completion, trained allies and each core module;
+    and, per department and month, the people who became trained allies that month.
 
     One pass over ``module_completions`` grouped by person (a covering index
-    on ``(user_id, module_id)`` serves it), then grouped by department.
+    on ``(user_id, module_id, completed_at)`` serves it), then grouped by
+    department and the month the person became an ally -- when they first
+    completed the last of the core modules -- so the result has at most
+    departments x months rows, never one per person.
     """
-    flags = [func.max(case((MC.module_id == m.id, 1), else_=0)).label(f"m{m.id}")
-             for m in ctx.core_modules]
-    per_user = select(MC.user_id.label("user_id"), *flags).group_by(MC.user_id).subquery()
-    if ctx.core_modules:
-        is_ally = sa.and_(*[per_user.c[f"m{m.id}"] == 1 for m in ctx.core_modules])
-        ally_sum = func.sum(case((is_ally, 1), else_=0))
-    else:
-        ally_sum = sa.literal(0)
-    query = (select(User.department_id, func.count(), ally_sum,
-                    *[func.sum(per_user.c[f"m{m.id}"]) for m in ctx.core_modules])
+    firsts = [func.min(case((MC.module_id == m.id, MC.completed_at))).label(f"m{m.id}")
+              for m in ctx.core_modules]
+    per_user = select(MC.user_id.label("user_id"), *firsts).group_by(MC.user_id).subquery()
+    columns = [per_user.c[f"m{m.id}"] for m in ctx.core_modules]
+    ally_month = month_of(latest_of(*columns)) if columns else sa.null()
+    query = (select(User.department_id, ally_month, func.count(),
+                    *[func.count(column) for column in columns])
              .join(per_user, per_user.c.user_id == User.id)
-             .where(User.is_active_account).group_by(User.department_id))
+             .where(User.is_active_account)
+             # PostgreSQL refuses a constant in GROUP BY (no core modules: no month).
+             .group_by(User.department_id, *([ally_month] if columns else [])))
     counts: dict[str, dict[int | None, int]] = {"completers": {}, "allies": {}}
     counts.update({f"core_{m.id}": {} for m in ctx.core_modules})
-    for department_id, completers, allies, *per_module in db.session.execute(query):
-        counts["completers"][department_id] = int(completers)
-        counts["allies"][department_id] = int(allies or 0)
-        for module, count in zip(ctx.core_modules, per_module, strict=True):
-            counts[f"core_{module.id}"][department_id] = int(count or 0)
-    return counts
+    new_allies: dict[int | None, dict[str, int]] = {}
 
+    def add(key, department_id, n):
+        counts[key][department_id] = counts[key].get(department_id, 0) + int(n or 0)
 
-def new_allies_by_month(ctx: Context) -> dict[int | None, dict[str, int]]:
-    """department -> month -> people who became trained allies that month.
-
-    A person becomes an ally when they first complete the last of the core
-    modules. All history is returned (the caller accumulates), grouped by
-    department and month, so the result is bounded by departments x months.
-    """
-    if not ctx.core_modules:
-        return {}
-    firsts = (select(MC.user_id, MC.module_id, func.min(MC.completed_at).label("first_at"))
-              .where(MC.module_id.in_([m.id for m in ctx.core_modules]))
-              .group_by(MC.user_id, MC.module_id).subquery())
-    allies = (select(firsts.c.user_id, func.max(firsts.c.first_at).label("ally_at"))
-              .group_by(firsts.c.user_id)
-              .having(func.count() == len(ctx.core_modules)).subquery())
-    month = month_of(allies.c.ally_at)
-    query = _scoped(select(User.department_id, month, func.count())
-                    .join(allies, allies.c.user_id == User.id)
-                    .where(User.is_active_account).group_by(User.department_id, month), ctx)
-    result: dict[int | None, dict[str, int]] = {}
-    for department_id, month_key, count in db.session.execute(query):
-        result.setdefault(department_id, {})[month_key] = int(count)
-    return result
+    for department_id, month, people, *per_module in db.session.execute(query):
+        add("completers", department_id, people)
+        add("allies", department_id, people if month is not None else 0)
+        for module, n in zip(ctx.core_modules, per_module, strict=True):
+            add(f"core_{module.id}", department_id, n)
+        if month is not None:
+            new_allies.setdefault(department_id, {})[month] = int(people)
+    return counts, new_allies
 
 
 def completions_by_month(ctx: Context) -> dict[str, int]:
@@ -116,7 +103,8 @@ def _cumulative(new_by_month: dict[str, int], months) -> dict[str, int]:
 
 def compute(ctx: Context) -> Figures:
     staff = staff_counts()
-    counts = {"staff": staff, **training_counts(ctx)}
+    trained, new_allies = training(ctx)
+    counts = {"staff": staff, **trained}
     titles = ", ".join(m.title for m in ctx.core_modules) or "no core modules are available"
     columns = [
         People("staff", "Staff", "People with an active account in the department.",
@@ -133,7 +121,6 @@ def compute(ctx: Context) -> Figures:
         *[People(f"core_{m.id}", f"Completed {m.title}", f"People who completed {m.title}.",
                  admin_only=True) for m in ctx.core_modules],
     ]
-    new_allies = new_allies_by_month(ctx)
     series = [Series("completions", "People completing a module",
                      "People who completed at least one module in the month.",
                      completions_by_month(ctx))]
@@ -152,7 +139,10 @@ def compute(ctx: Context) -> Figures:
             meeting, unit="departments", out_of=len(reported), cumulative=True))
     else:
         merged: dict[str, int] = {}
-        for by_month in new_allies.values():
+        in_scope = set(ctx.series_departments)
+        for department_id, by_month in new_allies.items():
+            if department_id not in in_scope:
+                continue
             for month, count in by_month.items():
                 merged[month] = merged.get(month, 0) + count
         series.append(Series("allies", "Trained allies",
