@@ -18,15 +18,19 @@ WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 26, 46
 
 
-def nice_ceiling(value: float) -> int:
-    """The smallest 1, 2, 2.5 or 5 x 10^n at or above ``value`` (at least 1)."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return int(math.ceil(step * power))
-    return int(10 * power)  # pragma: no cover - the loop always returns
+def scale(value: float, ticks: int = 5) -> tuple[int, int]:
+    """(top, step) of a scale from 0 with at most ``ticks`` whole-number steps.
+
+    Steps are 1, 2 or 5 x 10^n, so gridlines fall on round numbers.
+    """
+    value = max(1, math.ceil(value))
+    power = 1
+    while True:
+        for base in (1, 2, 5):
+            step = base * power
+            if math.ceil(value / step) <= ticks:
+                return step * math.ceil(value / step), step
+        power *= 10
 
 
 def describe(title: str, description: str, points: Sequence[tuple[str, int | None, str]],
@@ -57,7 +61,7 @@ def bar_chart(chart_id: str, title: str, description: str,
     ``maximum`` fixes the top of the scale (e.g. the number of departments).
     """
     values = [v for _, v, _ in points if v is not None]
-    top = nice_ceiling(max([maximum or 0, *values, 1]))
+    top, step = scale(max([maximum or 0, *values, 1]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     band = plot_w / max(1, len(points))
     bar_w = max(4.0, band * 0.62)
@@ -71,9 +75,8 @@ def bar_chart(chart_id: str, title: str, description: str,
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(describe(title, description, points, unit))}</desc>',
     ]
-    for i in range(5):  # gridlines and scale
-        tick = top * i / 4
-        label = f"{tick:,.0f}" if tick == int(tick) else f"{tick:,.1f}"
+    for tick in range(0, top + 1, step):  # gridlines and scale
+        label = f"{tick:,}"
         parts.append(f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
                      f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
         parts.append(f'<text class="chart-scale" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" '

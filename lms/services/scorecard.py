@@ -318,9 +318,17 @@ def build_scorecard(*, admin: bool = False, rollup: bool = False,
     small = {key for key, n in staff.items() if 0 < n < k}
     coverage_keys = {tree.own(d) for d in tree.names} | {tree.node(r) for r in tree.roots}
 
+    needed = set()  # counts behind what this view shows (others need no suppression)
+    for column in shown_columns:
+        if isinstance(column, People):
+            needed.add(column.key)
+        elif isinstance(column, Rate):
+            needed |= {column.numerator, column.denominator}
+        else:
+            needed |= {column.allies, column.staff}
     results: dict[str, Suppression] = {"staff": staff_result}
     for key, column in people.items():
-        if key == "staff":
+        if key == "staff" or key not in needed:
             continue
         known = {}
         if column.within_staff:

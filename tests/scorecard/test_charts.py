@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from lms.services.charts import bar_chart, describe, nice_ceiling
+from lms.services.charts import bar_chart, describe, scale
 
 
-@pytest.mark.parametrize(("value", "expected"), [(0, 1), (1, 1), (3, 5), (7, 10), (11, 20),
-                                                 (24, 25), (26, 50), (101, 200), (4999, 5000)])
-def test_scale_tops_are_round_numbers(value, expected):
-    assert nice_ceiling(value) == expected
+@pytest.mark.parametrize(("value", "expected"), [(0, (1, 1)), (1, (1, 1)), (3, (3, 1)),
+                                                 (6, (6, 2)), (7, (8, 2)), (10, (10, 2)),
+                                                 (11, (15, 5)), (24, (25, 5)), (101, (150, 50)),
+                                                 (4999, (5000, 1000))])
+def test_scales_step_in_round_whole_numbers(value, expected):
+    assert scale(value) == expected
 
 
 def test_a_chart_is_an_image_with_a_title_and_description():
