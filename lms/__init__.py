@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.main import bp as main_bp
     from lms.plans import bp as plans_bp
     from lms.review import bp as review_bp
+    from lms.scorecard import bp as scorecard_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(scorecard_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -58,6 +58,12 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
                          "learner is reminded to write a check-in (comma-separated)."),
     "LMS_REVIEW_REMINDER_DAYS": (7, int, "Mentors are reminded of reflections waiting "
                                  "longer than this many days for review."),
+    "LMS_CORE_MODULES": ("implicit-bias-foundations,inclusive-allyship", str,
+                         "Comma-separated module slugs of the core ally programme: a person "
+                         "who completed all of them counts as a trained ally on the scorecard."),
+    "LMS_ALLY_TARGET": (1, int, "Trained allies each department should have; departments "
+                        "below it stand out on the scorecard."),
+    "LMS_SCORECARD_MONTHS": (12, int, "Months shown in the scorecard's trend charts."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
                         "X-Forwarded-For/-Proto headers are trusted (rate limits per client "

@@ -41,3 +41,5 @@ def sync_root(app, module_root):
 @pytest.fixture
 def module(app):
     return lambda slug: learning.published_module(slug)
+
+from tests.events.conftest import admin, make_offering, make_training  # noqa: E402,F401  (shared factories)

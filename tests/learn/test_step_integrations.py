@@ -12,7 +12,6 @@ from lms.models import utcnow
 from lms.services import event_registration, learning
 from lms.services import plans as plan_service
 from tests.content_helpers import page, write_module
-from tests.events.conftest import admin, make_offering, make_training  # noqa: F401
 
 
 @pytest.fixture

@@ -1,0 +1,71 @@
+"""Scorecard pages and their CSV exports (each CSV is exactly what its page shows)."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+
+from lms.extensions import db
+from lms.models import Department
+from lms.permissions import login_required, roles_required
+from lms.scorecard import bp
+from lms.services import scorecard
+
+LAYOUTS = {"departments": False, "rollup": True}
+
+
+def _layout() -> tuple[str, bool]:
+    """The requested layout; anything unknown falls back to one row per department."""
+    name = request.args.get("layout", "departments")
+    if name not in LAYOUTS:
+        name = "departments"
+    return name, LAYOUTS[name]
+
+
+def _csv(card: scorecard.Scorecard, name: str, layout: str) -> Response:
+    stamp = card.generated_at.strftime("%Y-%m-%d")
+    suffix = "-rollup" if layout == "rollup" else ""
+    return Response(
+        scorecard.to_csv(card.tables()), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}{suffix}-{stamp}.csv"'})
+
+
+@bp.route("/scorecard")
+@login_required
+def index():
+    layout, rollup = _layout()
+    card = scorecard.build_scorecard(rollup=rollup)
+    return render_template("scorecard/index.html", card=card, layout=layout)
+
+
+@bp.route("/scorecard.csv")
+@login_required
+def index_csv():
+    layout, rollup = _layout()
+    return _csv(scorecard.build_scorecard(rollup=rollup), "scorecard", layout)
+
+
+@bp.route("/scorecard/admin")
+@roles_required("admin")
+def admin():
+    layout, rollup = _layout()
+    card = scorecard.build_scorecard(admin=True, rollup=rollup)
+    return render_template("scorecard/admin.html", card=card, layout=layout)
+
+
+@bp.route("/scorecard/admin.csv")
+@roles_required("admin")
+def admin_csv():
+    layout, rollup = _layout()
+    return _csv(scorecard.build_scorecard(admin=True, rollup=rollup), "scorecard-admin", layout)
+
+
+@bp.route("/scorecard/admin/departments/<int:department_id>")
+@roles_required("admin")
+def department(department_id: int):
+    department = db.get_or_404(Department, department_id)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    card = scorecard.build_scorecard(admin=True, series_departments=(department.id,))
+    rows = scorecard.rows_for_department(card, department.id)
+    pagination, people = scorecard.department_people(department, card.core_modules, page=page)
+    return render_template("scorecard/department.html", card=card, department=department,
+                           rows=rows, pagination=pagination, people=people)

@@ -1,0 +1,163 @@
+"""Scorecard pages: who sees what, the CSV equals the page, a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from lms.clock import frozen_at
+from lms.extensions import db
+from lms.models import Submission
+from lms.services import learning, surveys
+from tests.scorecard.conftest import csv_tables, page_tables
+
+NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def institution(app, synced, make_department, staff, train, complete):
+    """Departments of every kind: below target, small, with a sub-department."""
+    medicine = make_department("Internal Medicine")
+    cardiology = make_department("Cardiology", parent=medicine)
+    emergency = make_department("Emergency Medicine")
+    library = make_department("Library Services")
+    pediatrics = make_department("Pediatrics")
+    train(staff(medicine, 24)[:9], when=datetime(2026, 4, 2, tzinfo=UTC))
+    train(staff(cardiology, 9)[:3], when=datetime(2026, 6, 2, tzinfo=UTC))
+    complete(staff(emergency, 15)[:3], "implicit-bias-foundations")
+    staff(library, 1)
+    train(staff(pediatrics, 17)[:6], when=datetime(2026, 8, 2, tzinfo=UTC))
+    return {"medicine": medicine, "cardiology": cardiology, "emergency": emergency,
+            "library": library, "pediatrics": pediatrics}
+
+
+def get(client, url):
+    with frozen_at(NOW):
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+@pytest.mark.parametrize("path", ["/scorecard", "/scorecard/admin"])
+@pytest.mark.parametrize("layout", ["", "?layout=rollup"])
+def test_the_csv_is_exactly_what_the_page_shows(client, auth, make_user, institution, path,
+                                                layout):
+    auth.login(make_user(roles=("admin", "learner")))
+    page = get(client, path + layout).get_data(as_text=True)
+    download = get(client, path + ".csv" + layout)
+    assert download.mimetype == "text/csv"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert page_tables(page) == csv_tables(download.get_data(as_text=True))
+
+
+def test_the_published_view_shows_coverage_and_suppression(client, auth, make_user, institution):
+    auth.login(make_user())
+    html = get(client, "/scorecard").get_data(as_text=True)
+    assert "<h1>Programme scorecard</h1>" in html
+    assert "Below target" in html and "Emergency Medicine" in html
+    assert "fewer than 5" in html
+    assert "Cardiology <span class=\"row-note\">(part of Internal Medicine)</span>" in html
+    assert 'role="img"' in html and "<desc" in html
+    # Learners get counts only: no drill-down, no names.
+    assert "/scorecard/admin" not in html
+    assert "Staff 1" not in html
+
+
+def test_admins_drill_down_to_people_and_statuses(client, auth, make_user, institution):
+    admin = make_user(roles=("admin", "learner"))
+    auth.login(admin)
+    html = get(client, "/scorecard/admin").get_data(as_text=True)
+    medicine = institution["medicine"]
+    link = f"/scorecard/admin/departments/{medicine.id}"
+    assert link in html
+    detail = get(client, link).get_data(as_text=True)
+    assert "<h1>Internal Medicine</h1>" in detail
+    assert "Figures for Internal Medicine and its sub-departments" in detail
+    assert "Completed " in detail and "Not started" in detail
+    assert "24 active people" in detail
+    assert "page=2" not in detail or "Next" in detail
+
+
+def test_the_drill_down_never_shows_reflections_or_survey_answers(client, auth, make_user,
+                                                                  institution):
+    department = institution["pediatrics"]
+    learner = make_user(department=department)
+    module = learning.published_module("implicit-bias-foundations")
+    survey = next(s for s in module.steps if s.kind == "survey")
+    answers = {i["id"]: ("no" if i["type"] == "yes_no" else i["scale"][0])
+               for i in survey.config["items"]}
+    surveys.record_response(learner, survey, answers)
+    challenge = next(s for s in learning.published_module("identity-mapping").steps
+                     if s.kind == "challenge")
+    db.session.add(Submission(user_id=learner.id, step_id=challenge.id, status="submitted",
+                              answers={"reflection": "A very private reflection sentence."}))
+    db.session.commit()
+    auth.login(make_user(roles=("admin", "learner")))
+    detail = get(client, f"/scorecard/admin/departments/{department.id}").get_data(as_text=True)
+    assert learner.name in detail
+    assert "A very private reflection sentence." not in detail
+    for item in survey.config["items"]:
+        assert item["text"] not in detail
+    assert "answered" not in detail.lower() and "evaluation:" not in detail.lower()
+
+
+def test_unknown_department_is_not_found(client, auth, make_user, institution):
+    auth.login(make_user(roles=("admin", "learner")))
+    with frozen_at(NOW):
+        assert client.get("/scorecard/admin/departments/999999").status_code == 404
+    assert client.get(f"/scorecard/admin/departments/{institution['library'].id}"
+                      "?page=-3").status_code == 200
+
+
+def test_an_unknown_layout_falls_back_to_one_row_per_department(client, auth, make_user,
+                                                                 institution):
+    auth.login(make_user())
+    html = get(client, "/scorecard?layout=<script>").get_data(as_text=True)
+    assert "Figures by department, each on its own" in html
+    assert "<script>" not in html.split("<main", 1)[1]
+
+
+def test_formula_like_names_are_defused_in_the_csv(client, auth, make_user, make_department,
+                                                   synced, staff):
+    staff(make_department("=HYPERLINK(\"http://evil\")"), 6)
+    auth.login(make_user())
+    text = get(client, "/scorecard.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+
+
+def _add_departments(make_department, staff, train, count, start):
+    for i in range(start, start + count):
+        people = staff(make_department(f"Department {i:03d}"), 6 + i % 4)
+        train(people[: i % 3 + 1])
+
+
+def test_query_count_does_not_grow_with_departments(client, auth, make_user, make_department,
+                                                    synced, staff, train, count_queries):
+    auth.login(make_user(roles=("admin", "learner")))
+    paths = ["/scorecard", "/scorecard/admin", "/scorecard.csv", "/scorecard/admin.csv"]
+    _add_departments(make_department, staff, train, 3, 0)
+    few = {}
+    for path in paths:
+        with count_queries() as counter:
+            get(client, path)
+        few[path] = counter.count
+    _add_departments(make_department, staff, train, 27, 3)
+    for path in paths:
+        with count_queries() as counter:
+            get(client, path)
+        assert counter.count == few[path], path
+        assert counter.count <= 20  # user, nav badge, plus a few grouped queries per metric
+
+
+def test_department_page_query_count_is_fixed(client, auth, make_user, make_department, synced,
+                                              staff, train, count_queries):
+    auth.login(make_user(roles=("admin", "learner")))
+    small, large = make_department("Small"), make_department("Large")
+    train(staff(small, 3))
+    train(staff(large, 40)[:20])
+    with count_queries() as few:
+        get(client, f"/scorecard/admin/departments/{small.id}")
+    with count_queries() as many:
+        get(client, f"/scorecard/admin/departments/{large.id}")
+    assert few.count == many.count
