@@ -265,23 +265,30 @@ def _live_sessions(engine, loader, rng, users, now) -> dict[str, int]:
     registrations = Base.metadata.tables.get("registrations")
     if offerings is None or registrations is None:
         return {}
-    offering_rows = [_required(offerings, {"id": i, "starts_at": now - timedelta(
-        days=rng.randint(-60, 500))}, now) for i in range(1, 501)]
-    columns = list(offering_rows[0])
-    counts = {"offerings": loader.load("offerings", columns,
-                                       [tuple(r.values()) for r in offering_rows])}
-    seen, reg_rows = set(), []
+    trainings = Base.metadata.tables["trainings"]
+    loader.load("trainings", ["id", "slug", "title", "description", "related_module_slugs"],
+                [(1, "bench-workshop", "Bench workshop", "", "[]")])
+    starts = [now - timedelta(days=rng.randint(-60, 500)) for _ in range(500)]
+    seen, reg_rows, taken = set(), [], [0] * 501
     for _ in range(150_000):
         key = (rng.randint(1, users), rng.randint(1, 500))
         if key in seen:
             continue
         seen.add(key)
-        status = "attended" if rng.random() < 0.7 else "registered"
-        reg_rows.append(_required(registrations, {"user_id": key[0], "offering_id": key[1],
-                                                  "status": status}, now))
-    columns = list(reg_rows[0])
-    counts["registrations"] = loader.load("registrations", columns,
-                                          [tuple(r.values()) for r in reg_rows])
+        taken[key[1]] += 1
+        attended = "attended" if rng.random() < 0.7 else None
+        reg_rows.append((len(reg_rows) + 1, key[1], key[0], "registered", attended))
+    offering_rows = [
+        (i, 1, _ts(start), _ts(start + timedelta(hours=2)), "virtual", 1000, taken[i], 0,
+         "internal", True, "scheduled", 0, f"B{i:05d}", "")
+        for i, start in enumerate(starts, start=1)]
+    counts = {"trainings": 1, "offerings": loader.load(
+        "offerings", ["id", "training_id", "starts_at", "ends_at", "mode", "capacity",
+                      "seats_taken", "waitlist_counter", "audience", "rsvp_required", "status",
+                      "sequence", "checkin_code", "notes"], offering_rows)}
+    counts["registrations"] = loader.load(
+        "registrations", ["id", "offering_id", "user_id", "status", "attendance"], reg_rows)
+    del trainings, offerings, registrations
     return counts
 
 
