@@ -266,8 +266,10 @@ def _live_sessions(engine, loader, rng, users, now) -> dict[str, int]:
     if offerings is None or registrations is None:
         return {}
     trainings = Base.metadata.tables["trainings"]
-    loader.load("trainings", ["id", "slug", "title", "description", "related_module_slugs"],
-                [(1, "bench-workshop", "Bench workshop", "", "[]")])
+    stamp = _ts(now)
+    loader.load("trainings", ["id", "slug", "title", "description", "related_module_slugs",
+                              "created_at", "updated_at"],
+                [(1, "bench-workshop", "Bench workshop", "", "[]", stamp, stamp)])
     starts = [now - timedelta(days=rng.randint(-60, 500)) for _ in range(500)]
     seen, reg_rows, taken = set(), [], [0] * 501
     for _ in range(150_000):
@@ -277,18 +279,20 @@ def _live_sessions(engine, loader, rng, users, now) -> dict[str, int]:
         seen.add(key)
         taken[key[1]] += 1
         attended = "attended" if rng.random() < 0.7 else None
-        reg_rows.append((len(reg_rows) + 1, key[1], key[0], "registered", attended))
+        reg_rows.append((len(reg_rows) + 1, key[1], key[0], "registered", attended, stamp, stamp))
     offering_rows = [
         (i, 1, _ts(start), _ts(start + timedelta(hours=2)), "virtual", 1000, taken[i], 0,
-         "internal", True, "scheduled", 0, f"B{i:05d}", "")
+         "internal", True, "scheduled", 0, f"B{i:05d}", "", stamp, stamp)
         for i, start in enumerate(starts, start=1)]
     counts = {"trainings": 1, "offerings": loader.load(
         "offerings", ["id", "training_id", "starts_at", "ends_at", "mode", "capacity",
                       "seats_taken", "waitlist_counter", "audience", "rsvp_required", "status",
-                      "sequence", "checkin_code", "notes"], offering_rows)}
+                      "sequence", "checkin_code", "notes", "created_at", "updated_at"],
+        offering_rows)}
     counts["registrations"] = loader.load(
-        "registrations", ["id", "offering_id", "user_id", "status", "attendance"], reg_rows)
-    del trainings, offerings, registrations
+        "registrations", ["id", "offering_id", "user_id", "status", "attendance", "created_at",
+                          "updated_at"], reg_rows)
+    del trainings, offerings, registrations  # only their presence mattered
     return counts
 
 

@@ -59,7 +59,7 @@ def test_demo_load_is_idempotent(runner):
     counts = (db.session.scalar(select(func.count(User.id))),
               db.session.scalar(select(func.count(Department.id))),
               db.session.scalar(select(func.count(Cohort.id))))
-    assert counts[0] == len(PEOPLE)
+    assert counts[0] >= len(PEOPLE)  # areas add demo staff of their own
 
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic reads ``Base.metadata``)."""
 
+from lms.models import scorecard as _scorecard_indexes  # noqa: F401  (indexes only)
 from lms.models.assignments import (
     DEFAULT_ESCALATE_AFTER_DAYS,
     DEFAULT_OVERDUE_EVERY_DAYS,

@@ -42,6 +42,8 @@ def test_admin_pages_are_clean(page):
         if path in ("/admin/", "/admin/users"):
             screenshot(page, "admin" + path.replace("/admin", "").replace("/", "-").rstrip("-"))
     page.goto("/admin/users")
+    page.get_by_label("Name or email").fill("Priya")
+    page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name="Priya Shah").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Priya Shah"
