@@ -3,9 +3,6 @@ their departments; learners see what is assigned to them."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -16,41 +13,13 @@ from lms.assignments.forms import ActionForm, AssignmentForm, DeleteForm
 from lms.extensions import db
 from lms.formtools import choices
 from lms.models import Assignment, Cohort, Department, Module, Reminder
+from lms.pagination import Page
 from lms.permissions import login_required, roles_required
 from lms.services import assignment_reminders, assignments, compliance, duedates, learning
 from lms.services.errors import DomainError
 
 PAGE_SIZE = 50
 CSV_TABLES = ("people", "departments", "assignments")
-
-
-@dataclass
-class Page:
-    """Just enough of a paginator for the ``pager`` macro."""
-
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _load(assignment_id: int) -> Assignment:

@@ -35,6 +35,7 @@ from lms.models import (
     User,
     utcnow,
 )
+from lms.pagination import Page
 from lms.services import audit, learning, mentoring, notifications
 from lms.services.errors import DomainError
 from lms.services.mail import queue_email
@@ -103,40 +104,10 @@ def reads_of_my_reflections(learner: User, page: int = 1, per_page: int = 30):
                               .join(Submission, Submission.id == ReflectionAccess.submission_id)
                               .where(Submission.user_id == learner.id)) or 0
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return SimplePage(items=rows, page=page, per_page=per_page, total=total)
+    return Page(items=rows, page=page, per_page=per_page, total=total)
 
 
 # --- the review queue -------------------------------------------------------------------
-
-@dataclass
-class SimplePage:
-    """A page of rows with what the ``pager`` macro needs."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
 
 @dataclass
 class QueueFilters:
@@ -152,7 +123,7 @@ class QueueFilters:
 
 @dataclass
 class Queue:
-    page: SimplePage
+    page: Page
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -236,7 +207,7 @@ def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
     pages = max(1, ceil(total / per_page))
     page = min(max(page, 1), pages)
     items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return Queue(page=SimplePage(items=items, page=page, per_page=per_page, total=total),
+    return Queue(page=Page(items=items, page=page, per_page=per_page, total=total),
                  counts=counts)
 
 

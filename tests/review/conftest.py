@@ -2,43 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from lms.content.sync import sync_modules
 from lms.extensions import db
 from lms.review.demo import EQUITY_ANSWERS
 from lms.services import accounts, challenges, learning, mentoring
-
-
-@pytest.fixture
-def synced(app):
-    """The real modules/ folder, synced into the test database."""
-    report = sync_modules(Path(app.config["LMS_MODULES_DIR"]))
-    db.session.commit()
-    assert not report.errors
-    return report
-
-
-@pytest.fixture
-def module_root(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    root.mkdir()
-    return root
-
-
-@pytest.fixture
-def sync_root(app, module_root):
-    """Sync the test's own module folder; returns a function to call after writing."""
-
-    def run():
-        report = sync_modules(module_root)
-        db.session.commit()
-        assert not report.errors, [str(e) for e in report.errors]
-        return report
-
-    return run
+from tests.learn.conftest import module_root, sync_root, synced  # noqa: E402,F401  (shared)
 
 
 def challenge_step(slug: str):
