@@ -26,7 +26,7 @@ class LineList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """A SafeLoader of our own, so adding constructors leaves PyYAML's untouched."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:

@@ -43,6 +43,15 @@ def _open_state(module: Module, step: Step):
     return progress, state
 
 
+def _open_step_of_kind(slug: str, step_slug: str, *kinds: str) -> tuple[Module, Step]:
+    """Load an open step for a POST: 404 if unknown, 403 if locked, 400 for the wrong kind."""
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    if step.kind not in kinds:
+        abort(400)
+    return module, step
+
+
 @bp.route("/")
 @login_required
 def catalogue():
@@ -149,10 +158,7 @@ def _after_step(module: Module, step: Step):
 @bp.route("/<slug>/<step_slug>/complete", methods=["POST"])
 @login_required
 def complete_step(slug: str, step_slug: str):
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
-    if step.kind not in ("page", "video"):
-        abort(400)
+    module, step = _open_step_of_kind(slug, step_slug, "page", "video")
     learning.mark_step_done(current_user, step)
     return _after_step(module, step)
 
@@ -183,7 +189,8 @@ def _challenge_context(step: Step, part: int | None, answers=None, errors=None,
             "answers": answers, "errors": errors or {}, "form": form}
 
 
-def _render_challenge(module, step, status: int = 200, **context):
+def _render_step(module, step, status: int = 200, **context):
+    """The step page again (after a refused POST), with what the learner sent."""
     progress = learning.module_progress(current_user, module)
     state = progress.state_for(step.id)
     return render_template("learn/step.html", module=module, step=step, state=state,
@@ -193,10 +200,7 @@ def _render_challenge(module, step, status: int = 200, **context):
 @bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
 @login_required
 def save_draft(slug: str, step_slug: str):
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
-    if step.kind != "challenge":
-        abort(400)
+    module, step = _open_step_of_kind(slug, step_slug, "challenge")
     meta = ChallengeMetaForm()
     if not meta.validate_on_submit():
         abort(400)
@@ -212,7 +216,7 @@ def save_draft(slug: str, step_slug: str):
             return render_template("learn/_save_status.html", problem=(
                 "Not saved: " + " ".join(m for ms in errors.values() for m in ms))), 200
         db.session.rollback()
-        return _render_challenge(module, step, 422, **_challenge_context(
+        return _render_step(module, step, 422, **_challenge_context(
             step, part, answers=_merged(step, answers), errors=errors, meta_form=None))
     try:
         submission = challenges.save_draft(current_user, step, answers, meta.draft_version.data)
@@ -223,7 +227,7 @@ def save_draft(slug: str, step_slug: str):
                                    stale=True), 200
         context = _challenge_context(step, part, answers=_merged(step, answers))
         context["stale_message"] = stale.message
-        return _render_challenge(module, step, 409, **context)
+        return _render_step(module, step, 409, **context)
     except DomainError as error:
         db.session.rollback()
         if htmx:
@@ -268,10 +272,7 @@ def _apply_row_buttons(prompts, answers: dict) -> None:
 @bp.route("/<slug>/<step_slug>/submit", methods=["POST"])
 @login_required
 def submit_challenge(slug: str, step_slug: str):
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
-    if step.kind != "challenge":
-        abort(400)
+    module, step = _open_step_of_kind(slug, step_slug, "challenge")
     form = SubmitChallengeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -289,7 +290,7 @@ def submit_challenge(slug: str, step_slug: str):
     if coauthor_error:
         form.coauthors.errors.append(coauthor_error)
     if errors or coauthor_error:
-        return _render_challenge(module, step, 422, **_challenge_context(
+        return _render_step(module, step, 422, **_challenge_context(
             step, _parts(step) + 1, answers=answers, errors=errors, meta_form=form))
     try:
         challenges.submit(current_user, step, read_answers(prompts, request.form),
@@ -299,7 +300,7 @@ def submit_challenge(slug: str, step_slug: str):
         db.session.rollback()
         context = _challenge_context(step, _parts(step) + 1, answers=answers, meta_form=form)
         context["stale_message"] = stale.message
-        return _render_challenge(module, step, 409, **context)
+        return _render_step(module, step, 409, **context)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "warning")
@@ -327,10 +328,7 @@ def _coauthors(step: Step, text: str | None) -> tuple[list[User], str | None]:
 @bp.route("/<slug>/<step_slug>/check", methods=["POST"])
 @login_required
 def answer_check(slug: str, step_slug: str):
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
-    if step.kind != "check":
-        abort(400)
+    module, step = _open_step_of_kind(slug, step_slug, "check")
     ChallengeMetaForm().validate_on_submit() or abort(400)
     chosen, missing = {}, []
     for question in step.config["questions"]:
@@ -340,10 +338,7 @@ def answer_check(slug: str, step_slug: str):
         else:
             missing.append(question["id"])
     if missing:
-        progress = learning.module_progress(current_user, module)
-        return render_template("learn/step.html", module=module, step=step,
-                               state=progress.state_for(step.id), progress=progress,
-                               record=None, chosen=chosen, missing=missing), 422
+        return _render_step(module, step, 422, record=None, chosen=chosen, missing=missing)
     learning.record_check(current_user, step, chosen)
     learning.touch(current_user, module, step)
     db.session.commit()
@@ -362,10 +357,7 @@ def continue_after(slug: str, step_slug: str):
 @bp.route("/<slug>/<step_slug>/survey", methods=["POST"])
 @login_required
 def answer_survey(slug: str, step_slug: str):
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
-    if step.kind != "survey":
-        abort(400)
+    module, step = _open_step_of_kind(slug, step_slug, "survey")
     ChallengeMetaForm().validate_on_submit() or abort(400)
     answers, missing = {}, []
     for item in step.config["items"]:
@@ -377,10 +369,8 @@ def answer_survey(slug: str, step_slug: str):
             missing.append(item["id"])
     skip = request.form.get("skip") == "1" and step.is_optional
     if missing and not skip:
-        progress = learning.module_progress(current_user, module)
-        return render_template("learn/step.html", module=module, step=step,
-                               state=progress.state_for(step.id), progress=progress,
-                               answered=False, chosen=answers, missing=missing), 422
+        return _render_step(module, step, 422, answered=False, chosen=answers,
+                            missing=missing)
     try:
         if not skip:
             surveys.record_response(current_user, step, answers)

@@ -151,7 +151,7 @@ def checkin_form_for(goal, **kwargs) -> CheckInForm:
     """A check-in form with one status choice per action of ``goal``."""
 
     class GoalCheckInForm(CheckInForm):
-        pass
+        """Fields are added below, one per action of this goal."""
 
     for action in goal.actions:
         setattr(GoalCheckInForm, f"status_{action.id}",

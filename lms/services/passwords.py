@@ -19,7 +19,7 @@ TOKEN_PURPOSES = {"reset": "PASSWORD_RESET_MAX_AGE", "invite": "INVITE_MAX_AGE"}
 
 
 class PasswordTooShort(ValueError):
-    pass
+    """The password is below PASSWORD_MIN_LENGTH."""
 
 
 def _hasher() -> PasswordHasher:
