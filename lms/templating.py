@@ -26,10 +26,17 @@ def register(app: Flask) -> None:
     def inject_globals():
         return {
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
-            "nav_items": navigation_for(current_user),
+            "nav_items": _request_navigation(),
             "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
             "nav_badge": nav_badge,
         }
+
+
+def _request_navigation() -> list[tuple[str, str]]:
+    """The navigation, worked out once per request (a page may render several templates)."""
+    if "_nav_items" not in g:
+        g._nav_items = navigation_for(current_user)
+    return g._nav_items
 
 
 def navigation_for(user) -> list[tuple[str, str]]:

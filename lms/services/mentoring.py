@@ -17,7 +17,9 @@ set-based: no function loads a list of learners to answer a question.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select, union
+from functools import cache
+
+from sqlalchemy import Select, bindparam, exists, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -91,20 +93,33 @@ def learner_ids_query(mentor: User) -> Select:
 mentee_ids = learner_ids_query
 
 
+@cache
+def _is_mentor_statement() -> Select:
+    """Built once: constructing the three-branch union costs more than running it, so the
+    hot questions below reuse one statement with bound ``mentor_id``/``learner_id``."""
+    pairs = mentor_pairs(mentor_id=bindparam("mentor_id"), learner_id=bindparam("learner_id"))
+    return select(exists().select_from(pairs))
+
+
+@cache
+def _mentors_of_statement() -> Select:
+    pairs = mentor_pairs(learner_id=bindparam("learner_id"))
+    return (select(User).where(User.id.in_(select(pairs.c.mentor_id)))
+            .order_by(User.name, User.id))
+
+
 def is_mentor_of(mentor: User | None, learner: User | None) -> bool:
     """True when ``mentor`` mentors ``learner`` (never for oneself). One query."""
     if mentor is None or learner is None or mentor.id == learner.id:
         return False
-    pairs = mentor_pairs(mentor_id=mentor.id, learner_id=learner.id)
-    return bool(db.session.scalar(select(exists().select_from(pairs))))
+    return bool(db.session.scalar(_is_mentor_statement(),
+                                  {"mentor_id": mentor.id, "learner_id": learner.id}))
 
 
 def mentors_of(learner: User) -> list[User]:
     """The learner's mentors, ordered by name (empty when nobody mentors them)."""
-    pairs = mentor_pairs(learner_id=learner.id)
-    return list(db.session.execute(
-        select(User).where(User.id.in_(select(pairs.c.mentor_id)))
-        .order_by(User.name, User.id)).scalars())
+    return list(db.session.execute(_mentors_of_statement(),
+                                   {"learner_id": learner.id}).scalars())
 
 
 # --- managing links (admin) -----------------------------------------------------------
