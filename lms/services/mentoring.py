@@ -41,13 +41,18 @@ def _department_tree():
                       .where(child.parent_id == tree.c.department_id))
 
 
-def mentor_pairs(*, mentor_id: int | None = None, learner_id: int | None = None):
+@cache
+def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
     """A subquery of distinct ``(mentor_id, learner_id)`` rows: every mentoring relationship.
 
-    Narrow it with ``mentor_id`` and/or ``learner_id``; the filters sit inside
-    each branch so the database never builds the full list to answer a
-    question about one person.
+    ``by_mentor``/``by_learner`` narrow it to the bound parameters ``pairs_mentor_id``
+    and ``pairs_learner_id`` (give them with ``Select.params`` or at execution); the
+    filters sit inside each branch so the database never builds the full list to
+    answer a question about one person. Built once per shape and reused: putting the
+    three-branch union together costs more than running it.
     """
+    mentor_id = bindparam("pairs_mentor_id") if by_mentor else None
+    learner_id = bindparam("pairs_learner_id") if by_learner else None
     mentor = aliased(User, name="mentor_user")
     is_mentor = (mentor.is_active_account.is_(True), mentor.roles.any(Role.name == "mentor"))
 
@@ -85,8 +90,8 @@ def learner_ids_query(mentor: User) -> Select:
 
     Never includes the mentor themself; empty for someone without the mentor role.
     """
-    pairs = mentor_pairs(mentor_id=mentor.id)
-    return select(pairs.c.learner_id)
+    pairs = mentor_pairs(by_mentor=True)
+    return select(pairs.c.learner_id).params(pairs_mentor_id=mentor.id)
 
 
 # The action-plans area asks under this name.
@@ -95,15 +100,12 @@ mentee_ids = learner_ids_query
 
 @cache
 def _is_mentor_statement() -> Select:
-    """Built once: constructing the three-branch union costs more than running it, so the
-    hot questions below reuse one statement with bound ``mentor_id``/``learner_id``."""
-    pairs = mentor_pairs(mentor_id=bindparam("mentor_id"), learner_id=bindparam("learner_id"))
-    return select(exists().select_from(pairs))
+    return select(exists().select_from(mentor_pairs(by_mentor=True, by_learner=True)))
 
 
 @cache
 def _mentors_of_statement() -> Select:
-    pairs = mentor_pairs(learner_id=bindparam("learner_id"))
+    pairs = mentor_pairs(by_learner=True)
     return (select(User).where(User.id.in_(select(pairs.c.mentor_id)))
             .order_by(User.name, User.id))
 
@@ -112,14 +114,14 @@ def is_mentor_of(mentor: User | None, learner: User | None) -> bool:
     """True when ``mentor`` mentors ``learner`` (never for oneself). One query."""
     if mentor is None or learner is None or mentor.id == learner.id:
         return False
-    return bool(db.session.scalar(_is_mentor_statement(),
-                                  {"mentor_id": mentor.id, "learner_id": learner.id}))
+    return bool(db.session.scalar(_is_mentor_statement(), {
+        "pairs_mentor_id": mentor.id, "pairs_learner_id": learner.id}))
 
 
 def mentors_of(learner: User) -> list[User]:
     """The learner's mentors, ordered by name (empty when nobody mentors them)."""
     return list(db.session.execute(_mentors_of_statement(),
-                                   {"learner_id": learner.id}).scalars())
+                                   {"pairs_learner_id": learner.id}).scalars())
 
 
 # --- managing links (admin) -----------------------------------------------------------

@@ -16,11 +16,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from math import ceil
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, exists, func, or_, select, update
+from sqlalchemy import bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lms.extensions import db
@@ -150,13 +151,18 @@ def _queue_state():
                 else_="waiting")
 
 
-def _queue_rows(mentor: User, filters: QueueFilters):
-    """One row per submitted reflection of ``mentor``'s learners matching the filters
-    (all states), as a subquery."""
+@cache
+def _queue_rows(by_module: bool, by_step: bool, by_learner: bool):
+    """One row per submitted reflection of a mentor's learners matching the filters (all
+    states), as a subquery with bound parameters (see ``_queue_params``).
+
+    Built once per combination of filters: assembling it costs more than running it.
+    """
     learner = aliased(User, name="learner")
     revisions = (select(func.count(SubmissionRevision.id))
                  .where(SubmissionRevision.submission_id == Submission.id)
                  .correlate(Submission).scalar_subquery())
+    mentees = select(mentoring.mentor_pairs(by_mentor=True).c.learner_id)
     query = (select(Submission.id.label("submission_id"),
                     Submission.submitted_at.label("submitted_at"),
                     learner.name.label("learner_name"),
@@ -169,23 +175,40 @@ def _queue_rows(mentor: User, filters: QueueFilters):
              .join(learner, learner.id == Submission.user_id)
              .join(Step, Step.id == Submission.step_id)
              .join(Module, Module.id == Step.module_id)
-             .where(Submission.user_id.in_(mentoring.learner_ids_query(mentor)),
+             .where(Submission.user_id.in_(mentees),
                     Submission.status != "draft", Submission.submitted_at.is_not(None)))
-    if filters.module_id:
-        query = query.where(Step.module_id == filters.module_id)
-    if filters.step_id:
-        query = query.where(Submission.step_id == filters.step_id)
-    if filters.learner:
-        like = f"%{filters.learner.lower()}%"
+    if by_module:
+        query = query.where(Step.module_id == bindparam("queue_module_id"))
+    if by_step:
+        query = query.where(Submission.step_id == bindparam("queue_step_id"))
+    if by_learner:
+        like = bindparam("queue_learner_like")
         query = query.where(or_(func.lower(learner.name).like(like), learner.email.like(like)))
     return query.subquery("queue")
 
 
+def _queue_params(mentor: User, filters: QueueFilters) -> dict[str, Any]:
+    params: dict[str, Any] = {"pairs_mentor_id": mentor.id}
+    if filters.module_id:
+        params["queue_module_id"] = filters.module_id
+    if filters.step_id:
+        params["queue_step_id"] = filters.step_id
+    if filters.learner:
+        params["queue_learner_like"] = f"%{filters.learner.lower()}%"
+    return params
+
+
+def _filtered_queue(mentor: User, filters: QueueFilters):
+    """The queue subquery for ``filters`` and the parameters to run it with."""
+    rows = _queue_rows(bool(filters.module_id), bool(filters.step_id), bool(filters.learner))
+    return rows, _queue_params(mentor, filters)
+
+
 def queue_counts(mentor: User, filters: QueueFilters | None = None) -> dict[str, int]:
     """How many reflections are in each queue state (one query)."""
-    rows = _queue_rows(mentor, filters or QueueFilters())
+    rows, params = _filtered_queue(mentor, filters or QueueFilters())
     counts = dict(db.session.execute(
-        select(rows.c.state, func.count()).group_by(rows.c.state)).all())
+        select(rows.c.state, func.count()).group_by(rows.c.state), params).all())
     return {state: counts.get(state, 0) for state in QUEUE_STATES}
 
 
@@ -197,7 +220,7 @@ def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
     mentor's own learners appear; kept-private ones show as completed only.
     """
     counts = queue_counts(mentor, filters)
-    rows = _queue_rows(mentor, filters)
+    rows, params = _filtered_queue(mentor, filters)
     query = select(rows).order_by(rows.c.submitted_at, rows.c.submission_id)
     if filters.status in QUEUE_STATES:
         query = query.where(rows.c.state == filters.status)
@@ -206,7 +229,8 @@ def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
         total = sum(counts.values())
     pages = max(1, ceil(total / per_page))
     page = min(max(page, 1), pages)
-    items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page),
+                               params).all()
     return Queue(page=Page(items=items, page=page, per_page=per_page, total=total),
                  counts=counts)
 
