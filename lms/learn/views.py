@@ -121,8 +121,8 @@ def start(slug: str):
 def step(slug: str, step_slug: str):
     module, step = _load(slug, step_slug)
     progress, state = _open_state(module, step)
-    learning.touch(current_user, module, step)
-    db.session.commit()
+    if learning.touch(current_user, module, step, progress.enrollment):
+        db.session.commit()
     context = {"module": module, "step": step, "state": state, "progress": progress}
     if step.kind == "challenge":
         context.update(_challenge_context(step, part=request.args.get("part", type=int)))

@@ -35,6 +35,8 @@ STEP_COMPLETION_PROVIDERS: dict[str, Callable[[int, list[Step]], set[int]]] = {}
 COMPLETION_HOOKS: list[Callable[[User, Module, Enrollment], None]] = []
 
 SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
+# How stale an enrollment's last activity may get before opening a step records it again.
+TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass
@@ -243,14 +245,29 @@ def mark_step_done(user: User, step: Step, data: dict | None = None) -> StepProg
     return record
 
 
-def touch(user: User, module: Module, step: Step | None = None) -> Enrollment:
-    """Enrol if needed and remember the step for 'continue where you left off'."""
-    enrollment = start_module(user, module)
+def touch(user: User, module: Module, step: Step | None = None,
+          enrollment: Enrollment | None = None) -> bool:
+    """Enrol if needed and remember the step for 'continue where you left off'.
+
+    Pass the ``enrollment`` when the caller has it loaded. Returns True when
+    something was written and needs a commit: opening the same step again within
+    ``TOUCH_INTERVAL`` writes nothing, so reading a step is not a write
+    transaction on every request.
+    """
+    if enrollment is None:
+        enrollment = start_module(user, module)
+    created = enrollment.id is None or enrollment in db.session.new
+    now = utcnow()
+    moved = step is not None and enrollment.last_step_id != step.id
+    stale = (enrollment.last_activity_at is None
+             or now - enrollment.last_activity_at >= TOUCH_INTERVAL)
     if step is not None:
         enrollment.last_step_id = step.id
-    enrollment.last_activity_at = utcnow()
-    db.session.flush()
-    return enrollment
+    if moved or stale or created:
+        enrollment.last_activity_at = now
+        db.session.flush()
+        return True
+    return False
 
 
 def refresh_completion(user: User, module: Module,

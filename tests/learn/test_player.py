@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lms import clock
 from lms.extensions import db
-from lms.models import StepProgress, SurveyParticipation, SurveyResponse
+from lms.models import Enrollment, Step, StepProgress, SurveyParticipation, SurveyResponse
 from tests.content_helpers import challenge, page, write_module
 
 
@@ -161,3 +161,27 @@ def test_module_page_and_dashboard_query_budget(client, make_user, auth, module_
     assert big_module.count == small_module.count
     assert big_home.count == small_home.count
     assert db.session.scalar(select(func.count(StepProgress.id))) == 10
+
+
+def test_reading_a_step_again_writes_nothing_until_the_learner_moves_on(
+        client, make_user, auth, module_root, sync_root, count_queries):
+    write_module(module_root, "m", [page("p1"), page("p2")])
+    sync_root()
+    learner = make_user()
+    auth.login(learner)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with clock.frozen_at(start):
+        client.get("/learn/m/p1")
+
+    def writes_on(url, moment) -> int:
+        with clock.frozen_at(moment), count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return sum(1 for statement in counter.statements
+                   if statement.lstrip().upper().startswith(("UPDATE", "INSERT")))
+
+    assert writes_on("/learn/m/p1", start + timedelta(minutes=1)) == 0
+    assert writes_on("/learn/m/p2", start + timedelta(minutes=2)) == 1  # moved on
+    assert writes_on("/learn/m/p2", start + timedelta(minutes=8)) == 1  # activity gone stale
+    enrollment = db.session.scalar(select(Enrollment))
+    assert db.session.get(Step, enrollment.last_step_id).slug == "p2"
+    assert enrollment.last_activity_at == start + timedelta(minutes=8)
