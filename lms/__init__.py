@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 
 from lms.config import build_config
@@ -66,11 +67,28 @@ def register_extensions(app: Flask) -> None:
     from lms.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            sa.event.listen(db.engine, "connect", tune_sqlite_connection)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_migration_item)
     csrf.init_app(app)
     limiter.init_app(app)
     configure_login(app)
+
+
+def tune_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    """Settings for an SQLite file shared by several worker processes.
+
+    Write-ahead logging lets pages keep reading while another worker writes (with the
+    default rollback journal every reader waits for every write), and a busy timeout
+    makes a writer wait its turn instead of failing with "database is locked".
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
