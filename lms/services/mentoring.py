@@ -21,7 +21,7 @@ from functools import cache
 
 from sqlalchemy import Select, bindparam, exists, select, union
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from lms.extensions import db
 from lms.models import Cohort, Department, MentorLink, Role, User
@@ -106,7 +106,9 @@ def _is_mentor_statement() -> Select:
 @cache
 def _mentors_of_statement() -> Select:
     pairs = mentor_pairs(by_learner=True)
+    # Pages show each mentor's name and department, never their roles.
     return (select(User).where(User.id.in_(select(pairs.c.mentor_id)))
+            .options(joinedload(User.department), lazyload(User.roles))
             .order_by(User.name, User.id))
 
 
