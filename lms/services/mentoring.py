@@ -100,10 +100,14 @@ def is_mentor_of(mentor: User | None, learner: User | None) -> bool:
 
 
 def mentors_of(learner: User) -> list[User]:
-    """The learner's mentors, ordered by name (empty when nobody mentors them)."""
+    """The learner's mentors, ordered by name (empty when nobody mentors them).
+
+    Their departments come in the same query: lists of mentors show them.
+    """
     pairs = mentor_pairs(learner_id=learner.id)
     return list(db.session.execute(
         select(User).where(User.id.in_(select(pairs.c.mentor_id)))
+        .options(joinedload(User.department))
         .order_by(User.name, User.id)).scalars())
 
 
