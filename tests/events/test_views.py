@@ -107,32 +107,6 @@ def test_the_video_link_is_shown_only_to_seat_holders(client, auth, make_user, m
     assert "video.example.edu" in text(client.get(f"/events/offerings/{offering.id}"))
 
 
-def test_index_lists_upcoming_sessions_without_n_plus_one(client, auth, make_user,
-                                                          make_training, make_offering,
-                                                          count_queries):
-    learner = make_user()
-    auth.login(learner)
-
-    def add(n):
-        for _ in range(n):
-            offering = make_offering(make_training(), capacity=1)
-            event_registration.register(learner, offering)
-            other = make_offering(offering.training, capacity=1)
-            event_registration.register(make_user(), other)
-            event_registration.register(learner, other)  # waitlisted
-        db.session.commit()
-
-    add(1)
-    with count_queries() as small:
-        assert client.get("/events/").status_code == 200
-    add(8)
-    with count_queries() as large:
-        page = client.get("/events/")
-    assert page.status_code == 200
-    assert text(page).count("Waitlist #1") == 9
-    assert large.count == small.count
-
-
 def test_training_partial_for_module_pages(app, client, auth, make_user, make_training,
                                           make_offering):
     training = make_training(slug="disability-and-allyship", title="Disability and Allyship")

@@ -1,4 +1,4 @@
-"""Module pages, locked steps, checks, surveys and query budgets."""
+"""Module pages, locked steps, checks and surveys (query budgets: tests/perf)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from lms import clock
 from lms.extensions import db
-from lms.models import Enrollment, Step, StepProgress, SurveyParticipation, SurveyResponse
-from tests.content_helpers import challenge, page, write_module
+from lms.models import Enrollment, Step, SurveyParticipation, SurveyResponse
+from tests.content_helpers import page, write_module
 
 
 def test_catalogue_search_and_filters(client, synced, make_user, auth):
@@ -131,36 +131,6 @@ def test_survey_answers_are_stored_without_the_person(client, synced, make_user,
     client.post(url, data=data)
     assert db.session.scalar(select(func.count(SurveyResponse.id))) == 1
     assert db.session.scalar(select(func.count(SurveyParticipation.id))) == 1
-
-
-def test_module_page_and_dashboard_query_budget(client, make_user, auth, module_root,
-                                                sync_root, count_queries):
-    def build(count):
-        for n in range(count):
-            write_module(module_root, f"m{n}", [page(f"p{i}") for i in range(count)] +
-                         [challenge()])
-        sync_root()
-
-    learner = make_user()
-    auth.login(learner)
-    build(2)
-    client.post("/learn/m0/start")
-    client.post("/learn/m1/start")
-    with count_queries() as small_module:
-        assert client.get("/learn/m0").status_code == 200
-    with count_queries() as small_home:
-        assert client.get("/").status_code == 200
-    build(12)
-    for n in range(2, 12):
-        client.post(f"/learn/m{n}/start")
-        client.post(f"/learn/m{n}/p0/complete")
-    with count_queries() as big_module:
-        assert client.get("/learn/m0").status_code == 200
-    with count_queries() as big_home:
-        assert client.get("/").status_code == 200
-    assert big_module.count == small_module.count
-    assert big_home.count == small_home.count
-    assert db.session.scalar(select(func.count(StepProgress.id))) == 10
 
 
 def test_reading_a_step_again_writes_nothing_until_the_learner_moves_on(
