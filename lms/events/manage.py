@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -38,6 +41,24 @@ def _put_error(form, error: DomainError, default: str) -> None:
     """Show a domain error at its field (or the default field)."""
     name = error.field if error.field and hasattr(form, error.field) else default
     getattr(form, name).errors.append(error.message)
+
+
+# What ``_run`` returns when the service refused: the form is shown again with the reason.
+REFUSED = object()
+
+
+def _run(form, default_field: str, action: Callable[[], Any]) -> Any:
+    """Run the service call behind a submitted form: commit and return its result, or
+    roll back, show the refusal at its field (``default_field`` if it names none) and
+    return ``REFUSED``."""
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        _put_error(form, error, default_field)
+        return REFUSED
+    db.session.commit()
+    return result
 
 
 @bp.route("/manage")
@@ -79,13 +100,9 @@ def new_training():
     form = TrainingForm()
     form.facilitator_ids.choices = _facilitator_choices()
     if form.validate_on_submit():
-        try:
-            item = events.create_training(_training_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(form, error, "title")
-        else:
-            db.session.commit()
+        item = _run(form, "title",
+                    lambda: events.create_training(_training_data(form), actor=current_user))
+        if item is not REFUSED:
             flash(f"Training “{item.title}” created. Now add its dates.", "success")
             return redirect(url_for("events.new_offering", training_id=item.id), code=303)
     return render_template("events/manage/training_form.html", form=form, training=None)
@@ -100,16 +117,10 @@ def edit_training(training_id: int):
     if request.method == "GET":
         form.related_modules.data = ", ".join(item.related_module_slugs or [])
         form.facilitator_ids.data = [u.id for u in item.facilitators]
-    if form.validate_on_submit():
-        try:
-            events.update_training(item, _training_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(form, error, "title")
-        else:
-            db.session.commit()
-            flash("Training saved.", "success")
-            return redirect(url_for("events.manage"), code=303)
+    if form.validate_on_submit() and _run(form, "title", lambda: events.update_training(
+            item, _training_data(form), actor=current_user)) is not REFUSED:
+        flash("Training saved.", "success")
+        return redirect(url_for("events.manage"), code=303)
     return render_template("events/manage/training_form.html", form=form, training=item)
 
 
@@ -155,13 +166,9 @@ def new_offering(training_id: int):
     if request.method == "GET":
         form.capacity.data = 25
     if form.validate_on_submit():
-        try:
-            offering = events.create_offering(item, _offering_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(form, error, "starts_at")
-        else:
-            db.session.commit()
+        offering = _run(form, "starts_at", lambda: events.create_offering(
+            item, _offering_data(form), actor=current_user))
+        if offering is not REFUSED:
             flash("Session scheduled.", "success")
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/offering_form.html", form=form, training=item,
@@ -180,13 +187,9 @@ def edit_offering(offering_id: int):
         flash("This session was cancelled and can no longer be changed.", "error")
         return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     if form.validate_on_submit():
-        try:
-            changed = events.update_offering(offering, _offering_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(form, error, "starts_at")
-        else:
-            db.session.commit()
+        changed = _run(form, "starts_at", lambda: events.update_offering(
+            offering, _offering_data(form), actor=current_user))
+        if changed is not REFUSED:
             flash("Session updated; participants were emailed the new details."
                   if any(name in changed for name in events.ATTENDEE_FIELDS)
                   else ("Session updated." if changed else "Nothing changed."), "success")
@@ -201,16 +204,10 @@ def edit_offering(offering_id: int):
 def cancel_offering(offering_id: int):
     offering = db.get_or_404(Offering, offering_id)
     form = CancelOfferingForm()
-    if form.validate_on_submit():
-        try:
-            events.cancel_offering(offering, actor=current_user, reason=form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Session cancelled. Everyone with a place was emailed.", "success")
-            return redirect(url_for("events.offering", offering_id=offering.id), code=303)
+    if form.validate_on_submit() and _run(form, "reason", lambda: events.cancel_offering(
+            offering, actor=current_user, reason=form.reason.data or "")) is not REFUSED:
+        flash("Session cancelled. Everyone with a place was emailed.", "success")
+        return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/cancel_offering.html", form=form, offering=offering)
 
 
@@ -227,13 +224,9 @@ def _week_data(form: WeekForm) -> event_raffle.WeekData:
 def weeks():
     form = WeekForm()
     if form.validate_on_submit():
-        try:
-            week = event_raffle.create_week(_week_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(form, error, "name")
-        else:
-            db.session.commit()
+        week = _run(form, "name",
+                    lambda: event_raffle.create_week(_week_data(form), actor=current_user))
+        if week is not REFUSED:
             flash(f"“{week.name}” added. Choose it on a session to make it count for the raffle.",
                   "success")
             return redirect(url_for("events.manage_week", week_id=week.id), code=303)
@@ -247,16 +240,10 @@ def weeks():
 def manage_week(week_id: int):
     week = db.get_or_404(EngagementWeek, week_id)
     form = WeekForm(obj=week)
-    if form.validate_on_submit():
-        try:
-            event_raffle.update_week(week, _week_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(form, error, "name")
-        else:
-            db.session.commit()
-            flash("Event week saved.", "success")
-            return redirect(url_for("events.manage_week", week_id=week.id), code=303)
+    if form.validate_on_submit() and _run(form, "name", lambda: event_raffle.update_week(
+            week, _week_data(form), actor=current_user)) is not REFUSED:
+        flash("Event week saved.", "success")
+        return redirect(url_for("events.manage_week", week_id=week.id), code=303)
     return _week_page(week, form, DrawForm(formdata=None))
 
 
@@ -278,14 +265,9 @@ def draw(week_id: int):
     week = db.get_or_404(EngagementWeek, week_id)
     draw_form = DrawForm()
     if draw_form.validate_on_submit():
-        try:
-            result = event_raffle.run_draw(week, actor=current_user, count=draw_form.winners.data,
-                                           seed=draw_form.seed.data)
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(draw_form, error, "winners")
-        else:
-            db.session.commit()
+        result = _run(draw_form, "winners", lambda: event_raffle.run_draw(
+            week, actor=current_user, count=draw_form.winners.data, seed=draw_form.seed.data))
+        if result is not REFUSED:
             flash(f"{len(result.winner_ids)} winner(s) drawn with seed {result.seed}.", "success")
             return redirect(url_for("events.manage_week", week_id=week.id), code=303)
     return _week_page(week, WeekForm(obj=week, formdata=None), draw_form, status=422)
@@ -349,15 +331,10 @@ def schedule_request(request_id: int):
         training = db.session.get(Training, form.training_id.data)
         if training is None:
             abort(400)
-        try:
-            offering = team_requests.schedule_request(
-                item, actor=current_user, training=training, data=_offering_data(form),
-                note=form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            _put_error(form, error, "starts_at")
-        else:
-            db.session.commit()
+        offering = _run(form, "starts_at", lambda: team_requests.schedule_request(
+            item, actor=current_user, training=training, data=_offering_data(form),
+            note=form.note.data or ""))
+        if offering is not REFUSED:
             flash("Session created and the request marked scheduled; the contact was emailed.",
                   "success")
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
