@@ -133,6 +133,10 @@ class Loader:
         are read from the database and restored unchanged, inside the same
         transaction (the tables stay locked until it ends).
         """
+        if not self.postgres and not self.connection.connection.dbapi_connection.in_transaction:
+            # pysqlite opens its transaction at the first write only: DDL before it
+            # would be committed at once, and a failed load would lose the indexes.
+            self.connection.exec_driver_sql("BEGIN")
         restore: list[str] = []
         for name in names:
             restore += self._drop_indexes(name)
