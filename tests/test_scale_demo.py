@@ -77,6 +77,9 @@ def test_every_table_gets_rows_and_the_manifest_counts_them(generated):
         assert generated["counts"][table] == _count(table), table
     assert _count("users") == 60
     assert _count("departments", "parent_id IS NOT NULL") > 0
+    sizes = dict(db.session.execute(sa.select(User.department_id, sa.func.count())
+                                    .group_by(User.department_id)).all())
+    assert any(1 <= size < 5 for size in sizes.values())  # hidden in aggregates
     assert set(db.session.scalars(sa.select(Enrollment.status).distinct())) == {
         "in_progress", "completed"}
     assert set(db.session.scalars(sa.select(Submission.status).distinct())) == {

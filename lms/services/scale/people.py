@@ -57,7 +57,8 @@ def _people(b: Build) -> None:
     n = b.people
     b.user_base = b.loader.next_id("users")
     count = len(b.departments)
-    tiny = min(len(TINY_SIZES), count // 10) if count > len(b.top_departments) else 0
+    units = count - len(b.top_departments)
+    tiny = min(len(TINY_SIZES), max(1, count // 10)) if units >= 2 else 0
     tiny_ids = b.departments[count - tiny:] if tiny else []
     weights = [0.0 if d in tiny_ids else rng.paretovariate(1.2) for d in b.departments]
     chosen = rng.choices(b.departments, weights=weights, k=n)
