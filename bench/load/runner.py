@@ -102,6 +102,7 @@ def measure(wrk: str, base_url: str, page: Page, folder: Path,
     options = {"threads": args.threads, "connections": args.connections}
     if args.warmup:
         run_wrk(wrk, base_url, script, seconds=args.warmup, **options)
+        time.sleep(1)  # requests wrk left queued finish before the data is reset and timed
     if page.reset:
         page.reset()
     result = run_wrk(wrk, base_url, script, seconds=args.duration, **options)
