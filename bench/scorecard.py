@@ -8,8 +8,9 @@ tiny ones so suppression has work to do), 20 modules, about two million
 progress rows (enrollments, step progress, module completions), anonymous
 evaluation answers and, when the live sessions tables exist, 500 offerings
 with registrations. Data goes into a fresh SQLite file or a throwaway
-PostgreSQL schema built by the real migrations, through bulk inserts
-(executemany in large batches; COPY on PostgreSQL). Then it times the
+PostgreSQL schema built by the real migrations, through the app's bulk
+loader (``lms.services.bulk_load``: executemany in large batches, COPY on
+PostgreSQL, indexes built after the big tables are loaded). Then it times the
 scorecard computation and the rendered pages, prints a Markdown table and
 records it in ``bench/results/scorecard.md`` (one row per database).
 """
@@ -31,12 +32,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.database import throwaway_database
+from lms.services.bulk_load import Loader, analyze, naive_utc
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scorecard.md"
 CORE = ("implicit-bias-foundations", "inclusive-allyship")
 PASSWORD = "bench-password-123"
 NOW = datetime.now(UTC).replace(microsecond=0)
-BATCH = 50_000
 
 
 # Database --------------------------------------------------------------------
@@ -54,59 +55,23 @@ def make_app(url: str):
 
 # Generation --------------------------------------------------------------------
 
-class Loader:
-    """Bulk insert of plain tuples: COPY on PostgreSQL, executemany elsewhere."""
-
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
-        self.postgres = engine.dialect.name == "postgresql"
-        self.rows = 0
-
-    def load(self, table: str, columns: list[str], rows) -> int:
-        count = 0
-        connection = self.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            if self.postgres:
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
-            else:
-                cursor.execute("PRAGMA synchronous = OFF")
-                sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                       f"VALUES ({', '.join('?' * len(columns))})")
-                batch = []
-                for row in rows:
-                    # The text form SQLAlchemy writes for DateTime on SQLite.
-                    batch.append(tuple(v.strftime("%Y-%m-%d %H:%M:%S.%f")
-                                       if isinstance(v, datetime) else v for v in row))
-                    if len(batch) >= BATCH:
-                        cursor.executemany(sql, batch)
-                        count += len(batch)
-                        batch = []
-                if batch:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-            connection.commit()
-        finally:
-            connection.close()
-        self.rows += count
-        return count
-
-
-def _ts(moment: datetime):
-    """Naive UTC, as the application stores it."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def generate(engine: sa.Engine, *, users: int, departments: int, modules: int,
              seed: int = 2026) -> dict[str, int]:
-    """Fill the database; returns row counts per table."""
+    """Fill the database in one transaction; returns row counts per table."""
+    with engine.begin() as connection:
+        counts = _generate(Loader(connection), users=users, departments=departments,
+                           modules=modules, seed=seed)
+    # Statistics (and PostgreSQL's visibility map) as a database in service would
+    # have them; autovacuum would get there shortly after a bulk load.
+    analyze(engine, counts)
+    return counts
+
+
+def _generate(loader: Loader, *, users: int, departments: int, modules: int,
+              seed: int) -> dict[str, int]:
     rng = random.Random(seed)
-    loader = Loader(engine)
     counts: dict[str, int] = {}
-    now = _ts(NOW)
+    now = naive_utc(NOW)
 
     # Departments: a quarter top-level, the rest sub-departments of those.
     tops = max(1, departments // 4)
@@ -196,34 +161,26 @@ def generate(engine: sa.Engine, *, users: int, departments: int, modules: int,
             started = started + timedelta(days=rng.randint(1, 60))
             if started > now:
                 started = now - timedelta(days=1)
-    counts["enrollments"] = loader.load(
-        "enrollments", ["user_id", "module_id", "status", "started_at", "completed_at",
-                        "completed_version", "last_activity_at"], enrollments)
-    counts["module_completions"] = loader.load(
-        "module_completions", ["user_id", "module_id", "content_hash", "completed_at"],
-        completions)
-    counts["step_progress"] = loader.load(
-        "step_progress", ["user_id", "step_id", "completed_at", "data"], step_progress)
-    counts["survey_responses"] = loader.load(
-        "survey_responses", ["id", "step_id", "department_id", "content_hash", "answers",
-                             "created_at"], responses)
-    counts.update(_live_sessions(engine, loader, rng, users, now))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            for table in ("departments", "users", "modules", "steps", "enrollments",
-                          "module_completions", "step_progress"):
-                connection.execute(sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"))
-    # Statistics (and PostgreSQL's visibility map) as a database in service would
-    # have them; autovacuum would get there shortly after a bulk load.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(sa.text(
-            "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    with loader.indexes_deferred(("enrollments", "module_completions", "step_progress",
+                                  "survey_responses")):
+        counts["enrollments"] = loader.load(
+            "enrollments", ["user_id", "module_id", "status", "started_at", "completed_at",
+                            "completed_version", "last_activity_at"], enrollments)
+        counts["module_completions"] = loader.load(
+            "module_completions", ["user_id", "module_id", "content_hash", "completed_at"],
+            completions)
+        counts["step_progress"] = loader.load(
+            "step_progress", ["user_id", "step_id", "completed_at", "data"], step_progress)
+        counts["survey_responses"] = loader.load(
+            "survey_responses", ["id", "step_id", "department_id", "content_hash", "answers",
+                                 "created_at"], responses)
+    counts.update(_live_sessions(loader, rng, users, now))
+    loader.fix_sequences(("departments", "users", "modules", "steps", "trainings",
+                          "offerings", "registrations"))
     return counts
 
 
-def _live_sessions(engine, loader, rng, users, now) -> dict[str, int]:
+def _live_sessions(loader, rng, users, now) -> dict[str, int]:
     """500 offerings and their registrations, when this build has those tables."""
     from lms.models import Base
 
@@ -232,7 +189,7 @@ def _live_sessions(engine, loader, rng, users, now) -> dict[str, int]:
     if offerings is None or registrations is None:
         return {}
     trainings = Base.metadata.tables["trainings"]
-    stamp = _ts(now)
+    stamp = naive_utc(now)
     loader.load("trainings", ["id", "slug", "title", "description", "related_module_slugs",
                               "created_at", "updated_at"],
                 [(1, "bench-workshop", "Bench workshop", "", "[]", stamp, stamp)])
@@ -247,8 +204,8 @@ def _live_sessions(engine, loader, rng, users, now) -> dict[str, int]:
         attended = "attended" if rng.random() < 0.7 else None
         reg_rows.append((len(reg_rows) + 1, key[1], key[0], "registered", attended, stamp, stamp))
     offering_rows = [
-        (i, 1, _ts(start), _ts(start + timedelta(hours=2)), "virtual", 1000, taken[i], 0,
-         "internal", True, "scheduled", 0, f"B{i:05d}", "", stamp, stamp)
+        (i, 1, naive_utc(start), naive_utc(start + timedelta(hours=2)), "virtual", 1000,
+         taken[i], 0, "internal", True, "scheduled", 0, f"B{i:05d}", "", stamp, stamp)
         for i, start in enumerate(starts, start=1)]
     counts = {"trainings": 1, "offerings": loader.load(
         "offerings", ["id", "training_id", "starts_at", "ends_at", "mode", "capacity",
@@ -260,28 +217,6 @@ def _live_sessions(engine, loader, rng, users, now) -> dict[str, int]:
                           "updated_at"], reg_rows)
     del trainings, offerings, registrations  # only their presence mattered
     return counts
-
-
-def _required(table: sa.Table, given: dict, now) -> dict:
-    """``given`` plus a plain value for every other NOT NULL column without a default."""
-    row = dict(given)
-    for column in table.columns:
-        if column.name in row or column.nullable or column.primary_key:
-            continue
-        if column.default is not None or column.server_default is not None:
-            default = column.default.arg if column.default is not None else None
-            if callable(default):
-                try:
-                    row[column.name] = default()
-                except TypeError:
-                    row[column.name] = default(None)
-                continue
-            if default is not None:
-                row[column.name] = default
-                continue
-        python_type = getattr(column.type, "python_type", str)
-        row[column.name] = {int: 1, bool: False, datetime: now}.get(python_type, "x")
-    return {k: (_ts(v) if isinstance(v, datetime) and v.tzinfo else v) for k, v in row.items()}
 
 
 # Timing ------------------------------------------------------------------------

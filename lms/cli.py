@@ -82,6 +82,49 @@ def demo_load() -> None:
         click.echo(f"  {role:<8} {email:<34} {password}")
 
 
+@demo_cli.command("scale")
+@click.option("--users", "people", type=click.IntRange(min=10), required=True,
+              help="People to generate (at least 10).")
+@click.option("--departments", type=click.IntRange(min=1), required=True)
+@click.option("--modules", type=click.IntRange(min=1), required=True,
+              help="Modules to use: the first synced ones, plus generated ones if needed.")
+@click.option("--seed", type=int, default=2026, show_default=True,
+              help="The same seed on the same day gives the same rows.")
+@click.option("--manifest", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the accounts, ids and tokens a load benchmark needs as JSON.")
+def demo_scale(people: int, departments: int, modules: int, seed: int,
+               manifest: Path | None) -> None:
+    """Generate an institution at scale for load testing (after `db upgrade` and `modules
+    sync`); refuses when generated people are already present."""
+    import json
+    import time
+
+    from lms.services import scale
+    from lms.services.bulk_load import analyze
+
+    if current_app.config["LMS_ENV"] == "production":
+        raise click.ClickException("Refusing to load demo data in production.")
+    started = time.perf_counter()
+    try:
+        result = scale.generate(people=people, departments=departments, modules=modules,
+                                seed=seed)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    loaded = time.perf_counter() - started
+    analyze(db.engine, result.counts)
+    total = time.perf_counter() - started
+    for table, count in result.counts.items():
+        click.echo(f"  {table:<26} {count:>12,}")
+    click.echo(f"Generated {sum(result.counts.values()):,} rows in {loaded:.1f} s "
+               f"(statistics refreshed: {total:.1f} s in all). Every generated person's "
+               f"password is {scale.PASSWORD}.")
+    if manifest is not None:
+        manifest.write_text(json.dumps(result.manifest, indent=2) + "\n")
+        click.echo(f"Manifest written to {manifest}.")
+
+
 @mail_cli.command("deliver")
 def mail_deliver() -> None:
     """Send queued Outbox messages through SMTP (no-op without MAIL_SERVER)."""
