@@ -55,7 +55,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed-test pyproject.toml
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check lms tests $(wildcard bench)
 
-bench: install-test
+# The load benchmark (gunicorn + wrk; `apt-get install wrk`). BENCH_ARGS passes options, e.g.
+# BENCH_ARGS="--users 2000 --duration 5 --keep"; `--only scorecard` or `--only assignments`
+# runs one of the other benchmarks instead. BENCH_DATABASE_URL=postgresql://... for PostgreSQL.
+bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:

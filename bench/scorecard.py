@@ -24,16 +24,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from bench.database import throwaway_database
 from lms.services.bulk_load import Loader, analyze, naive_utc
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scorecard.md"
@@ -43,39 +41,6 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 # Database --------------------------------------------------------------------
-
-@contextmanager
-def database(keep: bool):
-    """Yield a SQLAlchemy URL of an empty database (SQLite file or PostgreSQL schema)."""
-    from lms.config import normalise_database_url
-
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if base:
-        base = normalise_database_url(base)
-        schema = f"bench_scorecard_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in base else "?"
-        try:
-            yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}", "PostgreSQL"
-        finally:
-            if not keep:
-                with admin.connect() as connection:
-                    connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            else:
-                print(f"kept schema {schema}")
-            admin.dispose()
-    else:
-        path = Path(tempfile.gettempdir()) / f"ally-bench-scorecard-{uuid.uuid4().hex[:8]}.sqlite3"
-        try:
-            yield f"sqlite:///{path}", "SQLite"
-        finally:
-            if not keep:
-                path.unlink(missing_ok=True)
-            else:
-                print(f"kept {path}")
-
 
 def make_app(url: str):
     from lms import create_app
@@ -381,7 +346,8 @@ def main(argv=None) -> None:
 
     from flask_migrate import upgrade
 
-    with database(args.keep) as (url, label):
+    with throwaway_database("bench_scorecard", args.keep) as database:
+        url, label = database.url, database.kind
         app = make_app(url)
         with app.app_context():
             upgrade()
