@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
@@ -30,6 +39,15 @@ class MentorLink(Base):
         UniqueConstraint("mentor_id", "learner_id"),
         UniqueConstraint("mentor_id", "department_id"),
         UniqueConstraint("mentor_id", "cohort_id"),
+        # Partial: most links name one learner, so department_id and cohort_id are
+        # mostly NULL, and SQLite's statistics count those NULLs as one huge value
+        # and make a plain index look useless for "links to this department".
+        Index("ix_mentor_links_department_mentor", "department_id", "mentor_id",
+              sqlite_where=text("department_id IS NOT NULL"),
+              postgresql_where=text("department_id IS NOT NULL")),
+        Index("ix_mentor_links_cohort_mentor", "cohort_id", "mentor_id",
+              sqlite_where=text("cohort_id IS NOT NULL"),
+              postgresql_where=text("cohort_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,9 +55,8 @@ class MentorLink(Base):
     learner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True)
     department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="CASCADE"), index=True)
-    cohort_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+        ForeignKey("departments.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)

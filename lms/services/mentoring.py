@@ -41,6 +41,19 @@ def _department_tree():
                       .where(child.parent_id == tree.c.department_id))
 
 
+def _departments_above(learner_id):
+    """A recursive CTE of ``(department_id)``: the learner's own department and every
+    department above it. Asking about one learner this way walks a few parent links
+    instead of pairing every department with everything below it."""
+    own = (select(User.department_id.label("department_id"))
+           .where(User.id == learner_id, User.department_id.is_not(None))
+           .cte("departments_above", recursive=True))
+    parent = aliased(Department, name="parent_department")
+    child = aliased(Department, name="child_department")
+    return own.union(select(parent.id).join(child, child.parent_id == parent.id)
+                     .where(child.id == own.c.department_id))
+
+
 @cache
 def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
     """A subquery of distinct ``(mentor_id, learner_id)`` rows: every mentoring relationship.
@@ -61,14 +74,24 @@ def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
               .join(mentor, mentor.id == MentorLink.mentor_id)
               .where(MentorLink.learner_id.is_not(None),
                      MentorLink.learner_id != MentorLink.mentor_id, *is_mentor))
-    tree = _department_tree()
     member = aliased(User, name="department_member")
-    by_department = (select(MentorLink.mentor_id.label("mentor_id"),
-                            member.id.label("learner_id"))
-                     .join(mentor, mentor.id == MentorLink.mentor_id)
-                     .join(tree, tree.c.ancestor_id == MentorLink.department_id)
-                     .join(member, member.department_id == tree.c.department_id)
-                     .where(member.id != MentorLink.mentor_id, *is_mentor))
+    if learner_id is not None:
+        # One learner: start from their department and walk up to the links.
+        above = _departments_above(learner_id)
+        by_department = (select(MentorLink.mentor_id.label("mentor_id"),
+                                member.id.label("learner_id"))
+                         .join(mentor, mentor.id == MentorLink.mentor_id)
+                         .join(above, above.c.department_id == MentorLink.department_id)
+                         .join(member, member.id == learner_id)
+                         .where(member.id != MentorLink.mentor_id, *is_mentor))
+    else:
+        tree = _department_tree()
+        by_department = (select(MentorLink.mentor_id.label("mentor_id"),
+                                member.id.label("learner_id"))
+                         .join(mentor, mentor.id == MentorLink.mentor_id)
+                         .join(tree, tree.c.ancestor_id == MentorLink.department_id)
+                         .join(member, member.department_id == tree.c.department_id)
+                         .where(member.id != MentorLink.mentor_id, *is_mentor))
     by_cohort = (select(MentorLink.mentor_id.label("mentor_id"),
                         cohort_members.c.user_id.label("learner_id"))
                  .join(mentor, mentor.id == MentorLink.mentor_id)
@@ -80,7 +103,6 @@ def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
         by_cohort = by_cohort.where(MentorLink.mentor_id == mentor_id)
     if learner_id is not None:
         direct = direct.where(MentorLink.learner_id == learner_id)
-        by_department = by_department.where(member.id == learner_id)
         by_cohort = by_cohort.where(cohort_members.c.user_id == learner_id)
     return union(direct, by_department, by_cohort).subquery("mentor_pairs")
 

@@ -89,10 +89,10 @@ def test_learner_dashboard(client, auth, make_user, synced, count_queries, listi
     assert page.count('class="assigned-item') == modules
     assert page.count("· Mentoring ") == len(mentors)  # each mentor with their department
     assert "-day check-in for" in page and "raffle entries" in page
-    # user+roles; feedback (+ its mentors' roles), mentors with departments; lead of a department?,
+    # user, roles; feedback (+ its mentors' roles), mentors with departments; lead of a department?,
     # assignments; next session, event week, raffle entries; modules and progress (4); check-ins due
     # (2); unread notifications.
-    assert counter.count == 16, listing(counter)
+    assert counter.count == 17, listing(counter)
 
 
 @sized
@@ -116,9 +116,9 @@ def test_module_page(client, auth, make_user, synced, count_queries, listing, si
     response, counter = counted_get(client, count_queries, f"/learn/{module.slug}")
 
     assert text(response).count('class="outline-item is-done') == size - 1
-    # user+roles; module, enrollment, steps, steps done, own and co-authored
+    # user, roles; module, enrollment, steps, steps done, own and co-authored
     # submissions, live trainings attended, plan has an action; unread notifications.
-    assert counter.count == 10, listing(counter)
+    assert counter.count == 11, listing(counter)
 
 
 @sized
@@ -129,11 +129,11 @@ def test_challenge_step(client, revised_challenge, count_queries, listing, size)
     page = text(response)
     assert "Your mentor asked for a revision" in page
     assert f"Revision history and all feedback ({size} revisions)" in page
-    # user+roles; module, steps and progress (6: no live or plan step here); the visit is recorded
+    # user, roles; module, steps and progress (6: no live or plan step here); the visit is recorded
     # only when the learner moved on (not here); submission, co-authors; module; unread
     # notifications; feedback: step, reviews (+ mentors' roles), revision count, latest revision,
     # the reviewed revision.
-    assert counter.count == 20, listing(counter)
+    assert counter.count == 22, listing(counter)
 
 
 @sized
@@ -146,10 +146,10 @@ def test_challenge_autosave(client, revised_challenge, count_queries, listing, s
 
     assert response.status_code == 200
     assert "Draft saved" in response.get_data(as_text=True)
-    # user+roles; module, steps and progress (6); submission, conditional update and
+    # user, roles; module, steps and progress (6); submission, conditional update and
     # refresh; the visit recorded (enrollment, update); what the commit expired (the
     # user with roles, submission).
-    assert counter.count == 14, listing(counter)
+    assert counter.count == 16, listing(counter)
 
 
 # --- mentors --------------------------------------------------------------------------------
@@ -170,9 +170,9 @@ def test_mentor_queue(client, auth, make_user, make_department, link, synced, co
     response, counter = counted_get(client, count_queries, "/review/?status=all")
 
     assert f"All ({size})" in text(response)
-    # user+roles; counts per state, the page of rows, has learners; challenge
+    # user, roles; counts per state, the page of rows, has learners; challenge
     # filter choices; unread notifications.
-    assert counter.count == 6, listing(counter)
+    assert counter.count == 7, listing(counter)
 
 
 # --- programme office -----------------------------------------------------------------------
@@ -192,18 +192,18 @@ def test_compliance_view(client, auth, admin, synced, count_queries, listing, si
     response, counter = counted_get(client, count_queries, "/assignments/compliance")
 
     assert f"{len(people) + 1} people, most urgent first" in text(response)
-    # user+roles; validity periods and counts, assignment names, department names;
+    # user, roles; validity periods and counts, assignment names, department names;
     # validity periods and the page of people; filter choices (2); unread notifications.
-    assert counter.count == 10, listing(counter)
+    assert counter.count == 11, listing(counter)
 
 
 @sized
 @pytest.mark.parametrize(("path", "budget"), [
-    pytest.param("/scorecard", 15, id="scorecard"),
-    pytest.param("/scorecard/admin", 15, id="scorecard-admin"),
+    pytest.param("/scorecard", 16, id="scorecard"),
+    pytest.param("/scorecard/admin", 16, id="scorecard-admin"),
     # The CSVs render no navigation, so they skip the unread notifications count.
-    pytest.param("/scorecard.csv", 14, id="scorecard-csv"),
-    pytest.param("/scorecard/admin.csv", 14, id="scorecard-admin-csv")])
+    pytest.param("/scorecard.csv", 15, id="scorecard-csv"),
+    pytest.param("/scorecard/admin.csv", 15, id="scorecard-admin-csv")])
 def test_scorecard(client, auth, admin, synced, count_queries, listing, path, budget, size):
     departments = insert_rows(Department, [{"name": f"Department {n:04d}"}
                                            for n in range(max(2, size // 10))])
@@ -254,10 +254,10 @@ def test_live_session_list(client, auth, make_user, make_department, count_queri
     page = text(response)
     assert page.count('class="offering-card"') == len(upcoming)
     assert page.count("Waitlist #1") == len(waitlisted)
-    # user+roles; upcoming offerings, my places there (+ waitlist places), my
+    # user, roles; upcoming offerings, my places there (+ waitlist places), my
     # sessions (+ waitlist places), sessions I facilitate, event week; unread
     # notifications.
-    assert counter.count == 9, listing(counter)
+    assert counter.count == 10, listing(counter)
 
 
 @sized
@@ -279,11 +279,11 @@ def test_registration(client, auth, make_user, count_queries, listing, size):
 
     assert response.status_code == 200
     assert f"you're on the waitlist (number {len(waiting) + 1} in line)" in text(response)
-    # user+roles; offering, my registration?; insert, take a seat (refused), bump and
+    # user, roles; offering, my registration?; insert, take a seat (refused), bump and
     # read the waitlist counter, position; audit; training and email; after the commit:
     # my registration, place in line, the user with roles, offering, my registration (+ place),
     # training.
-    assert counter.count == 18, listing(counter)
+    assert counter.count == 20, listing(counter)
 
 
 @sized
