@@ -64,6 +64,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_ALLY_TARGET": (1, int, "Trained allies each department should have; departments "
                         "below it stand out on the scorecard."),
     "LMS_SCORECARD_MONTHS": (12, int, "Months shown in the scorecard's trend charts."),
+    "LMS_SCORECARD_CACHE_SECONDS": (300, int, "How long each worker reuses a computed "
+                                    "scorecard before working it out again (0: every request)."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
                         "X-Forwarded-For/-Proto headers are trusted (rate limits per client "

@@ -35,6 +35,8 @@ def test_config(database_url: str, **extra) -> dict:
         "MAIL_SERVER": None,
         "LMS_BASE_URL": "http://lms.test",
         "SERVER_NAME": None,
+        # Tests change data between requests and expect the scorecard to follow.
+        "LMS_SCORECARD_CACHE_SECONDS": 0,
     }
     config.update(extra)
     return config

@@ -8,7 +8,7 @@ from lms.extensions import db
 from lms.models import Department
 from lms.permissions import login_required, roles_required
 from lms.scorecard import bp
-from lms.services import scorecard
+from lms.services import scorecard, scorecard_cache
 
 LAYOUTS = {"departments": False, "rollup": True}
 
@@ -33,7 +33,7 @@ def _csv(card: scorecard.Scorecard, name: str, layout: str) -> Response:
 @login_required
 def index():
     layout, rollup = _layout()
-    card = scorecard.build_scorecard(rollup=rollup)
+    card = scorecard_cache.scorecard(rollup=rollup)
     return render_template("scorecard/index.html", card=card, layout=layout)
 
 
@@ -41,14 +41,14 @@ def index():
 @login_required
 def index_csv():
     layout, rollup = _layout()
-    return _csv(scorecard.build_scorecard(rollup=rollup), "scorecard", layout)
+    return _csv(scorecard_cache.scorecard(rollup=rollup), "scorecard", layout)
 
 
 @bp.route("/scorecard/admin")
 @roles_required("admin")
 def admin():
     layout, rollup = _layout()
-    card = scorecard.build_scorecard(admin=True, rollup=rollup)
+    card = scorecard_cache.scorecard(admin=True, rollup=rollup)
     return render_template("scorecard/admin.html", card=card, layout=layout)
 
 
@@ -56,7 +56,7 @@ def admin():
 @roles_required("admin")
 def admin_csv():
     layout, rollup = _layout()
-    return _csv(scorecard.build_scorecard(admin=True, rollup=rollup), "scorecard-admin", layout)
+    return _csv(scorecard_cache.scorecard(admin=True, rollup=rollup), "scorecard-admin", layout)
 
 
 @bp.route("/scorecard/admin/departments/<int:department_id>")
@@ -64,7 +64,7 @@ def admin_csv():
 def department(department_id: int):
     department = db.get_or_404(Department, department_id)
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    card = scorecard.build_scorecard(admin=True, series_departments=(department.id,))
+    card = scorecard_cache.scorecard(admin=True, series_departments=(department.id,))
     rows = scorecard.rows_for_department(card, department.id)
     pagination, people = scorecard.department_people(department, card.core_modules, page=page)
     return render_template("scorecard/department.html", card=card, department=department,

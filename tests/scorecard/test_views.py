@@ -138,3 +138,26 @@ def test_department_page_query_count_is_fixed(client, auth, make_user, make_depa
     with count_queries() as many:
         get(client, f"/scorecard/admin/departments/{large.id}")
     assert few.count == many.count
+
+
+def _staff_cell(client, name: str) -> str:
+    table = page_tables(get(client, "/scorecard").get_data(as_text=True))[0]
+    return next(row[1] for row in table[2:] if row[0] == name)
+
+
+def test_a_computed_scorecard_is_reused_until_it_is_older_than_the_setting(
+        app, client, auth, make_user, institution, staff, monkeypatch):
+    from lms.services import scorecard_cache
+
+    app.config["LMS_SCORECARD_CACHE_SECONDS"] = 300
+    now = [1000.0]
+    monkeypatch.setattr(scorecard_cache.time, "monotonic", lambda: now[0])
+    scorecard_cache.forget()
+    auth.login(make_user())
+    assert _staff_cell(client, "Pediatrics") == "17"
+    staff(institution["pediatrics"], 2)
+    now[0] += 100
+    assert _staff_cell(client, "Pediatrics") == "17"  # the kept figures
+    now[0] += 300
+    assert _staff_cell(client, "Pediatrics") == "19"  # older than 300 s: worked out again
+    scorecard_cache.forget()
