@@ -132,7 +132,8 @@ def department_choices(scope: set[int] | None) -> list[tuple[int, str]]:
 # --- the status of every obligation, in SQL -----------------------------------------------
 
 def status_expression(on: date | None = None):
-    """A SQL CASE giving each open obligation's status (query must join Assignment, Enrollment).
+    """A SQL CASE giving each open obligation's status (query must join Assignment and, as
+    ``obligation_rows`` does, the enrollment only when it is in progress).
 
     Validity of completions depends only on the assignment's recertification
     period, so the cut-off instants are computed here, once per distinct
@@ -159,7 +160,7 @@ def status_expression(on: date | None = None):
         completed = satisfied.is_not(None)
         overdue = due_passed
     return case((completed, "completed"), (overdue, "overdue"),
-                (Enrollment.status == "in_progress", "in_progress"), else_="not_started")
+                (Enrollment.id.is_not(None), "in_progress"), else_="not_started")
 
 
 def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
@@ -176,8 +177,11 @@ def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
              .join(Assignment, Assignment.id == Obligation.assignment_id))
     if join_users:
         query = query.join(User, User.id == Obligation.user_id)
+    # Only in-progress enrollments matter to the status; joining just those keeps the
+    # join to the (much larger) enrollments table small at institution scale.
     query = (query.outerjoin(Enrollment, and_(Enrollment.user_id == Obligation.user_id,
-                                              Enrollment.module_id == Obligation.module_id))
+                                              Enrollment.module_id == Obligation.module_id,
+                                              Enrollment.status == "in_progress"))
              .where(Obligation.closed_at.is_(None), Assignment.deleted_at.is_(None)))
     if filters.assignment_id:
         query = query.where(Obligation.assignment_id == filters.assignment_id)
