@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -258,7 +259,7 @@ def regenerate_feed():
 
 @bp.route("/feed/<token>.ics")
 @public
-@limiter.limit("60 per hour", key_func=_per_feed)
+@limiter.limit(lambda: current_app.config["LMS_FEED_RATE_LIMIT"], key_func=_per_feed)
 def feed(token: str):
     # The token is the credential: calendar apps cannot sign in.
     user = event_calendar.user_for_feed_token(token)

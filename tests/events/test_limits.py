@@ -35,3 +35,14 @@ def test_check_in_guesses_are_limited_per_person(app, client, make_user, make_of
         auth.logout()
         auth.login(neighbour)
         assert client.post(url, data={"code": offering.checkin_code}).status_code == 303
+
+
+def test_each_private_feed_link_has_its_own_fetch_limit(app, client, make_user):
+    from lms.services import event_calendar
+
+    app.config["LMS_FEED_RATE_LIMIT"] = "3 per hour"
+    busy, other = (event_calendar.feed_for(make_user()).token for _ in range(2))
+    db.session.commit()
+    codes = [client.get(f"/events/feed/{busy}.ics").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get(f"/events/feed/{other}.ics").status_code == 200
