@@ -39,15 +39,15 @@ class MentorLink(Base):
         UniqueConstraint("mentor_id", "learner_id"),
         UniqueConstraint("mentor_id", "department_id"),
         UniqueConstraint("mentor_id", "cohort_id"),
-        # Partial: most links name one learner, so department_id and cohort_id are
-        # mostly NULL, and SQLite's statistics count those NULLs as one huge value
-        # and make a plain index look useless for "links to this department".
-        Index("ix_mentor_links_department_mentor", "department_id", "mentor_id",
-              sqlite_where=text("department_id IS NOT NULL"),
-              postgresql_where=text("department_id IS NOT NULL")),
-        Index("ix_mentor_links_cohort_mentor", "cohort_id", "mentor_id",
-              sqlite_where=text("cohort_id IS NOT NULL"),
-              postgresql_where=text("cohort_id IS NOT NULL")),
+        # Partial, both ways round (from a learner's departments to the links, from a
+        # mentor to their links): most links name one learner, so department_id and
+        # cohort_id are mostly NULL, and SQLite's statistics count those NULLs as one
+        # huge value and make plain indexes look useless.
+        *[Index(f"ix_mentor_links_{first}_{second}", f"{first}_id", f"{second}_id",
+                sqlite_where=text(f"{target}_id IS NOT NULL"),
+                postgresql_where=text(f"{target}_id IS NOT NULL"))
+          for target in ("department", "cohort")
+          for first, second in ((target, "mentor"), ("mentor", target))],
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

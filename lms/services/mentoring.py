@@ -54,6 +54,19 @@ def _departments_above(learner_id):
                      .where(child.id == own.c.department_id))
 
 
+def _departments_below_links(mentor_id):
+    """A recursive CTE of ``(mentor_id, department_id)``: each department the mentor is
+    linked to and every department below it. Asking about one mentor this way starts
+    from their few links instead of pairing every department with everything below."""
+    linked = (select(MentorLink.mentor_id.label("mentor_id"),
+                     MentorLink.department_id.label("department_id"))
+              .where(MentorLink.mentor_id == mentor_id, MentorLink.department_id.is_not(None))
+              .cte("departments_below", recursive=True))
+    child = aliased(Department, name="child_department")
+    return linked.union(select(linked.c.mentor_id, child.id)
+                        .where(child.parent_id == linked.c.department_id))
+
+
 @cache
 def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
     """A subquery of distinct ``(mentor_id, learner_id)`` rows: every mentoring relationship.
@@ -84,6 +97,14 @@ def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
                          .join(above, above.c.department_id == MentorLink.department_id)
                          .join(member, member.id == learner_id)
                          .where(member.id != MentorLink.mentor_id, *is_mentor))
+    elif mentor_id is not None:
+        # One mentor: start from their links and walk down to the members.
+        below = _departments_below_links(mentor_id)
+        by_department = (select(below.c.mentor_id.label("mentor_id"),
+                                member.id.label("learner_id"))
+                         .join(mentor, mentor.id == below.c.mentor_id)
+                         .join(member, member.department_id == below.c.department_id)
+                         .where(member.id != below.c.mentor_id, *is_mentor))
     else:
         tree = _department_tree()
         by_department = (select(MentorLink.mentor_id.label("mentor_id"),
@@ -99,7 +120,8 @@ def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
                  .where(cohort_members.c.user_id != MentorLink.mentor_id, *is_mentor))
     if mentor_id is not None:
         direct = direct.where(MentorLink.mentor_id == mentor_id)
-        by_department = by_department.where(MentorLink.mentor_id == mentor_id)
+        if learner_id is not None:  # otherwise the walk down starts from this mentor
+            by_department = by_department.where(MentorLink.mentor_id == mentor_id)
         by_cohort = by_cohort.where(MentorLink.mentor_id == mentor_id)
     if learner_id is not None:
         direct = direct.where(MentorLink.learner_id == learner_id)

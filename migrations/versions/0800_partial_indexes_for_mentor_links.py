@@ -20,24 +20,28 @@ down_revision = '0700'
 branch_labels = None
 depends_on = None
 
+# (name, columns, the target column that must be set)
+INDEXES = [
+    ('ix_mentor_links_department_mentor', ['department_id', 'mentor_id'], 'department'),
+    ('ix_mentor_links_mentor_department', ['mentor_id', 'department_id'], 'department'),
+    ('ix_mentor_links_cohort_mentor', ['cohort_id', 'mentor_id'], 'cohort'),
+    ('ix_mentor_links_mentor_cohort', ['mentor_id', 'cohort_id'], 'cohort'),
+]
+
 
 def upgrade():
     with op.batch_alter_table('mentor_links', schema=None) as batch_op:
         batch_op.drop_index('ix_mentor_links_department_id')
         batch_op.drop_index('ix_mentor_links_cohort_id')
-    op.create_index('ix_mentor_links_department_mentor', 'mentor_links',
-                    ['department_id', 'mentor_id'], unique=False,
-                    sqlite_where=sa.text('department_id IS NOT NULL'),
-                    postgresql_where=sa.text('department_id IS NOT NULL'))
-    op.create_index('ix_mentor_links_cohort_mentor', 'mentor_links',
-                    ['cohort_id', 'mentor_id'], unique=False,
-                    sqlite_where=sa.text('cohort_id IS NOT NULL'),
-                    postgresql_where=sa.text('cohort_id IS NOT NULL'))
+    for name, columns, target in INDEXES:
+        condition = sa.text(f'{target}_id IS NOT NULL')
+        op.create_index(name, 'mentor_links', columns, unique=False,
+                        sqlite_where=condition, postgresql_where=condition)
 
 
 def downgrade():
-    op.drop_index('ix_mentor_links_cohort_mentor', table_name='mentor_links')
-    op.drop_index('ix_mentor_links_department_mentor', table_name='mentor_links')
+    for name, _columns, _target in INDEXES:
+        op.drop_index(name, table_name='mentor_links')
     with op.batch_alter_table('mentor_links', schema=None) as batch_op:
         batch_op.create_index('ix_mentor_links_cohort_id', ['cohort_id'], unique=False)
         batch_op.create_index('ix_mentor_links_department_id', ['department_id'], unique=False)
