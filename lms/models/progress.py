@@ -24,6 +24,9 @@ class Enrollment(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "module_id"),
         Index("ix_enrollments_module_status", "module_id", "status"),
+        # Covers the compliance view's "is this obligation's module in progress?" lookup
+        # for every obligation without reading the enrollment rows themselves.
+        Index("ix_enrollments_user_module_status", "user_id", "module_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

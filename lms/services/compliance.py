@@ -160,7 +160,7 @@ def status_expression(on: date | None = None):
         completed = satisfied.is_not(None)
         overdue = due_passed
     return case((completed, "completed"), (overdue, "overdue"),
-                (Enrollment.id.is_not(None), "in_progress"), else_="not_started")
+                (Enrollment.status.is_not(None), "in_progress"), else_="not_started")
 
 
 def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
