@@ -97,6 +97,8 @@ def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
                          .join(above, above.c.department_id == MentorLink.department_id)
                          .join(member, member.id == learner_id)
                          .where(member.id != MentorLink.mentor_id, *is_mentor))
+        if mentor_id is not None:
+            by_department = by_department.where(MentorLink.mentor_id == mentor_id)
     elif mentor_id is not None:
         # One mentor: start from their links and walk down to the members.
         below = _departments_below_links(mentor_id)
@@ -118,10 +120,8 @@ def mentor_pairs(*, by_mentor: bool = False, by_learner: bool = False):
                  .join(mentor, mentor.id == MentorLink.mentor_id)
                  .join(cohort_members, cohort_members.c.cohort_id == MentorLink.cohort_id)
                  .where(cohort_members.c.user_id != MentorLink.mentor_id, *is_mentor))
-    if mentor_id is not None:
+    if mentor_id is not None:  # the department branch above is narrowed already
         direct = direct.where(MentorLink.mentor_id == mentor_id)
-        if learner_id is not None:  # otherwise the walk down starts from this mentor
-            by_department = by_department.where(MentorLink.mentor_id == mentor_id)
         by_cohort = by_cohort.where(MentorLink.mentor_id == mentor_id)
     if learner_id is not None:
         direct = direct.where(MentorLink.learner_id == learner_id)
