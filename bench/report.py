@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 
@@ -23,10 +24,8 @@ def write_section(path: Path, header: str, section: str) -> None:
 
 def cpu_model() -> str:
     """The processor's model name from /proc/cpuinfo (empty where there is none)."""
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
     return ""

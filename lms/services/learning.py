@@ -255,8 +255,10 @@ def touch(user: User, module: Module, step: Step | None = None,
     transaction on every request.
     """
     if enrollment is None:
+        enrollment = enrollment_for(user.id, module.id)
+    created = enrollment is None
+    if created:
         enrollment = start_module(user, module)
-    created = enrollment.id is None or enrollment in db.session.new
     now = utcnow()
     moved = step is not None and enrollment.last_step_id != step.id
     stale = (enrollment.last_activity_at is None
