@@ -53,10 +53,13 @@ def run(people: int, departments: int, runs: int) -> tuple[str, list[tuple[str, 
     from lms import clock, create_app
     from lms.extensions import db
     from lms.models import Department, Obligation, User
-    from lms.services import accounts, duedates, learning, passwords
-    from lms.services.assignment_reminders import run_due_reminders
-    from lms.services.assignments import Rule, create_assignment
-    from lms.services.user_import import import_users
+    from lms.services import duedates
+    from lms.services.accounts import passwords
+    from lms.services.accounts import people as accounts
+    from lms.services.accounts.user_import import import_users
+    from lms.services.assignments.reminders import run_due_reminders
+    from lms.services.assignments.rules import Rule, create_assignment
+    from lms.services.learning import progress as learning
 
     rows: list[tuple[str, str, str]] = []
     with throwaway_database() as database:

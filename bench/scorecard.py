@@ -32,7 +32,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.database import throwaway_database
-from lms.services.bulk_load import Loader, analyze, naive_utc
+from lms.demo.bulk_load import Loader, analyze, naive_utc
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scorecard.md"
 CORE = ("implicit-bias-foundations", "inclusive-allyship")
@@ -236,8 +236,9 @@ def _median_seconds(fn, repeat: int) -> tuple[float, float]:
 def measure(app, repeat: int) -> dict[str, tuple[float, float]]:
     from lms.extensions import db
     from lms.models import User
-    from lms.services import accounts, passwords
-    from lms.services.scorecard import build_scorecard
+    from lms.services.accounts import passwords
+    from lms.services.accounts import people as accounts
+    from lms.services.scorecard.report import build_scorecard
 
     with app.app_context():
         admin = accounts.create_user(email="bench-admin@example.edu", name="Bench Admin",
@@ -274,7 +275,7 @@ def measure(app, repeat: int) -> dict[str, tuple[float, float]]:
 
 def query_count(app) -> int:
     from lms.extensions import db
-    from lms.services.scorecard import build_scorecard
+    from lms.services.scorecard.report import build_scorecard
 
     statements = []
     with app.app_context():

@@ -37,7 +37,7 @@ def register(app: Flask) -> None:
 @click.option("--password", default=None, help="Prompted for when omitted.")
 def create_admin(email: str, name: str, password: str | None) -> None:
     """Create an administrator account (prompts for the password)."""
-    from lms.services import accounts
+    from lms.services.accounts import people as accounts
 
     if password is None:
         password = getpass.getpass("Password (12+ characters): ")
@@ -56,7 +56,7 @@ def create_admin(email: str, name: str, password: str | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
     """Import people from a CSV file; imports nothing if any row is bad."""
-    from lms.services.user_import import import_users
+    from lms.services.accounts.user_import import import_users
 
     report = import_users(file.read_bytes())
     if not report.ok:
@@ -71,7 +71,7 @@ def import_command(file: Path) -> None:
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load demonstration people, departments and a cohort (safe to run again)."""
-    from lms.services.demo import load_demo
+    from lms.demo.people import load_demo
 
     if current_app.config["LMS_ENV"] == "production":
         raise click.ClickException("Refusing to load demo data in production.")
@@ -99,8 +99,8 @@ def demo_scale(people: int, departments: int, modules: int, seed: int,
     import json
     import time
 
-    from lms.services import scale
-    from lms.services.bulk_load import analyze
+    from lms.demo import scale
+    from lms.demo.bulk_load import analyze
 
     if current_app.config["LMS_ENV"] == "production":
         raise click.ClickException("Refusing to load demo data in production.")

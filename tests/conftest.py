@@ -136,7 +136,7 @@ _counter = itertools.count(1)
 @pytest.fixture
 def make_department(app) -> Callable[..., Department]:
     """Factory: ``make_department("Pediatrics", parent=None)``."""
-    from lms.services import accounts
+    from lms.services.accounts import people as accounts
 
     def make(name: str | None = None, parent: Department | None = None) -> Department:
         department = accounts.create_department(
@@ -150,7 +150,8 @@ def make_department(app) -> Callable[..., Department]:
 @pytest.fixture
 def make_user(app) -> Callable[..., User]:
     """Factory: ``make_user(roles=("mentor",), department=dept)``; password TEST_PASSWORD."""
-    from lms.services import accounts, passwords
+    from lms.services.accounts import passwords
+    from lms.services.accounts import people as accounts
 
     def make(*, email: str | None = None, name: str | None = None,
              roles: tuple[str, ...] = ("learner",), department: Department | None = None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from lms.demo.people import DEMO_PASSWORD, PEOPLE
 from lms.extensions import db
 from lms.models import Cohort, Department, User
-from lms.services import passwords
-from lms.services.demo import DEMO_PASSWORD, PEOPLE
+from lms.services.accounts import passwords
 
 
 def _user(email):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lms.config import ENV_SETTINGS
-from lms.services.demo import DEMO_PASSWORD
+from lms.demo.people import DEMO_PASSWORD
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from lms import clock
 from lms.content.sync import sync_modules
+from lms.demo import scale
+from lms.demo.people import DEMO_PASSWORD
 from lms.extensions import db
 from lms.learn.challenge_form import validate_answers
 from lms.models import (
@@ -29,8 +31,8 @@ from lms.models import (
     SubmissionRevision,
     User,
 )
-from lms.services import learning, passwords, scale
-from lms.services.demo import DEMO_PASSWORD
+from lms.services.accounts import passwords
+from lms.services.learning import progress as learning
 from tests.db import empty_all_tables
 
 SMALL = ["--users", "60", "--departments", "6", "--modules", "4", "--seed", "7"]

@@ -20,10 +20,20 @@ TABLES = ("users", "departments", "modules", "enrollments", "submissions", "offe
 
 def write_demo_manifest(database_url: str, path: Path) -> None:
     from lms import create_app
+    from lms.demo.people import DEMO_PASSWORD
     from lms.extensions import db
     from lms.models import Assignment, Base, User
-    from lms.services import challenges, event_calendar, event_registration, events, learning
-    from lms.services.demo import DEMO_PASSWORD
+    from lms.services.events import (
+        calendar as event_calendar,
+    )
+    from lms.services.events import (
+        offerings as events,
+    )
+    from lms.services.events import (
+        registration as event_registration,
+    )
+    from lms.services.learning import challenges
+    from lms.services.learning import progress as learning
 
     app = create_app({"DATABASE_URL": database_url, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():

@@ -15,12 +15,13 @@ from lms.extensions import db
 from lms.formtools import choices, int_arg, page_arg
 from lms.models import AuditEvent, Cohort, Department, OutboxMessage, Role, User
 from lms.permissions import roles_required
-from lms.services import accounts, audit
+from lms.services import audit
+from lms.services.accounts import people as accounts
+from lms.services.accounts.invitations import send_invitation
+from lms.services.accounts.user_import import import_users
 from lms.services.duedates import local_midnight
 from lms.services.errors import DomainError
-from lms.services.invitations import send_invitation
 from lms.services.mail import deliver_pending, smtp_configured
-from lms.services.user_import import import_users
 
 PAGE_SIZE = 50
 

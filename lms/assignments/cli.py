@@ -18,7 +18,7 @@ def refresh() -> None:
     import, a script), closes obligations of people who left, and points
     open obligations at each person's latest completion.
     """
-    from lms.services.assignments import record_completions, refresh_obligations
+    from lms.services.assignments.rules import record_completions, refresh_obligations
 
     result = refresh_obligations()
     updated = record_completions()

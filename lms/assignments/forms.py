@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from lms.formtools import choices
 from lms.models import ROLE_NAMES, Module
-from lms.services.assignments import DUE_LABELS, TARGET_LABELS, Rule
+from lms.services.assignments.rules import DUE_LABELS, TARGET_LABELS, Rule
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -15,8 +15,18 @@ from lms.formtools import choices
 from lms.models import Assignment, Cohort, Department, Module, Reminder
 from lms.pagination import Page
 from lms.permissions import login_required, roles_required
-from lms.services import assignment_reminders, assignments, compliance, duedates, learning
+from lms.services import duedates
+from lms.services.assignments import (
+    compliance,
+)
+from lms.services.assignments import (
+    reminders as assignment_reminders,
+)
+from lms.services.assignments import (
+    rules as assignments,
+)
 from lms.services.errors import DomainError
+from lms.services.learning import progress as learning
 
 PAGE_SIZE = 50
 CSV_TABLES = ("people", "departments", "assignments")

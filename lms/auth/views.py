@@ -12,7 +12,7 @@ from lms.extensions import db, limiter
 from lms.models import User, normalise_email, utcnow
 from lms.models.users import new_session_token
 from lms.permissions import login_required, public
-from lms.services import passwords
+from lms.services.accounts import passwords
 from lms.services.mail import queue_email
 
 BAD_LOGIN = "That email and password do not match an active account."

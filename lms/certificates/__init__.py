@@ -5,8 +5,8 @@ from flask import Blueprint
 bp = Blueprint("certificates", __name__)
 
 from lms.certificates import views  # noqa: E402,F401
-from lms.services import learning  # noqa: E402
 from lms.services.certificates import issue_for_completion  # noqa: E402
+from lms.services.learning import progress as learning  # noqa: E402
 
 if issue_for_completion not in learning.COMPLETION_HOOKS:
     learning.COMPLETION_HOOKS.append(issue_for_completion)

@@ -12,11 +12,11 @@ add_nav("events.manage", "Manage sessions", roles=("admin",))
 
 def _register_extensions() -> None:
     from lms.cli import EXTRA_GROUPS
+    from lms.demo.events import load_events_demo
+    from lms.demo.people import AREA_DEMOS
     from lms.events.cli import events_cli
     from lms.events.home import home_context
     from lms.main.views import add_home_section
-    from lms.services.demo import AREA_DEMOS
-    from lms.services.events_demo import load_events_demo
 
     add_home_section("events/_home.html", home_context)
     if events_cli not in EXTRA_GROUPS:

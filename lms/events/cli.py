@@ -14,7 +14,7 @@ events_cli = AppGroup("events", help="Live sessions.")
 def send_reminders_command() -> None:
     """Queue reminders for sessions starting today or tomorrow (safe to run repeatedly:
     each person is reminded once per session time)."""
-    from lms.services.event_mail import send_reminders
+    from lms.services.events.mail import send_reminders
 
     count = send_reminders()
     db.session.commit()

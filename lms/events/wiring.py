@@ -8,7 +8,10 @@
 from __future__ import annotations
 
 from lms.models import Step
-from lms.services import event_mail, events, learning, reminders
+from lms.services import reminders
+from lms.services.events import mail as event_mail
+from lms.services.events import offerings as events
+from lms.services.learning import progress as learning
 
 
 def live_steps_done(user_id: int, steps: list[Step]) -> set[int]:

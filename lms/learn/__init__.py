@@ -10,7 +10,7 @@ from lms.main.views import add_home_section  # noqa: E402
 
 
 def _learning_context(user) -> dict:
-    from lms.services.learning import dashboard_summary
+    from lms.services.learning.progress import dashboard_summary
 
     return {"learning": dashboard_summary(user)}
 

@@ -12,8 +12,9 @@ from lms.learn.challenge_form import read_answers, validate_answers
 from lms.learn.forms import ChallengeMetaForm, SubmitChallengeForm
 from lms.models import Enrollment, Module, Step, User, normalise_email
 from lms.permissions import login_required
-from lms.services import challenges, learning, surveys
 from lms.services.errors import DomainError
+from lms.services.learning import challenges, surveys
+from lms.services.learning import progress as learning
 
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
 

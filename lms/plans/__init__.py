@@ -3,15 +3,15 @@
 from flask import Blueprint
 
 from lms.cli import EXTRA_GROUPS
+from lms.demo.people import AREA_DEMOS
 from lms.main.views import add_home_section
-from lms.services.demo import AREA_DEMOS
 from lms.templating import add_nav
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
+from lms.demo.plans import load_plan_demo  # noqa: E402
 from lms.plans import views  # noqa: E402,F401
 from lms.plans.cli import plans_cli  # noqa: E402
-from lms.plans.demo import load_plan_demo  # noqa: E402
 from lms.plans.home import checkins_home_context  # noqa: E402
 from lms.plans.wiring import register as register_wiring  # noqa: E402
 

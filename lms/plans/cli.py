@@ -17,7 +17,7 @@ def send_checkin_reminders_command() -> None:
     Safe to run as often as you like (e.g. daily from cron): each goal is
     reminded once per check-in day.
     """
-    from lms.services.plans import send_checkin_reminders
+    from lms.services.plans.action_plans import send_checkin_reminders
 
     try:
         queued = send_checkin_reminders()

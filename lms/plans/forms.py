@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from lms.formtools import choices
 from lms.models import ACTION_STATUSES
-from lms.services.plans import (
+from lms.services.plans.action_plans import (
     ACTION_MAX,
     ACTIONS_PER_GOAL_MAX,
     COMMENT_MAX,

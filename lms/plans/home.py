@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lms.models import User
-from lms.services import plans as service
+from lms.services.plans import action_plans as service
 
 
 def checkins_home_context(user: User) -> dict:

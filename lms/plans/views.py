@@ -31,9 +31,9 @@ from lms.plans.forms import (
 )
 from lms.plans.goal_templates import GOAL_TEMPLATES, TEMPLATES_BY_KEY
 from lms.plans.sources import find_answer_source
-from lms.services import plan_export
-from lms.services import plans as service
 from lms.services.errors import DomainError
+from lms.services.plans import action_plans as service
+from lms.services.plans import export as plan_export
 
 GOAL_FIELDS = ("title", "value", "behaviours", "circle_of_influence", "support_needed")
 

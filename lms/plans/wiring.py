@@ -13,8 +13,9 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Step, Submission, User
 from lms.plans.sources import ANSWER_SOURCES, AnswerSource
-from lms.services import learning, reminders
-from lms.services import plans as plan_service
+from lms.services import reminders
+from lms.services.learning import progress as learning
+from lms.services.plans import action_plans as plan_service
 
 SOURCE_PREFIX = "submission-"
 

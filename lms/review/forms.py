@@ -6,7 +6,7 @@ from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectFie
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
 from lms.formtools import choices
-from lms.services.reviews import MAX_COMMENT_CHARS
+from lms.services.reviews.review import MAX_COMMENT_CHARS
 
 
 class ReviewForm(FlaskForm):

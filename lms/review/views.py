@@ -26,8 +26,10 @@ from lms.models import (
 from lms.permissions import login_required, roles_required
 from lms.review import bp
 from lms.review.forms import LinkForm, PreferenceForm, ReviewForm
-from lms.services import mentoring, notifications, reviews
+from lms.services import notifications
+from lms.services.accounts import mentoring
 from lms.services.errors import DomainError
+from lms.services.reviews import review as reviews
 
 PER_PAGE = 25
 

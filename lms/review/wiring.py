@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from lms.demo.people import AREA_DEMOS
 from lms.main.views import add_home_section
-from lms.services import challenges, notifications, reminders, reviews
-from lms.services.demo import AREA_DEMOS
+from lms.services import notifications, reminders
+from lms.services.learning import challenges
+from lms.services.reviews import review as reviews
 from lms.templating import add_nav_badge
 
 
@@ -16,7 +18,7 @@ def _unread(user) -> int:
 
 
 def _learner_home(user) -> dict:
-    from lms.services import mentoring
+    from lms.services.accounts import mentoring
 
     return {"feedback": reviews.recent_feedback(user), "mentors": mentoring.mentors_of(user)}
 
@@ -26,7 +28,7 @@ def _mentor_home(user) -> dict:
 
 
 def wire(bp: Blueprint) -> None:
-    from lms.review.demo import load_review_demo
+    from lms.demo.reviews import load_review_demo
 
     add_nav_badge("review.notifications", _unread, "unread")
     add_home_section("review/_home_queue.html", _mentor_home, roles=("mentor",))

@@ -2,14 +2,14 @@
 
 from flask import Blueprint
 
-from lms.services.demo import AREA_DEMOS
+from lms.demo.people import AREA_DEMOS
 from lms.templating import add_nav
 
 bp = Blueprint("scorecard", __name__)
 add_nav("scorecard.index", "Scorecard")
 
+from lms.demo.scorecard import load_scorecard_demo  # noqa: E402
 from lms.scorecard import views  # noqa: E402,F401
-from lms.scorecard.demo import load_scorecard_demo  # noqa: E402
 
 if load_scorecard_demo not in AREA_DEMOS:
     AREA_DEMOS.append(load_scorecard_demo)

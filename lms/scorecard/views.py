@@ -8,7 +8,8 @@ from lms.extensions import db
 from lms.models import Department
 from lms.permissions import login_required, roles_required
 from lms.scorecard import bp
-from lms.services import scorecard, scorecard_cache
+from lms.services.scorecard import cache as scorecard_cache
+from lms.services.scorecard import report as scorecard
 
 LAYOUTS = {"departments": False, "rollup": True}
 

@@ -11,8 +11,8 @@ from werkzeug.test import encode_multipart
 
 from lms.extensions import db
 from lms.models import AuditEvent, OutboxMessage, User
-from lms.services import accounts
-from lms.services.user_import import import_users
+from lms.services.accounts import people as accounts
+from lms.services.accounts.user_import import import_users
 
 GOOD = (
     "email,name,department,roles,pronouns,cohorts\n"

@@ -70,7 +70,7 @@ def test_forged_choices_are_refused(client, admin, field, value):
 
 
 def test_admin_edits_roles_department_and_cohorts(client, admin, make_user, make_department):
-    from lms.services import accounts
+    from lms.services.accounts import people as accounts
 
     cardiology = make_department("Cardiology")
     cohort = accounts.create_cohort(name="Ally Champions")
@@ -203,7 +203,7 @@ def test_departments_and_cohorts(client, admin, make_user):
 
 def test_department_and_cohort_pages_query_count_does_not_grow(client, admin, make_user,
                                                               make_department, count_queries):
-    from lms.services import accounts
+    from lms.services.accounts import people as accounts
 
     def grow(n):
         for _ in range(n):

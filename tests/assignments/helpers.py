@@ -8,8 +8,9 @@ from html import unescape
 
 from lms.extensions import db
 from lms.models import Module, User
-from lms.services import duedates, learning
-from lms.services.assignments import Rule, create_assignment
+from lms.services import duedates
+from lms.services.assignments.rules import Rule, create_assignment
+from lms.services.learning import progress as learning
 from tests.content_helpers import page, write_module
 
 

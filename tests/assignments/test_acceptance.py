@@ -18,7 +18,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import Assignment, Certificate, OutboxMessage
-from lms.services import learning
+from lms.services.learning import progress as learning
 from tests.assignments.helpers import at, table_cells
 
 TODAY = date(2026, 3, 2)

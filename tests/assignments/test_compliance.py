@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import Step, Submission
-from lms.services import learning
+from lms.services.learning import progress as learning
 from tests.assignments.helpers import assign, at, complete_module
 from tests.assignments.helpers import table_cells as _table
 

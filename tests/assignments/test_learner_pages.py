@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from lms import clock
 from lms.extensions import db
-from lms.services import learning
+from lms.services.learning import progress as learning
 from tests.assignments.helpers import assign, at, complete_module, write_short_module
 
 TODAY = date(2026, 3, 2)

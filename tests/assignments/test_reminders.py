@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import OutboxMessage, Reminder
-from lms.services.assignment_reminders import run_due_reminders
+from lms.services.assignments.reminders import run_due_reminders
 from lms.services.reminders import run_all
 from tests.assignments.helpers import assign, at, complete_module
 
@@ -130,7 +130,7 @@ def test_flask_reminders_send_is_idempotent(app, runner, ward, short_module):
 
 
 def test_deleted_assignments_and_unpublished_modules_send_nothing(app, ward, short_module):
-    from lms.services.assignments import delete_assignment
+    from lms.services.assignments.rules import delete_assignment
 
     with clock.frozen_at(at(TODAY)):
         assignment, _ = assign(None, short_module, due_on=TODAY)

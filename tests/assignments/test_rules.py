@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.models import Assignment, AuditEvent, Obligation
-from lms.services import accounts
-from lms.services.assignments import (
+from lms.services.accounts import people as accounts
+from lms.services.accounts.user_import import import_users
+from lms.services.assignments.rules import (
     Rule,
     create_assignment,
     delete_assignment,
@@ -19,7 +20,6 @@ from lms.services.assignments import (
     update_assignment,
 )
 from lms.services.errors import DomainError
-from lms.services.user_import import import_users
 from tests.assignments.helpers import assign, at, complete_module
 
 TODAY = date(2026, 3, 2)

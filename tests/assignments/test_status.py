@@ -10,10 +10,11 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import Certificate, ModuleCompletion, Obligation, StepProgress
-from lms.services import duedates, learning
-from lms.services.assignments import assigned_to, item_status, renew
-from lms.services.compliance import Filters, people
+from lms.services import duedates
+from lms.services.assignments.compliance import Filters, people
+from lms.services.assignments.rules import assigned_to, item_status, renew
 from lms.services.errors import DomainError
+from lms.services.learning import progress as learning
 from tests.assignments.helpers import assign, at, complete_module, write_short_module
 
 START = date(2026, 1, 31)

@@ -145,7 +145,7 @@ def test_deactivated_account_is_signed_out_at_once(client, make_user, auth):
     user = make_user()
     auth.login(user)
     assert client.get("/").status_code == 200
-    from lms.services import accounts
+    from lms.services.accounts import people as accounts
 
     accounts.update_user(user, actor=admin, name=user.name, email=user.email,
                          roles=["learner"], department=None, is_active=False)

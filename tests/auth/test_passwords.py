@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import OutboxMessage
-from lms.services import passwords
+from lms.services.accounts import passwords
 from tests.conftest import TEST_PASSWORD
 
 NEW_PASSWORD = "a brand new long passphrase"
@@ -96,7 +96,7 @@ def test_reset_link_expires_after_an_hour(client, make_user):
 
 
 def test_invitation_link_lasts_a_week(app, client, make_user):
-    from lms.services.invitations import send_invitation
+    from lms.services.accounts.invitations import send_invitation
 
     user = make_user(email="new@example.edu", password=None)
     with clock.frozen_at(START), app.test_request_context():

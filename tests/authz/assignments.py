@@ -30,8 +30,8 @@ def build_world(world, factories):
     from lms.extensions import db
     from lms.models import Module
     from lms.services import duedates
-    from lms.services.assignments import Rule as AssignmentRule
-    from lms.services.assignments import create_assignment
+    from lms.services.assignments.rules import Rule as AssignmentRule
+    from lms.services.assignments.rules import create_assignment
 
     module = Module(slug="matrix-assigned-module", title="Matrix Assigned Module",
                     content_hash="matrix", estimated_minutes=30)

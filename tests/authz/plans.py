@@ -9,7 +9,7 @@ shared plan — admins see plan counts only, never the text.
 
 from datetime import timedelta
 
-from lms.services import plans
+from lms.services.plans import action_plans as plans
 from tests.authz_matrix import LEARNER, MENTORS, SIGNED_IN, Rule
 
 OWNER = frozenset({LEARNER})
@@ -54,7 +54,7 @@ def build_world(world, factories) -> None:
 def _submitted_challenge(learner) -> str:
     from lms.extensions import db
     from lms.models import Submission
-    from lms.services.learning import published_module
+    from lms.services.learning.progress import published_module
 
     step = next(s for s in published_module("power-dynamics").steps if s.kind == "challenge")
     prompt = next(p for p in step.config["prompts"] if p.get("produces_actions"))

@@ -33,8 +33,11 @@ ROWS = [
 
 
 def build_world(world, factories) -> None:
-    from lms.review.demo import EQUITY_ANSWERS
-    from lms.services import challenges, learning, mentoring, notifications
+    from lms.demo.reviews import EQUITY_ANSWERS
+    from lms.services import notifications
+    from lms.services.accounts import mentoring
+    from lms.services.learning import challenges
+    from lms.services.learning import progress as learning
 
     world.review_link = mentoring.link_mentor(actor=None, mentor=world.mentor,
                                               learner=world.learner)

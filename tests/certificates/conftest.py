@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.services import learning
+from lms.services.learning import progress as learning
 from tests.assignments.helpers import write_short_module
 from tests.learn.conftest import module_root, sync_root, synced  # noqa: F401 - fixtures
 

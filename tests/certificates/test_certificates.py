@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.models import Certificate
-from lms.services import certificates, learning
+from lms.services import certificates
+from lms.services.learning import progress as learning
 from tests.assignments.helpers import at, complete_module, write_short_module
 
 NAME = "Lucía Fernández"

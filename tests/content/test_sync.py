@@ -8,7 +8,7 @@ from lms.content.markdown import render_markdown
 from lms.content.sync import sync_modules
 from lms.extensions import db
 from lms.models import Module, ModuleCompletion, ModuleVersion, Step
-from lms.services import learning
+from lms.services.learning import progress as learning
 from tests.content_helpers import page, write_module
 
 

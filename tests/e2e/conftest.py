@@ -35,8 +35,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from lms import create_app
 from lms.content.sync import sync_modules
+from lms.demo.people import DEMO_PASSWORD, load_demo
 from lms.extensions import db
-from lms.services.demo import DEMO_PASSWORD, load_demo
 from tests.conftest import test_config
 from tests.db import fresh_database, upgrade
 

@@ -52,10 +52,10 @@ def _ensure_demo(server) -> None:
         return
     from pathlib import Path
 
-    from lms.assignments.demo import load_assignment_demo
     from lms.content.sync import sync_modules
+    from lms.demo.assignments import load_assignment_demo
     from lms.extensions import db
-    from lms.services.learning import published_module
+    from lms.services.learning.progress import published_module
 
     with app.app_context():
         if published_module("implicit-bias-foundations") is None:

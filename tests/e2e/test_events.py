@@ -153,7 +153,7 @@ def test_register_waitlist_promotion_and_attendance(e2e, tmp_path):
 
         from lms.extensions import db
         from lms.models import User
-        from lms.services.events import attended_training_slugs
+        from lms.services.events.offerings import attended_training_slugs
 
         with app.app_context():
             second_id = db.session.execute(

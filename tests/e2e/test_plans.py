@@ -45,9 +45,10 @@ def browser_kit(request):
 @pytest.fixture
 def people(browser_kit):
     """A learner and the mentor linked to them, in the live server's database."""
-    from lms.services import accounts, passwords
-    from lms.services.demo import DEMO_PASSWORD
-    from lms.services.mentoring import link_mentor
+    from lms.demo.people import DEMO_PASSWORD
+    from lms.services.accounts import passwords
+    from lms.services.accounts import people as accounts
+    from lms.services.accounts.mentoring import link_mentor
 
     app = browser_kit.live_server.app
     tag = secrets.token_hex(3)

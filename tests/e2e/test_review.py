@@ -67,8 +67,8 @@ def _tools(request):
 def _prepare(live_server) -> None:
     """Sync the modules and load the demo data again (idempotent), so the challenge exists."""
     from lms.content.sync import sync_modules
+    from lms.demo.people import load_demo
     from lms.extensions import db
-    from lms.services.demo import load_demo
 
     with live_server.app.app_context():
         sync_modules(Path(live_server.app.config["LMS_MODULES_DIR"]))

@@ -9,7 +9,7 @@ import pytest
 
 from lms.extensions import db
 from lms.models import utcnow
-from lms.services import events
+from lms.services.events import offerings as events
 
 _n = itertools.count(1)
 

@@ -9,8 +9,9 @@ import pytest
 from lms import clock
 from lms.extensions import db
 from lms.models import Registration
-from lms.services import event_registration, events
 from lms.services.errors import DomainError
+from lms.services.events import offerings as events
+from lms.services.events import registration as event_registration
 from tests.events.helpers import text
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import CalendarFeed, OutboxMessage
-from lms.services import event_registration, events
+from lms.services.events import offerings as events
+from lms.services.events import registration as event_registration
 from tests.events.helpers import text
 
 
@@ -145,7 +146,7 @@ def test_unknown_feed_token_is_404(client):
 
 
 def test_deactivated_people_lose_their_feed(client, make_user):
-    from lms.services.event_calendar import feed_for
+    from lms.services.events.calendar import feed_for
 
     learner = make_user()
     token = feed_for(learner).token

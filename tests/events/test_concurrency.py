@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Offering, Registration, User
-from lms.services import event_registration
 from lms.services.errors import DomainError
+from lms.services.events import registration as event_registration
 from tests.db import on_postgres
 
 PEOPLE = 50

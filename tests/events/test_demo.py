@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from lms.demo.people import load_demo
 from lms.extensions import db
 from lms.models import EngagementWeek, Offering, Registration, Training, utcnow
-from lms.services import events
-from lms.services.demo import load_demo
+from lms.services.events import offerings as events
 
 
 def test_demo_load_is_idempotent_and_upcoming(app):

@@ -8,7 +8,7 @@ import pytest
 
 from lms import clock
 from lms.extensions import db
-from lms.services import event_registration
+from lms.services.events import registration as event_registration
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_check_in_guesses_are_limited_per_person(app, client, make_user, make_of
 
 
 def test_each_private_feed_link_has_its_own_fetch_limit(app, client, make_user):
-    from lms.services import event_calendar
+    from lms.services.events import calendar as event_calendar
 
     app.config["LMS_FEED_RATE_LIMIT"] = "3 per hour"
     busy, other = (event_calendar.feed_for(make_user()).token for _ in range(2))

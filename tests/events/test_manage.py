@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Offering, OutboxMessage, Training
-from lms.services import event_registration, events
+from lms.services.events import offerings as events
+from lms.services.events import registration as event_registration
 from tests.events.helpers import text
 
 

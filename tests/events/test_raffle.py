@@ -11,8 +11,9 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import AuditEvent, RaffleDraw
-from lms.services import event_raffle, event_registration
 from lms.services.errors import DomainError
+from lms.services.events import raffle as event_raffle
+from lms.services.events import registration as event_registration
 from tests.events.helpers import text
 
 

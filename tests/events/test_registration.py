@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.models import AuditEvent, OutboxMessage, Registration, utcnow
-from lms.services import event_registration, events
 from lms.services.errors import DomainError
+from lms.services.events import offerings as events
+from lms.services.events import registration as event_registration
 
 
 def _commit(fn, *args, **kwargs):

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import OutboxMessage
-from lms.services import event_registration, events
+from lms.services.events import offerings as events
+from lms.services.events import registration as event_registration
 
 
 def test_reminders_go_once_to_seat_holders_of_tomorrows_sessions(runner, admin, make_user,
@@ -41,7 +42,7 @@ def test_reminders_go_once_to_seat_holders_of_tomorrows_sessions(runner, admin, 
 
 
 def test_a_rescheduled_session_is_reminded_again(admin, make_user, make_offering):
-    from lms.services.event_mail import send_reminders
+    from lms.services.events.mail import send_reminders
 
     offering = make_offering(starts_in=timedelta(hours=20))
     event_registration.register(make_user(), offering)

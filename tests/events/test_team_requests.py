@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Offering, OutboxMessage, TeamRequest
-from lms.services import event_registration
+from lms.services.events import registration as event_registration
 from tests.events.helpers import text
 
 
@@ -38,7 +38,7 @@ def test_a_department_asks_for_a_session(client, auth, make_user, make_departmen
 
 
 def _request(make_user, department, training=None):
-    from lms.services.team_requests import RequestData, create_request
+    from lms.services.events.requests import RequestData, create_request
 
     requester = make_user(department=department)
     item = create_request(RequestData(

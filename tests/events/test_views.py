@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.models import OutboxMessage, Registration
-from lms.services import event_registration, events
+from lms.services.events import offerings as events
+from lms.services.events import registration as event_registration
 from tests.events.helpers import text
 
 HX = {"HX-Request": "true"}
@@ -134,7 +135,7 @@ def test_home_shows_the_next_session_and_a_countdown(client, auth, make_user, ma
     offering = make_offering(starts_in=timedelta(days=3, hours=2))
     learner = make_user()
     event_registration.register(learner, offering)
-    from lms.services.event_raffle import WeekData, create_week
+    from lms.services.events.raffle import WeekData, create_week
 
     create_week(WeekData(name="We're All In Week",
                          starts_on=events.local_today() + timedelta(days=10),

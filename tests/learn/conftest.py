@@ -6,7 +6,7 @@ import pytest
 
 from lms.content.sync import sync_modules
 from lms.extensions import db
-from lms.services import learning
+from lms.services.learning import progress as learning
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def _draft(client, version, part=1, **fields):
 
 
 def _prompt_ids(app):
-    from lms.services.learning import published_module
+    from lms.services.learning.progress import published_module
 
     step = published_module("identity-mapping").steps[1]
     return [p["id"] for p in step.config["prompts"]]

@@ -48,7 +48,7 @@ def test_prerequisites_lock_a_module(client, synced, make_user, auth):
 
 
 def _first_step(slug):
-    from lms.services.learning import published_module
+    from lms.services.learning.progress import published_module
 
     return published_module(slug).steps[0].slug
 
@@ -83,7 +83,7 @@ def test_page_steps_complete_the_module(client, make_user, auth, module_root, sy
 
 
 def test_knowledge_check_gives_feedback_per_answer(client, synced, make_user, auth):
-    from lms.services.learning import published_module
+    from lms.services.learning.progress import published_module
 
     auth.login(make_user())
     module = published_module("implicit-bias-foundations")
@@ -109,7 +109,7 @@ def test_knowledge_check_gives_feedback_per_answer(client, synced, make_user, au
 
 def test_survey_answers_are_stored_without_the_person(client, synced, make_user, auth,
                                                       make_department):
-    from lms.services.learning import published_module
+    from lms.services.learning.progress import published_module
 
     department = make_department("Surgery")
     learner = make_user(department=department)

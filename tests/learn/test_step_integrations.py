@@ -9,8 +9,9 @@ import pytest
 from lms import clock
 from lms.extensions import db
 from lms.models import utcnow
-from lms.services import event_registration, learning
-from lms.services import plans as plan_service
+from lms.services.events import registration as event_registration
+from lms.services.learning import progress as learning
+from lms.services.plans import action_plans as plan_service
 from tests.content_helpers import page, write_module
 
 

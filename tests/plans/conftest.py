@@ -8,7 +8,7 @@ import pytest
 
 from lms import clock
 from lms.extensions import db
-from lms.services import plans
+from lms.services.plans import action_plans as plans
 
 # Midday UTC, so the institution's local date (America/Detroit) is the same day.
 START = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
@@ -47,7 +47,7 @@ def make_user(make_user):
     The plan tests are about sharing, not about how links are made: this keeps
     "the mentor of the learner's department" true through real mentor links.
     """
-    from lms.services.mentoring import link_mentor
+    from lms.services.accounts.mentoring import link_mentor
 
     def make(**kwargs):
         user = make_user(**kwargs)

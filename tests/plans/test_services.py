@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.models import ActionPlan, CheckIn, Goal, OutboxMessage, PlanAction, PlanComment
-from lms.services import plans
 from lms.services.errors import DomainError
+from lms.services.plans import action_plans as plans
 from tests.plans.conftest import START, days_from_today
 
 

@@ -14,7 +14,7 @@ from lms import clock
 from lms.extensions import db
 from lms.models import ActionPlan, CheckIn, Goal, OutboxMessage, PlanAction, PlanComment
 from lms.plans.sources import ANSWER_SOURCES, AnswerSource
-from lms.services import plans
+from lms.services.plans import action_plans as plans
 from tests.conftest import AuthActions
 from tests.plans.conftest import START, days_from_today
 from tests.plans.test_services import EQUITY_IMPACT_YAML
@@ -494,7 +494,7 @@ def test_shared_plans_list_queries_do_not_grow(client, auth, mentor, make_user, 
 # --- demo data ------------------------------------------------------------------------------
 
 def test_demo_gives_priya_a_shared_plan_once(app):
-    from lms.services.demo import load_demo
+    from lms.demo.people import load_demo
 
     load_demo()
     load_demo()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from lms.extensions import db
-from lms.services import challenges, reviews
-from lms.services.reviews import Segment, compare_answers, diff_text
+from lms.services.learning import challenges
+from lms.services.reviews import review as reviews
+from lms.services.reviews.review import Segment, compare_answers, diff_text
 from tests.review.conftest import challenge_step
 
 ROWS_PROMPT = {"id": "map", "type": "rows", "label": "Map", "columns": [

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Review, Submission, SubmissionRevision, User
-from lms.services import reviews
 from lms.services.errors import DomainError
+from lms.services.reviews import review as reviews
 from tests.db import on_postgres
 
 pytestmark = [pytest.mark.postgres_only,

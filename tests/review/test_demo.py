@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from lms.demo.people import load_demo
 from lms.extensions import db
 from lms.models import MentorLink, Notification, OutboxMessage, Submission, User
-from lms.services import mentoring, reviews
-from lms.services.demo import load_demo
+from lms.services.accounts import mentoring
+from lms.services.reviews import review as reviews
 
 
 def _user(email: str) -> User:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, MentorLink, User
-from lms.services import mentoring
+from lms.services.accounts import mentoring
 from lms.services.errors import DomainError
 
 

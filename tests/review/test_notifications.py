@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.models import Notification, OutboxMessage
-from lms.services import notifications, reminders, reviews
+from lms.services import notifications, reminders
+from lms.services.reviews import review as reviews
 
 START = datetime(2026, 3, 2, 14, tzinfo=UTC)  # a Monday, 09:00 in Detroit
 

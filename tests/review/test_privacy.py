@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from lms.demo.reviews import EQUITY_ANSWERS
 from lms.extensions import db
 from lms.models import Notification, OutboxMessage, ReflectionAccess, Submission
-from lms.review.demo import EQUITY_ANSWERS
-from lms.services import challenges, learning, reviews
+from lms.services.learning import challenges
+from lms.services.learning import progress as learning
+from lms.services.reviews import review as reviews
 from tests.review.conftest import challenge_step
 
 TEXT_PAGES = ("/review/submissions/{id}", "/review/submissions/{id}/history",

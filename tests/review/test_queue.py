@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from lms.extensions import db
-from lms.services import reviews
+from lms.services.reviews import review as reviews
 from tests.review.conftest import challenge_step
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from lms.demo.reviews import EQUITY_ANSWERS
 from lms.extensions import db
 from lms.models import (
     Enrollment,
@@ -13,7 +14,6 @@ from lms.models import (
     Review,
     Submission,
 )
-from lms.review.demo import EQUITY_ANSWERS
 
 STEP = "/learn/equity-impact/challenge"
 IMPROVE = "Say who was missing from the room when the decision was made."
@@ -156,7 +156,8 @@ def test_two_mentors_answer_the_same_revision(app, synced, people, submit, link,
 
 
 def test_a_response_to_an_outdated_revision_is_refused(app, synced, people, submit, client_for):
-    from lms.services import challenges, reviews
+    from lms.services.learning import challenges
+    from lms.services.reviews import review as reviews
 
     submission = submit(people.learner)
     first = submission.revisions[0]
@@ -179,7 +180,7 @@ def test_optional_review_takes_comments_and_never_holds_completion(app, client, 
         "identity_map": [{"identity": "Woman", "privilege_or_hardship": "Mostly hardship",
                           "how_it_shows_up": "Talked over."}],
         "catalyst_for_change": "I will ask whose voice is missing."})
-    from lms.services import learning
+    from lms.services.learning import progress as learning
 
     assert learning.challenge_counts_as_done(submission.step, submission)
     mentor_client = client_for(people.mentor)
@@ -206,7 +207,7 @@ def test_optional_review_takes_comments_and_never_holds_completion(app, client, 
 
 
 def test_after_a_decision_the_mentor_can_still_comment(app, synced, people, submit, client_for):
-    from lms.services import reviews
+    from lms.services.reviews import review as reviews
 
     submission = submit(people.learner)
     revision = submission.revisions[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.services.charts import bar_chart, describe, scale
+from lms.services.scorecard.charts import bar_chart, describe, scale
 
 
 @pytest.mark.parametrize(("value", "expected"), [(0, (1, 1)), (1, (1, 1)), (3, (3, 1)),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lms.demo.people import load_demo
 from lms.extensions import db
 from lms.models import ModuleCompletion, SurveyResponse, User
-from lms.services.demo import load_demo
-from lms.services.scorecard import build_scorecard
+from lms.services.scorecard.report import build_scorecard
 
 
 def _counts():

@@ -11,11 +11,12 @@ from lms import clock
 from lms.clock import frozen_at
 from lms.extensions import db
 from lms.models import Department, ModuleCompletion, SurveyParticipation, SurveyResponse
-from lms.services import learning, surveys
 from lms.services.errors import DomainError
-from lms.services.scorecard import build_scorecard, to_csv
-from lms.services.scorecard_metrics import Figures, People, Provider, register
-from lms.services.scorecard_metrics.base import REGISTRY
+from lms.services.learning import progress as learning
+from lms.services.learning import surveys
+from lms.services.scorecard.metrics import Figures, People, Provider, register
+from lms.services.scorecard.metrics.base import REGISTRY
+from lms.services.scorecard.report import build_scorecard, to_csv
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 
@@ -302,10 +303,10 @@ def test_a_registered_provider_adds_its_columns(app, synced, make_department, st
 def test_other_areas_metrics_come_from_their_real_tables(app, synced, make_department, staff,
                                                        make_training, make_offering, admin):
     """Attendance, action plans and assignments, created through their own services."""
-    from lms.services import assignments as assignment_service
-    from lms.services import event_registration
-    from lms.services import plans as plan_service
-    from lms.services.learning import published_module
+    from lms.services.assignments import rules as assignment_service
+    from lms.services.events import registration as event_registration
+    from lms.services.learning.progress import published_module
+    from lms.services.plans import action_plans as plan_service
 
     surgery = make_department("Surgery")
     people = staff(surgery, 10)

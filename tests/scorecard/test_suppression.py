@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from lms.services.suppression import (
+from lms.services.scorecard.suppression import (
     HIDDEN_LABEL,
     PRIMARY,
     SECONDARY,

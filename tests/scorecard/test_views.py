@@ -10,7 +10,8 @@ import pytest
 from lms.clock import frozen_at
 from lms.extensions import db
 from lms.models import Submission
-from lms.services import learning, surveys
+from lms.services.learning import progress as learning
+from lms.services.learning import surveys
 from tests.scorecard.conftest import csv_tables, page_tables
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
@@ -147,7 +148,7 @@ def _staff_cell(client, name: str) -> str:
 
 def test_a_computed_scorecard_is_reused_until_it_is_older_than_the_setting(
         app, client, auth, make_user, institution, staff, monkeypatch):
-    from lms.services import scorecard_cache
+    from lms.services.scorecard import cache as scorecard_cache
 
     app.config["LMS_SCORECARD_CACHE_SECONDS"] = 300
     now = [1000.0]

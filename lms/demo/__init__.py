@@ -1,0 +1,1 @@
+"""Demonstration and institution-scale data, apart from the product code."""

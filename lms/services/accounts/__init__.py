@@ -1,0 +1,1 @@
+"""People, departments, cohorts, passwords, invitations, imports and mentoring links."""

@@ -1,0 +1,155 @@
+"""Creating and changing accounts, departments and cohorts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.models import ROLE_NAMES, Cohort, Department, Role, User, normalise_email, utcnow
+from lms.models.users import new_session_token
+from lms.services import audit
+from lms.services.accounts import passwords
+from lms.services.errors import DomainError
+
+# fn(user_ids) run after people are created, imported or changed (department,
+# roles, cohorts, active), e.g. to assign them the modules their group must take.
+PEOPLE_CHANGED_HOOKS: list[Callable[[Sequence[int]], None]] = []
+
+
+def people_changed(user_ids: Sequence[int]) -> None:
+    """Tell every registered area that these people were created or changed."""
+    for hook in PEOPLE_CHANGED_HOOKS:
+        hook(user_ids)
+
+
+def ensure_roles() -> dict[str, Role]:
+    """Create the fixed roles if missing; return them by name."""
+    existing = {r.name: r for r in db.session.execute(select(Role)).scalars()}
+    for name in ROLE_NAMES:
+        if name not in existing:
+            existing[name] = Role(name=name)
+            db.session.add(existing[name])
+    db.session.flush()
+    return existing
+
+
+def email_taken(email: str, except_user_id: int | None = None) -> bool:
+    query = select(User.id).where(User.email == normalise_email(email))
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.execute(query).first() is not None
+
+
+def _check_identity(email: str, name: str) -> None:
+    """Refuse an unusable email or a blank name (forms check too; the CLI relies on this)."""
+    try:
+        validate_email(normalise_email(email), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise DomainError(f"That is not a valid email address ({error}).", field="email") from error
+    if not (name or "").strip():
+        raise DomainError("Give the person's name.", field="name")
+    if len(name.strip()) > 200:
+        raise DomainError("Use at most 200 characters for the name.", field="name")
+
+
+def create_user(*, email: str, name: str, actor: User | None = None,
+                roles: Iterable[str] = ("learner",), department: Department | None = None,
+                password: str | None = None, pronouns: str | None = None,
+                cohorts: Iterable[Cohort] = ()) -> User:
+    """Create an active account.
+
+    Raises ``DomainError`` for an invalid or taken email, a blank name, an unknown role
+    or a password that is too short.
+    """
+    _check_identity(email, name)
+    roles = list(dict.fromkeys(roles))  # keep order, drop repeats
+    if email_taken(email):
+        raise DomainError("An account with this email already exists.", field="email")
+    role_map = ensure_roles()
+    unknown = set(roles) - set(role_map)
+    if unknown:
+        raise DomainError(f"Unknown role: {', '.join(sorted(unknown))}.", field="roles")
+    password_hash = None
+    if password:
+        try:
+            password_hash = passwords.hash_password(password)
+        except passwords.PasswordTooShort as error:
+            raise DomainError(str(error), field="password") from error
+    user = User(email=email, name=name.strip(), pronouns=pronouns or None,
+                department=department, roles=[role_map[r] for r in roles],
+                cohorts=list(cohorts), joined_at=utcnow(), password_hash=password_hash)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", user, email=user.email, roles=sorted(roles))
+    people_changed([user.id])
+    return user
+
+
+def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterable[str],
+                department: Department | None, is_active: bool,
+                cohorts: Iterable[Cohort] = ()) -> User:
+    """Change an account; deactivating ends all of the person's sessions.
+
+    Raises ``DomainError`` for an invalid or taken email, a blank name, or an admin
+    removing their own admin role or deactivating themselves.
+    """
+    _check_identity(email, name)
+    if email_taken(email, except_user_id=user.id):
+        raise DomainError("Another account already uses this email.", field="email")
+    roles = set(roles)
+    if user.id == actor.id and "admin" not in roles:
+        raise DomainError("You cannot remove your own admin role.", field="roles")
+    if user.id == actor.id and not is_active:
+        raise DomainError("You cannot deactivate your own account.", field="is_active")
+    role_map = ensure_roles()
+    before = {"roles": sorted(user.role_names), "active": user.is_active_account,
+              "department": user.department_id}
+    user.name = name.strip()
+    user.email = email
+    user.roles = [role_map[r] for r in ROLE_NAMES if r in roles]
+    user.department = department
+    user.cohorts = list(cohorts)
+    if user.is_active_account and not is_active:
+        user.session_token = new_session_token()
+    user.is_active_account = is_active
+    db.session.flush()
+    audit.record(actor, "user.update", user, before=before,
+                 after={"roles": sorted(roles), "active": is_active,
+                        "department": user.department_id})
+    people_changed([user.id])
+    return user
+
+
+def create_department(*, name: str, actor: User | None = None, parent: Department | None = None,
+                      lead: User | None = None) -> Department:
+    """Add a department. Raises ``DomainError`` for a blank name or one already used
+    (in any letter case: CSV imports match department names case-insensitively)."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Give the department a name.", field="name")
+    if db.session.execute(
+            select(Department.id).where(func.lower(Department.name) == name.lower())).first():
+        raise DomainError("A department with this name already exists.", field="name")
+    department = Department(name=name, parent=parent, lead=lead)
+    db.session.add(department)
+    db.session.flush()
+    audit.record(actor, "department.create", department, name=name)
+    return department
+
+
+def create_cohort(*, name: str, actor: User | None = None, description: str = "") -> Cohort:
+    """Add a cohort. Raises ``DomainError`` for a blank name or one already used (any case)."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Give the cohort a name.", field="name")
+    if db.session.execute(
+            select(Cohort.id).where(func.lower(Cohort.name) == name.lower())).first():
+        raise DomainError("A cohort with this name already exists.", field="name")
+    cohort = Cohort(name=name, description=description)
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(actor, "cohort.create", cohort, name=name)
+    return cohort

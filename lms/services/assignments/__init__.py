@@ -1,0 +1,1 @@
+"""Mandatory assignments, their reminders and compliance."""

@@ -1,0 +1,351 @@
+"""Who is done, who is late: compliance counts and people lists, set-based.
+
+Every figure comes from one grouped query over open obligations joined to
+people and enrollments; the status of each obligation is a SQL ``CASE``:
+
+- completed: the latest completion exists and, with recertification, is
+  still valid today;
+- overdue: not completed and the (next) due date has passed;
+- in progress: the person has started the module;
+- not started: everything else.
+
+The categories do not overlap and add up to the number assigned. Nothing
+here reads reflection text. Department leads see their departments and the
+departments below them; admins see everything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Date, Select, and_, case, func, literal, or_, select
+
+from lms.extensions import db
+from lms.models import Assignment, Department, Enrollment, Module, Obligation, User
+from lms.models.base import UTCDateTime
+from lms.services import duedates
+from lms.services.assignments.rules import department_descendants
+
+STATUSES = ("completed", "in_progress", "not_started", "overdue")
+STATUS_LABELS = {"completed": "Completed", "in_progress": "In progress",
+                 "not_started": "Not started", "overdue": "Overdue"}
+PEOPLE_COLUMNS = ("Name", "Email", "Department", "Module", "Due date", "Status",
+                  "Completed on")
+COUNT_COLUMNS = ("Assigned", "Completed", "In progress", "Not started", "Overdue",
+                 "Completion rate")
+NO_DEPARTMENT = "No department"
+
+
+@dataclass
+class Filters:
+    assignment_id: int | None = None
+    department_id: int | None = None
+    status: str | None = None
+    q: str = ""
+
+    def as_args(self) -> dict:
+        """Query-string arguments that reproduce these filters (for links and exports)."""
+        args = {"assignment": self.assignment_id, "department": self.department_id,
+                "status": self.status, "q": self.q}
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+@dataclass
+class Counts:
+    completed: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+
+    @property
+    def assigned(self) -> int:
+        return self.completed + self.in_progress + self.not_started + self.overdue
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.completed / self.assigned) if self.assigned else None
+
+    def cells(self) -> list[str]:
+        rate = self.rate
+        return [str(self.assigned), str(self.completed), str(self.in_progress),
+                str(self.not_started), str(self.overdue), "–" if rate is None else f"{rate}%"]
+
+
+@dataclass
+class SummaryRow:
+    label: str
+    counts: Counts
+    key: int | None = None  # assignment or department id, for links
+
+    def cells(self) -> list[str]:
+        return [self.label, *self.counts.cells()]
+
+
+@dataclass
+class PersonRow:
+    name: str
+    email: str
+    department: str
+    module: str
+    due: date
+    status: str
+    completed_on: date | None
+    user_id: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def cells(self) -> list[str]:
+        return [self.name, self.email, self.department, self.module, self.due.isoformat(),
+                self.status_label, self.completed_on.isoformat() if self.completed_on else ""]
+
+
+# --- who may see what ---------------------------------------------------------------------
+
+def visible_departments(user: User) -> set[int] | None:
+    """``None`` for admins (everything); otherwise the departments ``user`` leads and below."""
+    if user.has_role("admin"):
+        return None
+    led = db.session.execute(select(Department.id).where(Department.lead_id == user.id)).scalars()
+    return department_descendants(led)
+
+
+def can_view(user: User) -> bool:
+    """Admins, and department leads for their own departments."""
+    scope = visible_departments(user)
+    return scope is None or bool(scope)
+
+
+def department_choices(scope: set[int] | None) -> list[tuple[int, str]]:
+    query = select(Department.id, Department.name).order_by(Department.name)
+    if scope is not None:
+        query = query.where(Department.id.in_(scope))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+# --- the status of every obligation, in SQL -----------------------------------------------
+
+def status_expression(on: date | None = None):
+    """A SQL CASE giving each open obligation's status (query must join Assignment and, as
+    ``obligation_rows`` does, the enrollment only when it is in progress).
+
+    Validity of completions depends only on the assignment's recertification
+    period, so the cut-off instants are computed here, once per distinct
+    period, and passed in as parameters.
+    """
+    on = on or duedates.today()
+    periods = sorted(set(db.session.execute(select(Assignment.recertify_months).where(
+        Assignment.recertify_months.is_not(None), Assignment.deleted_at.is_(None))).scalars()))
+    satisfied = Obligation.satisfied_at
+    due_passed = Obligation.due_on < literal(on, Date())
+    if periods:
+        valid_from = case(
+            *[(Assignment.recertify_months == m,
+               literal(duedates.valid_from(m, on), UTCDateTime())) for m in periods],
+            else_=None)
+        renewal_not_due_from = case(
+            *[(Assignment.recertify_months == m,
+               literal(duedates.not_yet_overdue_from(m, on), UTCDateTime())) for m in periods],
+            else_=None)
+        completed = and_(satisfied.is_not(None), or_(Assignment.recertify_months.is_(None),
+                                                     satisfied >= valid_from))
+        overdue = and_(due_passed, or_(satisfied.is_(None), satisfied < renewal_not_due_from))
+    else:
+        completed = satisfied.is_not(None)
+        overdue = due_passed
+    return case((completed, "completed"), (overdue, "overdue"),
+                (Enrollment.status.is_not(None), "in_progress"), else_="not_started")
+
+
+def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
+                    on: date | None = None, join_users: bool = True) -> Select:
+    """Open obligations with their status, filtered and scoped; a subquery-ready select.
+
+    ``join_users=False`` leaves people out (faster) when neither the columns
+    nor a department, scope or name filter needs them.
+    """
+    status = status_expression(on).label("status")
+    join_users = join_users or bool(filters.department_id or filters.q or scope is not None)
+    query = (select(*columns, status)
+             .select_from(Obligation)
+             .join(Assignment, Assignment.id == Obligation.assignment_id))
+    if join_users:
+        query = query.join(User, User.id == Obligation.user_id)
+    # Only in-progress enrollments matter to the status; joining just those keeps the
+    # join to the (much larger) enrollments table small at institution scale.
+    query = (query.outerjoin(Enrollment, and_(Enrollment.user_id == Obligation.user_id,
+                                              Enrollment.module_id == Obligation.module_id,
+                                              Enrollment.status == "in_progress"))
+             .where(Obligation.closed_at.is_(None), Assignment.deleted_at.is_(None)))
+    if filters.assignment_id:
+        query = query.where(Obligation.assignment_id == filters.assignment_id)
+    if filters.department_id:
+        query = query.where(User.department_id.in_(
+            department_descendants([filters.department_id])))
+    if scope is not None:
+        query = query.where(User.department_id.in_(scope or [-1]))
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+    return query
+
+
+@dataclass
+class Summary:
+    """Counts per assignment and per department, from one grouped query."""
+
+    by_assignment: list[SummaryRow]
+    by_department: list[SummaryRow]
+
+    @property
+    def total(self) -> Counts:
+        return totals(self.by_assignment)
+
+    @property
+    def department_total(self) -> Counts:
+        return totals(self.by_department)
+
+
+def summarise(filters: Filters, scope: set[int] | None, on: date | None = None) -> Summary:
+    """Counts per assignment and per department (the people's current department).
+
+    One query grouped by assignment, department and status; the two tables
+    are sums of its rows, so they always agree with each other.
+    """
+    # Group in an outer query: PostgreSQL will not match a CASE with bound
+    # parameters in SELECT to the same CASE repeated in GROUP BY.
+    inner = obligation_rows(filters, scope, Obligation.assignment_id.label("assignment_id"),
+                            User.department_id.label("department_id"), on=on).subquery()
+    query = (select(inner.c.assignment_id, inner.c.department_id, inner.c.status, func.count())
+             .group_by(inner.c.assignment_id, inner.c.department_id, inner.c.status))
+    if filters.status:
+        query = query.where(inner.c.status == filters.status)
+    per_assignment: dict[int, Counts] = defaultdict(Counts)
+    per_department: dict[int | None, Counts] = defaultdict(Counts)
+    for assignment_id, department_id, status, number in db.session.execute(query):
+        for counts in (per_assignment[assignment_id], per_department[department_id]):
+            setattr(counts, status, getattr(counts, status) + number)
+    return Summary(by_assignment=_assignment_rows(per_assignment),
+                   by_department=_department_rows(per_department))
+
+
+def _assignment_rows(counts: dict[int, Counts]) -> list[SummaryRow]:
+    if not counts:
+        return []
+    titles = dict(db.session.execute(
+        select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
+        .where(Assignment.id.in_(list(counts)))).all())
+    rows = [SummaryRow(label=f"{titles[aid]} (#{aid})", counts=c, key=aid)
+            for aid, c in counts.items()]
+    return sorted(rows, key=lambda r: (r.label.lower(), r.key))
+
+
+def _department_rows(counts: dict[int | None, Counts]) -> list[SummaryRow]:
+    ids = [k for k in counts if k is not None]
+    names = dict(db.session.execute(select(Department.id, Department.name).where(
+        Department.id.in_(ids))).all()) if ids else {}
+    rows = [SummaryRow(label=names.get(did, NO_DEPARTMENT) if did else NO_DEPARTMENT,
+                       counts=c, key=did) for did, c in counts.items()]
+    return sorted(rows, key=lambda r: (r.key is None, r.label.lower()))
+
+
+def by_assignment(filters: Filters, scope: set[int] | None,
+                  on: date | None = None) -> list[SummaryRow]:
+    """Counts per assignment (within the department filter and scope)."""
+    inner = obligation_rows(filters, scope, Obligation.assignment_id.label("assignment_id"),
+                            on=on, join_users=False).subquery()
+    query = (select(inner.c.assignment_id, inner.c.status, func.count())
+             .group_by(inner.c.assignment_id, inner.c.status))
+    if filters.status:
+        query = query.where(inner.c.status == filters.status)
+    counts: dict[int, Counts] = defaultdict(Counts)
+    for assignment_id, status, number in db.session.execute(query):
+        setattr(counts[assignment_id], status, number)
+    return _assignment_rows(counts)
+
+
+def by_department(filters: Filters, scope: set[int] | None,
+                  on: date | None = None) -> list[SummaryRow]:
+    """Counts per department people belong to (within the assignment filter and scope)."""
+    return summarise(filters, scope, on).by_department
+
+
+def totals(rows: Iterable[SummaryRow]) -> Counts:
+    total = Counts()
+    for row in rows:
+        for status in STATUSES:
+            setattr(total, status, getattr(total, status) + getattr(row.counts, status))
+    return total
+
+
+_STATUS_RANK = {"overdue": 0, "not_started": 1, "in_progress": 2, "completed": 3}
+
+
+def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
+           per_page: int | None = 50, on: date | None = None,
+           total: int | None = None) -> tuple[list[PersonRow], int]:
+    """People and their status, most urgent first; ``per_page=None`` returns everyone.
+
+    Returns ``(rows, total)``. One query for the page, and one to count
+    unless ``total`` is known already (from ``summarise``).
+    """
+    inner = obligation_rows(filters, scope, Obligation.id.label("obligation_id"),
+                  Obligation.due_on.label("due_on"), Obligation.satisfied_at.label("satisfied_at"),
+                  Assignment.recertify_months.label("months"),
+                  Obligation.module_id.label("module_id"), User.id.label("user_id"),
+                  User.name.label("name"), User.email.label("email"),
+                  User.department_id.label("department_id"), on=on).subquery()
+    conditions = [inner.c.status == filters.status] if filters.status else []
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(inner).where(*conditions)) or 0
+    ordered = (select(inner).where(*conditions)
+               .order_by(case(_STATUS_RANK, value=inner.c.status), inner.c.due_on,
+                         inner.c.name, inner.c.obligation_id))
+    if per_page is not None:
+        ordered = ordered.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    # Titles and department names are joined to the page only, not to every row sorted.
+    chosen = ordered.subquery("chosen")
+    query = (select(chosen, Module.title.label("module_title"),
+                    Department.name.label("department_name"))
+             .join(Module, Module.id == chosen.c.module_id)
+             .outerjoin(Department, Department.id == chosen.c.department_id)
+             .order_by(case(_STATUS_RANK, value=chosen.c.status), chosen.c.due_on,
+                       chosen.c.name, chosen.c.obligation_id))
+    rows = []
+    for row in db.session.execute(query):
+        data = row._mapping
+        satisfied: datetime | None = data["satisfied_at"]
+        rows.append(PersonRow(
+            name=data["name"], email=data["email"],
+            department=data["department_name"] or NO_DEPARTMENT, module=data["module_title"],
+            due=duedates.effective_due(data["due_on"], satisfied, data["months"]),
+            status=data["status"],
+            completed_on=duedates.local_date(satisfied) if satisfied else None,
+            user_id=data["user_id"]))
+    return rows, total
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+def safe_cell(value: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def to_csv(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """CSV text with a header row; every cell passes through ``safe_cell``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(str(cell)) for cell in row])
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Live sessions: trainings, offerings, registration, mail, calendars, raffle, team requests."""

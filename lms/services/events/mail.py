@@ -1,0 +1,132 @@
+"""Emails about live sessions, all through the Outbox.
+
+Confirmations, promotions, changes and cancellations carry the .ics; the
+day-before reminders are made idempotent by ``dedupe_key`` so the command can
+run as often as a scheduler likes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lms.extensions import db
+from lms.models import Offering, OutboxMessage, Registration, TeamRequest, utcnow
+from lms.models.events import DROP_IN, REGISTERED, SCHEDULED, WAITLISTED
+from lms.services.events.calendar import ICS_MIME, external_url, invitation_ics
+from lms.services.events.offerings import local_day_start, local_today
+from lms.services.mail import queue_email
+
+
+def _ics_attachment(registration: Registration) -> tuple[str, str, bytes]:
+    name = f"{registration.offering.training.slug}-{registration.offering_id}.ics"
+    return (name, ICS_MIME, invitation_ics(registration))
+
+
+def _send(registration: Registration, template: str, subject: str, *, kind: str,
+          dedupe_key: str | None = None, with_ics: bool = True, **context):
+    offering = registration.offering
+    body = render_template(f"events/email/{template}", registration=registration,
+                           offering=offering, training=offering.training,
+                           user=registration.user,
+                           page=external_url("events.offering", offering_id=offering.id),
+                           **context)
+    return queue_email(registration.user.email, subject, body, kind=kind, dedupe_key=dedupe_key,
+                       attachment=_ics_attachment(registration) if with_ics else None)
+
+
+def notify_registered(registration: Registration):
+    """Confirm a seat (with the .ics) or a waitlist place (without)."""
+    title = registration.offering.training.title
+    if registration.status == REGISTERED:
+        return _send(registration, "registered.txt", f"You're registered: {title}",
+                     kind="event_registered")
+    return _send(registration, "waitlisted.txt", f"You're on the waitlist: {title}",
+                 kind="event_waitlisted", with_ics=False)
+
+
+def notify_promoted(registration: Registration, *, position: int | None):
+    """Tell a waitlisted person they now have a seat (once per waitlist place)."""
+    return _send(registration, "promoted.txt",
+                 f"A seat opened up: {registration.offering.training.title}",
+                 kind="event_promoted", dedupe_key=f"event-promoted:{registration.id}:{position}")
+
+
+def _active_registrations(offering: Offering) -> list[Registration]:
+    return list(db.session.execute(
+        select(Registration).options(joinedload(Registration.user))
+        .where(Registration.offering_id == offering.id,
+               Registration.status.in_((REGISTERED, WAITLISTED, DROP_IN)))
+        .order_by(Registration.id)).scalars())
+
+
+def notify_offering_changed(offering: Offering) -> int:
+    """Email everyone with a place the new details; seat holders get the updated .ics."""
+    count = 0
+    for registration in _active_registrations(offering):
+        if _send(registration, "changed.txt", f"Changed: {offering.training.title}",
+                 kind="event_changed", with_ics=registration.status != WAITLISTED,
+                 dedupe_key=f"event-changed:{offering.id}:{offering.sequence}:{registration.id}"):
+            count += 1
+    return count
+
+
+def notify_offering_cancelled(offering: Offering, *, reason: str = "") -> int:
+    """Email everyone with a place that the session is cancelled, with a cancelling .ics."""
+    count = 0
+    for registration in _active_registrations(offering):
+        if _send(registration, "cancelled.txt", f"Cancelled: {offering.training.title}",
+                 kind="event_cancelled", reason=reason,
+                 dedupe_key=f"event-cancelled:{offering.id}:{registration.id}"):
+            count += 1
+    return count
+
+
+def reminder_key(registration: Registration) -> str:
+    # The start time is part of the key: a rescheduled session is reminded again.
+    return (f"event-reminder:{registration.id}:"
+            f"{registration.offering.starts_at:%Y%m%dT%H%M}")
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Queue a reminder for every seat at a session starting between now and the end of
+    tomorrow (local time). Safe to run repeatedly: each reminder is queued once.
+    Returns how many were queued."""
+    now = now or utcnow()
+    until = local_day_start(local_today() + timedelta(days=2))
+    registrations = list(db.session.execute(
+        select(Registration).join(Registration.offering)
+        .options(joinedload(Registration.user),
+                 joinedload(Registration.offering).joinedload(Offering.training))
+        .where(Registration.status == REGISTERED, Offering.status == SCHEDULED,
+               Offering.starts_at > now, Offering.starts_at < until)
+        .order_by(Offering.starts_at, Registration.id)).scalars())
+    keys = {reminder_key(r) for r in registrations}
+    already = set(db.session.execute(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars()
+    ) if keys else set()
+    queued = 0
+    for registration in registrations:
+        key = reminder_key(registration)
+        if key in already:
+            continue
+        _send(registration, "reminder.txt",
+              f"Reminder: {registration.offering.training.title}", kind="event_reminder",
+              dedupe_key=key)
+        queued += 1
+    return queued
+
+
+def notify_request_update(request: TeamRequest):
+    """Tell the contact of a team training request what the programme office decided."""
+    body = render_template("events/email/team_request.txt", request=request,
+                           page=external_url("events.my_team_requests"),
+                           offering_page=external_url("events.offering",
+                                                      offering_id=request.offering_id)
+                           if request.offering_id else None)
+    return queue_email(request.contact_email, f"Your team training request: {request.topic}",
+                       body, kind="team_request",
+                       dedupe_key=f"team-request:{request.id}:{request.status}")

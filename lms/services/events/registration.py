@@ -1,0 +1,324 @@
+"""Registering, cancelling, the FIFO waitlist, check-in and attendance.
+
+Capacity is guarded by the database, not by Python: a seat is taken with
+
+    UPDATE offerings SET seats_taken = seats_taken + 1
+    WHERE id = :id AND seats_taken < capacity AND status = 'scheduled'
+
+and the row count says whether it worked. PostgreSQL re-checks the condition
+after waiting for the row lock, SQLite runs one writer at a time, and a CHECK
+constraint (``seats_taken <= capacity``) backs both. A unique constraint on
+``(offering_id, user_id)`` makes a second registration of the same person fail
+even when two requests race. Waitlist positions come from an atomic counter on
+the offering, so the queue is first come, first served.
+
+On ``DomainError`` the caller must roll back the session: a failed insert may
+have left the transaction unusable (views always roll back on errors).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from lms.extensions import db
+from lms.models import Offering, Registration, User, utcnow
+from lms.models.events import (
+    ACTIVE_STATUSES,
+    ATTENDANCE_VALUES,
+    CANCELLED,
+    DROP_IN,
+    REGISTERED,
+    SCHEDULED,
+    WAITLISTED,
+)
+from lms.services import audit
+from lms.services.errors import DomainError
+from lms.services.events import mail as event_mail
+from lms.services.events.offerings import audience_problem, format_local
+
+# Self check-in opens this long before the start and closes at the end.
+CHECKIN_OPENS_BEFORE = timedelta(minutes=15)
+
+
+def registration_problem(user: User, offering: Offering) -> str | None:
+    """Why ``user`` cannot register for ``offering`` now, or None if they can.
+
+    Covers cancelled, started or past offerings, the registration window and the
+    audience; not whether the person is already registered.
+    """
+    now = utcnow()
+    if offering.status != SCHEDULED:
+        return "This session has been cancelled."
+    if now >= offering.ends_at:
+        return "This session has already taken place."
+    if now >= offering.starts_at:
+        return "This session has already started; registration is closed."
+    if offering.registration_opens_at and now < offering.registration_opens_at:
+        return f"Registration opens on {format_local(offering.registration_opens_at)}."
+    if offering.registration_closes_at and now >= offering.registration_closes_at:
+        return f"Registration closed on {format_local(offering.registration_closes_at)}."
+    return audience_problem(user, offering)
+
+
+def _already_message(status: str) -> str:
+    if status == WAITLISTED:
+        return "You are already on the waitlist for this session."
+    if status == DROP_IN:
+        return "You are already checked in to this session."
+    return "You are already registered for this session."
+
+
+def _take_seat(offering: Offering) -> bool:
+    """Atomically take one seat if one is free; True when it was taken."""
+    result = db.session.execute(
+        update(Offering)
+        .where(Offering.id == offering.id, Offering.status == SCHEDULED,
+               Offering.seats_taken < Offering.capacity)
+        .values(seats_taken=Offering.seats_taken + 1)
+        .execution_options(synchronize_session=False))
+    db.session.expire(offering, ["seats_taken", "updated_at"])
+    return result.rowcount == 1
+
+
+def _release_seat(offering: Offering) -> None:
+    db.session.execute(
+        update(Offering).where(Offering.id == offering.id, Offering.seats_taken > 0)
+        .values(seats_taken=Offering.seats_taken - 1)
+        .execution_options(synchronize_session=False))
+    db.session.expire(offering, ["seats_taken", "updated_at"])
+
+
+def _next_waitlist_position(offering: Offering) -> int:
+    """The next FIFO position, from a counter bumped under the offering's row lock."""
+    db.session.execute(
+        update(Offering).where(Offering.id == offering.id)
+        .values(waitlist_counter=Offering.waitlist_counter + 1)
+        .execution_options(synchronize_session=False))
+    db.session.expire(offering, ["waitlist_counter", "updated_at"])
+    return db.session.execute(
+        select(Offering.waitlist_counter).where(Offering.id == offering.id)).scalar_one()
+
+
+def _set_status(registration: Registration, expected: str | Iterable[str], **values) -> bool:
+    """Change a registration only if it still has the ``expected`` status (compare-and-set)."""
+    statuses = [expected] if isinstance(expected, str) else list(expected)
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.status.in_(statuses))
+        .values(**values)
+        .execution_options(synchronize_session="fetch"))
+    return result.rowcount == 1
+
+
+def register(user: User, offering: Offering, *, notify: bool = True) -> Registration:
+    """Give ``user`` a seat, or a place at the back of the waitlist when the offering is full.
+
+    Returns the registration (status ``registered`` or ``waitlisted``) and queues a
+    confirmation email. Raises ``DomainError`` when the offering is cancelled,
+    started or past, registration is not open, the person is outside the audience,
+    or they already have a place (also when two of their requests race).
+    """
+    problem = registration_problem(user, offering)
+    if problem:
+        raise DomainError(problem)
+    now = utcnow()
+    existing = db.session.execute(select(Registration).where(
+        Registration.offering_id == offering.id, Registration.user_id == user.id)
+    ).scalar_one_or_none()
+    if existing is not None and existing.status != CANCELLED:
+        raise DomainError(_already_message(existing.status))
+    # Claim the row first (insert, or revive a cancelled one): the unique
+    # constraint and the compare-and-set stop a double submit before any seat moves.
+    if existing is None:
+        registration = Registration(offering_id=offering.id, user_id=user.id,
+                                    status=WAITLISTED, registered_at=now)
+        db.session.add(registration)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            raise DomainError(_already_message(REGISTERED)) from None
+    else:
+        registration = existing
+        if not _set_status(registration, CANCELLED, status=WAITLISTED, registered_at=now,
+                           cancelled_at=None, promoted_at=None, waitlist_position=None,
+                           attendance=None, checked_in_at=None, attendance_marked_at=None,
+                           attendance_marked_by_id=None):
+            raise DomainError(_already_message(REGISTERED))
+    if _take_seat(offering):
+        registration.status = REGISTERED
+        registration.waitlist_position = None
+    else:
+        registration.waitlist_position = _next_waitlist_position(offering)
+    db.session.flush()
+    audit.record(user, "registration.create", offering, status=registration.status,
+                 waitlist_position=registration.waitlist_position)
+    if notify:
+        event_mail.notify_registered(registration)
+    return registration
+
+
+def cancel(registration: Registration, *, actor: User) -> list[Registration]:
+    """Give up a seat or a waitlist place; returns the people promoted into a freed seat.
+
+    The first waitlisted person is promoted in the same transaction and emailed.
+    Raises ``DomainError`` if the registration is not active or the session has
+    started.
+    """
+    offering = registration.offering
+    if registration.status not in (REGISTERED, WAITLISTED):
+        raise DomainError("You do not have a place at this session.")
+    if utcnow() >= offering.starts_at and offering.status == SCHEDULED:
+        raise DomainError("This session has already started, so the place can no longer be "
+                          "cancelled here. Tell the facilitator instead.")
+    held = registration.status
+    if not _set_status(registration, held, status=CANCELLED, cancelled_at=utcnow(),
+                       waitlist_position=None):
+        raise DomainError("This place was changed a moment ago. Reload the page and try again.")
+    promoted: list[Registration] = []
+    if held == REGISTERED:
+        _release_seat(offering)
+        promoted = fill_from_waitlist(offering)
+    db.session.flush()
+    audit.record(actor, "registration.cancel", offering, user_id=registration.user_id,
+                 was=held, promoted=[r.user_id for r in promoted])
+    return promoted
+
+
+def fill_from_waitlist(offering: Offering) -> list[Registration]:
+    """Promote waitlisted people, first in line first, while seats are free.
+
+    Each promoted person is emailed with the calendar entry. Does nothing for
+    cancelled or finished offerings. Returns the promoted registrations.
+    """
+    now = utcnow()
+    if offering.status != SCHEDULED or offering.ends_at <= now:
+        return []
+    promoted: list[Registration] = []
+    skipped: set[int] = set()
+    while True:
+        query = (select(Registration)
+                 .where(Registration.offering_id == offering.id,
+                        Registration.status == WAITLISTED)
+                 .order_by(Registration.waitlist_position, Registration.id).limit(1))
+        if skipped:
+            query = query.where(Registration.id.not_in(skipped))
+        candidate = db.session.execute(query).scalar_one_or_none()
+        if candidate is None or not _take_seat(offering):
+            break
+        position = candidate.waitlist_position
+        if not _set_status(candidate, WAITLISTED, status=REGISTERED, promoted_at=now,
+                           waitlist_position=None):
+            # Someone changed this person's place meanwhile: give the seat back.
+            _release_seat(offering)
+            skipped.add(candidate.id)
+            continue
+        promoted.append(candidate)
+        event_mail.notify_promoted(candidate, position=position)
+    return promoted
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def checkin_window(offering: Offering):
+    return offering.starts_at - CHECKIN_OPENS_BEFORE, offering.ends_at
+
+
+def check_in(user: User, offering: Offering, code: str) -> Registration:
+    """Record that ``user`` is present, with the code shown in the room or the call.
+
+    Works during the session (from 15 minutes before the start to the end) for
+    people with a seat or a waitlist place; at a drop-in session (RSVP not
+    required) anyone with the code is recorded. Calling it again is harmless.
+    Raises ``DomainError`` (field ``code``) for a wrong code, outside the
+    window, a cancelled session, or a person without a place.
+    """
+    now = utcnow()
+    opens, closes = checkin_window(offering)
+    registration = db.session.execute(select(Registration).where(
+        Registration.offering_id == offering.id, Registration.user_id == user.id)
+    ).scalar_one_or_none()
+    if registration is not None and registration.status in ACTIVE_STATUSES \
+            and registration.attendance == "attended":
+        return registration  # already recorded as present: a second try changes nothing
+    if offering.status != SCHEDULED:
+        raise DomainError("This session was cancelled.", field="code")
+    if now < opens:
+        raise DomainError(f"Check-in opens at {format_local(opens)}.", field="code")
+    if now > closes:
+        raise DomainError(f"Check-in closed when the session ended ({format_local(closes)}). "
+                          "Ask the facilitator to mark your attendance.", field="code")
+    if not normalise_code(code):
+        raise DomainError("Enter the code shown in the room or on the call.", field="code")
+    if not hmac.compare_digest(normalise_code(code), normalise_code(offering.checkin_code)):
+        raise DomainError("That code is not right. Check the code shown in the room or on the "
+                          "call and try again.", field="code")
+    present = {"attendance": "attended", "checked_in_at": now, "attendance_marked_at": now,
+               "attendance_marked_by_id": user.id}
+    if registration is not None and registration.status in ACTIVE_STATUSES:
+        _set_status(registration, ACTIVE_STATUSES, **present)
+    elif not offering.rsvp_required:
+        if registration is None:
+            registration = Registration(offering_id=offering.id, user_id=user.id,
+                                        status=DROP_IN, **present)
+            db.session.add(registration)
+            try:
+                db.session.flush()
+            except IntegrityError:
+                raise DomainError("You are already checked in.", field="code") from None
+        elif not _set_status(registration, CANCELLED, status=DROP_IN, cancelled_at=None,
+                             **present):
+            raise DomainError("You are already checked in.", field="code")
+    else:
+        raise DomainError("You are not registered for this session, so you cannot check "
+                          "in. Ask the facilitator to add you to the roster.", field="code")
+    db.session.flush()
+    audit.record(user, "registration.check_in", offering)
+    return registration
+
+
+def roster(offering: Offering) -> list[Registration]:
+    """Everyone with a place or a waitlist place, seated first, then the waitlist in order."""
+    rows = db.session.execute(
+        select(Registration).where(Registration.offering_id == offering.id,
+                                   Registration.status.in_(ACTIVE_STATUSES))
+        .options(joinedload(Registration.user))).scalars().all()
+    order = {REGISTERED: 0, DROP_IN: 1, WAITLISTED: 2}
+    return sorted(rows, key=lambda r: (order[r.status], r.waitlist_position or 0,
+                                       r.user.name.lower(), r.id))
+
+
+def mark_attendance(offering: Offering, registration_ids: Iterable[int], attendance: str | None,
+                    *, actor: User) -> int:
+    """Mark many people attended, no-show, or unmarked (None) in one UPDATE.
+
+    Only active registrations of this offering are touched; returns how many.
+    Raises ``DomainError`` before the session has started, for a cancelled session
+    or for an unknown value.
+    """
+    if attendance is not None and attendance not in ATTENDANCE_VALUES:
+        raise DomainError("Choose attended or no-show.", field="attendance")
+    if offering.status != SCHEDULED:
+        raise DomainError("This session was cancelled.")
+    if utcnow() < offering.starts_at - CHECKIN_OPENS_BEFORE:
+        raise DomainError("Attendance can be marked once the session has started.")
+    ids = sorted({int(i) for i in registration_ids})
+    if not ids:
+        raise DomainError("Select at least one person.", field="registration_ids")
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.offering_id == offering.id, Registration.id.in_(ids),
+               Registration.status.in_(ACTIVE_STATUSES))
+        .values(attendance=attendance, attendance_marked_at=utcnow(),
+                attendance_marked_by_id=actor.id)
+        .execution_options(synchronize_session="fetch"))
+    audit.record(actor, "registration.mark_attendance", offering, attendance=attendance,
+                 count=result.rowcount)
+    return result.rowcount

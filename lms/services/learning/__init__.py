@@ -1,0 +1,1 @@
+"""Progress through modules, challenge drafts and submissions, evaluation surveys."""

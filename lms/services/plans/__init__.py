@@ -1,0 +1,1 @@
+"""Personal action plans and their export."""

@@ -1,0 +1,1 @@
+"""Mentor review of submitted reflections."""

@@ -1,0 +1,1 @@
+"""The programme scorecard: metrics, suppression, charts and cache."""
