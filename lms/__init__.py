@@ -23,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     register_url_converters(app)
     register_extensions(app)
-    register_blueprints(app)
+    register_areas(app)
     register_commands(app)
     register_request_hooks(app)
     register_errors(app)
@@ -100,28 +100,26 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
     return False
 
 
-def register_blueprints(app: Flask) -> None:
-    from lms.admin import bp as admin_bp
-    from lms.assignments import bp as assignments_bp
-    from lms.auth import bp as auth_bp
-    from lms.certificates import bp as certificates_bp
-    from lms.events import bp as events_bp
-    from lms.learn import bp as learn_bp
-    from lms.main import bp as main_bp
-    from lms.plans import bp as plans_bp
-    from lms.review import bp as review_bp
-    from lms.scorecard import bp as scorecard_bp
+def register_areas(app: Flask) -> None:
+    """Every area's ``init_app``: its blueprint, navigation, home panels, commands, reminder
+    jobs and signal receivers (``lms.signals``). The order is the navigation's and the home
+    page's order."""
+    from lms import (
+        admin,
+        assignments,
+        auth,
+        certificates,
+        events,
+        learn,
+        main,
+        plans,
+        review,
+        scorecard,
+    )
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(learn_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(assignments_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(scorecard_bp)
+    for area in (admin, assignments, auth, certificates, events, learn, main, plans, review,
+                 scorecard):
+        area.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

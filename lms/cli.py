@@ -1,4 +1,5 @@
-"""``flask`` commands: users, demo data, mail. Areas add their own groups here."""
+"""``flask`` commands: users, demo data, mail, reminders, modules. Areas add their own groups
+in their ``init_app``."""
 
 from __future__ import annotations
 
@@ -17,17 +18,11 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 mail_cli = AppGroup("mail", help="Outgoing mail.")
 reminders_cli = AppGroup("reminders", help="Scheduled reminders (run from cron).")
 
-# Other areas append (AppGroup) here at import time.
-EXTRA_GROUPS: list[AppGroup] = []
-
 
 def register(app: Flask) -> None:
     from lms.content.cli import modules_cli
 
-    for group in (modules_cli,):
-        if group not in EXTRA_GROUPS:
-            EXTRA_GROUPS.append(group)
-    for group in (users_cli, demo_cli, mail_cli, reminders_cli, *EXTRA_GROUPS):
+    for group in (users_cli, demo_cli, mail_cli, reminders_cli, modules_cli):
         app.cli.add_command(group)
 
 

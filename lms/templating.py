@@ -45,7 +45,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
         return []
     items: list[tuple[str, str]] = [("main.home", "Home")]
     # Learning first, then the person's own things, then mentor and admin tools.
-    ordered = sorted(NAV_REGISTRY, key=lambda entry: (
+    ordered = sorted(current_app.extensions.get(NAV_KEY, []), key=lambda entry: (
         entry[1] != "learn.catalogue", entry[0] == ("admin",), entry[0] == ("mentor",)))
     for roles, endpoint, label in ordered:
         if roles is None or user.has_role(*roles):
@@ -53,24 +53,25 @@ def navigation_for(user) -> list[tuple[str, str]]:
     return items
 
 
-# Filled by blueprints at import: (roles or None for everyone, endpoint, label)
-NAV_REGISTRY: list[tuple[tuple[str, ...] | None, str, str]] = []
+# app.extensions keys: [(roles or None for everyone, endpoint, label)] and
+# {endpoint: (fn(user) -> int, noun)}, filled by each area's ``init_app``.
+NAV_KEY = "lms.navigation"
+NAV_BADGES_KEY = "lms.navigation_badges"
 
 
-def add_nav(endpoint: str, label: str, roles: tuple[str, ...] | None = None) -> None:
-    if all(existing[1] != endpoint for existing in NAV_REGISTRY):
-        NAV_REGISTRY.append((roles, endpoint, label))
+def add_nav(app: Flask, endpoint: str, label: str,
+            roles: tuple[str, ...] | None = None) -> None:
+    """Show ``label`` in the navigation of people holding one of ``roles`` (everyone: None)."""
+    items = app.extensions.setdefault(NAV_KEY, [])
+    if all(existing[1] != endpoint for existing in items):
+        items.append((roles, endpoint, label))
 
 
-# endpoint -> (fn(user) -> int, noun): a count shown beside a navigation item,
-# e.g. unread notifications. Each fn should be one cheap COUNT query.
-NAV_BADGES: dict[str, tuple] = {}
-
-
-def add_nav_badge(endpoint: str, count, noun: str) -> None:
+def add_nav_badge(app: Flask, endpoint: str, count, noun: str) -> None:
     """Show ``count(user)`` beside the ``endpoint`` navigation item, read out as
-    "<label> (<n> <noun>)"."""
-    NAV_BADGES[endpoint] = (count, noun)
+    "<label> (<n> <noun>)". ``count`` should be one cheap COUNT query (e.g. unread
+    notifications)."""
+    app.extensions.setdefault(NAV_BADGES_KEY, {})[endpoint] = (count, noun)
 
 
 def nav_badge(endpoint: str) -> tuple[int, str] | None:
@@ -79,7 +80,7 @@ def nav_badge(endpoint: str) -> tuple[int, str] | None:
     Computed only when a page renders the navigation, once per request, so
     htmx fragments run no extra queries.
     """
-    badge = NAV_BADGES.get(endpoint)
+    badge = current_app.extensions.get(NAV_BADGES_KEY, {}).get(endpoint)
     if badge is None or not getattr(current_user, "is_authenticated", False):
         return None
     cache = g.setdefault("_nav_badges", {})

@@ -40,13 +40,13 @@ def test_privacy_page_is_public(client):
     assert b"Your privacy in Ally LMS" in response.data
 
 
-def test_home_sections_follow_roles(client, make_user, auth, monkeypatch):
-    monkeypatch.setattr(views, "HOME_SECTIONS", [])
-    views.add_home_section("errors/_inline.html",
+def test_home_sections_follow_roles(app, client, make_user, auth, monkeypatch):
+    monkeypatch.setitem(app.extensions, views.HOME_SECTIONS_KEY, [])
+    views.add_home_section(app, "errors/_inline.html",
                            lambda user: {"title": f"For mentors, {user.name}", "detail": "x"},
                            roles=("mentor",))
-    views.add_home_section("errors/_inline.html", lambda user: {})  # same template: ignored
-    assert len(views.HOME_SECTIONS) == 1
+    views.add_home_section(app, "errors/_inline.html", lambda user: {})  # same template: ignored
+    assert len(app.extensions[views.HOME_SECTIONS_KEY]) == 1
 
     auth.login(make_user(roles=("mentor",), name="Dr. Cho"))
     assert b"For mentors, Dr. Cho" in client.get("/").data
@@ -57,10 +57,10 @@ def test_home_sections_follow_roles(client, make_user, auth, monkeypatch):
     assert b"Nothing here yet" in page
 
 
-def test_navigation_follows_roles(client, make_user, auth, monkeypatch):
-    monkeypatch.setattr(templating, "NAV_REGISTRY", [])
-    templating.add_nav("admin.index", "Admin", roles=("admin",))
-    templating.add_nav("main.privacy", "Privacy notice")
+def test_navigation_follows_roles(app, client, make_user, auth, monkeypatch):
+    monkeypatch.setitem(app.extensions, templating.NAV_KEY, [])
+    templating.add_nav(app, "admin.index", "Admin", roles=("admin",))
+    templating.add_nav(app, "main.privacy", "Privacy notice")
     auth.login(make_user(roles=("learner",)))
     page = client.get("/").get_data(as_text=True)
     assert 'href="/privacy"' in page and ">Privacy notice<" in page

@@ -23,15 +23,9 @@ def write_demo_manifest(database_url: str, path: Path) -> None:
     from lms.demo.people import DEMO_PASSWORD
     from lms.extensions import db
     from lms.models import Assignment, Base, User
-    from lms.services.events import (
-        calendar as event_calendar,
-    )
-    from lms.services.events import (
-        offerings as events,
-    )
-    from lms.services.events import (
-        registration as event_registration,
-    )
+    from lms.services.events import calendar as event_calendar
+    from lms.services.events import offerings as events
+    from lms.services.events import registration as event_registration
     from lms.services.learning import challenges
     from lms.services.learning import progress as learning
 

@@ -1,8 +1,14 @@
-from flask import Blueprint
+"""People, departments, cohorts, mentor links, the Outbox and the audit log."""
 
-from lms.templating import add_nav
+from flask import Blueprint, Flask
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-add_nav("admin.index", "Admin", roles=("admin",))
 
-from lms.admin import views  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    """Register the admin pages and their navigation item."""
+    from lms.admin import views  # noqa: F401  (the routes attach to bp)
+    from lms.templating import add_nav
+
+    app.register_blueprint(bp)
+    add_nav(app, "admin.index", "Admin", roles=("admin",))

@@ -19,12 +19,8 @@ from lms.services import duedates
 from lms.services.assignments import (
     compliance,
 )
-from lms.services.assignments import (
-    reminders as assignment_reminders,
-)
-from lms.services.assignments import (
-    rules as assignments,
-)
+from lms.services.assignments import reminders as assignment_reminders
+from lms.services.assignments import rules as assignments
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
 

@@ -1,15 +1,18 @@
 """Completion certificates: PDF downloads and public verification."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("certificates", __name__)
 
-from lms.certificates import views  # noqa: E402,F401
-from lms.services.certificates import issue_for_completion  # noqa: E402
-from lms.services.learning import progress as learning  # noqa: E402
 
-if issue_for_completion not in learning.COMPLETION_HOOKS:
-    learning.COMPLETION_HOOKS.append(issue_for_completion)
+def init_app(app: Flask) -> None:
+    """Register the certificate pages; issue a certificate when a module completes."""
+    from lms import signals
+    from lms.certificates import views  # noqa: F401  (the routes attach to bp)
+    from lms.services.certificates import issue_for_completion
+
+    app.register_blueprint(bp)
+    signals.module_completed.connect(issue_for_completion, sender=app)
 
 
 @bp.app_context_processor

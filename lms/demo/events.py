@@ -15,15 +15,9 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import EngagementWeek, Offering, User, utcnow
 from lms.models.events import SCHEDULED
-from lms.services.events import (
-    offerings as events,
-)
-from lms.services.events import (
-    raffle as event_raffle,
-)
-from lms.services.events import (
-    registration as event_registration,
-)
+from lms.services.events import offerings as events
+from lms.services.events import raffle as event_raffle
+from lms.services.events import registration as event_registration
 
 WEEK_NAME = "We're All In Week"
 WEEK_STARTS_IN_DAYS = 14

@@ -1,34 +1,24 @@
 """Live sessions: workshops with dated offerings, registration and waitlist, calendars,
 attendance, engagement weeks and team training requests."""
 
-from flask import Blueprint
-
-from lms.templating import add_nav
+from flask import Blueprint, Flask
 
 bp = Blueprint("events", __name__, url_prefix="/events")
-add_nav("events.index", "Live sessions")
-add_nav("events.manage", "Manage sessions", roles=("admin",))
 
 
-def _register_extensions() -> None:
-    from lms.cli import EXTRA_GROUPS
-    from lms.demo.events import load_events_demo
-    from lms.demo.people import AREA_DEMOS
+def init_app(app: Flask) -> None:
+    """Register the live-session pages, navigation, home panel, ``flask events`` and the
+    reminder job for tomorrow's sessions."""
+    from lms.events import home, manage, views  # noqa: F401  (the routes attach to bp)
     from lms.events.cli import events_cli
-    from lms.events.home import home_context
     from lms.main.views import add_home_section
+    from lms.services import reminders
+    from lms.services.events.mail import send_reminders
+    from lms.templating import add_nav
 
-    add_home_section("events/_home.html", home_context)
-    if events_cli not in EXTRA_GROUPS:
-        EXTRA_GROUPS.append(events_cli)
-    if load_events_demo not in AREA_DEMOS:
-        AREA_DEMOS.append(load_events_demo)
-
-    from lms.events.wiring import register
-
-    register()
-
-
-_register_extensions()
-
-from lms.events import manage, views  # noqa: E402,F401
+    app.register_blueprint(bp)
+    add_nav(app, "events.index", "Live sessions")
+    add_nav(app, "events.manage", "Manage sessions", roles=("admin",))
+    add_home_section(app, "events/_home.html", home.home_context)
+    app.cli.add_command(events_cli)
+    reminders.add_job(app, "live sessions", send_reminders)

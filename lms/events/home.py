@@ -7,15 +7,9 @@ from flask_login import current_user
 
 from lms.events import bp
 from lms.models import utcnow
-from lms.services.events import (
-    offerings as events,
-)
-from lms.services.events import (
-    raffle as event_raffle,
-)
-from lms.services.events import (
-    registration as event_registration,
-)
+from lms.services.events import offerings as events
+from lms.services.events import raffle as event_raffle
+from lms.services.events import registration as event_registration
 
 
 def home_context(user) -> dict:

@@ -34,15 +34,9 @@ from lms.models import (
 from lms.models.events import DEPARTMENT, REQUEST_STATUSES
 from lms.permissions import roles_required
 from lms.services.errors import DomainError
-from lms.services.events import (
-    offerings as events,
-)
-from lms.services.events import (
-    raffle as event_raffle,
-)
-from lms.services.events import (
-    requests as team_requests,
-)
+from lms.services.events import offerings as events
+from lms.services.events import raffle as event_raffle
+from lms.services.events import requests as team_requests
 
 
 def _put_error(form, error: DomainError, default: str) -> None:

@@ -24,21 +24,11 @@ from lms.formtools import choices
 from lms.models import Department, EngagementWeek, Offering, Registration, Training, User, utcnow
 from lms.permissions import login_required, public
 from lms.services.errors import DomainError
-from lms.services.events import (
-    calendar as event_calendar,
-)
-from lms.services.events import (
-    offerings as events,
-)
-from lms.services.events import (
-    raffle as event_raffle,
-)
-from lms.services.events import (
-    registration as event_registration,
-)
-from lms.services.events import (
-    requests as team_requests,
-)
+from lms.services.events import calendar as event_calendar
+from lms.services.events import offerings as events
+from lms.services.events import raffle as event_raffle
+from lms.services.events import registration as event_registration
+from lms.services.events import requests as team_requests
 
 
 def is_htmx() -> bool:

@@ -1,12 +1,8 @@
-from flask import Blueprint
+"""The module catalogue and the step player."""
 
-from lms.templating import add_nav
+from flask import Blueprint, Flask
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
-add_nav("learn.catalogue", "Modules")
-
-from lms.learn import views  # noqa: E402,F401
-from lms.main.views import add_home_section  # noqa: E402
 
 
 def _learning_context(user) -> dict:
@@ -15,4 +11,12 @@ def _learning_context(user) -> dict:
     return {"learning": dashboard_summary(user)}
 
 
-add_home_section("learn/_home_learning.html", _learning_context)
+def init_app(app: Flask) -> None:
+    """Register the learning pages, their navigation item and home panel."""
+    from lms.learn import views  # noqa: F401  (the routes attach to bp)
+    from lms.main.views import add_home_section
+    from lms.templating import add_nav
+
+    app.register_blueprint(bp)
+    add_nav(app, "learn.catalogue", "Modules")
+    add_home_section(app, "learn/_home_learning.html", _learning_context)

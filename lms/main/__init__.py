@@ -1,5 +1,12 @@
-from flask import Blueprint
+"""Home, profile and the privacy notice."""
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("main", __name__)
 
-from lms.main import views  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    """Register the home, profile and privacy pages."""
+    from lms.main import views  # noqa: F401  (the routes attach to bp)
+
+    app.register_blueprint(bp)

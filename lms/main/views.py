@@ -1,6 +1,6 @@
 """Home, profile and the privacy notice."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import Flask, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -9,18 +9,20 @@ from lms.main import bp
 from lms.main.forms import ProfileForm
 from lms.permissions import login_required, public
 
-# Sections that other blueprints contribute to the home page:
-# (roles or None, template name, context function)
-HOME_SECTIONS: list = []
+# app.extensions key: the panels areas put on the home page, in order:
+# [(roles or None, template name, context function)], filled by each area's ``init_app``.
+HOME_SECTIONS_KEY = "lms.home_sections"
 
 
-def add_home_section(template: str, context=None, roles: tuple[str, ...] | None = None) -> None:
-    """Let a blueprint show a panel on the home page of people holding ``roles``.
+def add_home_section(app: Flask, template: str, context=None,
+                     roles: tuple[str, ...] | None = None) -> None:
+    """Let an area show a panel on the home page of people holding ``roles``.
 
     ``context(user)`` returns a dict whose keys become variables of ``template``.
     """
-    if all(existing[1] != template for existing in HOME_SECTIONS):
-        HOME_SECTIONS.append((roles, template, context))
+    sections = app.extensions.setdefault(HOME_SECTIONS_KEY, [])
+    if all(existing[1] != template for existing in sections):
+        sections.append((roles, template, context))
 
 
 @bp.route("/")
@@ -29,7 +31,7 @@ def home():
     # Each panel is rendered with its context function's dict as template variables
     # (also reachable as ``context``), then placed on the page in registration order.
     sections = []
-    for roles, template, context in HOME_SECTIONS:
+    for roles, template, context in current_app.extensions.get(HOME_SECTIONS_KEY, []):
         if roles is None or current_user.has_role(*roles):
             values = context(current_user) if context else {}
             sections.append(Markup(render_template(template, context=values, **values)))

@@ -1,25 +1,27 @@
 """Personal action plans: goals, actions, check-ins, sharing with mentors."""
 
-from flask import Blueprint
-
-from lms.cli import EXTRA_GROUPS
-from lms.demo.people import AREA_DEMOS
-from lms.main.views import add_home_section
-from lms.templating import add_nav
+from flask import Blueprint, Flask
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-from lms.demo.plans import load_plan_demo  # noqa: E402
-from lms.plans import views  # noqa: E402,F401
-from lms.plans.cli import plans_cli  # noqa: E402
-from lms.plans.home import checkins_home_context  # noqa: E402
-from lms.plans.wiring import register as register_wiring  # noqa: E402
 
-add_nav("plans.index", "My action plan", roles=("learner",))
-add_nav("plans.shared", "Shared plans", roles=("mentor",))
-add_home_section("plans/_home_checkins.html", checkins_home_context, roles=("learner",))
-if plans_cli not in EXTRA_GROUPS:
-    EXTRA_GROUPS.append(plans_cli)
-if load_plan_demo not in AREA_DEMOS:
-    AREA_DEMOS.append(load_plan_demo)
-register_wiring()
+def init_app(app: Flask) -> None:
+    """Register the plan pages, navigation, home panel, ``flask plans``, the check-in
+    reminder job and the challenge answers that can become actions."""
+    from lms.main.views import add_home_section
+    from lms.plans import views  # noqa: F401  (the routes attach to bp)
+    from lms.plans.cli import plans_cli
+    from lms.plans.home import checkins_home_context
+    from lms.plans.sources import add_answer_source, submission_answers
+    from lms.services import reminders
+    from lms.services.plans.action_plans import send_checkin_reminders
+    from lms.templating import add_nav
+
+    app.register_blueprint(bp)
+    add_nav(app, "plans.index", "My action plan", roles=("learner",))
+    add_nav(app, "plans.shared", "Shared plans", roles=("mentor",))
+    add_home_section(app, "plans/_home_checkins.html", checkins_home_context,
+                     roles=("learner",))
+    app.cli.add_command(plans_cli)
+    reminders.add_job(app, "plan check-ins", send_checkin_reminders)
+    add_answer_source(app, submission_answers)

@@ -1,15 +1,14 @@
 """Programme scorecard: the published view for all staff, the admin view with drill-down."""
 
-from flask import Blueprint
-
-from lms.demo.people import AREA_DEMOS
-from lms.templating import add_nav
+from flask import Blueprint, Flask
 
 bp = Blueprint("scorecard", __name__)
-add_nav("scorecard.index", "Scorecard")
 
-from lms.demo.scorecard import load_scorecard_demo  # noqa: E402
-from lms.scorecard import views  # noqa: E402,F401
 
-if load_scorecard_demo not in AREA_DEMOS:
-    AREA_DEMOS.append(load_scorecard_demo)
+def init_app(app: Flask) -> None:
+    """Register the scorecard pages and their navigation item."""
+    from lms.scorecard import views  # noqa: F401  (the routes attach to bp)
+    from lms.templating import add_nav
+
+    app.register_blueprint(bp)
+    add_nav(app, "scorecard.index", "Scorecard")

@@ -44,11 +44,13 @@ def normalise_code(text: str) -> str | None:
     return code
 
 
-def issue_for_completion(user: User, module: Module, enrollment: Enrollment) -> None:
-    """Completion hook: issue a certificate for the completion just recorded.
+def issue_for_completion(_sender, *, user: User, module: Module,
+                         enrollment: Enrollment) -> None:
+    """Receiver of ``signals.module_completed``: issue a certificate for the completion just
+    recorded.
 
     Only for modules marked ``certificate: true``; at most one certificate
-    per completion, so a repeated hook call changes nothing.
+    per completion, so a repeated signal changes nothing.
     """
     if not module.has_certificate:
         return

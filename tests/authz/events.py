@@ -52,18 +52,10 @@ def build_world(world, factories) -> None:
     an event week, a team request by the learner and the learner's calendar feed."""
     from datetime import date
 
-    from lms.services.events import (
-        calendar as event_calendar,
-    )
-    from lms.services.events import (
-        offerings as events,
-    )
-    from lms.services.events import (
-        raffle as event_raffle,
-    )
-    from lms.services.events import (
-        registration as event_registration,
-    )
+    from lms.services.events import calendar as event_calendar
+    from lms.services.events import offerings as events
+    from lms.services.events import raffle as event_raffle
+    from lms.services.events import registration as event_registration
     from lms.services.events.requests import RequestData, create_request
 
     world.events_training = events.create_training(events.TrainingData(

@@ -44,9 +44,10 @@ def test_completion_issues_one_certificate_with_what_it_states(issued, certifica
     assert certificate.hours == 1.5
     assert certificate.content_hash == certificate_module.content_hash
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{12}", certificate.code)
-    # A repeated hook call for the same completion issues nothing new.
+    # A repeated module_completed signal for the same completion issues nothing new.
     enrollment = learning.enrollment_for(learner.id, certificate_module.id)
-    certificates.issue_for_completion(learner, certificate_module, enrollment)
+    certificates.issue_for_completion(None, user=learner, module=certificate_module,
+                                      enrollment=enrollment)
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import OutboxMessage
-from lms.plans.sources import ANSWER_SOURCES, AnswerSource
+from lms.plans.sources import SOURCES_KEY, AnswerSource, add_answer_source
 from tests.plans.conftest import START
 from tests.plans.test_services import EQUITY_IMPACT_YAML
 
@@ -70,7 +70,7 @@ def people(browser_kit):
 
 
 @pytest.fixture
-def equity_answers(people):
+def equity_answers(people, browser_kit):
     """The learner's submitted equity impact answers, as the challenge area provides them."""
     prompts = yaml.safe_load(EQUITY_IMPACT_YAML)["prompts"]
     answers = {
@@ -88,9 +88,10 @@ def equity_answers(people):
                                 answers=answers, source_ref="submission:e2e")
         return None
 
-    ANSWER_SOURCES.append(load)
+    app = browser_kit.live_server.app
+    add_answer_source(app, load)
     yield "submission-e2e"
-    ANSWER_SOURCES.remove(load)
+    app.extensions[SOURCES_KEY].remove(load)
 
 
 def test_equity_answers_to_a_plan_with_a_check_in_and_a_mentor_comment(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.extensions import db
 from lms.models import ActionPlan, CheckIn, Goal, OutboxMessage, PlanAction, PlanComment
-from lms.plans.sources import ANSWER_SOURCES, AnswerSource
+from lms.plans.sources import SOURCES_KEY, AnswerSource, add_answer_source
 from lms.services.plans import action_plans as plans
 from tests.conftest import AuthActions
 from tests.plans.conftest import START, days_from_today
@@ -382,7 +382,7 @@ def test_exports_without_a_plan_say_so(client, auth, learner):
 # --- from challenge answers -----------------------------------------------------------------
 
 @pytest.fixture
-def equity_answers(learner):
+def equity_answers(app, learner):
     """Register the learner's equity impact answers as an answer source, as the challenge
     area will for real submissions."""
     prompts = yaml.safe_load(EQUITY_IMPACT_YAML)["prompts"]
@@ -397,9 +397,9 @@ def equity_answers(learner):
                                 answers=answers, source_ref="submission:7")
         return None
 
-    ANSWER_SOURCES.append(load)
+    add_answer_source(app, load)
     yield
-    ANSWER_SOURCES.remove(load)
+    app.extensions[SOURCES_KEY].remove(load)
 
 
 def test_equity_impact_answers_become_a_goal_with_chosen_actions(

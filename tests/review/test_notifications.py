@@ -158,5 +158,5 @@ def test_reminders_about_reflections_waiting_too_long(runner, synced, people, su
         assert reviews.send_waiting_reminders() == 0
 
 
-def test_reminder_jobs_are_registered():
-    assert {"review-digest", "review-waiting"} <= set(reminders.REMINDER_JOBS)
+def test_reminder_jobs_are_registered(app):
+    assert {"review-digest", "review-waiting"} <= set(reminders.jobs())

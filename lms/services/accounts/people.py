@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from lms import signals
 from lms.extensions import db
 from lms.models import ROLE_NAMES, Cohort, Department, Role, User, normalise_email, utcnow
 from lms.models.users import new_session_token
@@ -14,15 +15,12 @@ from lms.services import audit
 from lms.services.accounts import passwords
 from lms.services.errors import DomainError
 
-# fn(user_ids) run after people are created, imported or changed (department,
-# roles, cohorts, active), e.g. to assign them the modules their group must take.
-PEOPLE_CHANGED_HOOKS: list[Callable[[Sequence[int]], None]] = []
-
 
 def people_changed(user_ids: Sequence[int]) -> None:
-    """Tell every registered area that these people were created or changed."""
-    for hook in PEOPLE_CHANGED_HOOKS:
-        hook(user_ids)
+    """Tell the other areas (``signals.people_changed``) that these people were created or
+    changed (department, roles, cohorts, active), e.g. so they get the modules their
+    group must take."""
+    signals.send(signals.people_changed, user_ids=user_ids)
 
 
 def ensure_roles() -> dict[str, Role]:

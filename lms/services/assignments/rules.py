@@ -326,8 +326,8 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
     return result
 
 
-def refresh_for_people(user_ids: Sequence[int]) -> None:
-    """Hook for account changes: bring these people's obligations up to date."""
+def refresh_for_people(_sender, *, user_ids: Sequence[int]) -> None:
+    """Receiver of ``signals.people_changed``: bring these people's obligations up to date."""
     refresh_obligations(user_ids=user_ids)
 
 
@@ -355,8 +355,10 @@ def record_completions(user_ids: Sequence[int] | None = None, *,
     return max(result.rowcount or 0, 0)
 
 
-def on_module_completed(user: User, module: Module, enrollment: Enrollment) -> None:
-    """Completion hook: the person's open obligations for the module are now satisfied."""
+def on_module_completed(_sender, *, user: User, module: Module,
+                        enrollment: Enrollment) -> None:
+    """Receiver of ``signals.module_completed``: the person's open obligations for the module
+    are now satisfied."""
     record_completions([user.id], module_ids=[module.id])
 
 

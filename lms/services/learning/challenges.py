@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import signals
 from lms.extensions import db
 from lms.models import Step, Submission, SubmissionRevision, User, utcnow
 from lms.services.errors import DomainError
 
 EDITABLE = ("draft", "needs_revision")
-
-# fn(submission, revision) after a revision is submitted (notifications, review queue)
-SUBMIT_HOOKS: list[Callable[[Submission, SubmissionRevision], None]] = []
 
 
 class StaleDraft(DomainError):
@@ -112,6 +108,5 @@ def submit(user: User, step: Step, answers: dict, expected_version: int | None, 
         submission.coauthors = [c for c in coauthors if c.id != user.id]
     db.session.flush()
     db.session.refresh(submission)
-    for hook in SUBMIT_HOOKS:
-        hook(submission, revision)
+    signals.send(signals.submission_submitted, submission=submission, revision=revision)
     return submission

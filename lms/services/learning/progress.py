@@ -1,20 +1,21 @@
 """Progress through modules: what is done, what is locked, when a module completes.
 
 Completion of some step kinds is decided by other areas (a ``live`` step by
-attendance, a ``plan`` step by the action plan). They register a provider
-in ``STEP_COMPLETION_PROVIDERS``; a module completes when every required
-step is done, and the completion records the content version.
+attendance, a ``plan`` step by the action plan; see ``step_kinds``); a module
+completes when every required step is done, the completion records the
+content version, and ``signals.module_completed`` tells the other areas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from lms import signals
 from lms.extensions import db
 from lms.models import (
     Enrollment,
@@ -28,11 +29,7 @@ from lms.models import (
 )
 from lms.models.progress import submission_coauthors
 from lms.services.errors import DomainError
-
-# kind -> fn(user_id, steps of that kind) -> ids of the steps that are complete
-STEP_COMPLETION_PROVIDERS: dict[str, Callable[[int, list[Step]], set[int]]] = {}
-# fn(user, module, enrollment) called once when a module becomes complete
-COMPLETION_HOOKS: list[Callable[[User, Module, Enrollment], None]] = []
+from lms.services.learning import step_kinds
 
 SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
 # How stale an enrollment's last activity may get before opening a step records it again.
@@ -163,11 +160,7 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
         StepProgress.user_id == user.id, StepProgress.step_id.in_(step_ids))).scalars()) \
         if step_ids else set()
     submissions = _submissions_credited(user.id, step_ids)
-    external: set[int] = set()
-    for kind, provider in STEP_COMPLETION_PROVIDERS.items():
-        of_kind = [s for s in steps if s.kind == kind]
-        if of_kind:
-            external |= provider(user.id, of_kind)
+    external = step_kinds.done_elsewhere(user.id, steps)
     if module.prerequisites:
         done = _completed_module_slugs(user.id, module.prerequisites)
         missing = [slug for slug in module.prerequisites if slug not in done]
@@ -181,7 +174,7 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
         if step.kind == "challenge":
             state.done = challenge_counts_as_done(step, submission)
             state.status = _challenge_label(step, submission)
-        elif step.kind in STEP_COMPLETION_PROVIDERS:
+        elif step_kinds.decided_elsewhere(step.kind):
             state.done = step.id in external or step.id in finished
             state.status = "done" if state.done else "not done yet"
         else:
@@ -286,8 +279,7 @@ def refresh_completion(user: User, module: Module,
     db.session.add(ModuleCompletion(user_id=user.id, module_id=module.id,
                                     content_hash=module.content_hash, completed_at=now))
     db.session.flush()
-    for hook in COMPLETION_HOOKS:
-        hook(user, module, enrollment)
+    signals.send(signals.module_completed, user=user, module=module, enrollment=enrollment)
     return True
 
 

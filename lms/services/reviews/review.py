@@ -422,8 +422,10 @@ def _notify_authors(review: Review, submission: Submission, mentor: User) -> Non
 
 # --- notifications: new submissions and reminders ---------------------------------------
 
-def notify_mentors_of_submission(submission: Submission, revision: SubmissionRevision) -> None:
-    """``challenges.SUBMIT_HOOKS`` entry: tell the learner's mentors a reflection arrived.
+def notify_mentors_of_submission(_sender, *, submission: Submission,
+                                  revision: SubmissionRevision) -> None:
+    """Receiver of ``signals.submission_submitted``: tell the learner's mentors a reflection
+    arrived.
 
     In-app always; by email at once or in the daily digest, as each mentor
     chose. Nothing for a private submission, which no mentor may read.

@@ -1,0 +1,65 @@
+"""What each kind of step is, in one place: which area decides when it is done.
+
+Most steps are done when the learner marks them done (a page, a video) or
+when their own record says so (a challenge's submission, a check, a survey).
+Two kinds are decided by another area: a ``live`` step by attending an
+offering of the training it names, a ``plan`` step by having a goal with an
+action in the action plan. ``completion`` holds that rule: it takes a
+person's id and the module's steps of that kind and returns the ids of the
+steps that are done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lms.models import Step
+from lms.services.events.offerings import attended_training_slugs
+from lms.services.plans.action_plans import has_goal_with_action
+
+
+def live_steps_done(user_id: int, steps: list[Step]) -> set[int]:
+    """``live`` steps whose training the person attended."""
+    attended = attended_training_slugs(user_id)
+    return {s.id for s in steps if s.config.get("training") in attended}
+
+
+def plan_steps_done(user_id: int, steps: list[Step]) -> set[int]:
+    """Every ``plan`` step once the person has a goal with an action."""
+    return {s.id for s in steps} if has_goal_with_action(user_id) else set()
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """One kind of step; ``completion`` is None when the learner's own record decides."""
+
+    name: str
+    completion: Callable[[int, list[Step]], set[int]] | None = None
+
+
+STEP_KINDS: dict[str, StepKind] = {kind.name: kind for kind in (
+    StepKind("page"),
+    StepKind("video"),
+    StepKind("challenge"),
+    StepKind("check"),
+    StepKind("survey"),
+    StepKind("live", completion=live_steps_done),
+    StepKind("plan", completion=plan_steps_done),
+)}
+
+
+def decided_elsewhere(kind: str) -> bool:
+    """True for kinds whose completion another area decides (``live``, ``plan``)."""
+    step_kind = STEP_KINDS.get(kind)
+    return step_kind is not None and step_kind.completion is not None
+
+
+def done_elsewhere(user_id: int, steps: list[Step]) -> set[int]:
+    """Ids of ``steps`` that the areas deciding their kind count as done."""
+    done: set[int] = set()
+    for step_kind in STEP_KINDS.values():
+        of_kind = [s for s in steps if s.kind == step_kind.name]
+        if of_kind and step_kind.completion is not None:
+            done |= step_kind.completion(user_id, of_kind)
+    return done

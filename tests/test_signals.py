@@ -1,0 +1,39 @@
+"""How areas talk: named signals connected per application by each area's ``init_app``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lms import create_app, signals
+from lms.content.schema import STEP_KEYS
+from lms.services.learning.step_kinds import STEP_KINDS
+
+RECEIVERS = {
+    signals.module_completed: {"issue_for_completion", "on_module_completed"},
+    signals.submission_submitted: {"notify_mentors_of_submission"},
+    signals.people_changed: {"refresh_for_people"},
+}
+
+
+def receiver_names(signal, app) -> set[str]:
+    return {receiver.__name__ for receiver in signal.receivers_for(app)}
+
+
+def test_every_application_connects_the_documented_receivers(app):
+    for signal, names in RECEIVERS.items():
+        assert receiver_names(signal, app) == names
+        assert signal.name in signals.__doc__.replace("_", "-")
+        for name in names:
+            assert name in signals.__doc__
+
+
+def test_receivers_belong_to_their_application_not_to_imported_modules(app_config):
+    other = create_app(dict(app_config))
+    bare = Flask("bare")
+    for signal, names in RECEIVERS.items():
+        assert receiver_names(signal, other) == names
+        assert receiver_names(signal, bare) == set()
+
+
+def test_one_definition_per_step_kind():
+    assert set(STEP_KINDS) == set(STEP_KEYS)
