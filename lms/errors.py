@@ -1,7 +1,9 @@
 """Friendly error pages: HTML for people, short fragments for htmx."""
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.viewtools import is_htmx
 
 MESSAGES = {
     400: ("Something in that request was not right",
@@ -20,7 +22,7 @@ MESSAGES = {
 
 def render_error(code: int):
     title, detail = MESSAGES.get(code, MESSAGES[500])
-    if request.headers.get("HX-Request"):
+    if is_htmx():
         return render_template("errors/_inline.html", code=code, title=title,
                                detail=detail), code
     return render_template("errors/error.html", code=code, title=title, detail=detail), code

@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from wtforms import SelectChoice
+from wtforms import SelectChoice, SelectMultipleField, widgets
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (one label each, no JavaScript)."""
+
+    widget = widgets.ListWidget(html_tag="ul", prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def optional_int(value):
+    """``coerce`` for a select with an empty choice: the id as an int, or None."""
+    return int(value) if value not in (None, "", "None") else None
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

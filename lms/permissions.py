@@ -3,8 +3,8 @@
 Every view declares who may reach it with ``@public`` or ``@roles_required``
 (``authenticated`` means any signed-in person). A ``before_request`` hook
 refuses any endpoint that declares nothing, so a new page cannot forget its
-check. Object-level rules (whose reflection, whose plan) are functions here
-too, called by views after loading the object.
+check. Object-level rules (whose reflection, whose plan, whose roster, which
+departments) are functions here too, called by views after loading the object.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ from typing import TypeVar
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import ActionPlan, Department, Offering, Registration, Submission, User
+from lms.models.events import REGISTERED
+from lms.services.accounts.mentoring import is_mentor_of
+from lms.services.departments import department_descendants
+from lms.services.events.offerings import is_facilitator
+from lms.services.plans.action_plans import owns
 
 F = TypeVar("F", bound=Callable)
 
@@ -69,3 +78,45 @@ def enforce_access():
         return
     if not current_user.has_role(*access):
         abort(403)
+
+
+# --- object-level rules -----------------------------------------------------------------------
+
+def can_review(user: User, submission: Submission) -> bool:
+    """A linked mentor (holding the mentor role) of a submitted, non-private reflection."""
+    return (user.has_role("mentor") and user.id != submission.user_id
+            and not submission.is_private and bool(submission.revisions)
+            and is_mentor_of(user, submission.user))
+
+
+def can_view_plan(viewer: User, plan: ActionPlan) -> bool:
+    """The owner always; the owner's mentors while the plan is shared; nobody else.
+
+    Admins get no exception: they see counts, never plan text.
+    """
+    if owns(viewer, plan):
+        return True
+    return plan.is_shared and is_mentor_of(viewer, plan.user)
+
+
+def can_manage_roster(user: User, offering: Offering) -> bool:
+    """Admins, and the facilitators of the offering's training."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.has_role("admin") or is_facilitator(user, offering.training_id)
+
+
+def can_see_video_link(user: User, offering: Offering, registration: Registration | None) -> bool:
+    """The call link is for people holding a seat, facilitators and admins."""
+    if registration is not None and registration.status in (REGISTERED, "drop_in") \
+            and registration.user_id == user.id:
+        return True
+    return can_manage_roster(user, offering)
+
+
+def visible_departments(user: User) -> set[int] | None:
+    """``None`` for admins (everything); otherwise the departments ``user`` leads and below."""
+    if user.has_role("admin"):
+        return None
+    led = db.session.execute(select(Department.id).where(Department.lead_id == user.id)).scalars()
+    return department_descendants(led)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
 from flask_login import current_user
+
+from lms.localtime import format_local
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
     """Show an aware UTC datetime in the institution's time zone."""
     if value is None:
         return ""
-    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
-    return value.astimezone(zone).strftime(fmt).lstrip("0")
+    return format_local(value, fmt).lstrip("0")
 
 
 def register(app: Flask) -> None:
@@ -27,7 +27,6 @@ def register(app: Flask) -> None:
         return {
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
             "nav_items": _request_navigation(),
-            "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
             "nav_badge": nav_badge,
         }
 

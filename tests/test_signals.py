@@ -6,7 +6,8 @@ from flask import Flask
 
 from lms import create_app, signals
 from lms.content.schema import STEP_KEYS
-from lms.services.learning.step_kinds import STEP_KINDS
+from lms.models import STEP_KINDS
+from lms.services.learning.step_kinds import KINDS
 
 RECEIVERS = {
     signals.module_completed: {"issue_for_completion", "on_module_completed"},
@@ -36,4 +37,5 @@ def test_receivers_belong_to_their_application_not_to_imported_modules(app_confi
 
 
 def test_one_definition_per_step_kind():
-    assert set(STEP_KINDS) == set(STEP_KEYS)
+    assert list(KINDS) == list(STEP_KINDS)
+    assert set(STEP_KEYS) == set(STEP_KINDS)

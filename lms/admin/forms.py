@@ -4,32 +4,21 @@ from wtforms import (
     BooleanField,
     EmailField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from lms.formtools import choices
+from lms.formtools import MultiCheckboxField, choices, optional_int
 from lms.models import ROLE_NAMES
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(html_tag="ul", prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class UserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
                                             Length(max=254)])
-    department_id = SelectField("Department", coerce=_optional_int, validators=[Optional()])
+    department_id = SelectField("Department", coerce=optional_int, validators=[Optional()])
     roles = MultiCheckboxField("Roles", choices=choices((r, r.capitalize()) for r in ROLE_NAMES),
                                validators=[DataRequired(message="Choose at least one role.")])
     cohort_ids = MultiCheckboxField("Cohorts", coerce=int, validators=[Optional()])
@@ -51,8 +40,8 @@ class ImportUsersForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     name = StringField("Department name", validators=[DataRequired(), Length(max=200)])
-    parent_id = SelectField("Part of", coerce=_optional_int, validators=[Optional()])
-    lead_id = SelectField("Department lead", coerce=_optional_int, validators=[Optional()])
+    parent_id = SelectField("Part of", coerce=optional_int, validators=[Optional()])
+    lead_id = SelectField("Department lead", coerce=optional_int, validators=[Optional()])
     submit = SubmitField("Add department")
 
 

@@ -22,6 +22,7 @@ from lms.services.accounts.user_import import import_users
 from lms.services.duedates import local_midnight
 from lms.services.errors import DomainError
 from lms.services.mail import deliver_pending, smtp_configured
+from lms.viewtools import REFUSED, run_service, show_error
 
 PAGE_SIZE = 50
 
@@ -98,7 +99,7 @@ def new_user():
             if form.send_invite.data:
                 send_invitation(user)
         except DomainError as error:
-            getattr(form, error.field or "email").errors.append(error.message)
+            show_error(form, error, "email")
         else:
             db.session.commit()
             flash(f"Account created for {user.name}.", "success")
@@ -127,7 +128,7 @@ def edit_user(user_id: int):
                 is_active=form.is_active.data, cohorts=_cohorts_by_id(form.cohort_ids.data))
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
+            show_error(form, error, "email")
         else:
             db.session.commit()
             flash("Changes saved.", "success")
@@ -174,19 +175,14 @@ def departments():
     form.parent_id.choices = _department_choices("None (top level)")
     leads = db.session.execute(select(User.id, User.name).order_by(User.name))
     form.lead_id.choices = choices([("", "No lead"), *leads])
-    if form.validate_on_submit():
-        try:
-            accounts.create_department(
-                name=form.name.data, actor=current_user,
-                parent=db.session.get(Department, form.parent_id.data)
-                if form.parent_id.data else None,
-                lead=db.session.get(User, form.lead_id.data) if form.lead_id.data else None)
-        except DomainError as error:
-            form.name.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Department added.", "success")
-            return redirect(url_for("admin.departments"))
+    if form.validate_on_submit() and run_service(form, lambda: accounts.create_department(
+            name=form.name.data, actor=current_user,
+            parent=db.session.get(Department, form.parent_id.data)
+            if form.parent_id.data else None,
+            lead=db.session.get(User, form.lead_id.data) if form.lead_id.data else None),
+            field="name") is not REFUSED:
+        flash("Department added.", "success")
+        return redirect(url_for("admin.departments"))
     staff = dict(db.session.execute(
         select(User.department_id, func.count(User.id)).group_by(User.department_id)).all())
     rows = db.session.execute(select(Department).options(
@@ -199,16 +195,11 @@ def departments():
 @roles_required("admin")
 def cohorts():
     form = CohortForm()
-    if form.validate_on_submit():
-        try:
-            accounts.create_cohort(name=form.name.data, description=form.description.data or "",
-                                   actor=current_user)
-        except DomainError as error:
-            form.name.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Cohort added.", "success")
-            return redirect(url_for("admin.cohorts"))
+    if form.validate_on_submit() and run_service(form, lambda: accounts.create_cohort(
+            name=form.name.data, description=form.description.data or "",
+            actor=current_user), field="name") is not REFUSED:
+        flash("Cohort added.", "success")
+        return redirect(url_for("admin.cohorts"))
     from lms.models.users import cohort_members
 
     sizes = dict(db.session.execute(

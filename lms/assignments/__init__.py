@@ -6,7 +6,7 @@ bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
 
 def _home_context(user) -> dict:
-    from lms.services.assignments.compliance import visible_departments
+    from lms.permissions import visible_departments
     from lms.services.assignments.rules import assigned_to
 
     scope = visible_departments(user)

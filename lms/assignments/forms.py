@@ -5,26 +5,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from lms.formtools import choices
+from lms.formtools import MultiCheckboxField, choices, optional_int
 from lms.models import ROLE_NAMES, Module
 from lms.services.assignments.rules import DUE_LABELS, TARGET_LABELS, Rule
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(html_tag="ul", prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def parse_days(text: str | None) -> list[int]:
@@ -35,7 +24,7 @@ def parse_days(text: str | None) -> list[int]:
 
 class AssignmentForm(FlaskForm):
     # Not limited to the listed choices: the service explains an unpublished module.
-    module_id = SelectField("Module", coerce=_optional_int, validators=[Optional()],
+    module_id = SelectField("Module", coerce=optional_int, validators=[Optional()],
                             validate_choice=False,
                             description="Only published modules can be assigned.")
     target_kind = RadioField("Assign to", choices=choices(TARGET_LABELS.items()),

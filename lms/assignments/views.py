@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from lms import permissions
 from lms.assignments import bp
 from lms.assignments.forms import ActionForm, AssignmentForm, DeleteForm
 from lms.extensions import db
@@ -23,6 +24,7 @@ from lms.services.assignments import reminders as assignment_reminders
 from lms.services.assignments import rules as assignments
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
+from lms.viewtools import REFUSED, run_service, show_error
 
 PAGE_SIZE = 50
 CSV_TABLES = ("people", "departments", "assignments")
@@ -45,11 +47,6 @@ def _fill_choices(form: AssignmentForm) -> None:
         select(Department.id, Department.name).order_by(Department.name)))
     form.cohort_ids.choices = choices(db.session.execute(
         select(Cohort.id, Cohort.name).order_by(Cohort.name)))
-
-
-def _show_error(form: AssignmentForm, error: DomainError) -> None:
-    field = getattr(form, error.field or "", None) or form.target_kind
-    field.errors = [*field.errors, error.message]
 
 
 # --- admin: the rules ---------------------------------------------------------------------
@@ -75,14 +72,10 @@ def new():
     _fill_choices(form)
     if form.validate_on_submit():
         module = db.session.get(Module, form.module_id.data) if form.module_id.data else None
-        try:
-            assignment, result = assignments.create_assignment(actor=current_user,
-                                                               rule=form.to_rule(module))
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        created = run_service(form, lambda: assignments.create_assignment(
+            actor=current_user, rule=form.to_rule(module)), field="target_kind")
+        if created is not REFUSED:
+            assignment, result = created
             flash(f"{module.title} is now assigned to {result.opened} "
                   f"{'person' if result.opened == 1 else 'people'}.", "success")
             return redirect(url_for("assignments.compliance", assignment=assignment.id))
@@ -105,7 +98,7 @@ def edit(assignment_id: int):
         except DomainError as error:
             db.session.rollback()
             assignment = _load(assignment_id)
-            _show_error(form, error)
+            show_error(form, error, "target_kind")
         else:
             db.session.commit()
             flash(f"Changes saved: {result.opened} newly assigned, {result.closed} no longer "
@@ -181,7 +174,7 @@ def _filters() -> compliance.Filters:
 
 def _scope() -> set[int] | None:
     """Everything for admins, their departments for leads; 403 for everyone else."""
-    scope = compliance.visible_departments(current_user)
+    scope = permissions.visible_departments(current_user)
     if scope is not None and not scope:
         abort(403)
     return scope

@@ -161,6 +161,18 @@ class _Checker:
                 items.append(item)
         return items
 
+    def unique_id(self, m: LineDict, seen: set[str], pattern: re.Pattern, *, invalid: str,
+                  duplicate: str) -> Any:
+        """``m``'s ``id``: ``invalid`` is reported unless it matches ``pattern``, ``duplicate``
+        when an earlier sibling in ``seen`` has it; ``seen`` then holds it too."""
+        value = m.get("id")
+        if not isinstance(value, str) or not pattern.match(value):
+            self.error(m.line_of("id"), invalid)
+        elif value in seen:
+            self.error(m.line_of("id"), duplicate)
+        seen.add(str(value))
+        return value
+
     def unknown_keys(self, m: LineDict, allowed: set[str], where: str) -> None:
         for key in m:
             if key not in allowed:
@@ -225,12 +237,9 @@ def _check_prompt(c: _Checker, p: LineDict, where: str) -> dict[str, Any]:
         for col in c.mapping_list(p, "columns", where=where):
             col_where = f"{where}column '{col.get('id', '?')}': "
             c.unknown_keys(col, {"id", "label", "type", "options"}, col_where)
-            col_id = col.get("id")
-            if not isinstance(col_id, str) or not PROMPT_ID.match(col_id):
-                c.error(col.line_of("id"), f"{col_where}'id' must be snake_case")
-            elif col_id in seen:
-                c.error(col.line_of("id"), f"{col_where}duplicate column id")
-            seen.add(str(col_id))
+            col_id = c.unique_id(col, seen, PROMPT_ID,
+                                 invalid=f"{col_where}'id' must be snake_case",
+                                 duplicate=f"{col_where}duplicate column id")
             col_type = c.choice(col, "type", COLUMN_TYPES, default="short_text", where=col_where)
             column = {"id": col_id, "type": col_type,
                       "label": c.text(col, "label", required=True, where=col_where)}
@@ -253,13 +262,10 @@ def _check_challenge(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
     prompts = []
     seen: set[str] = set()
     for p in c.mapping_list(s, "prompts", where=where):
-        prompt_id = p.get("id")
+        prompt_id = c.unique_id(p, seen, PROMPT_ID,
+                                invalid=f"{where}prompt 'id' must be snake_case text",
+                                duplicate=f"{where}duplicate prompt id '{p.get('id')}'")
         p_where = f"{where}prompt '{prompt_id}': "
-        if not isinstance(prompt_id, str) or not PROMPT_ID.match(prompt_id):
-            c.error(p.line_of("id"), f"{where}prompt 'id' must be snake_case text")
-        elif prompt_id in seen:
-            c.error(p.line_of("id"), f"{where}duplicate prompt id '{prompt_id}'")
-        seen.add(str(prompt_id))
         prompts.append(_check_prompt(c, p, p_where))
     config["prompts"] = prompts
     rubric = []
@@ -283,12 +289,8 @@ def _check_check(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
     for q in c.mapping_list(s, "questions", where=where):
         q_where = f"{where}question '{q.get('id', '?')}': "
         c.unknown_keys(q, {"id", "prompt", "options"}, q_where)
-        qid = q.get("id")
-        if not isinstance(qid, str) or not ITEM_ID.match(qid):
-            c.error(q.line_of("id"), f"{q_where}'id' must be lowercase text")
-        elif qid in seen:
-            c.error(q.line_of("id"), f"{where}duplicate question id '{qid}'")
-        seen.add(str(qid))
+        qid = c.unique_id(q, seen, ITEM_ID, invalid=f"{q_where}'id' must be lowercase text",
+                          duplicate=f"{where}duplicate question id '{q.get('id')}'")
         options = []
         for o in c.mapping_list(q, "options", where=q_where):
             c.unknown_keys(o, {"text", "correct", "feedback"}, q_where)
@@ -311,12 +313,8 @@ def _check_survey(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
     for i in c.mapping_list(s, "items", where=where):
         i_where = f"{where}item '{i.get('id', '?')}': "
         c.unknown_keys(i, {"id", "type", "text", "scale"}, i_where)
-        iid = i.get("id")
-        if not isinstance(iid, str) or not ITEM_ID.match(iid):
-            c.error(i.line_of("id"), f"{i_where}'id' must be lowercase text")
-        elif iid in seen:
-            c.error(i.line_of("id"), f"{where}duplicate item id '{iid}'")
-        seen.add(str(iid))
+        iid = c.unique_id(i, seen, ITEM_ID, invalid=f"{i_where}'id' must be lowercase text",
+                          duplicate=f"{where}duplicate item id '{i.get('id')}'")
         kind = c.choice(i, "type", ("likert", "yes_no"), default="likert", where=i_where)
         item = {"id": iid, "type": kind, "text": c.text(i, "text", required=True, where=i_where)}
         if kind == "likert":

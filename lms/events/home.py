@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from lms import localtime
 from lms.events import bp
 from lms.models import utcnow
 from lms.services.events import offerings as events
@@ -20,7 +21,7 @@ def home_context(user) -> dict:
                "next_countdown": events.countdown_text(offering.starts_at) if offering else None,
                "week_countdown": None, "week_running": False, "week_entries": 0}
     if week is not None:
-        starts = events.local_day_start(week.starts_on)
+        starts = localtime.local_midnight(week.starts_on)
         context["week_running"] = starts <= utcnow()
         context["week_countdown"] = events.countdown_text(starts)
         context["week_entries"] = event_raffle.user_entries(user.id, week.id)

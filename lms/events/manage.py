@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -37,30 +34,7 @@ from lms.services.errors import DomainError
 from lms.services.events import offerings as events
 from lms.services.events import raffle as event_raffle
 from lms.services.events import requests as team_requests
-
-
-def _put_error(form, error: DomainError, default: str) -> None:
-    """Show a domain error at its field (or the default field)."""
-    name = error.field if error.field and hasattr(form, error.field) else default
-    getattr(form, name).errors.append(error.message)
-
-
-# What ``_run`` returns when the service refused: the form is shown again with the reason.
-REFUSED = object()
-
-
-def _run(form, default_field: str, action: Callable[[], Any]) -> Any:
-    """Run the service call behind a submitted form: commit and return its result, or
-    roll back, show the refusal at its field (``default_field`` if it names none) and
-    return ``REFUSED``."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        _put_error(form, error, default_field)
-        return REFUSED
-    db.session.commit()
-    return result
+from lms.viewtools import REFUSED, run_service
 
 
 @bp.route("/manage")
@@ -102,8 +76,8 @@ def new_training():
     form = TrainingForm()
     form.facilitator_ids.choices = _facilitator_choices()
     if form.validate_on_submit():
-        item = _run(form, "title",
-                    lambda: events.create_training(_training_data(form), actor=current_user))
+        item = run_service(form, lambda: events.create_training(
+            _training_data(form), actor=current_user), field="title")
         if item is not REFUSED:
             flash(f"Training “{item.title}” created. Now add its dates.", "success")
             return redirect(url_for("events.new_offering", training_id=item.id), code=303)
@@ -119,8 +93,8 @@ def edit_training(training_id: int):
     if request.method == "GET":
         form.related_modules.data = ", ".join(item.related_module_slugs or [])
         form.facilitator_ids.data = [u.id for u in item.facilitators]
-    if form.validate_on_submit() and _run(form, "title", lambda: events.update_training(
-            item, _training_data(form), actor=current_user)) is not REFUSED:
+    if form.validate_on_submit() and run_service(form, lambda: events.update_training(
+            item, _training_data(form), actor=current_user), field="title") is not REFUSED:
         flash("Training saved.", "success")
         return redirect(url_for("events.manage"), code=303)
     return render_template("events/manage/training_form.html", form=form, training=item)
@@ -168,8 +142,8 @@ def new_offering(training_id: int):
     if request.method == "GET":
         form.capacity.data = 25
     if form.validate_on_submit():
-        offering = _run(form, "starts_at", lambda: events.create_offering(
-            item, _offering_data(form), actor=current_user))
+        offering = run_service(form, lambda: events.create_offering(
+            item, _offering_data(form), actor=current_user), field="starts_at")
         if offering is not REFUSED:
             flash("Session scheduled.", "success")
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
@@ -189,8 +163,8 @@ def edit_offering(offering_id: int):
         flash("This session was cancelled and can no longer be changed.", "error")
         return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     if form.validate_on_submit():
-        changed = _run(form, "starts_at", lambda: events.update_offering(
-            offering, _offering_data(form), actor=current_user))
+        changed = run_service(form, lambda: events.update_offering(
+            offering, _offering_data(form), actor=current_user), field="starts_at")
         if changed is not REFUSED:
             flash("Session updated; participants were emailed the new details."
                   if any(name in changed for name in events.ATTENDEE_FIELDS)
@@ -206,8 +180,9 @@ def edit_offering(offering_id: int):
 def cancel_offering(offering_id: int):
     offering = db.get_or_404(Offering, offering_id)
     form = CancelOfferingForm()
-    if form.validate_on_submit() and _run(form, "reason", lambda: events.cancel_offering(
-            offering, actor=current_user, reason=form.reason.data or "")) is not REFUSED:
+    if form.validate_on_submit() and run_service(form, lambda: events.cancel_offering(
+            offering, actor=current_user, reason=form.reason.data or ""),
+            field="reason") is not REFUSED:
         flash("Session cancelled. Everyone with a place was emailed.", "success")
         return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/cancel_offering.html", form=form, offering=offering)
@@ -226,8 +201,8 @@ def _week_data(form: WeekForm) -> event_raffle.WeekData:
 def weeks():
     form = WeekForm()
     if form.validate_on_submit():
-        week = _run(form, "name",
-                    lambda: event_raffle.create_week(_week_data(form), actor=current_user))
+        week = run_service(form, lambda: event_raffle.create_week(
+            _week_data(form), actor=current_user), field="name")
         if week is not REFUSED:
             flash(f"“{week.name}” added. Choose it on a session to make it count for the raffle.",
                   "success")
@@ -242,8 +217,8 @@ def weeks():
 def manage_week(week_id: int):
     week = db.get_or_404(EngagementWeek, week_id)
     form = WeekForm(obj=week)
-    if form.validate_on_submit() and _run(form, "name", lambda: event_raffle.update_week(
-            week, _week_data(form), actor=current_user)) is not REFUSED:
+    if form.validate_on_submit() and run_service(form, lambda: event_raffle.update_week(
+            week, _week_data(form), actor=current_user), field="name") is not REFUSED:
         flash("Event week saved.", "success")
         return redirect(url_for("events.manage_week", week_id=week.id), code=303)
     return _week_page(week, form, DrawForm(formdata=None))
@@ -267,8 +242,9 @@ def draw(week_id: int):
     week = db.get_or_404(EngagementWeek, week_id)
     draw_form = DrawForm()
     if draw_form.validate_on_submit():
-        result = _run(draw_form, "winners", lambda: event_raffle.run_draw(
-            week, actor=current_user, count=draw_form.winners.data, seed=draw_form.seed.data))
+        result = run_service(draw_form, lambda: event_raffle.run_draw(
+            week, actor=current_user, count=draw_form.winners.data, seed=draw_form.seed.data),
+            field="winners")
         if result is not REFUSED:
             flash(f"{len(result.winner_ids)} winner(s) drawn with seed {result.seed}.", "success")
             return redirect(url_for("events.manage_week", week_id=week.id), code=303)
@@ -333,9 +309,9 @@ def schedule_request(request_id: int):
         training = db.session.get(Training, form.training_id.data)
         if training is None:
             abort(400)
-        offering = _run(form, "starts_at", lambda: team_requests.schedule_request(
+        offering = run_service(form, lambda: team_requests.schedule_request(
             item, actor=current_user, training=training, data=_offering_data(form),
-            note=form.note.data or ""))
+            note=form.note.data or ""), field="starts_at")
         if offering is not REFUSED:
             flash("Session created and the request marked scheduled; the contact was emailed.",
                   "success")

@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from lms import localtime, permissions
 from lms.events import bp
 from lms.events.forms import AttendanceForm, CheckInForm, NextForm, TeamRequestForm
 from lms.extensions import db, limiter
@@ -29,10 +30,7 @@ from lms.services.events import offerings as events
 from lms.services.events import raffle as event_raffle
 from lms.services.events import registration as event_registration
 from lms.services.events import requests as team_requests
-
-
-def is_htmx() -> bool:
-    return bool(request.headers.get("HX-Request"))
+from lms.viewtools import is_htmx
 
 
 def safe_next(target: str | None, offering: Offering | None = None) -> str:
@@ -78,7 +76,7 @@ def index():
     return render_template(
         "events/index.html", trainings=trainings, by_training=by_training,
         registrations=registrations, mine=mine, facilitated=facilitated, week=week,
-        week_countdown=events.countdown_text(events.local_day_start(week.starts_on))
+        week_countdown=events.countdown_text(localtime.local_midnight(week.starts_on))
         if week else None, next_url=url_for("events.index"))
 
 
@@ -95,8 +93,8 @@ def _offering_page(offering: Offering, *, checkin_form: CheckInForm | None = Non
     registration = my_registration(offering)
     return render_template(
         "events/offering.html", offering=offering, registration=registration,
-        show_link=events.can_see_video_link(current_user, offering, registration),
-        can_roster=events.can_manage_roster(current_user, offering),
+        show_link=permissions.can_see_video_link(current_user, offering, registration),
+        can_roster=permissions.can_manage_roster(current_user, offering),
         checkin_form=checkin_form or CheckInForm(),
         checkin_open=_checkin_open(offering),
         next_url=url_for("events.offering", offering_id=offering.id)), status
@@ -226,7 +224,7 @@ def offering_ics(offering_id: int):
     item = load_offering(offering_id)
     registration = my_registration(item)
     data = event_calendar.offering_ics(
-        item, include_link=events.can_see_video_link(current_user, item, registration),
+        item, include_link=permissions.can_see_video_link(current_user, item, registration),
         status="TENTATIVE" if registration and registration.status == "waitlisted" else None)
     return ics_response(data, f"{item.training.slug}-{item.id}.ics")
 
@@ -284,8 +282,8 @@ def week(week_id: int):
     return render_template(
         "events/week.html", week=item, offerings=offerings, registrations=registrations,
         entries=event_raffle.user_entries(current_user.id, item.id), winners=winners,
-        countdown=events.countdown_text(events.local_day_start(item.starts_on)),
-        started=events.local_day_start(item.starts_on) <= utcnow(),
+        countdown=events.countdown_text(localtime.local_midnight(item.starts_on)),
+        started=localtime.local_midnight(item.starts_on) <= utcnow(),
         next_url=url_for("events.week", week_id=item.id))
 
 
@@ -295,7 +293,7 @@ def week(week_id: int):
 @login_required
 def roster(offering_id: int):
     item = load_offering(offering_id)
-    if not events.can_manage_roster(current_user, item):
+    if not permissions.can_manage_roster(current_user, item):
         abort(403)
     people = event_registration.roster(item)
     form = AttendanceForm()

@@ -15,6 +15,7 @@ from lms.permissions import login_required
 from lms.services.errors import DomainError
 from lms.services.learning import challenges, surveys
 from lms.services.learning import progress as learning
+from lms.viewtools import is_htmx
 
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
 
@@ -211,7 +212,7 @@ def save_draft(slug: str, step_slug: str):
     part = meta.part.data or 1
     errors = validate_answers(prompts, answers, final=False,
                               max_chars=current_app.config["LMS_MAX_ANSWER_CHARS"])
-    htmx = bool(request.headers.get("HX-Request"))
+    htmx = is_htmx()
     if errors:
         if htmx:
             return render_template("learn/_save_status.html", problem=(

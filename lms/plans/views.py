@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import Form
 
 from lms.extensions import db
 from lms.models import ActionPlan, Goal, PlanAction
@@ -34,6 +33,7 @@ from lms.plans.sources import find_answer_source
 from lms.services.errors import DomainError
 from lms.services.plans import action_plans as service
 from lms.services.plans import export as plan_export
+from lms.viewtools import REFUSED, is_htmx, run_service, show_error
 
 GOAL_FIELDS = ("title", "value", "behaviours", "circle_of_influence", "support_needed")
 
@@ -60,10 +60,6 @@ def plan_template_globals() -> dict:
 
 # --- helpers --------------------------------------------------------------------------------
 
-def _is_htmx() -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
 def _own_goal(goal_id: int) -> Goal:
     goal = db.get_or_404(Goal, goal_id)
     if goal.plan.user_id != current_user.id:
@@ -76,24 +72,6 @@ def _own_action(action_id: int) -> PlanAction:
     if action.goal.plan.user_id != current_user.id:
         abort(404)
     return action
-
-
-def _attach_error(form: Form, error: DomainError) -> None:
-    """Show a service error at its field; "actions-0-text" reaches into row forms."""
-    target = None
-    if error.field:
-        name, _, rest = error.field.partition("-")
-        field = form._fields.get(name) if hasattr(form, "_fields") else None
-        if field is not None and rest and field.type == "FieldList":
-            index, _, sub = rest.partition("-")
-            if index.isdigit() and int(index) < len(field.entries) and sub:
-                target = field.entries[int(index)].form._fields.get(sub)
-        elif field is not None:
-            target = field
-    if target is not None and target.type != "FieldList":
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _row_error(error: DomainError, rows: list[int]) -> DomainError:
@@ -163,16 +141,11 @@ def new_goal():
     if form.validate_on_submit():
         drafts = [service.ActionDraft(entry.form.text.data, entry.form.target_date.data)
                   for entry in form.actions]
-        try:
-            goal = service.create_goal(
-                current_user, **{name: form[name].data for name in GOAL_FIELDS},
-                actions=drafts, source="template" if template else "blank",
-                source_ref=template.key if template else None)
-        except DomainError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            db.session.commit()
+        goal = run_service(form, lambda: service.create_goal(
+            current_user, **{name: form[name].data for name in GOAL_FIELDS},
+            actions=drafts, source="template" if template else "blank",
+            source_ref=template.key if template else None))
+        if goal is not REFUSED:
             flash("Goal added to your plan.", "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/goal_form.html", form=form, goal=None, template=template,
@@ -184,16 +157,10 @@ def new_goal():
 def edit_goal(goal_id: int):
     goal = _own_goal(goal_id)
     form = GoalForm(obj=goal)
-    if form.validate_on_submit():
-        try:
-            service.update_goal(goal, **{name: form[name].data for name in GOAL_FIELDS})
-        except DomainError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Goal saved.", "success")
-            return redirect(_goal_anchor(goal.id))
+    if form.validate_on_submit() and run_service(form, lambda: service.update_goal(
+            goal, **{name: form[name].data for name in GOAL_FIELDS})) is not REFUSED:
+        flash("Goal saved.", "success")
+        return redirect(_goal_anchor(goal.id))
     return render_template("plans/goal_form.html", form=form, goal=goal, template=None,
                            templates=())
 
@@ -213,16 +180,10 @@ def delete_goal(goal_id: int):
 def add_action(goal_id: int):
     goal = _own_goal(goal_id)
     form = ActionForm(prefix=f"goal-{goal.id}")
-    if form.validate_on_submit():
-        try:
-            service.add_action(goal, text=form.text.data, target_date=form.target_date.data)
-        except DomainError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Action added.", "success")
-            return redirect(_goal_anchor(goal.id))
+    if form.validate_on_submit() and run_service(form, lambda: service.add_action(
+            goal, text=form.text.data, target_date=form.target_date.data)) is not REFUSED:
+        flash("Action added.", "success")
+        return redirect(_goal_anchor(goal.id))
     return _render_index(action_forms={goal.id: form})
 
 
@@ -231,17 +192,11 @@ def add_action(goal_id: int):
 def edit_action(action_id: int):
     action = _own_action(action_id)
     form = ActionEditForm(obj=action, previous_date=action.target_date)
-    if form.validate_on_submit():
-        try:
-            service.update_action(action, text=form.text.data,
-                                  target_date=form.target_date.data, status=form.status.data)
-        except DomainError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Action saved.", "success")
-            return redirect(_goal_anchor(action.goal_id))
+    if form.validate_on_submit() and run_service(form, lambda: service.update_action(
+            action, text=form.text.data, target_date=form.target_date.data,
+            status=form.status.data)) is not REFUSED:
+        flash("Action saved.", "success")
+        return redirect(_goal_anchor(action.goal_id))
     return render_template("plans/action_form.html", form=form, action=action)
 
 
@@ -254,7 +209,7 @@ def set_action_status(action_id: int):
         abort(400)
     service.set_action_status(action, form.status.data)
     db.session.commit()
-    if _is_htmx():
+    if is_htmx():
         return render_template("plans/_action_row.html", action=action,
                                status_form=_status_form(action),
                                status_labels=service.STATUS_LABELS, just_saved=True)
@@ -280,14 +235,9 @@ def checkin(goal_id: int):
     form = checkin_form_for(goal)
     if form.validate_on_submit():
         statuses = {action.id: form[f"status_{action.id}"].data for action in goal.actions}
-        try:
-            service.record_checkin(goal, did=form.did.data, obstacles=form.obstacles.data,
-                                   next_steps=form.next_steps.data, statuses=statuses)
-        except DomainError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: service.record_checkin(
+                goal, did=form.did.data, obstacles=form.obstacles.data,
+                next_steps=form.next_steps.data, statuses=statuses)) is not REFUSED:
             flash("Check-in saved. Well done for keeping your plan alive.", "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/checkin.html", form=form, goal=goal,
@@ -374,7 +324,7 @@ def from_challenge(source_id: str):
                 source_ref=source.source_ref)
         except DomainError as error:
             db.session.rollback()
-            _attach_error(form, _row_error(error, rows))
+            show_error(form, _row_error(error, rows))
         else:
             db.session.commit()
             flash(f"Goal added with {len(goal.actions)} action"
@@ -413,15 +363,9 @@ def shared_plan(plan_id: int):
 def comment(plan_id: int):
     plan = _mentor_plan(plan_id)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            service.add_comment(plan, author=current_user, body=form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Comment posted. {plan.user.name} has been told by email.", "success")
-            return redirect(url_for("plans.shared_plan", plan_id=plan.id, _anchor="comments"))
+    if form.validate_on_submit() and run_service(form, lambda: service.add_comment(
+            plan, author=current_user, body=form.body.data)) is not REFUSED:
+        flash(f"Comment posted. {plan.user.name} has been told by email.", "success")
+        return redirect(url_for("plans.shared_plan", plan_id=plan.id, _anchor="comments"))
     return render_template("plans/shared_plan.html", plan=plan, form=form,
                            status_labels=service.STATUS_LABELS)

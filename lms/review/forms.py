@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
-from lms.formtools import choices
+from lms.formtools import choices, optional_int
 from lms.services.reviews.review import MAX_COMMENT_CHARS
 
 
@@ -25,14 +25,10 @@ class ReviewForm(FlaskForm):
                     "answer, and what would make it stronger.")
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class LinkForm(FlaskForm):
     """Link a mentor to one learner, a department or a cohort."""
 
-    mentor_id = SelectField("Mentor", coerce=_optional_int, validators=[Optional()],
+    mentor_id = SelectField("Mentor", coerce=optional_int, validators=[Optional()],
                             description="People with the mentor role.")
     target = RadioField("Link to", choices=choices([
         ("learner", "One learner"), ("department", "A department (and the departments "
@@ -42,9 +38,9 @@ class LinkForm(FlaskForm):
         "Learner's email", validators=[Optional(), Email(check_deliverability=False),
                                        Length(max=254)],
         description="Only when linking to one learner.")
-    department_id = SelectField("Department", coerce=_optional_int, validators=[Optional()],
+    department_id = SelectField("Department", coerce=optional_int, validators=[Optional()],
                                 description="Only when linking to a department.")
-    cohort_id = SelectField("Cohort", coerce=_optional_int, validators=[Optional()],
+    cohort_id = SelectField("Cohort", coerce=optional_int, validators=[Optional()],
                             description="Only when linking to a cohort.")
 
     def validate(self, extra_validators=None) -> bool:

@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms import permissions
 from lms.extensions import db
 from lms.formtools import choices
 from lms.models import (
@@ -30,6 +31,7 @@ from lms.services import notifications
 from lms.services.accounts import mentoring
 from lms.services.errors import DomainError
 from lms.services.reviews import review as reviews
+from lms.viewtools import is_history_restore, is_htmx
 
 PER_PAGE = 25
 
@@ -61,7 +63,7 @@ def _load_readable(submission_id: int):
 
 def _load_reviewable(submission_id: int):
     submission = _load(submission_id)
-    if not reviews.can_review(current_user, submission):
+    if not permissions.can_review(current_user, submission):
         _forbidden("You can review reflections of the learners linked to you as their "
                    "mentor, unless they kept them private.")
     return submission
@@ -86,7 +88,7 @@ def queue():
                                   per_page=PER_PAGE)
     context = {"queue": result, "filters": filters, "states": reviews.QUEUE_STATES,
                "now": utcnow()}
-    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+    if is_htmx() and not is_history_restore():
         return render_template("review/_queue.html", **context)
     has_learners = db.session.scalar(select(mentoring.learner_ids_query(current_user).exists()))
     return render_template("review/queue.html", modules=reviews.challenge_choices(),

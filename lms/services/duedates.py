@@ -13,43 +13,18 @@ when each person joined are computed by the database in one statement.
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import Date
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from lms import clock
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["LMS_TIMEZONE"])
-
-
-def today(now: datetime | None = None) -> date:
-    """The institution's calendar day at ``now`` (default: the clock)."""
-    return local_date(now or clock.now())
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(zone()).date()
-
-
-def local_midnight(day: date) -> datetime:
-    """The first instant of ``day`` in the institution's zone, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=zone()).astimezone(UTC)
-
-
-def end_of_day(day: date) -> datetime:
-    return local_midnight(day + timedelta(days=1)) - timedelta(microseconds=1)
-
-
-def utc_offset_minutes(now: datetime | None = None) -> int:
-    """The zone's current offset from UTC in minutes (e.g. -300 in New York winter)."""
-    offset = (now or clock.now()).astimezone(zone()).utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
+from lms.localtime import end_of_day as end_of_day
+from lms.localtime import local_date as local_date
+from lms.localtime import local_midnight as local_midnight
+from lms.localtime import today as today
+from lms.localtime import utc_offset_minutes as utc_offset_minutes
+from lms.localtime import zone as zone
 
 
 def add_months(day: date, months: int) -> date:

@@ -9,13 +9,11 @@ readable by admins, who must not see reflection text.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms import localtime
 from lms.extensions import db
 from lms.models import EMAIL_CHOICES, Notification, NotificationPreference, User, utcnow
 from lms.services.errors import DomainError
@@ -117,10 +115,6 @@ def set_email_choice(user: User, choice: str) -> None:
     db.session.flush()
 
 
-def _local_date(moment: datetime) -> str:
-    return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).date().isoformat()
-
-
 def send_digests() -> int:
     """Email each person one digest of their new-submission notifications not yet emailed.
 
@@ -134,7 +128,7 @@ def send_digests() -> int:
         .where(Notification.kind == NEW_SUBMISSION, Notification.emailed_at.is_(None),
                User.is_active_account.is_(True))
         .order_by(Notification.user_id, Notification.created_at)).all()
-    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
+    zone = localtime.zone()
     people: dict[int, User] = {}
     by_user: dict[int, list[Notification]] = {}
     for notification, user in pending:
@@ -154,7 +148,7 @@ def send_digests() -> int:
                 f"settings: {url('review.notifications')}\n")
         message = queue_email(
             user.email, f"Reflections to review: {len(notifications)} new", body,
-            kind="review_digest", dedupe_key=f"review-digest:{user.id}:{_local_date(now)}")
+            kind="review_digest", dedupe_key=f"review-digest:{user.id}:{localtime.local_date(now)}")
         if message is None:
             continue  # today's digest went out already
         db.session.execute(update(Notification).where(

@@ -16,8 +16,6 @@ departments below them; admins see everything.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +27,8 @@ from lms.extensions import db
 from lms.models import Assignment, Department, Enrollment, Module, Obligation, User
 from lms.models.base import UTCDateTime
 from lms.services import duedates
-from lms.services.assignments.rules import department_descendants
+from lms.services.departments import department_descendants
+from lms.services.spreadsheet import csv_text
 
 STATUSES = ("completed", "in_progress", "not_started", "overdue")
 STATUS_LABELS = {"completed": "Completed", "in_progress": "In progress",
@@ -107,20 +106,6 @@ class PersonRow:
 
 
 # --- who may see what ---------------------------------------------------------------------
-
-def visible_departments(user: User) -> set[int] | None:
-    """``None`` for admins (everything); otherwise the departments ``user`` leads and below."""
-    if user.has_role("admin"):
-        return None
-    led = db.session.execute(select(Department.id).where(Department.lead_id == user.id)).scalars()
-    return department_descendants(led)
-
-
-def can_view(user: User) -> bool:
-    """Admins, and department leads for their own departments."""
-    scope = visible_departments(user)
-    return scope is None or bool(scope)
-
 
 def department_choices(scope: set[int] | None) -> list[tuple[int, str]]:
     query = select(Department.id, Department.name).order_by(Department.name)
@@ -334,18 +319,6 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
 
 # --- CSV ----------------------------------------------------------------------------------
 
-def safe_cell(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def to_csv(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    """CSV text with a header row; every cell passes through ``safe_cell``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(str(cell)) for cell in row])
-    return buffer.getvalue()
+    """CSV text with a header row (``spreadsheet.csv_text``: no cell runs as a formula)."""
+    return csv_text([header, *rows])

@@ -15,7 +15,7 @@ open obligations close (their history stays).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -66,6 +66,7 @@ from lms.models.assignments import (
 from lms.models.base import UTCDateTime
 from lms.models.users import Role, cohort_members, user_roles
 from lms.services import audit, duedates
+from lms.services.departments import department_descendants
 from lms.services.errors import DomainError
 
 TARGET_LABELS = {
@@ -127,27 +128,6 @@ class _Resolved:
     cohorts: list[Cohort] = field(default_factory=list)
     people: list[User] = field(default_factory=list)
     matched: int = 0
-
-
-# --- departments --------------------------------------------------------------------------
-
-def department_descendants(department_ids: Iterable[int]) -> set[int]:
-    """The given departments and every department below them (cycles are harmless)."""
-    start = [d for d in department_ids if d is not None]
-    if not start:
-        return set()
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for dept_id, parent_id in db.session.execute(select(Department.id, Department.parent_id)):
-        children[parent_id].append(dept_id)
-    found: set[int] = set()
-    stack = list(start)
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children[current])
-    return found
 
 
 # --- who a rule targets -------------------------------------------------------------------

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
+from lms.localtime import local_midnight, today
 from lms.models import Offering, OutboxMessage, Registration, TeamRequest, utcnow
 from lms.models.events import DROP_IN, REGISTERED, SCHEDULED, WAITLISTED
 from lms.services.events.calendar import ICS_MIME, external_url, invitation_ics
-from lms.services.events.offerings import local_day_start, local_today
 from lms.services.mail import queue_email
 
 
@@ -96,7 +96,7 @@ def send_reminders(now: datetime | None = None) -> int:
     tomorrow (local time). Safe to run repeatedly: each reminder is queued once.
     Returns how many were queued."""
     now = now or utcnow()
-    until = local_day_start(local_today() + timedelta(days=2))
+    until = local_midnight(today() + timedelta(days=2))
     registrations = list(db.session.execute(
         select(Registration).join(Registration.offering)
         .options(joinedload(Registration.user),

@@ -14,14 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lms.extensions import db
+from lms.localtime import format_local as format_local
+from lms.localtime import today as local_today
+from lms.localtime import utc_to_local as utc_to_local
+from lms.localtime import zone as institution_zone
 from lms.models import (
     Department,
     EngagementWeek,
@@ -52,10 +55,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # --- time ------------------------------------------------------------------------------------
 
-def institution_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["LMS_TIMEZONE"])
-
-
 def local_to_utc(value: datetime, field_name: str | None = None) -> datetime:
     """A naive wall-clock time in the institution's zone as an aware UTC datetime.
 
@@ -68,26 +67,6 @@ def local_to_utc(value: datetime, field_name: str | None = None) -> datetime:
         raise DomainError(f"{value:%H:%M} on {value:%d %b %Y} does not exist in {zone.key}: "
                           "the clocks change that night. Choose another time.", field=field_name)
     return aware.astimezone(UTC)
-
-
-def utc_to_local(value: datetime | None) -> datetime | None:
-    """An aware datetime as a naive wall-clock time in the institution's zone (for forms)."""
-    if value is None:
-        return None
-    return value.astimezone(institution_zone()).replace(tzinfo=None)
-
-
-def local_day_start(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the institution's zone, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=institution_zone()).astimezone(UTC)
-
-
-def local_today() -> date:
-    return utcnow().astimezone(institution_zone()).date()
-
-
-def format_local(value: datetime, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    return value.astimezone(institution_zone()).strftime(fmt)
 
 
 def countdown_text(moment: datetime, now: datetime | None = None) -> str:
@@ -531,21 +510,6 @@ def is_facilitator(user: User, training_id: int) -> bool:
         select(training_facilitators.c.user_id).where(
             training_facilitators.c.training_id == training_id,
             training_facilitators.c.user_id == user.id)).first() is not None
-
-
-def can_manage_roster(user: User, offering: Offering) -> bool:
-    """Admins, and the facilitators of the offering's training."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.has_role("admin") or is_facilitator(user, offering.training_id)
-
-
-def can_see_video_link(user: User, offering: Offering, registration: Registration | None) -> bool:
-    """The call link is for people holding a seat, facilitators and admins."""
-    if registration is not None and registration.status in (REGISTERED, "drop_in") \
-            and registration.user_id == user.id:
-        return True
-    return can_manage_roster(user, offering)
 
 
 def facilitated_offerings(user_id: int) -> list[Offering]:

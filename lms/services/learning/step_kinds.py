@@ -38,7 +38,8 @@ class StepKind:
     completion: Callable[[int, list[Step]], set[int]] | None = None
 
 
-STEP_KINDS: dict[str, StepKind] = {kind.name: kind for kind in (
+# One entry per name in ``lms.models.STEP_KINDS``.
+KINDS: dict[str, StepKind] = {kind.name: kind for kind in (
     StepKind("page"),
     StepKind("video"),
     StepKind("challenge"),
@@ -51,14 +52,14 @@ STEP_KINDS: dict[str, StepKind] = {kind.name: kind for kind in (
 
 def decided_elsewhere(kind: str) -> bool:
     """True for kinds whose completion another area decides (``live``, ``plan``)."""
-    step_kind = STEP_KINDS.get(kind)
+    step_kind = KINDS.get(kind)
     return step_kind is not None and step_kind.completion is not None
 
 
 def done_elsewhere(user_id: int, steps: list[Step]) -> set[int]:
     """Ids of ``steps`` that the areas deciding their kind count as done."""
     done: set[int] = set()
-    for step_kind in STEP_KINDS.values():
+    for step_kind in KINDS.values():
         of_kind = [s for s in steps if s.kind == step_kind.name]
         if of_kind and step_kind.completion is not None:
             done |= step_kind.completion(user_id, of_kind)

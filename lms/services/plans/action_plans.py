@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from sqlalchemy import case, func, select
@@ -25,6 +24,8 @@ from sqlalchemy.orm import selectinload
 
 from lms import clock
 from lms.extensions import db
+from lms.localtime import local_date as local_date
+from lms.localtime import today as local_today
 from lms.models import ACTION_STATUSES, ActionPlan, CheckIn, Goal, PlanAction, PlanComment, User
 from lms.services import audit
 from lms.services.accounts.mentoring import is_mentor_of, mentee_ids, mentors_of
@@ -64,17 +65,6 @@ class DueCheckIn:
 
 
 # --- time -----------------------------------------------------------------------------------
-
-def local_today() -> date:
-    """Today's date in the institution's time zone (target dates are local dates)."""
-    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
-    return clock.now().astimezone(zone).date()
-
-
-def local_date(moment: datetime) -> date:
-    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
-    return moment.astimezone(zone).date()
-
 
 def checkin_offsets() -> tuple[int, ...]:
     """The check-in days from ``LMS_CHECKIN_DAYS`` ("30,60,90"), sorted and distinct.
@@ -172,16 +162,6 @@ def load_plan(plan_id: int | None = None, *, owner: User | None = None) -> Actio
 
 def owns(user: User, plan: ActionPlan) -> bool:
     return user is not None and plan.user_id == user.id
-
-
-def can_view_plan(viewer: User, plan: ActionPlan) -> bool:
-    """The owner always; the owner's mentors while the plan is shared; nobody else.
-
-    Admins get no exception: they see counts, never plan text.
-    """
-    if owns(viewer, plan):
-        return True
-    return plan.is_shared and is_mentor_of(viewer, plan.user)
 
 
 def can_comment(viewer: User, plan: ActionPlan) -> bool:

@@ -72,13 +72,6 @@ def can_read_text(user: User, submission: Submission) -> bool:
     return mentoring.is_mentor_of(user, submission.user)
 
 
-def can_review(user: User, submission: Submission) -> bool:
-    """A linked mentor (holding the mentor role) of a submitted, non-private reflection."""
-    return (user.has_role("mentor") and user.id != submission.user_id
-            and not submission.is_private and bool(submission.revisions)
-            and mentoring.is_mentor_of(user, submission.user))
-
-
 def record_access(reader: User, submission: Submission, revision: SubmissionRevision | None,
                   page: str) -> ReflectionAccess | None:
     """Write an access record when ``reader`` is not an author; authors reading their own
@@ -315,7 +308,7 @@ def decide(mentor: User, submission: Submission, revision: SubmissionRevision, *
     win; the other gets a ``DomainError`` saying so. Raises ``DomainError``
     too for a private submission, an outdated revision, a decision the
     challenge does not allow, or missing text. The caller checks
-    ``can_review`` first.
+    ``permissions.can_review`` first.
     """
     comment = (comment or "").replace("\r\n", "\n").strip()
     improve = (improve or "").replace("\r\n", "\n").strip()

@@ -18,8 +18,6 @@ only when both their numerator and denominator are.
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +48,7 @@ from lms.services.scorecard.suppression import (
     is_primary,
     suppress,
 )
+from lms.services.spreadsheet import csv_text
 
 NONE_KEY = ("none",)
 TOTAL_KEY = ("total",)
@@ -435,25 +434,14 @@ def _trend(series: Series, ctx: Context) -> Trend:
 
 # CSV -------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def to_csv(tables: list[Table]) -> str:
     """The tables one after another: caption, header row, rows, a blank line."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    rows: list[list[str]] = []
     for i, table in enumerate(tables):
         if i:
-            writer.writerow([])
-        writer.writerow([_safe(table.caption)])
-        writer.writerow([_safe(h) for h in table.headers])
-        writer.writerows([[_safe(v) for v in r] for r in table.rows])
-    return out.getvalue()
+            rows.append([])
+        rows += [[table.caption], list(table.headers), *table.rows]
+    return csv_text(rows)
 
 
 # Admin drill-down: the people of one department ---------------------------
