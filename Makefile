@@ -54,6 +54,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-test pyproject.toml
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check lms tests $(wildcard bench)
+	$(BIN)/lint-imports --no-cache
 
 # The load benchmark (gunicorn + wrk; `apt-get install wrk`). BENCH_ARGS passes options, e.g.
 # BENCH_ARGS="--users 2000 --duration 5 --keep"; `--only scorecard` or `--only assignments`
