@@ -9,7 +9,7 @@ progress rows (enrollments, step progress, module completions), anonymous
 evaluation answers and, when the live sessions tables exist, 500 offerings
 with registrations. Data goes into a fresh SQLite file or a throwaway
 PostgreSQL schema built by the real migrations, through the app's bulk
-loader (``lms.services.bulk_load``: executemany in large batches, COPY on
+loader (``lms.demo.bulk_load``: executemany in large batches, COPY on
 PostgreSQL, indexes built after the big tables are loaded). Then it times the
 scorecard computation and the rendered pages, prints a Markdown table and
 records it in ``bench/results/scorecard.md`` (one row per database).

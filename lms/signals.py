@@ -14,7 +14,7 @@ and an exception they raise reaches the caller (the view rolls back).
 ``module_completed(app, user=, module=, enrollment=)``
     A learner has just completed a module (every required step done; the
     ``ModuleCompletion`` row is flushed).
-    Sent by ``lms.services.learning.progress.record_progress``.
+    Sent by ``lms.services.learning.progress.refresh_completion``.
     Listeners: certificates (``services.certificates.issue_for_completion``
     issues the certificate of a certificate module) and assignments
     (``services.assignments.rules.on_module_completed`` marks the person's

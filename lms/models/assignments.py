@@ -3,7 +3,7 @@
 An ``Assignment`` is a rule: a module, who it targets, when it is due,
 whether completions expire. ``Obligation`` rows are the rule applied to
 people — one open row per assignment and person, maintained by set-based
-statements in ``lms.services.assignments``. Rows are closed, never deleted,
+statements in ``lms.services.assignments.rules``. Rows are closed, never deleted,
 so history survives people leaving and rules changing.
 """
 

@@ -133,7 +133,7 @@ class Offering(Base, TimestampMixin):
     """One dated session of a training.
 
     ``seats_taken`` counts REGISTERED registrations and is only changed by
-    conditional UPDATEs in ``lms.services.event_registration``; the CHECK
+    conditional UPDATEs in ``lms.services.events.registration``; the CHECK
     constraint makes overselling impossible even if a bug slipped through.
     """
 

@@ -2,7 +2,7 @@
 
 The world's learner has a plan with one goal and one action, shared with
 mentors. ``world.mentor`` works in the learner's department, which makes
-them the learner's mentor (lms.services.mentoring); the other learner and
+them the learner's mentor (lms.services.accounts.mentoring); the other learner and
 the admin are not, so they get 404 on the learner's goals, actions and
 shared plan — admins see plan counts only, never the text.
 """

@@ -7,7 +7,7 @@ institution total, applies small-cell suppression to every count, and
 formats the result. The page and the CSV are both rendered from
 :meth:`Scorecard.tables`, so they cannot disagree.
 
-Privacy rules (see ``lms.services.suppression``): counts of 1 to k-1 people
+Privacy rules (see ``lms.services.scorecard.suppression``): counts of 1 to k-1 people
 read "fewer than k"; figures about a group of fewer than k people are not
 shown at all; further cells are hidden so that no total reveals a hidden
 one. Department rows and their roll-ups are suppressed together, so

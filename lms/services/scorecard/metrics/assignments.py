@@ -1,6 +1,6 @@
 """Mandatory assignments: completion rate and overdue count per assignment.
 
-Statuses come from ``lms.services.compliance.obligation_rows`` — the same SQL
+Statuses come from ``lms.services.assignments.compliance.obligation_rows`` — the SQL
 the compliance view uses (recertification included) — so the scorecard and
 the compliance page always agree. Each assignment adds a completion rate
 (completed / assigned, among active people) and an overdue count.
