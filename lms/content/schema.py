@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,16 +31,6 @@ DEFAULT_LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree",
 MODULE_KEYS = {"slug", "title", "summary", "topics", "estimated_minutes", "audience",
                "prerequisites", "pacing", "certificate", "standard", "steps"}
 COMMON_STEP_KEYS = {"slug", "kind", "title", "optional", "unlock_after_days"}
-STEP_KEYS = {
-    "page": {"body"},
-    "video": {"url", "minutes", "transcript"},
-    "challenge": {"intro", "mode", "review", "allow_private", "guiding_questions", "prompts",
-                  "rubric"},
-    "check": {"questions", "intro"},
-    "survey": {"items", "intro"},
-    "live": {"training", "body"},
-    "plan": {"body"},
-}
 PROMPT_KEYS = {"id", "type", "label", "help", "required", "min_words", "max_words",
                "produces_actions", "max_chars", "options", "scale", "columns", "min_rows",
                "max_rows", "statement"}
@@ -324,6 +315,54 @@ def _check_survey(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
                                                           where=where)}
 
 
+def _check_page(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
+    return {"body_html": c.markdown_file(s, "body", required=True, where=where)}
+
+
+def _check_video(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
+    url = c.text(s, "url", required=True, where=where)
+    if url and not re.match(r"^https?://", url):
+        c.error(s.line_of("url"), f"{where}'url' must start with http:// or https://")
+    return {"url": url, "minutes": c.integer(s, "minutes", default=None, where=where),
+            "transcript_html": c.markdown_file(s, "transcript", required=True, where=where)}
+
+
+def _check_live(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
+    training = c.text(s, "training", required=True, where=where)
+    if training and not SLUG.match(training):
+        c.error(s.line_of("training"), f"{where}'training' must be a training slug")
+    return {"training": training,
+            "body_html": c.markdown_file(s, "body", required=False, where=where)}
+
+
+def _check_plan(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
+    return {"body_html": c.markdown_file(s, "body", required=False, where=where)}
+
+
+@dataclass(frozen=True)
+class StepSchema:
+    """How one step kind is written in module.yaml: its own keys and their checks, which
+    return the step's stored ``config``."""
+
+    keys: frozenset[str]
+    check: Callable[[_Checker, LineDict, str], dict[str, Any]]
+
+
+# One entry per name in ``lms.models.STEP_KINDS``.
+STEP_SCHEMAS: dict[str, StepSchema] = {
+    "page": StepSchema(frozenset({"body"}), _check_page),
+    "video": StepSchema(frozenset({"url", "minutes", "transcript"}), _check_video),
+    "challenge": StepSchema(frozenset({"intro", "mode", "review", "allow_private",
+                                       "guiding_questions", "prompts", "rubric"}),
+                            _check_challenge),
+    "check": StepSchema(frozenset({"questions", "intro"}), _check_check),
+    "survey": StepSchema(frozenset({"items", "intro"}), _check_survey),
+    "live": StepSchema(frozenset({"training", "body"}), _check_live),
+    "plan": StepSchema(frozenset({"body"}), _check_plan),
+}
+STEP_KEYS = {kind: schema.keys for kind, schema in STEP_SCHEMAS.items()}
+
+
 def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, Any]:
     slug = s.get("slug")
     where = f"step {index + 1} ('{slug}'): " if slug else f"step {index + 1}: "
@@ -348,31 +387,7 @@ def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, 
     if step["unlock_after_days"] and pacing != "spaced":
         c.error(s.line_of("unlock_after_days"),
                 f"{where}unlock_after_days needs 'pacing: spaced' on the module")
-    config: dict[str, Any] = {}
-    if kind == "page":
-        config["body_html"] = c.markdown_file(s, "body", required=True, where=where)
-    elif kind == "video":
-        url = c.text(s, "url", required=True, where=where)
-        if url and not re.match(r"^https?://", url):
-            c.error(s.line_of("url"), f"{where}'url' must start with http:// or https://")
-        config.update(url=url, minutes=c.integer(s, "minutes", default=None, where=where),
-                      transcript_html=c.markdown_file(s, "transcript", required=True,
-                                                      where=where))
-    elif kind == "challenge":
-        config = _check_challenge(c, s, where)
-    elif kind == "check":
-        config = _check_check(c, s, where)
-    elif kind == "survey":
-        config = _check_survey(c, s, where)
-    elif kind == "live":
-        training = c.text(s, "training", required=True, where=where)
-        if training and not SLUG.match(training):
-            c.error(s.line_of("training"), f"{where}'training' must be a training slug")
-        config.update(training=training,
-                      body_html=c.markdown_file(s, "body", required=False, where=where))
-    elif kind == "plan":
-        config["body_html"] = c.markdown_file(s, "body", required=False, where=where)
-    step["config"] = config
+    step["config"] = STEP_SCHEMAS[kind].check(c, s, where) if kind else {}
     return step
 
 

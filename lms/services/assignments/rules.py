@@ -68,6 +68,7 @@ from lms.models.users import Role, cohort_members, user_roles
 from lms.services import audit, duedates
 from lms.services.departments import department_descendants
 from lms.services.errors import DomainError
+from lms.services.learning import step_kinds
 
 TARGET_LABELS = {
     "everyone": "Everyone",
@@ -89,10 +90,6 @@ ASSIGNMENTS_PER_STATEMENT = 200
 MAX_LISTED_PEOPLE = 500
 # Refresh PostgreSQL's planner statistics after opening this many obligations.
 ANALYZE_AFTER = 1000
-# Steps a learner does again to renew an expired completion. Challenges and
-# surveys keep their answers: a reflection is not rewritten, and an anonymous
-# evaluation cannot be answered twice.
-RENEWED_STEP_KINDS = ("page", "video", "check")
 
 
 @dataclass
@@ -679,7 +676,7 @@ def renew(user: User, module: Module) -> Enrollment:
     enrollment.last_step_id = None
     enrollment.last_activity_at = clock.now()
     renewed_steps = select(Step.id).where(Step.module_id == module.id,
-                                          Step.kind.in_(RENEWED_STEP_KINDS))
+                                          Step.kind.in_(step_kinds.renewed_kinds()))
     db.session.execute(delete(StepProgress).where(
         StepProgress.user_id == user.id, StepProgress.step_id.in_(renewed_steps)))
     db.session.flush()

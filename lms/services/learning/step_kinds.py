@@ -1,4 +1,4 @@
-"""What each kind of step is, in one place: which area decides when it is done.
+"""What each kind of step is: which area decides when it is done, what renewing redoes.
 
 Most steps are done when the learner marks them done (a page, a video) or
 when their own record says so (a challenge's submission, a check, a survey).
@@ -32,18 +32,24 @@ def plan_steps_done(user_id: int, steps: list[Step]) -> set[int]:
 
 @dataclass(frozen=True)
 class StepKind:
-    """One kind of step; ``completion`` is None when the learner's own record decides."""
+    """One kind of step. ``completion`` is None when the learner's own record decides;
+    ``renewed`` steps are done again when an expired completion is renewed (challenges
+    and surveys keep their answers: a reflection is not rewritten, and an anonymous
+    evaluation cannot be answered twice). How a kind is written in module.yaml is
+    ``lms.content.schema.STEP_SCHEMAS``; how it is shown, ``templates/learn/_step_<kind>.html``.
+    """
 
     name: str
     completion: Callable[[int, list[Step]], set[int]] | None = None
+    renewed: bool = False
 
 
 # One entry per name in ``lms.models.STEP_KINDS``.
 KINDS: dict[str, StepKind] = {kind.name: kind for kind in (
-    StepKind("page"),
-    StepKind("video"),
+    StepKind("page", renewed=True),
+    StepKind("video", renewed=True),
     StepKind("challenge"),
-    StepKind("check"),
+    StepKind("check", renewed=True),
     StepKind("survey"),
     StepKind("live", completion=live_steps_done),
     StepKind("plan", completion=plan_steps_done),
@@ -54,6 +60,11 @@ def decided_elsewhere(kind: str) -> bool:
     """True for kinds whose completion another area decides (``live``, ``plan``)."""
     step_kind = KINDS.get(kind)
     return step_kind is not None and step_kind.completion is not None
+
+
+def renewed_kinds() -> tuple[str, ...]:
+    """The kinds a learner does again to renew an expired completion."""
+    return tuple(name for name, kind in KINDS.items() if kind.renewed)
 
 
 def done_elsewhere(user_id: int, steps: list[Step]) -> set[int]:
