@@ -30,7 +30,7 @@ from lms.services.events import offerings as events
 from lms.services.events import raffle as event_raffle
 from lms.services.events import registration as event_registration
 from lms.services.events import requests as team_requests
-from lms.viewtools import is_htmx
+from lms.viewtools import REFUSED, is_htmx, run_service
 
 
 def safe_next(target: str | None, offering: Offering | None = None) -> str:
@@ -200,17 +200,10 @@ def _per_feed() -> str:
 def check_in(offering_id: int):
     item = load_offering(offering_id)
     form = CheckInForm()
-    if form.validate_on_submit():
-        try:
-            event_registration.check_in(current_user, item, form.code.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.code.errors.append(error.message)
-        else:
-            db.session.commit()
-            if not is_htmx():
-                flash("You're checked in. Enjoy the session!", "success")
-                return redirect(url_for("events.offering", offering_id=item.id), code=303)
+    if form.validate_on_submit() and run_service(form, lambda: event_registration.check_in(
+            current_user, item, form.code.data), field="code") is not REFUSED and not is_htmx():
+        flash("You're checked in. Enjoy the session!", "success")
+        return redirect(url_for("events.offering", offering_id=item.id), code=303)
     if is_htmx():
         return render_template("events/_checkin.html", offering=item, checkin_form=form,
                                registration=my_registration(item),
@@ -338,19 +331,13 @@ def new_team_request():
         form.contact_name.data = current_user.name
         form.contact_email.data = current_user.email
         form.training_id.data = request.args.get("training", type=int)
-    if form.validate_on_submit():
-        try:
-            team_requests.create_request(team_requests.RequestData(
+    if form.validate_on_submit() and run_service(form, lambda: team_requests.create_request(
+            team_requests.RequestData(
                 topic=form.topic.data or "", group_size=form.group_size.data,
                 preferred_dates=form.preferred_dates.data, contact_name=form.contact_name.data,
                 contact_email=form.contact_email.data, department_id=form.department_id.data,
                 training_id=form.training_id.data, details=form.details.data or ""),
-                requester=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "topic").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Thank you. The programme office will reply by email.", "success")
-            return redirect(url_for("events.my_team_requests"), code=303)
+            requester=current_user), field="topic") is not REFUSED:
+        flash("Thank you. The programme office will reply by email.", "success")
+        return redirect(url_for("events.my_team_requests"), code=303)
     return render_template("events/team_request_form.html", form=form)

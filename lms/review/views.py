@@ -31,7 +31,7 @@ from lms.services import notifications
 from lms.services.accounts import mentoring
 from lms.services.errors import DomainError
 from lms.services.reviews import review as reviews
-from lms.viewtools import is_history_restore, is_htmx
+from lms.viewtools import REFUSED, is_history_restore, is_htmx, run_service
 
 PER_PAGE = 25
 
@@ -311,15 +311,10 @@ def links():
         if mentor is None:
             form.mentor_id.errors = ["Choose a mentor from the list."]
         elif not form.learner_email.errors:
-            try:
-                link = mentoring.link_mentor(actor=current_user, mentor=mentor, learner=learner,
-                                             department=department, cohort=cohort)
-            except DomainError as problem:
-                db.session.rollback()
-                field = getattr(form, problem.field or "", None) or form.target
-                field.errors = [*field.errors, problem.message]
-            else:
-                db.session.commit()
+            link = run_service(form, lambda: mentoring.link_mentor(
+                actor=current_user, mentor=mentor, learner=learner, department=department,
+                cohort=cohort), field="target")
+            if link is not REFUSED:
                 flash(f"{mentor.name} now mentors {link.target_name}.", "success")
                 return redirect(url_for("review.links"))
         status = 422
