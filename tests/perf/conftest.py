@@ -43,9 +43,7 @@ from lms.models import (
 from lms.models.users import user_roles
 from lms.review.demo import EQUITY_ANSWERS
 from lms.services import accounts
-from tests.events.conftest import admin  # noqa: F401  (shared fixtures)
 from tests.review.conftest import challenge_step, link  # noqa: F401
-from tests.scorecard.conftest import synced  # noqa: F401  (reads modules/ once per run)
 
 _batch = itertools.count(1)
 

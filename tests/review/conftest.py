@@ -7,7 +7,7 @@ import pytest
 from lms.extensions import db
 from lms.review.demo import EQUITY_ANSWERS
 from lms.services import accounts, challenges, learning, mentoring
-from tests.learn.conftest import module_root, sync_root, synced  # noqa: E402,F401  (shared)
+from tests.learn.conftest import module_root, sync_root  # noqa: E402,F401  (shared)
 
 
 def challenge_step(slug: str):
