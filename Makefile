@@ -33,16 +33,22 @@ db: install
 run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each over a database of its own;
+# a file's tests stay in one process, so a world built per module is built once.
+# TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # The suite on PostgreSQL (TEST_DATABASE_URL may point elsewhere).
 test-postgres: install-test
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+		$(PYTEST) $(PYTEST_ARGS)
 
 test-sqlite: install-test
-	TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
 # Browser tests only (Chromium + axe-core); screenshots land in test-artifacts/.
 e2e: install-test

@@ -12,25 +12,36 @@ from lms.extensions import db
 from lms.services.mail import queue_email
 from tests.authz_matrix import ANONYMOUS, MATRIX, ROLES, WORLD_BUILDERS
 from tests.conftest import AuthActions
+from tests.fixtures.database import cached_app, detach, rolled_back
+from tests.fixtures.people import create_department, create_user
 
 
-@pytest.fixture
-def world(app, make_user, make_department):
-    """The people and objects the matrix refers to."""
-    department = make_department("Matrix Department")
-    w = SimpleNamespace(
-        learner=make_user(roles=("learner",), department=department),
-        other_learner=make_user(roles=("learner",), department=department),
-        mentor=make_user(roles=("mentor", "learner"), department=department),
-        admin=make_user(roles=("admin", "learner"), department=department),
-        department=department,
-    )
-    w.message = queue_email("someone@example.edu", "Hello", "Body")
-    factories = SimpleNamespace(make_user=make_user, make_department=make_department)
-    for build in WORLD_BUILDERS:
-        build(w, factories)
-    db.session.commit()
-    return w
+@pytest.fixture(scope="module")
+def world(database_url, _app_cache):
+    """The people and objects the matrix refers to.
+
+    Built once for this module: every test runs in a SAVEPOINT inside the
+    transaction that holds the world, so each one starts from it untouched.
+    """
+    app = cached_app(database_url, {})
+    with rolled_back(app):
+        with app.app_context():
+            make_user, make_department = create_user, create_department
+            department = make_department("Matrix Department")
+            w = SimpleNamespace(
+                learner=make_user(roles=("learner",), department=department),
+                other_learner=make_user(roles=("learner",), department=department),
+                mentor=make_user(roles=("mentor", "learner"), department=department),
+                admin=make_user(roles=("admin", "learner"), department=department),
+                department=department,
+            )
+            w.message = queue_email("someone@example.edu", "Hello", "Body")
+            factories = SimpleNamespace(make_user=make_user, make_department=make_department)
+            for build in WORLD_BUILDERS:
+                build(w, factories)
+            db.session.commit()
+            detach(w)
+        yield w
 
 
 def _resolve(world, value: str):

@@ -35,6 +35,8 @@ from lms.services.accounts import passwords
 from lms.services.learning import progress as learning
 from tests.db import empty_all_tables
 
+pytestmark = pytest.mark.commits  # the loader writes over connections of its own
+
 SMALL = ["--users", "60", "--departments", "6", "--modules", "4", "--seed", "7"]
 # Every kind of row the benchmark and the pages rely on.
 TABLES = ("departments", "cohorts", "cohort_members", "users", "user_roles", "mentor_links",

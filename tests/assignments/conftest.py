@@ -4,12 +4,7 @@ import pytest
 
 from lms.services.learning import progress as learning
 from tests.assignments.helpers import write_short_module
-from tests.learn.conftest import module_root, sync_root, synced  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(roles=("admin", "learner"), name="Morgan Admin")
+from tests.learn.conftest import module_root, sync_root  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Learner area: open to every signed-in person; their own progress only."""
 
-from functools import cache
 from pathlib import Path
 
 from tests.authz_matrix import SIGNED_IN, Rule
@@ -25,17 +24,11 @@ ROWS = [
 ]
 
 
-@cache
-def _shipped_modules(root: str):
-    from lms.content.schema import read_modules
-
-    return read_modules(Path(root))
-
-
 def build_world(world, factories):
     from flask import current_app
 
     from lms.content.sync import sync_modules
+    from tests.fixtures.content import shipped_modules
 
     root = current_app.config["LMS_MODULES_DIR"]
-    sync_modules(Path(root), _shipped_modules(root))
+    sync_modules(Path(root), shipped_modules(root))

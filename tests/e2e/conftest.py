@@ -13,7 +13,9 @@ Fixtures
 
 Helpers (import them: ``from tests.e2e.conftest import login_as, check_a11y``)
     ``login_as(page, email)``      signs in through the real form (demo password).
-    ``check_a11y(page)``           runs axe-core and fails with a readable list.
+    ``check_a11y(page)``           runs axe-core and fails with a readable list (once
+                                   per distinct page: the same markup at the same
+                                   window size is not checked twice in a run).
     ``visit(page, path)``          goes to ``path``, checks the status, runs axe-core.
     ``screenshot(page, name)``     saves ``test-artifacts/screenshots/<name>.png``.
 
@@ -23,6 +25,7 @@ when ``CI`` is set: there a missing browser is a failure, never a silent skip.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -219,14 +222,34 @@ def _format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Signed tokens (CSRF) differ on every response although the page is the same.
+_SIGNED_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}")
+_clean_pages: set[str] = set()
+
+
+def _page_identity(page) -> str:
+    """The rendered markup (tokens blanked) and the window size: what axe-core reads."""
+    markup = _SIGNED_TOKEN.sub("TOKEN", page.content())
+    size = page.viewport_size or {}
+    return hashlib.sha256(f"{size}\n{markup}".encode()).hexdigest()
+
+
 def check_a11y(page) -> None:
-    """Run axe-core on the current page; fail with every violation listed."""
+    """Run axe-core on the current page; fail with every violation listed.
+
+    A page whose markup was already found clean at the same window size in
+    this run is not checked again: axe-core would read the same document.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
+    identity = _page_identity(page)
+    if identity in _clean_pages:
+        return
     results = Axe().run(page)
     violations = results.response["violations"]
     if violations:
         pytest.fail(_format_violations(page.url, violations), pytrace=False)
+    _clean_pages.add(identity)
 
 
 def visit(page, path: str, status: int = 200):

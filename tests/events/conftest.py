@@ -15,12 +15,6 @@ _n = itertools.count(1)
 
 
 @pytest.fixture
-def admin(make_user):
-    """A programme-office account (admin and learner)."""
-    return make_user(roles=("admin", "learner"), name="Morgan Admin")
-
-
-@pytest.fixture
 def make_training(app, admin):
     """Factory: ``make_training(slug=..., facilitators=[user])``."""
 

@@ -20,6 +20,8 @@ from lms.services.errors import DomainError
 from lms.services.events import registration as event_registration
 from tests.db import on_postgres
 
+pytestmark = pytest.mark.commits  # threads with their own connections must see the rows
+
 PEOPLE = 50
 SEATS = 10
 

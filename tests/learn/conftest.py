@@ -10,15 +10,6 @@ from lms.services.learning import progress as learning
 
 
 @pytest.fixture
-def synced(app):
-    """The real modules/ folder, synced into the test database."""
-    report = sync_modules(Path(app.config["LMS_MODULES_DIR"]))
-    db.session.commit()
-    assert not report.errors
-    return report
-
-
-@pytest.fixture
 def module_root(tmp_path) -> Path:
     root = tmp_path / "modules"
     root.mkdir()
@@ -42,4 +33,4 @@ def sync_root(app, module_root):
 def module(app):
     return lambda slug: learning.published_module(slug)
 
-from tests.events.conftest import admin, make_offering, make_training  # noqa: E402,F401  (shared factories)
+from tests.events.conftest import make_offering, make_training  # noqa: E402,F401  (shared factories)

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from lms.demo.reviews import EQUITY_ANSWERS
 from lms.extensions import db
 from lms.models import (
     ActionPlan,
@@ -42,10 +41,9 @@ from lms.models import (
     utcnow,
 )
 from lms.models.users import user_roles
+from lms.demo.reviews import EQUITY_ANSWERS
 from lms.services.accounts import people as accounts
-from tests.events.conftest import admin  # noqa: F401  (shared fixtures)
 from tests.review.conftest import challenge_step, link  # noqa: F401
-from tests.scorecard.conftest import synced  # noqa: F401  (reads modules/ once per run)
 
 _batch = itertools.count(1)
 

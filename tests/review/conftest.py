@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from lms.demo.reviews import EQUITY_ANSWERS
 from lms.extensions import db
-from lms.services.accounts import mentoring
+from lms.demo.reviews import EQUITY_ANSWERS
 from lms.services.accounts import people as accounts
 from lms.services.learning import challenges
 from lms.services.learning import progress as learning
-from tests.learn.conftest import module_root, sync_root, synced  # noqa: E402,F401  (shared)
+from lms.services.accounts import mentoring
+from tests.learn.conftest import module_root, sync_root  # noqa: E402,F401  (shared)
 
 
 def challenge_step(slug: str):

@@ -13,7 +13,7 @@ from lms.services.errors import DomainError
 from lms.services.reviews import review as reviews
 from tests.db import on_postgres
 
-pytestmark = [pytest.mark.postgres_only,
+pytestmark = [pytest.mark.postgres_only, pytest.mark.commits,
               pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL row locking")]
 
 

@@ -3,31 +3,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from lms.content.schema import read_modules
-from lms.content.sync import sync_modules
 from lms.extensions import db
 from lms.models import Enrollment, Module, ModuleCompletion, User
-
-
-@cache
-def _shipped_modules(root: str):
-    return read_modules(Path(root))
-
-
-@pytest.fixture
-def synced(app):
-    """The real modules/ folder, synced into the test database (read once per run)."""
-    root = app.config["LMS_MODULES_DIR"]
-    report = sync_modules(Path(root), _shipped_modules(root))
-    db.session.commit()
-    assert not report.errors
-    return report
 
 
 @pytest.fixture
@@ -144,4 +125,4 @@ def csv_tables(text: str) -> list[list[list[str]]]:
         tables.append(current)
     return tables
 
-from tests.events.conftest import admin, make_offering, make_training  # noqa: E402,F401  (shared factories)
+from tests.events.conftest import make_offering, make_training  # noqa: E402,F401  (shared factories)
