@@ -26,7 +26,7 @@ from lms.models import (
 from lms.permissions import login_required, roles_required
 from lms.review import bp
 from lms.review.forms import LinkForm, PreferenceForm, ReviewForm
-from lms.services import mentoring, notifications, reviews
+from lms.services import mentor_notices, mentoring, notifications, reviews
 from lms.services.errors import DomainError
 
 PER_PAGE = 25
@@ -204,6 +204,7 @@ def compare(submission_id: int):
 @login_required
 def mine():
     return render_template("review/mine.html", mentors=mentoring.mentors_of(current_user),
+                           readers=mentor_notices.readers_of(current_user),
                            reflections=reviews.my_reflections(current_user))
 
 

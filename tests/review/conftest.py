@@ -6,7 +6,7 @@ import pytest
 
 from lms.extensions import db
 from lms.review.demo import EQUITY_ANSWERS
-from lms.services import accounts, challenges, learning, mentoring
+from lms.services import accounts, challenges, learning, mentoring, notifications
 from tests.learn.conftest import module_root, sync_root, synced  # noqa: E402,F401  (shared)
 
 
@@ -53,6 +53,8 @@ def people(make_user, make_department, link):
     learner = make_user(name="Priya Shah", department=medicine)
     mentor = make_user(roles=("mentor", "learner"), name="Dr. Amara Okafor")
     link(mentor, learner=learner)
+    notifications.mark_all_read(learner)  # they have seen that the mentor was linked
+    db.session.commit()
     return SimpleNamespace(
         department=medicine, learner=learner, mentor=mentor,
         other_mentor=make_user(roles=("mentor", "learner"), name="Dr. Unlinked",
