@@ -17,6 +17,9 @@ from lms.extensions import db, limiter
 from lms.models import Base, Department, User
 from tests.db import empty_all_tables, fresh_database, upgrade
 
+# ``mailbox``: a real SMTP server standing in for people's mailboxes.
+pytest_plugins = ["tests.mailbox"]
+
 TEST_PASSWORD = "correct horse battery"
 
 FAST_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

@@ -54,7 +54,10 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}@{_domain()}>"
-    email.set_content(message.body_text)
+    # Imported here: secret_mail queues through this module.
+    from lms.services.secret_mail import body_for_recipient
+
+    email.set_content(body_for_recipient(message))
     if message.attachment_data:
         mime = message.attachment_type or "application/octet-stream"
         maintype, _, subtype = mime.partition("/")
