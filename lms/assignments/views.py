@@ -15,7 +15,14 @@ from lms.formtools import choices
 from lms.models import Assignment, Cohort, Department, Module, Reminder
 from lms.pagination import Page
 from lms.permissions import login_required, roles_required
-from lms.services import assignment_reminders, assignments, compliance, duedates, learning
+from lms.services import (
+    assignment_reminders,
+    assignments,
+    compliance,
+    duedates,
+    lead_access,
+    learning,
+)
 from lms.services.errors import DomainError
 
 PAGE_SIZE = 50
@@ -204,7 +211,7 @@ def compliance_view():
         statuses=compliance.STATUS_LABELS, people_columns=compliance.PEOPLE_COLUMNS,
         count_columns=compliance.COUNT_COLUMNS, action_form=ActionForm(),
         target_text=assignments.target_text, due_rule_text=assignments.due_rule_text,
-        is_admin=current_user.has_role("admin"))
+        is_admin=current_user.has_role("admin"), lead_notice=lead_access.NOTICE)
 
 
 @bp.route("/compliance.csv")

@@ -28,7 +28,7 @@ from sqlalchemy import Date, Select, and_, case, func, literal, or_, select
 from lms.extensions import db
 from lms.models import Assignment, Department, Enrollment, Module, Obligation, User
 from lms.models.base import UTCDateTime
-from lms.services import duedates
+from lms.services import duedates, lead_access
 from lms.services.assignments import department_descendants
 
 STATUSES = ("completed", "in_progress", "not_started", "overdue")
@@ -109,11 +109,11 @@ class PersonRow:
 # --- who may see what ---------------------------------------------------------------------
 
 def visible_departments(user: User) -> set[int] | None:
-    """``None`` for admins (everything); otherwise the departments ``user`` leads and below."""
+    """``None`` for admins (everything); otherwise the departments ``user`` leads and below,
+    under the department lead's permission (``lead_access``)."""
     if user.has_role("admin"):
         return None
-    led = db.session.execute(select(Department.id).where(Department.lead_id == user.id)).scalars()
-    return department_descendants(led)
+    return lead_access.led_departments(user)
 
 
 def can_view(user: User) -> bool:
