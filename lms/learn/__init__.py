@@ -5,7 +5,7 @@ from lms.templating import add_nav
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 add_nav("learn.catalogue", "Modules")
 
-from lms.learn import views  # noqa: E402,F401
+from lms.learn import coauthoring_views, views  # noqa: E402,F401
 from lms.main.views import add_home_section  # noqa: E402
 
 

@@ -71,8 +71,9 @@ def can_read_text(user: User, submission: Submission) -> bool:
 
 
 def can_review(user: User, submission: Submission) -> bool:
-    """A linked mentor (holding the mentor role) of a submitted, non-private reflection."""
-    return (user.has_role("mentor") and user.id != submission.user_id
+    """A linked mentor (holding the mentor role) of a submitted, non-private reflection,
+    who is not one of its authors (nobody reviews their own work)."""
+    return (user.has_role("mentor") and not is_author(user, submission)
             and not submission.is_private and bool(submission.revisions)
             and mentoring.is_mentor_of(user, submission.user))
 

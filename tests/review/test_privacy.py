@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import Notification, OutboxMessage, ReflectionAccess, Submission
 from lms.review.demo import EQUITY_ANSWERS
-from lms.services import challenges, learning, reviews
+from lms.services import challenges, coauthoring, learning, notifications, reviews
 from tests.review.conftest import challenge_step
 
 TEXT_PAGES = ("/review/submissions/{id}", "/review/submissions/{id}/history",
@@ -158,14 +158,20 @@ def test_the_learner_sees_their_mentors(client, auth, synced, people):
     assert "No mentor is linked to you yet" in client.get("/review/mine").get_data(as_text=True)
 
 
-def test_group_coauthors_are_authors(app, synced, people, make_user, client_for):
+def test_group_coauthors_are_authors_once_they_accept(app, synced, people, make_user,
+                                                     client_for):
     coauthor = make_user(name="Co Author")
     step = challenge_step("us-vs-them")
     submission = challenges.submit(people.learner, step, {"situation": "Shared."},
                                    expected_version=None, coauthors=[coauthor])
     db.session.commit()
-    assert reviews.is_author(coauthor, submission)
+    assert not reviews.is_author(coauthor, submission)  # invited, not yet agreed
     client = client_for(coauthor)
+    assert client.get(f"/review/submissions/{submission.id}/history").status_code == 403
+    [invitation] = coauthoring.pending_for(coauthor)
+    coauthoring.accept(coauthor, invitation)
+    db.session.commit()
+    assert reviews.is_author(coauthor, submission)
     assert client.get(f"/review/submissions/{submission.id}/history").status_code == 200
     assert _accesses() == 0
     assert db.session.get(Submission, submission.id).coauthors == [coauthor]
@@ -178,11 +184,13 @@ def test_coauthors_hear_about_feedback_and_get_credit(synced, people, make_user)
     step = challenge_step("us-vs-them")
     submission = challenges.submit(people.learner, step, {"situation": "Shared."},
                                    expected_version=None, coauthors=[coauthor])
+    coauthoring.accept(coauthor, coauthoring.pending_for(coauthor)[0])
     db.session.commit()
     reviews.decide(people.mentor, submission, submission.revisions[0], decision="approve")
     db.session.commit()
     note = db.session.execute(select(Notification).where(
-        Notification.user_id == coauthor.id)).scalar_one()
+        Notification.user_id == coauthor.id,
+        Notification.kind == notifications.FEEDBACK)).scalar_one()
     assert note.link == f"/review/submissions/{submission.id}/history"
     assert learning.challenge_counts_as_done(step, submission)
     assert db.session.scalar(select(func.count(Enrollment.id)).where(
