@@ -108,3 +108,16 @@ def test_development_links_show_a_persons_own_links_and_never_in_production(app,
     finally:
         app.config["LMS_ENV"] = "development"
     assert refused.exit_code != 0 and "/auth/reset/" not in refused.output
+
+
+def test_an_admin_cannot_move_an_account_with_a_password_to_another_address(client, auth,
+                                                                            make_user):
+    admin = make_user(roles=("admin",))
+    learner = make_user(email="priya@example.edu", name="Priya Shah")
+    auth.login(admin)
+    response = client.post(f"/admin/users/{learner.id}", data={
+        "name": learner.name, "email": "admins-other-inbox@example.edu",
+        "roles": ["learner"], "is_active": "y"})
+    assert "cannot be changed here" in response.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "priya@example.edu"
