@@ -144,3 +144,24 @@ def reminders_send() -> None:
         click.echo(f"{name}: {count} message(s) queued")
     if not counts:
         click.echo("No reminder jobs are registered.")
+
+
+@mail_cli.command("dev-links")
+@click.argument("email")
+def mail_dev_links(email: str) -> None:
+    """DEVELOPMENT ONLY: show the password links queued for EMAIL, for a developer without
+    a mail server. Refused in production and when MAIL_SERVER is set."""
+    from lms.services.accounts.password_mail import development_links
+
+    try:
+        found = development_links(email)
+    except DomainError as problem:
+        raise click.ClickException(problem.message) from None
+    db.session.commit()
+    click.echo("DEVELOPMENT ONLY: these links go by email in production and are never "
+               "shown there.")
+    if not found:
+        click.echo(f"No message with a link is queued for {email}.")
+    for message, body in found:
+        click.echo(f"\n--- {message.subject} (queued {message.created_at:%Y-%m-%d %H:%M} UTC)"
+                   f"\n{body}")

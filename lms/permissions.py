@@ -23,6 +23,7 @@ from lms.services.accounts.mentoring import is_mentor_of
 from lms.services.departments import department_descendants
 from lms.services.events.offerings import is_facilitator
 from lms.services.plans.action_plans import owns
+from lms.services.reviews.review import is_author
 
 F = TypeVar("F", bound=Callable)
 
@@ -83,8 +84,9 @@ def enforce_access():
 # --- object-level rules -----------------------------------------------------------------------
 
 def can_review(user: User, submission: Submission) -> bool:
-    """A linked mentor (holding the mentor role) of a submitted, non-private reflection."""
-    return (user.has_role("mentor") and user.id != submission.user_id
+    """A linked mentor (holding the mentor role) of a submitted, non-private reflection,
+    who is not one of its authors (nobody reviews their own work)."""
+    return (user.has_role("mentor") and not is_author(user, submission)
             and not submission.is_private and bool(submission.revisions)
             and is_mentor_of(user, submission.user))
 
@@ -114,8 +116,21 @@ def can_see_video_link(user: User, offering: Offering, registration: Registratio
     return can_manage_roster(user, offering)
 
 
+LEAD_NOTICE = "You see compliance status for your department; never reflection text."
+
+
 def visible_departments(user: User) -> set[int] | None:
-    """``None`` for admins (everything); otherwise the departments ``user`` leads and below."""
+    """``None`` for admins (everything); otherwise the departments ``user`` leads and below.
+
+    The department lead's permission: leading a department (``Department.lead``) is
+    not a role an admin ticks but follows from the department record, and it grants
+    exactly one thing: the compliance status of the people in the departments one
+    leads and in those below them (a lead of Internal Medicine also sees Cardiology)
+    — names, emails, assigned modules, due dates and status — on the compliance page
+    and its CSV. It never grants reflection text, submissions, action plans or mentor
+    access: those follow the mentor links alone. Everyone it reaches is shown
+    ``LEAD_NOTICE`` on the page.
+    """
     if user.has_role("admin"):
         return None
     led = db.session.execute(select(Department.id).where(Department.lead_id == user.id)).scalars()

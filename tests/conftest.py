@@ -18,6 +18,12 @@ from tests.fixtures.database import (  # noqa: E402
 )
 from tests.fixtures.people import AuthActions  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.database", "tests.fixtures.people", "tests.fixtures.content"]
+# ``mailbox``: a real SMTP server standing in for people's mailboxes.
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.people",
+    "tests.fixtures.content",
+    "tests.mailbox",
+]
 
 __all__ = ["FAST_HASH", "TEST_PASSWORD", "AuthActions", "IsolatedClient", "test_config"]

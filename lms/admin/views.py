@@ -142,10 +142,16 @@ def invite_user(user_id: int):
     user = db.get_or_404(User, user_id)
     if not user.is_active:
         abort(400)
-    send_invitation(user)
+    try:
+        send_invitation(user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     audit.record(current_user, "user.invite", user)
     db.session.commit()
-    flash(f"A link to set a password was queued for {user.email}.", "success")
+    flash(f"A link to set a password was queued for {user.email}; it goes only to their "
+          "mailbox.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

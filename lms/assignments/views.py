@@ -203,7 +203,7 @@ def compliance_view():
         statuses=compliance.STATUS_LABELS, people_columns=compliance.PEOPLE_COLUMNS,
         count_columns=compliance.COUNT_COLUMNS, action_form=ActionForm(),
         target_text=assignments.target_text, due_rule_text=assignments.due_rule_text,
-        is_admin=current_user.has_role("admin"))
+        is_admin=current_user.has_role("admin"), lead_notice=permissions.LEAD_NOTICE)
 
 
 @bp.route("/compliance.csv")

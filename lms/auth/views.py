@@ -13,7 +13,8 @@ from lms.models import User, normalise_email, utcnow
 from lms.models.users import new_session_token
 from lms.permissions import login_required, public
 from lms.services.accounts import passwords
-from lms.services.mail import queue_email
+from lms.services.accounts import security as account_security
+from lms.services.accounts.password_mail import queue_password_link
 
 BAD_LOGIN = "That email and password do not match an active account."
 
@@ -87,12 +88,8 @@ def forgot_password():
             select(User).where(User.email == normalise_email(form.email.data))
         ).scalar_one_or_none()
         if user is not None and user.is_active:
-            token = passwords.make_reset_token(user)
-            link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for(
-                "auth.reset_password", token=token)
-            queue_email(user.email, "Reset your Ally LMS password",
-                        render_template("auth/email/reset.txt", user=user, link=link),
-                        kind="password_reset")
+            queue_password_link(user, "reset", "Reset your Ally LMS password",
+                                "auth/email/reset.txt", kind="password_reset")
             db.session.commit()
         # Same answer whether or not the account exists.
         flash("If that email belongs to an account, a reset link is on its way. "
@@ -109,7 +106,9 @@ def reset_password(token: str):
         return render_template("auth/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        passwords.set_password(user, form.password.data)
+        account_security.change_password(
+            user, form.password.data, how="invitation" if user.password_hash is None
+            else "reset")
         db.session.commit()
         logout_user()
         session.clear()
@@ -127,7 +126,7 @@ def change_password():
         if not passwords.check_password(user, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            passwords.set_password(user, form.password.data)
+            account_security.change_password(user, form.password.data, how="profile")
             db.session.commit()
             # Other sessions ended with the token; keep this one signed in.
             session.clear()

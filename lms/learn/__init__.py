@@ -13,7 +13,7 @@ def _learning_context(user) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register the learning pages, their navigation item and home panel."""
-    from lms.learn import views  # noqa: F401  (the routes attach to bp)
+    from lms.learn import coauthoring_views, views  # noqa: F401  (the routes attach to bp)
     from lms.main.views import add_home_section
     from lms.templating import add_nav
 

@@ -19,7 +19,8 @@ class SubmitChallengeForm(ChallengeMetaForm):
                                             "completion still counts.")
     coauthors = TextAreaField("Co-authors (group challenge)", validators=[Length(max=2000)],
                               description="Email addresses of the other people in your group, "
-                                          "one per line. Each of them gets credit.")
+                                          "one per line. Each is invited, and becomes a co-author "
+                                          "(with access and credit) only on accepting.")
 
 
 class SearchForm(FlaskForm):

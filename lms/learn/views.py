@@ -10,10 +10,10 @@ from lms.extensions import db
 from lms.learn import bp
 from lms.learn.challenge_form import read_answers, validate_answers
 from lms.learn.forms import ChallengeMetaForm, SubmitChallengeForm
-from lms.models import Enrollment, Module, Step, User, normalise_email
+from lms.models import Enrollment, Module, Step
 from lms.permissions import login_required
 from lms.services.errors import DomainError
-from lms.services.learning import challenges, surveys
+from lms.services.learning import challenges, coauthoring, surveys
 from lms.services.learning import progress as learning
 from lms.viewtools import is_htmx
 
@@ -175,6 +175,7 @@ def _challenge_context(step: Step, part: int | None, answers=None, errors=None,
                        meta_form=None) -> dict:
     submission = challenges.submission_for(current_user, step)
     editable = submission is None or submission.status in challenges.EDITABLE
+    group = step.config.get("mode") == "group"
     total = _parts(step)
     if part is None or not 1 <= part <= total + 1:
         part = total + 1 if not editable else 1
@@ -187,8 +188,14 @@ def _challenge_context(step: Step, part: int | None, answers=None, errors=None,
         if submission is not None:
             form.keep_private.data = submission.is_private
             form.coauthors.data = "\n".join(c.email for c in submission.coauthors)
+            if group:
+                pending = coauthoring.pending_emails(submission)
+                form.coauthors.data = "\n".join(filter(None, [form.coauthors.data, *pending]))
+    coauthored = (coauthoring.group_submission_for(current_user, step)
+                  if group and (submission is None or submission.status == "draft") else None)
     return {"submission": submission, "editable": editable, "part": part, "parts": total,
-            "answers": answers, "errors": errors or {}, "form": form}
+            "answers": answers, "errors": errors or {}, "form": form,
+            "coauthored": coauthored}
 
 
 def _render_step(module, step, status: int = 200, **context):
@@ -309,20 +316,20 @@ def submit_challenge(slug: str, step_slug: str):
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
     flash("Submitted. Your answers are saved and can't be lost." + (
         " A mentor will review them." if step.review_required and not form.keep_private.data
-        else ""), "success")
+        else "") + (" Everyone you named is invited as a co-author and becomes one on "
+                    "accepting." if coauthors else ""), "success")
     return _after_step(module, step)
 
 
-def _coauthors(step: Step, text: str | None) -> tuple[list[User], str | None]:
-    if step.config.get("mode") != "group" or not (text or "").strip():
+def _coauthors(step: Step, text: str | None) -> tuple[list[str], str | None]:
+    """The co-authors' addresses, or a message about the field. Whether an address has an
+    account is never said: each is invited alike (``coauthoring``)."""
+    if step.config.get("mode") != "group":
         return [], None
-    emails = {normalise_email(e) for e in (text or "").replace(",", "\n").split() if e.strip()}
-    users = list(db.session.execute(select(User).where(
-        User.email.in_(emails), User.is_active_account)).scalars())
-    unknown = emails - {u.email for u in users}
-    if unknown:
-        return [], f"No active account for: {', '.join(sorted(unknown))}."
-    return users, None
+    try:
+        return coauthoring.parse_emails(text), None
+    except DomainError as problem:
+        return [], problem.message
 
 
 # --- checks and surveys ---------------------------------------------------------------

@@ -8,6 +8,7 @@ from lms.extensions import db
 from lms.main import bp
 from lms.main.forms import ProfileForm
 from lms.permissions import login_required, public
+from lms.services.accounts import security as account_security
 
 # app.extensions key: the panels areas put on the home page, in order:
 # [(roles or None, template name, context function)], filled by each area's ``init_app``.
@@ -48,7 +49,8 @@ def profile():
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("main.profile"))
-    return render_template("main/profile.html", form=form)
+    return render_template("main/profile.html", form=form,
+                           sign_ins=account_security.sign_in_history(current_user))
 
 
 @bp.route("/privacy")

@@ -14,6 +14,7 @@ from lms.models.assignments import (
 from lms.models.audit import AuditEvent
 from lms.models.base import Base, TimestampMixin, utcnow
 from lms.models.certificates import Certificate
+from lms.models.coauthoring import CoauthorInvitation
 from lms.models.content import STEP_KINDS, Module, ModuleVersion, Step
 from lms.models.events import (
     ACTIVE_STATUSES,
@@ -59,6 +60,7 @@ from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, R
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
+    "CoauthorInvitation",
     "ACTION_STATUSES",
     "ACTIVE_STATUSES",
     "ATTENDANCE_VALUES",

@@ -25,6 +25,9 @@ class OutboxMessage(Base):
     attachment_name: Mapped[str | None] = mapped_column(String(200))
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment_data: Mapped[str | None] = mapped_column(Text)
+    # Which secret the body stands for (``password:reset:42``); the secret itself is
+    # made when the message is sent and never stored (see services/password_mail.py).
+    secret_ref: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/sent/failed/held
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))

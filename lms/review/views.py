@@ -28,7 +28,7 @@ from lms.permissions import login_required, roles_required
 from lms.review import bp
 from lms.review.forms import LinkForm, PreferenceForm, ReviewForm
 from lms.services import notifications
-from lms.services.accounts import mentoring
+from lms.services.accounts import mentor_notices, mentoring
 from lms.services.errors import DomainError
 from lms.services.reviews import review as reviews
 from lms.viewtools import REFUSED, is_history_restore, is_htmx, run_service
@@ -208,6 +208,7 @@ def compare(submission_id: int):
 @login_required
 def mine():
     return render_template("review/mine.html", mentors=mentoring.mentors_of(current_user),
+                           readers=mentor_notices.readers_of(current_user),
                            reflections=reviews.my_reflections(current_user))
 
 

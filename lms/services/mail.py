@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from flask import current_app
@@ -44,6 +45,25 @@ def queue_email(to: str, subject: str, body: str, *, kind: str = "general",
     return message
 
 
+# app.extensions key: {secret kind: filler(message) -> the body with its secret filled in}.
+SECRET_FILLERS_KEY = "lms.mail_secret_fillers"
+
+
+def register_secret_filler(app, kind: str, filler: Callable[[OutboxMessage], str]) -> None:
+    """Let an area fill in, at sending time, the secret of the messages whose
+    ``secret_ref`` starts with ``kind:`` (the Outbox never stores the secret itself)."""
+    app.extensions.setdefault(SECRET_FILLERS_KEY, {})[kind] = filler
+
+
+def body_for_recipient(message: OutboxMessage) -> str:
+    """The text that goes to the recipient: the stored body with its secret filled in by
+    the area that registered its kind. Call only on the way to the recipient's mailbox."""
+    if not message.secret_ref:
+        return message.body_text
+    kind = message.secret_ref.partition(":")[0]
+    return current_app.extensions[SECRET_FILLERS_KEY][kind](message)
+
+
 def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
@@ -54,7 +74,7 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}@{_domain()}>"
-    email.set_content(message.body_text)
+    email.set_content(body_for_recipient(message))
     if message.attachment_data:
         mime = message.attachment_type or "application/octet-stream"
         maintype, _, subtype = mime.partition("/")

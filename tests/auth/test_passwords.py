@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,16 +15,6 @@ from tests.conftest import TEST_PASSWORD
 
 NEW_PASSWORD = "a brand new long passphrase"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def _reset_link_for(email: str) -> str:
-    message = db.session.execute(
-        select(OutboxMessage).where(OutboxMessage.to_address == email)
-        .order_by(OutboxMessage.id.desc())).scalars().first()
-    assert message is not None, f"no email queued for {email}"
-    match = re.search(r"http://lms\.test(/auth/reset/\S+)", message.body_text)
-    assert match, message.body_text
-    return match.group(1)
 
 
 def _ask_for_reset(client, email):
@@ -50,11 +39,11 @@ def test_short_passwords_are_refused(app):
     assert passwords.hash_password("twelve chars").startswith("$argon2id$")
 
 
-def test_reset_by_emailed_link(client, make_user):
+def test_reset_by_emailed_link(mailbox, client, make_user):
     user = make_user(email="ana@example.edu")
     response = _ask_for_reset(client, "ANA@example.edu")
     assert response.status_code == 302
-    link = _reset_link_for("ana@example.edu")
+    link = mailbox.link("ana@example.edu")
 
     assert client.get(link).status_code == 200
     response = _set_password(client, link)
@@ -68,10 +57,10 @@ def test_reset_by_emailed_link(client, make_user):
     assert signed_in.status_code == 302
 
 
-def test_reset_link_works_only_once(client, make_user):
+def test_reset_link_works_only_once(mailbox, client, make_user):
     make_user(email="ana@example.edu")
     _ask_for_reset(client, "ana@example.edu")
-    link = _reset_link_for("ana@example.edu")
+    link = mailbox.link("ana@example.edu")
     assert _set_password(client, link).status_code == 302
 
     again = client.get(link)
@@ -81,11 +70,11 @@ def test_reset_link_works_only_once(client, make_user):
     assert reused.status_code == 400
 
 
-def test_reset_link_expires_after_an_hour(client, make_user):
+def test_reset_link_expires_after_an_hour(mailbox, client, make_user):
     user = make_user(email="ana@example.edu")
     with clock.frozen_at(START):
         _ask_for_reset(client, "ana@example.edu")
-        link = _reset_link_for("ana@example.edu")
+        link = mailbox.link("ana@example.edu")
     with clock.frozen_at(START + timedelta(minutes=59)):
         assert client.get(link).status_code == 200
     with clock.frozen_at(START + timedelta(minutes=61)):
@@ -95,14 +84,14 @@ def test_reset_link_expires_after_an_hour(client, make_user):
     assert passwords.check_password(user, TEST_PASSWORD)
 
 
-def test_invitation_link_lasts_a_week(app, client, make_user):
+def test_invitation_link_lasts_a_week(mailbox, app, client, make_user):
     from lms.services.accounts.invitations import send_invitation
 
     user = make_user(email="new@example.edu", password=None)
     with clock.frozen_at(START), app.test_request_context():
         send_invitation(user)
         db.session.commit()
-    link = _reset_link_for("new@example.edu")
+        link = mailbox.link("new@example.edu")
     with clock.frozen_at(START + timedelta(days=6)):
         assert client.get(link).status_code == 200
     with clock.frozen_at(START + timedelta(days=8)):
@@ -116,10 +105,10 @@ def test_forged_or_mangled_links_are_refused(client, token):
     assert b"Ask for a new link" in response.data
 
 
-def test_token_for_a_deactivated_account_is_refused(client, make_user):
+def test_token_for_a_deactivated_account_is_refused(mailbox, client, make_user):
     user = make_user(email="ana@example.edu")
     _ask_for_reset(client, "ana@example.edu")
-    link = _reset_link_for("ana@example.edu")
+    link = mailbox.link("ana@example.edu")
     user.is_active_account = False
     db.session.commit()
     assert client.get(link).status_code == 400
@@ -138,10 +127,10 @@ def test_reset_request_looks_the_same_for_unknown_email(client, make_user):
     assert addresses == ["known@example.edu"]
 
 
-def test_reset_form_refuses_mismatch_and_short_passwords(client, make_user):
+def test_reset_form_refuses_mismatch_and_short_passwords(mailbox, client, make_user):
     user = make_user(email="ana@example.edu")
     _ask_for_reset(client, "ana@example.edu")
-    link = _reset_link_for("ana@example.edu")
+    link = mailbox.link("ana@example.edu")
     mismatch = _set_password(client, link, confirm="something different entirely")
     assert b"The two passwords do not match." in mismatch.data
     short = _set_password(client, link, password="too short")
@@ -152,13 +141,13 @@ def test_reset_form_refuses_mismatch_and_short_passwords(client, make_user):
     assert _set_password(client, link).status_code == 302
 
 
-def test_reset_signs_out_every_session(app, client, make_user):
+def test_reset_signs_out_every_session(mailbox, app, client, make_user):
     user = make_user(email="ana@example.edu")
     elsewhere = app.test_client()
     elsewhere.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert elsewhere.get("/").status_code == 200
     _ask_for_reset(client, user.email)
-    _set_password(client, _reset_link_for(user.email))
+    _set_password(client, mailbox.link(user.email))
     assert elsewhere.get("/").status_code == 302
 
 

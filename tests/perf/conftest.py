@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from lms.demo.reviews import EQUITY_ANSWERS
 from lms.extensions import db
 from lms.models import (
     ActionPlan,
@@ -41,7 +42,6 @@ from lms.models import (
     utcnow,
 )
 from lms.models.users import user_roles
-from lms.demo.reviews import EQUITY_ANSWERS
 from lms.services.accounts import people as accounts
 from tests.review.conftest import challenge_step, link  # noqa: F401
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from lms.extensions import db
 from lms.demo.reviews import EQUITY_ANSWERS
+from lms.extensions import db
+from lms.services import notifications
+from lms.services.accounts import mentoring
 from lms.services.accounts import people as accounts
 from lms.services.learning import challenges
 from lms.services.learning import progress as learning
-from lms.services.accounts import mentoring
 from tests.learn.conftest import module_root, sync_root  # noqa: E402,F401  (shared)
 
 
@@ -56,6 +57,8 @@ def people(make_user, make_department, link):
     learner = make_user(name="Priya Shah", department=medicine)
     mentor = make_user(roles=("mentor", "learner"), name="Dr. Amara Okafor")
     link(mentor, learner=learner)
+    notifications.mark_all_read(learner)  # they have seen that the mentor was linked
+    db.session.commit()
     return SimpleNamespace(
         department=medicine, learner=learner, mentor=mentor,
         other_mentor=make_user(roles=("mentor", "learner"), name="Dr. Unlinked",

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from lms.demo.reviews import EQUITY_ANSWERS
 from lms.extensions import db
 from lms.models import Notification, OutboxMessage, ReflectionAccess, Submission
-from lms.services.learning import challenges
+from lms.services import notifications
+from lms.services.learning import challenges, coauthoring
 from lms.services.learning import progress as learning
 from lms.services.reviews import review as reviews
 from tests.review.conftest import challenge_step
@@ -133,8 +134,10 @@ def test_keep_private_counts_completion_only(app, synced, people, submit, client
     progress = learning.module_progress(people.learner, step.module)
     assert progress.state_for(step.id).status == "completed, kept private"
     # No mentor is told, and the mentor cannot open it.
-    assert db.session.scalar(select(func.count(Notification.id))) == 0
-    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert db.session.scalar(select(func.count(Notification.id))
+                             .where(Notification.kind != "mentor_link")) == 0
+    assert db.session.scalar(select(func.count(OutboxMessage.id))
+                             .where(OutboxMessage.kind != "mentor_link")) == 0
     mentor = client_for(people.mentor)
     for page in TEXT_PAGES:
         assert mentor.get(page.format(id=submission.id)).status_code == 403
@@ -158,14 +161,20 @@ def test_the_learner_sees_their_mentors(client, auth, synced, people):
     assert "No mentor is linked to you yet" in client.get("/review/mine").get_data(as_text=True)
 
 
-def test_group_coauthors_are_authors(app, synced, people, make_user, client_for):
+def test_group_coauthors_are_authors_once_they_accept(app, synced, people, make_user,
+                                                     client_for):
     coauthor = make_user(name="Co Author")
     step = challenge_step("us-vs-them")
     submission = challenges.submit(people.learner, step, {"situation": "Shared."},
                                    expected_version=None, coauthors=[coauthor])
     db.session.commit()
-    assert reviews.is_author(coauthor, submission)
+    assert not reviews.is_author(coauthor, submission)  # invited, not yet agreed
     client = client_for(coauthor)
+    assert client.get(f"/review/submissions/{submission.id}/history").status_code == 403
+    [invitation] = coauthoring.pending_for(coauthor)
+    coauthoring.accept(coauthor, invitation)
+    db.session.commit()
+    assert reviews.is_author(coauthor, submission)
     assert client.get(f"/review/submissions/{submission.id}/history").status_code == 200
     assert _accesses() == 0
     assert db.session.get(Submission, submission.id).coauthors == [coauthor]
@@ -178,11 +187,13 @@ def test_coauthors_hear_about_feedback_and_get_credit(synced, people, make_user)
     step = challenge_step("us-vs-them")
     submission = challenges.submit(people.learner, step, {"situation": "Shared."},
                                    expected_version=None, coauthors=[coauthor])
+    coauthoring.accept(coauthor, coauthoring.pending_for(coauthor)[0])
     db.session.commit()
     reviews.decide(people.mentor, submission, submission.revisions[0], decision="approve")
     db.session.commit()
     note = db.session.execute(select(Notification).where(
-        Notification.user_id == coauthor.id)).scalar_one()
+        Notification.user_id == coauthor.id,
+        Notification.kind == notifications.FEEDBACK)).scalar_one()
     assert note.link == f"/review/submissions/{submission.id}/history"
     assert learning.challenge_counts_as_done(step, submission)
     assert db.session.scalar(select(func.count(Enrollment.id)).where(

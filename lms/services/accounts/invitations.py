@@ -1,16 +1,20 @@
-"""Emailing people a link to set their password."""
-
-from flask import current_app, render_template, url_for
-
-from lms.models import User
-from lms.services.accounts.passwords import make_reset_token
-from lms.services.mail import queue_email
+"""Emailing people a link to set their first password."""
 
 
-def send_invitation(user: User):
-    """Queue a 'set your password' email valid for a week."""
-    link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for(
-        "auth.reset_password", token=make_reset_token(user, purpose="invite"))
-    return queue_email(user.email, "Your Ally LMS account",
-                       render_template("auth/email/invite.txt", user=user, link=link),
-                       kind="invitation")
+from lms.models import OutboxMessage, User
+from lms.services.accounts.password_mail import queue_password_link
+from lms.services.errors import DomainError
+
+
+def send_invitation(user: User) -> OutboxMessage:
+    """Queue a 'set your password' email valid for a week from when it is sent.
+
+    Only for an account that has no password yet: a link that replaces someone's
+    password is a reset, which only the person can ask for. Raises ``DomainError``
+    otherwise. The link reaches only the person's mailbox (``password_mail``).
+    """
+    if user.password_hash is not None:
+        raise DomainError(f"{user.name} already has a password. If they forgot it, they can "
+                          "ask for a reset link on the sign-in page; nobody else can set it.")
+    return queue_password_link(user, "invite", "Your Ally LMS account",
+                               "auth/email/invite.txt", kind="invitation")

@@ -27,6 +27,7 @@ from lms.extensions import db
 from lms.models import Cohort, Department, MentorLink, Role, User
 from lms.models.users import cohort_members
 from lms.services import audit
+from lms.services.accounts import mentor_notices
 from lms.services.errors import DomainError
 
 
@@ -187,10 +188,18 @@ def link_mentor(*, actor: User | None, mentor: User, learner: User | None = None
                 ) -> MentorLink:
     """Link ``mentor`` to exactly one of ``learner``, ``department`` or ``cohort``.
 
-    Raises ``DomainError`` (with the form field at fault) when the person is
-    not a mentor, when no or several targets are given, when a mentor would
-    mentor themself, or when the link exists already.
+    Every learner the link reaches is told, in the app and by email, that the
+    mentor can now read their reflections.
+
+    Raises ``DomainError`` (with the form field at fault) when ``actor`` links
+    themself (nobody grants themselves access to other people's reflections),
+    when the person is not a mentor, when no or several targets are given,
+    when a mentor would mentor themself, or when the link exists already.
     """
+    if actor is not None and actor.id == mentor.id:
+        raise DomainError("You cannot link yourself as a mentor: nobody grants themselves "
+                          "access to other people's reflections. Another administrator "
+                          "can make this link.", field="mentor_id")
     if not mentor.has_role("mentor"):
         raise DomainError(f"{mentor.name} does not have the mentor role. Give it to them "
                           "under People first.", field="mentor_id")
@@ -211,6 +220,7 @@ def link_mentor(*, actor: User | None, mentor: User, learner: User | None = None
                           field="target") from None
     audit.record(actor, "mentor_link.create", link, mentor=mentor.email,
                  target_kind=link.target_kind, target_name=targets[0].name)
+    mentor_notices.announce_link(link)
     return link
 
 

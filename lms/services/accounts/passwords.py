@@ -104,4 +104,6 @@ def user_for_reset_token(token: str) -> User | None:
     user = db.session.get(User, data.get("u"))
     if user is None or not user.is_active or data.get("f") != _fingerprint(user):
         return None
+    if data["p"] == "invite" and user.password_hash is not None:
+        return None  # invitations set a first password, never replace one
     return user

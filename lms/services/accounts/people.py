@@ -91,12 +91,19 @@ def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterab
                 cohorts: Iterable[Cohort] = ()) -> User:
     """Change an account; deactivating ends all of the person's sessions.
 
-    Raises ``DomainError`` for an invalid or taken email, a blank name, or an admin
-    removing their own admin role or deactivating themselves.
+    Raises ``DomainError`` for an invalid or taken email, a blank name, another
+    person's email when they have a password, or an admin removing their own admin
+    role or deactivating themselves.
     """
     _check_identity(email, name)
     if email_taken(email, except_user_id=user.id):
         raise DomainError("Another account already uses this email.", field="email")
+    if (normalise_email(email) != user.email and user.id != actor.id
+            and user.password_hash is not None):
+        # A reset link sent to an address the admin chose would hand them the account.
+        raise DomainError(f"{user.name} has set a password, so their email address cannot "
+                          "be changed here: a password link sent to a new address would "
+                          "let whoever reads it take over the account.", field="email")
     roles = set(roles)
     if user.id == actor.id and "admin" not in roles:
         raise DomainError("You cannot remove your own admin role.", field="roles")

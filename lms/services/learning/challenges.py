@@ -9,6 +9,7 @@ from lms import signals
 from lms.extensions import db
 from lms.models import Step, Submission, SubmissionRevision, User, utcnow
 from lms.services.errors import DomainError
+from lms.services.learning import coauthoring
 
 EDITABLE = ("draft", "needs_revision")
 
@@ -75,11 +76,14 @@ def save_draft(user: User, step: Step, answers: dict, expected_version: int | No
 
 
 def submit(user: User, step: Step, answers: dict, expected_version: int | None, *,
-           is_private: bool = False, coauthors: list[User] | None = None) -> Submission:
+           is_private: bool = False, coauthors: list[User | str] | None = None
+           ) -> Submission:
     """Turn the draft into a new submitted revision (idempotent for a repeated request).
 
     A repeat of the request that already submitted this version returns the
-    submission unchanged. Raises ``StaleDraft`` or ``DomainError``.
+    submission unchanged. ``coauthors`` (people or email addresses) of a group
+    challenge are invited (``coauthoring.invite``). Raises ``StaleDraft`` or
+    ``DomainError``.
     """
     submission = _get_or_create(user, step)
     if submission.status not in EDITABLE:
@@ -104,8 +108,10 @@ def submit(user: User, step: Step, answers: dict, expected_version: int | None, 
     submission.submitted_at = revision.submitted_at
     submission.submitted_version = submission.draft_version
     submission.is_private = bool(is_private and step.config.get("allow_private"))
-    if coauthors is not None and step.config.get("mode") == "group":
-        submission.coauthors = [c for c in coauthors if c.id != user.id]
+    if coauthors and step.config.get("mode") == "group":
+        # Named co-authors are invited; they become authors only by accepting.
+        coauthoring.invite(submission, user, [c if isinstance(c, str) else c.email
+                                              for c in coauthors])
     db.session.flush()
     db.session.refresh(submission)
     signals.send(signals.submission_submitted, submission=submission, revision=revision)

@@ -302,14 +302,18 @@ def dashboard_summary(user: User) -> dict:
         .group_by(Step.module_id)).all()) if module_ids else {}
     submitted: dict[int, int] = {}
     if module_ids:
+        coauthored = select(submission_coauthors.c.submission_id).where(
+            submission_coauthors.c.user_id == user.id)
         rows_done = db.session.execute(
             select(Step.module_id, Step, Submission)
             .join(Submission, Submission.step_id == Step.id)
-            .where(Submission.user_id == user.id, Step.module_id.in_(module_ids),
-                   Step.is_active, ~Step.is_optional)).all()
-        for module_id, step, submission in rows_done:
-            if challenge_counts_as_done(step, submission):
-                submitted[module_id] = submitted.get(module_id, 0) + 1
+            .where((Submission.user_id == user.id) | Submission.id.in_(coauthored),
+                   Step.module_id.in_(module_ids), Step.is_active, ~Step.is_optional)).all()
+        # A group reflection one co-authors counts like one's own, once per step.
+        done_steps = {(module_id, step.id) for module_id, step, submission in rows_done
+                      if challenge_counts_as_done(step, submission)}
+        for module_id, _ in done_steps:
+            submitted[module_id] = submitted.get(module_id, 0) + 1
     in_progress, completed = [], []
     for enrollment, module in rows:
         total = totals.get(module.id, 0)

@@ -1,0 +1,73 @@
+"""Telling learners who can read their reflections.
+
+A mentor link is a new reader of a learner's reflections, so every link is
+announced to each learner it reaches, in the app and by email, the moment it
+is made. The learner's own page lists who can read (``mentoring.mentors_of``)
+and who did read (``readers_of``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import render_template
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from lms.extensions import db
+from lms.models import Department, MentorLink, ReflectionAccess, Submission, User
+from lms.models.users import cohort_members
+from lms.services import notifications
+from lms.services.mail import queue_email
+
+MENTOR_LINK = "mentor_link"
+
+
+def learners_reached(link: MentorLink) -> list[User]:
+    """The active people ``link`` makes its mentor a reader for (never the mentor)."""
+    if link.learner_id is not None:
+        reached = select(User.id).where(User.id == link.learner_id)
+    elif link.department_id is not None:
+        below = (select(Department.id.label("id")).where(Department.id == link.department_id)
+                 .cte("departments_below_link", recursive=True))
+        child = aliased(Department, name="child_department")
+        below = below.union(select(child.id).where(child.parent_id == below.c.id))
+        reached = select(User.id).where(User.department_id.in_(select(below.c.id)))
+    else:
+        reached = select(cohort_members.c.user_id).where(
+            cohort_members.c.cohort_id == link.cohort_id)
+    return list(db.session.execute(
+        select(User).where(User.id.in_(reached), User.id != link.mentor_id,
+                           User.is_active_account.is_(True)).order_by(User.id)).scalars())
+
+
+def announce_link(link: MentorLink) -> int:
+    """Tell every learner ``link`` reaches that its mentor can now read the reflections they
+    submit: a notification and an email each. Returns how many people were told."""
+    mentor = link.mentor or db.session.get(User, link.mentor_id)
+    text = f"{mentor.name} can now read the reflections you submit."
+    path = notifications.path_for("review.mine")
+    learners = learners_reached(link)
+    for learner in learners:
+        notifications.notify(learner, MENTOR_LINK, text, path)
+        queue_email(learner.email, f"{mentor.name} can now read your reflections",
+                    render_template("review/email/mentor_link.txt", learner=learner,
+                                    mentor=mentor, link=link,
+                                    page=notifications.absolute(path)),
+                    kind=MENTOR_LINK)
+    return len(learners)
+
+
+def readers_of(learner: User) -> list[tuple[User | None, int, datetime]]:
+    """Everyone who opened ``learner``'s reflections: ``(reader, reads, last read)``, the
+    latest first (``reader`` is None for an account that no longer exists)."""
+    rows = db.session.execute(
+        select(ReflectionAccess.reader_id, func.count(ReflectionAccess.id),
+               func.max(ReflectionAccess.at))
+        .join(Submission, Submission.id == ReflectionAccess.submission_id)
+        .where(Submission.user_id == learner.id)
+        .group_by(ReflectionAccess.reader_id)
+        .order_by(func.max(ReflectionAccess.at).desc())).all()
+    people = {u.id: u for u in db.session.execute(select(User).where(
+        User.id.in_([r[0] for r in rows if r[0] is not None]))).scalars()}
+    return [(people.get(reader_id), count, last) for reader_id, count, last in rows]
