@@ -1,7 +1,5 @@
 """Sign in, sign out, password reset and change."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from lms.extensions import db, limiter
 from lms.models import User, normalise_email, utcnow
 from lms.models.users import new_session_token
 from lms.permissions import login_required, public
+from lms.safe_redirect import safe_redirect_target
 from lms.services import passwords
 from lms.services.mail import queue_email
 
@@ -20,22 +19,6 @@ BAD_LOGIN = "That email and password do not match an active account."
 
 def _login_limit() -> str:
     return current_app.config["LMS_LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the home page.
-
-    Browsers drop tabs and newlines from URLs and read a backslash as a slash,
-    so "/<tab>/evil.example" would leave the site: any such character, or a
-    scheme or host, sends people home instead.
-    """
-    if (not target or not target.startswith("/") or "\\" in target
-            or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target)):
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//"):
-        return url_for("main.home")
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -55,7 +38,7 @@ def login():
                 user, form.password.data):
             form.password.errors.append(BAD_LOGIN)
         else:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = safe_redirect_target(request.args.get("next"), url_for("main.home"))
             session.clear()  # a fresh session: nothing from before sign-in survives
             session.permanent = True  # expires after LMS_SESSION_HOURS without a visit
             login_user(user, remember=form.remember.data)

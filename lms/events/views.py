@@ -23,6 +23,7 @@ from lms.extensions import db, limiter
 from lms.formtools import choices
 from lms.models import Department, EngagementWeek, Offering, Registration, Training, User, utcnow
 from lms.permissions import login_required, public
+from lms.safe_redirect import safe_redirect_target
 from lms.services import (
     event_calendar,
     event_raffle,
@@ -39,11 +40,9 @@ def is_htmx() -> bool:
 
 def safe_next(target: str | None, offering: Offering | None = None) -> str:
     """Only local paths: a crafted ``next`` must not send people to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    if offering is not None:
-        return url_for("events.offering", offering_id=offering.id)
-    return url_for("events.index")
+    fallback = (url_for("events.offering", offering_id=offering.id) if offering is not None
+                else url_for("events.index"))
+    return safe_redirect_target(target, fallback)
 
 
 def load_offering(offering_id: int) -> Offering:

@@ -4,8 +4,6 @@ access records; notifications; admin links and counts."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,6 +24,7 @@ from lms.models import (
 from lms.permissions import login_required, roles_required
 from lms.review import bp
 from lms.review.forms import LinkForm, PreferenceForm, ReviewForm
+from lms.safe_redirect import safe_redirect_target
 from lms.services import mentoring, notifications, reviews
 from lms.services.errors import DomainError
 
@@ -234,12 +233,7 @@ def open_notification(notification_id: int):
         abort(404)
     notifications.mark_read(notification)
     db.session.commit()
-    link = notification.link or ""
-    parts = urlsplit(link)
-    # Only ever follow links inside the site.
-    if not link.startswith("/") or link.startswith("//") or parts.scheme or parts.netloc:
-        return redirect(url_for("review.notifications"))
-    return redirect(link)
+    return redirect(safe_redirect_target(notification.link, url_for("review.notifications")))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
