@@ -18,8 +18,10 @@ MESSAGES = {
 }
 
 
-def render_error(code: int):
-    title, detail = MESSAGES.get(code, MESSAGES[500])
+def render_error(code: int, detail: str | None = None):
+    """The friendly page for ``code``; ``detail`` replaces the generic advice when given."""
+    title, generic = MESSAGES.get(code, MESSAGES[500])
+    detail = detail or generic
     if request.headers.get("HX-Request"):
         return render_template("errors/_inline.html", code=code, title=title,
                                detail=detail), code
@@ -30,7 +32,12 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         if error.code in MESSAGES:
-            response = render_error(error.code)
+            # abort(code, description=...) says exactly what went wrong; the class
+            # default description is Werkzeug's generic English, so keep ours then.
+            # (A rate limit's description is its rule, not advice for people.)
+            own = (error.description if error.code != 429
+                   and error.description != type(error).description else None)
+            response = render_error(error.code, own)
             if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
                 return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
             return response

@@ -32,6 +32,7 @@ from lms.services import (
     team_requests,
 )
 from lms.services.errors import DomainError
+from lms.urlargs import query_int
 
 
 def is_htmx() -> bool:
@@ -340,7 +341,7 @@ def new_team_request():
         form.department_id.data = current_user.department_id
         form.contact_name.data = current_user.name
         form.contact_email.data = current_user.email
-        form.training_id.data = request.args.get("training", type=int)
+        form.training_id.data = query_int("training")
     if form.validate_on_submit():
         try:
             team_requests.create_request(team_requests.RequestData(

@@ -14,6 +14,7 @@ from lms.models import Enrollment, Module, Step, User, normalise_email
 from lms.permissions import login_required
 from lms.services import challenges, learning, surveys
 from lms.services.errors import DomainError
+from lms.urlargs import query_int
 
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
 
@@ -125,7 +126,7 @@ def step(slug: str, step_slug: str):
         db.session.commit()
     context = {"module": module, "step": step, "state": state, "progress": progress}
     if step.kind == "challenge":
-        context.update(_challenge_context(step, part=request.args.get("part", type=int)))
+        context.update(_challenge_context(step, part=query_int("part")))
     elif step.kind == "check":
         context["record"] = learning.step_record(current_user, step)
     elif step.kind == "survey":

@@ -15,6 +15,7 @@ from lms.models import Step, Submission, User
 from lms.plans.sources import ANSWER_SOURCES, AnswerSource
 from lms.services import learning, reminders
 from lms.services import plans as plan_service
+from lms.urlargs import id_suffix
 
 SOURCE_PREFIX = "submission-"
 
@@ -30,10 +31,11 @@ def produces_actions(step: Step) -> bool:
 
 def submission_answers(user: User, source_id: str) -> AnswerSource | None:
     """The user's own submitted challenge answers; None for anyone else's."""
-    if not source_id.startswith(SOURCE_PREFIX) or not source_id[len(SOURCE_PREFIX):].isdigit():
+    submission_id = id_suffix(source_id, SOURCE_PREFIX)
+    if submission_id is None:
         return None
     submission = db.session.execute(select(Submission).where(
-        Submission.id == int(source_id[len(SOURCE_PREFIX):]),
+        Submission.id == submission_id,
         Submission.user_id == user.id)).scalar_one_or_none()
     if submission is None or submission.status == "draft" or not produces_actions(
             submission.step):

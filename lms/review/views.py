@@ -27,6 +27,7 @@ from lms.review.forms import LinkForm, PreferenceForm, ReviewForm
 from lms.safe_redirect import safe_redirect_target
 from lms.services import mentoring, notifications, reviews
 from lms.services.errors import DomainError
+from lms.urlargs import query_int, query_page
 
 PER_PAGE = 25
 
@@ -64,11 +65,6 @@ def _load_reviewable(submission_id: int):
     return submission
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 # --- the queue ------------------------------------------------------------------------
 
 @bp.route("/")
@@ -76,10 +72,10 @@ def _int_arg(name: str) -> int | None:
 def queue():
     status = request.args.get("status", "waiting")
     filters = reviews.QueueFilters(
-        module_id=_int_arg("module"), step_id=_int_arg("challenge"),
+        module_id=query_int("module"), step_id=query_int("challenge"),
         status=status if status in reviews.QUEUE_STATES or status == "all" else "waiting",
         learner=request.args.get("learner", "").strip()[:100])
-    result = reviews.review_queue(current_user, filters, page=_int_arg("page") or 1,
+    result = reviews.review_queue(current_user, filters, page=query_page(),
                                   per_page=PER_PAGE)
     context = {"queue": result, "filters": filters, "states": reviews.QUEUE_STATES,
                "now": utcnow()}
@@ -184,7 +180,7 @@ def compare(submission_id: int):
                "is_author": reviews.is_author(current_user, submission),
                "changes": None, "problem": None, "old": None, "new": None}
     try:
-        old, new = reviews.revision_pair(submission, _int_arg("from"), _int_arg("to"))
+        old, new = reviews.revision_pair(submission, query_int("from"), query_int("to"))
     except DomainError as problem:
         context["problem"] = problem
         return render_template("review/compare.html", **context), (
@@ -209,7 +205,7 @@ def mine():
 @bp.route("/mine/reads")
 @login_required
 def reads():
-    page = reviews.reads_of_my_reflections(current_user, page=_int_arg("page") or 1)
+    page = reviews.reads_of_my_reflections(current_user, page=query_page())
     return render_template("review/reads.html", page=page)
 
 
@@ -218,7 +214,7 @@ def reads():
 @bp.route("/notifications", endpoint="notifications")
 @login_required
 def notifications_page():
-    page = notifications.for_user(current_user, page=_int_arg("page") or 1)
+    page = notifications.for_user(current_user, page=query_page())
     form = None
     if current_user.has_role("mentor"):
         form = PreferenceForm(submission_emails=notifications.email_choice(current_user))

@@ -6,7 +6,8 @@ import pytest
 
 
 @pytest.mark.parametrize("action", ["register", "cancel"])
-@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/x\r\nSet-Cookie: a=b"])
+@pytest.mark.parametrize("target", [
+    "/\t/evil.example", "/\n/evil.example", "/x\r\nSet-Cookie: a=b"])
 def test_live_session_forms_never_leave_the_site(client, auth, make_user, make_offering,
                                                  action, target):
     offering = make_offering()
