@@ -2,12 +2,61 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from wtforms import SelectChoice
+from flask_wtf import FlaskForm
+from wtforms import Form, SelectChoice
+from wtforms.validators import ValidationError
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """WTForms choices from ``(value, label)`` pairs."""
     return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
+
+
+# --- single-line fields ---------------------------------------------------------------
+
+# Input types a person types one line into; text areas, passwords and hidden fields
+# are not single-line text meant for display.
+SINGLE_LINE_INPUTS = frozenset({"text", "email", "search", "url", "tel"})
+SINGLE_LINE_MESSAGE = ("Please keep this to one line: line breaks, tabs and other control "
+                       "characters are not allowed.")
+
+
+def has_control_characters(value: str | None) -> bool:
+    """True when ``value`` holds a control character (CR, LF, tab, NUL, ...) or a
+    Unicode line or paragraph separator: none belongs in one line of text, and in
+    a name or title they would reach email headers and page titles."""
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value or "")
+
+
+def single_line(form, field) -> None:
+    """WTForms validator: refuse control characters with a message at the field."""
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise ValidationError(SINGLE_LINE_MESSAGE)
+
+
+class SingleLineMeta:
+    """Form ``Meta`` mixin: every single-line text input gets ``single_line``."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if getattr(field.widget, "input_type", None) in SINGLE_LINE_INPUTS:
+            field.validators = [*field.validators, single_line]
+        return field
+
+
+class AppForm(FlaskForm):
+    """Base of every page form: CSRF from Flask-WTF, single-line fields checked."""
+
+    class Meta(SingleLineMeta):
+        pass
+
+
+class AppSubForm(Form):
+    """Base of repeated rows inside a page form (no CSRF token of their own)."""
+
+    class Meta(SingleLineMeta):
+        pass

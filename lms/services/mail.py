@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import smtplib
+from email import policy
+from email.errors import MessageError
 from email.message import EmailMessage
 
 from flask import current_app
@@ -49,7 +51,12 @@ def smtp_configured() -> bool:
 
 
 def _as_email(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage()
+    """The message as MIME; raises ``ValueError`` for a header that holds a line break.
+
+    The ``SMTP`` policy refuses CR and LF in header values, so a name or title
+    carrying them can never add headers (``Bcc:``) or split the message.
+    """
+    email = EmailMessage(policy=policy.SMTP)
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.to_address
     email["Subject"] = message.subject
@@ -113,7 +120,16 @@ def deliver_pending(limit: int = 500) -> tuple[int, int]:
         for message in pending:
             message.attempts += 1
             try:
-                client.send_message(_as_email(message))
+                email = _as_email(message)
+            except (ValueError, TypeError, MessageError) as error:
+                # Building it will fail the same way every time: no retry.
+                message.status = "failed"
+                message.last_error = f"refused: {error}"[:500]
+                failed += 1
+                db.session.flush()
+                continue
+            try:
+                client.send_message(email)
             except (OSError, smtplib.SMTPException) as error:
                 message.last_error = str(error)[:500]
                 if message.attempts >= MAX_ATTEMPTS:
