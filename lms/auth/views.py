@@ -32,10 +32,8 @@ def login():
         user = db.session.execute(
             select(User).where(User.email == normalise_email(form.email.data))
         ).scalar_one_or_none()
+        user = passwords.authenticate(user, form.password.data)
         if user is None:
-            passwords.burn_hash_time(form.password.data)
-        if user is None or not user.is_active or not passwords.check_password(
-                user, form.password.data):
             form.password.errors.append(BAD_LOGIN)
         else:
             next_url = safe_redirect_target(request.args.get("next"), url_for("main.home"))
