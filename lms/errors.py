@@ -28,6 +28,25 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, detail=detail), code
 
 
+def rate_limit_wait() -> str | None:
+    """The real wait for a request over a rate limit ("Please wait 7 minutes …")."""
+    import time
+    from datetime import timedelta
+
+    from lms.extensions import limiter
+    from lms.services.throttle import describe
+
+    current = limiter.current_limit
+    reset_at = getattr(current, "reset_at", None)
+    if not reset_at:
+        return None
+    seconds = max(1.0, reset_at - time.time())
+    window = getattr(getattr(current, "limit", None), "get_expiry", lambda: None)()
+    wait = timedelta(seconds=min(seconds, window) if window else seconds)
+    return (f"Too many attempts came from your network. Please wait {describe(wait)} "
+            "before trying again.")
+
+
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
@@ -37,6 +56,8 @@ def register_error_pages(app: Flask) -> None:
             # (A rate limit's description is its rule, not advice for people.)
             own = (error.description if error.code != 429
                    and error.description != type(error).description else None)
+            if error.code == 429:
+                own = rate_limit_wait()
             response = render_error(error.code, own)
             if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
                 return response[0], 405, {"Allow": ", ".join(error.valid_methods)}

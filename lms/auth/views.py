@@ -11,7 +11,7 @@ from lms.models import User, normalise_email, utcnow
 from lms.models.users import new_session_token
 from lms.permissions import login_required, public
 from lms.safe_redirect import safe_redirect_target
-from lms.services import passwords
+from lms.services import passwords, throttle
 from lms.services.mail import queue_email
 
 BAD_LOGIN = "That email and password do not match an active account."
@@ -19,6 +19,11 @@ BAD_LOGIN = "That email and password do not match an active account."
 
 def _login_limit() -> str:
     return current_app.config["LMS_LOGIN_RATE_LIMIT"]
+
+
+def _too_many(wait) -> str:
+    return (f"Too many wrong passwords for this account. To keep it safe, please wait "
+            f"{throttle.describe(wait)} before trying again.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,13 +34,21 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(
-            select(User).where(User.email == normalise_email(form.email.data))
-        ).scalar_one_or_none()
+        email = normalise_email(form.email.data)
+        attempt = throttle.Attempt("sign-in", email, request.remote_addr)
+        wait = throttle.wait_before(attempt)
+        if wait is not None:
+            form.password.errors.append(_too_many(wait))
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         user = passwords.authenticate(user, form.password.data)
         if user is None:
-            form.password.errors.append(BAD_LOGIN)
+            wait = throttle.record_failure(attempt)
+            db.session.commit()
+            form.password.errors.append(BAD_LOGIN if wait is None
+                                        else f"{BAD_LOGIN} {_too_many(wait)}")
         else:
+            throttle.record_success(attempt)
             next_url = safe_redirect_target(request.args.get("next"), url_for("main.home"))
             session.clear()  # a fresh session: nothing from before sign-in survives
             session.permanent = True  # expires after LMS_SESSION_HOURS without a visit
@@ -105,9 +118,18 @@ def change_password():
     form = ChangePasswordForm()
     user = current_user._get_current_object()  # the proxy itself must not be stored in g
     if form.validate_on_submit():
+        attempt = throttle.Attempt("password-change", str(user.id), request.remote_addr)
+        wait = throttle.wait_before(attempt)
+        if wait is not None:
+            form.current.errors.append(_too_many(wait))
+            return render_template("auth/change_password.html", form=form), 429
         if not passwords.check_password(user, form.current.data):
-            form.current.errors.append("That is not your current password.")
+            wait = throttle.record_failure(attempt)
+            db.session.commit()
+            form.current.errors.append("That is not your current password." + (
+                "" if wait is None else f" {_too_many(wait)}"))
         else:
+            throttle.record_success(attempt)
             passwords.set_password(user, form.password.data)
             db.session.commit()
             # Other sessions ended with the token; keep this one signed in.

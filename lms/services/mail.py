@@ -16,10 +16,10 @@ from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import Row, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
 from lms.models import OutboxMessage, utcnow
+from lms.services.upsert import dialect_insert
 
 MAX_ATTEMPTS = 5
 
@@ -46,18 +46,11 @@ def queue_email(to: str, subject: str, body: str, *, kind: str = "general",
         db.session.add(message)
         db.session.flush()
         return message
-    insert = _dialect_insert()(OutboxMessage).values(**values)
+    insert = dialect_insert()(OutboxMessage).values(**values)
     message_id = db.session.execute(
         insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)).scalar()
     return None if message_id is None else db.session.get(OutboxMessage, message_id)
-
-
-def _dialect_insert():
-    """``INSERT`` with ``ON CONFLICT`` for the database in use (SQLite or PostgreSQL)."""
-    if db.engine.dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
 
 
 def smtp_configured() -> bool:
