@@ -14,13 +14,12 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import OutboxMessage, utcnow
 from lms.services.mail import deliver_pending, queue_email
-from tests.test_mail import _free_port, _use_smtp
+from tests.test_mail import _use_smtp, running_smtp
 
 MESSAGES = 30
 
@@ -39,14 +38,10 @@ class SlowHandler:
 
 @pytest.fixture
 def slow_smtp():
+    """A real SMTP server that takes a moment per message; yields ``(port, handler)``."""
     handler = SlowHandler()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with running_smtp(handler) as port:
         yield port, handler
-    finally:
-        controller.stop()
 
 
 def _in_threads(app, work, count: int = 2) -> list:
