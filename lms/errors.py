@@ -1,5 +1,8 @@
 """Friendly error pages: HTML for people, short fragments for htmx."""
 
+import time
+from datetime import timedelta
+
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -30,9 +33,6 @@ def render_error(code: int, detail: str | None = None):
 
 def rate_limit_wait() -> str | None:
     """The real wait for a request over a rate limit ("Please wait 7 minutes …")."""
-    import time
-    from datetime import timedelta
-
     from lms.extensions import limiter
     from lms.services.throttle import describe
 
@@ -43,21 +43,19 @@ def rate_limit_wait() -> str | None:
     seconds = max(1.0, reset_at - time.time())
     window = getattr(getattr(current, "limit", None), "get_expiry", lambda: None)()
     wait = timedelta(seconds=min(seconds, window) if window else seconds)
-    return (f"Too many attempts came from your network. Please wait {describe(wait)} "
-            "before trying again.")
+    return f"Please wait {describe(wait)} before trying again."
 
 
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         if error.code in MESSAGES:
-            # abort(code, description=...) says exactly what went wrong; the class
-            # default description is Werkzeug's generic English, so keep ours then.
-            # (A rate limit's description is its rule, not advice for people.)
-            own = (error.description if error.code != 429
-                   and error.description != type(error).description else None)
-            if error.code == 429:
+            if error.code == 429:  # its description is the rule, not advice for people
                 own = rate_limit_wait()
+            elif error.description != type(error).description:
+                own = error.description  # abort(code, description=...) says what went wrong
+            else:
+                own = None  # Werkzeug's generic English: keep our wording
             response = render_error(error.code, own)
             if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
                 return response[0], 405, {"Allow": ", ".join(error.valid_methods)}

@@ -1,5 +1,8 @@
 """Sign in, sign out, password reset and change."""
 
+import math
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -21,9 +24,16 @@ def _login_limit() -> str:
     return current_app.config["LMS_LOGIN_RATE_LIMIT"]
 
 
-def _too_many(wait) -> str:
+def _too_many(wait: timedelta) -> str:
     return (f"Too many wrong passwords for this account. To keep it safe, please wait "
             f"{throttle.describe(wait)} before trying again.")
+
+
+def _throttled(template: str, field, form, wait: timedelta):
+    """The form again, with the real wait at ``field``: 429 and ``Retry-After``."""
+    field.errors.append(_too_many(wait))
+    return (render_template(template, form=form), 429,
+            {"Retry-After": str(math.ceil(wait.total_seconds()))})
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -38,8 +48,7 @@ def login():
         attempt = throttle.Attempt("sign-in", email, request.remote_addr)
         wait = throttle.wait_before(attempt)
         if wait is not None:
-            form.password.errors.append(_too_many(wait))
-            return render_template("auth/login.html", form=form), 429
+            return _throttled("auth/login.html", form.password, form, wait)
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         user = passwords.authenticate(user, form.password.data)
         if user is None:
@@ -121,8 +130,7 @@ def change_password():
         attempt = throttle.Attempt("password-change", str(user.id), request.remote_addr)
         wait = throttle.wait_before(attempt)
         if wait is not None:
-            form.current.errors.append(_too_many(wait))
-            return render_template("auth/change_password.html", form=form), 429
+            return _throttled("auth/change_password.html", form.current, form, wait)
         if not passwords.check_password(user, form.current.data):
             wait = throttle.record_failure(attempt)
             db.session.commit()

@@ -200,5 +200,5 @@ def deliver_pending(limit: int = 500) -> tuple[int, int]:
         if client is not None:
             with suppress(OSError, smtplib.SMTPException):
                 client.quit()
-    db.session.expire_all()  # the session's copies of these rows are out of date
+        db.session.expire_all()  # the session's copies of these rows are out of date
     return (sent, failed)

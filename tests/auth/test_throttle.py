@@ -47,6 +47,7 @@ def test_wrong_passwords_slow_the_account_and_say_how_long(client, make_user):
         refused = _sign_in(client, ana.email, TEST_PASSWORD)  # even the right one waits
         assert refused.status_code == 429
         assert "please wait 30 seconds before trying again" in refused.get_data(as_text=True)
+        assert refused.headers["Retry-After"] == "30"
         assert ana.email in refused.get_data(as_text=True)  # what was typed is kept
 
     with clock.frozen_at(NOW + timedelta(seconds=31)):
