@@ -42,7 +42,7 @@ def query_int(name: str, default: int | None = None, *, minimum: int = 1,
     value = parse_int(raw, minimum=minimum, maximum=maximum)
     if value is None:
         abort(400, description=f"The “{name}” part of the address must be a whole number "
-                               f"from {minimum} to {maximum}.")
+                               f"from {minimum:,} to {maximum:,}.")
     return value
 
 
