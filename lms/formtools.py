@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectChoice
 from wtforms.validators import ValidationError
+
+from lms.text import has_control_characters
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
@@ -23,13 +24,6 @@ def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
 SINGLE_LINE_INPUTS = frozenset({"text", "email", "search", "url", "tel"})
 SINGLE_LINE_MESSAGE = ("Please keep this to one line: line breaks, tabs and other control "
                        "characters are not allowed.")
-
-
-def has_control_characters(value: str | None) -> bool:
-    """True when ``value`` holds a control character (CR, LF, tab, NUL, ...) or a
-    Unicode line or paragraph separator: none belongs in one line of text, and in
-    a name or title they would reach email headers and page titles."""
-    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value or "")
 
 
 def single_line(form, field) -> None:

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.formtools import SINGLE_LINE_MESSAGE, has_control_characters
+from lms.formtools import SINGLE_LINE_MESSAGE
 from lms.models import OutboxMessage, Training
 from lms.services.mail import deliver_pending, queue_email
+from lms.text import has_control_characters
 from tests.test_mail import _use_smtp, smtp_server  # noqa: F401 (fixture)
 
 INJECTIONS = ["Ana\r\nBcc: everyone@example.edu", "Ana\nX", "Ana\rX", "Ana\tLee", "Ana\x00",

@@ -12,7 +12,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from lms.formtools import SINGLE_LINE_MESSAGE, has_control_characters
+from lms.formtools import SINGLE_LINE_MESSAGE
+from lms.text import has_control_characters
 
 DEFAULT_MAX_CHARS = 20000
 ROW_KEY = re.compile(r"^p-(?P<prompt>[a-z][a-z0-9_]*)-(?P<row>\d{1,3})-(?P<col>[a-z][a-z0-9_]*)$")
