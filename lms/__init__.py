@@ -52,7 +52,7 @@ def register_url_converters(app: Flask) -> None:
     """
     from werkzeug.routing import IntegerConverter
 
-    from lms.formtools import MAX_ID
+    from lms.urlargs import MAX_ID
 
     class IdConverter(IntegerConverter):
         def __init__(self, map, *args, **kwargs):

@@ -48,7 +48,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
                         "beside the lms package."),
     "LMS_RATELIMIT_STORAGE_URI": ("memory://", str, "Flask-Limiter storage, e.g. "
                                   "redis://127.0.0.1:6379/0 when several workers run."),
-    "LMS_LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str, "Login attempts per address."),
+    "LMS_LOGIN_RATE_LIMIT": ("60 per minute;600 per hour", str,
+                             "Sign-in and reset requests per address (a generous ceiling)."),
     "LMS_FEED_RATE_LIMIT": ("60 per hour", str, "Fetches of one private calendar feed."),
     "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
     "LMS_MAX_ANSWER_CHARS": (20000, int, "Longest accepted answer to one reflection prompt."),

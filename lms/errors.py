@@ -1,5 +1,8 @@
 """Friendly error pages: HTML for people, short fragments for htmx."""
 
+import time
+from datetime import timedelta
+
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -20,19 +23,42 @@ MESSAGES = {
 }
 
 
-def render_error(code: int):
-    title, detail = MESSAGES.get(code, MESSAGES[500])
+def render_error(code: int, detail: str | None = None):
+    """The friendly page for ``code``; ``detail`` replaces the generic advice when given."""
+    title, generic = MESSAGES.get(code, MESSAGES[500])
+    detail = detail or generic
     if is_htmx():
         return render_template("errors/_inline.html", code=code, title=title,
                                detail=detail), code
     return render_template("errors/error.html", code=code, title=title, detail=detail), code
 
 
+def rate_limit_wait() -> str | None:
+    """The real wait for a request over a rate limit ("Please wait 7 minutes …")."""
+    from lms.extensions import limiter
+    from lms.services.accounts.throttle import describe
+
+    current = limiter.current_limit
+    reset_at = getattr(current, "reset_at", None)
+    if not reset_at:
+        return None
+    seconds = max(1.0, reset_at - time.time())
+    window = getattr(getattr(current, "limit", None), "get_expiry", lambda: None)()
+    wait = timedelta(seconds=min(seconds, window) if window else seconds)
+    return f"Please wait {describe(wait)} before trying again."
+
+
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         if error.code in MESSAGES:
-            response = render_error(error.code)
+            if error.code == 429:  # its description is the rule, not advice for people
+                own = rate_limit_wait()
+            elif error.description != type(error).description:
+                own = error.description  # abort(code, description=...) says what went wrong
+            else:
+                own = None  # Werkzeug's generic English: keep our wording
+            response = render_error(error.code, own)
             if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
                 return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
             return response

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from wtforms import SelectChoice, SelectMultipleField, widgets
+from flask_wtf import FlaskForm
+from wtforms import Form, SelectChoice, SelectMultipleField, widgets
+from wtforms.validators import ValidationError
+
+from lms.text import has_control_characters
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -25,25 +29,40 @@ def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
 
 
-# Primary and foreign keys are 32-bit integers on PostgreSQL; SQLite stops at 64 bits.
-# Anything larger cannot name a row, and sending it to the database is an error there.
-MAX_ID = 2**31 - 1
-MAX_PAGE = 100_000
+# --- single-line fields ---------------------------------------------------------------
+
+# Input types a person types one line into; text areas, passwords and hidden fields
+# are not single-line text meant for display.
+SINGLE_LINE_INPUTS = frozenset({"text", "email", "search", "url", "tel"})
+SINGLE_LINE_MESSAGE = ("Please keep this to one line: line breaks, tabs and other control "
+                       "characters are not allowed.")
 
 
-def int_arg(name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
-    """Query argument ``name`` as an int within bounds, or ``None`` when absent or unusable."""
-    from flask import request
-
-    raw = request.args.get(name, "").strip()
-    if not raw.isdigit() and not (raw.startswith("-") and raw[1:].isdigit()):
-        return None
-    if len(raw) > 12:  # cheaper than building a huge int
-        return None
-    value = int(raw)
-    return value if minimum <= value <= maximum else None
+def single_line(form, field) -> None:
+    """WTForms validator: refuse control characters with a message at the field."""
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise ValidationError(SINGLE_LINE_MESSAGE)
 
 
-def page_arg() -> int:
-    """The ``page`` query argument for ``db.paginate``: 1 when absent or out of range."""
-    return int_arg("page", maximum=MAX_PAGE) or 1
+class SingleLineMeta:
+    """Form ``Meta`` mixin: every single-line text input gets ``single_line``."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if getattr(field.widget, "input_type", None) in SINGLE_LINE_INPUTS:
+            field.validators = [*field.validators, single_line]
+        return field
+
+
+class AppForm(FlaskForm):
+    """Base of every page form: CSRF from Flask-WTF, single-line fields checked."""
+
+    class Meta(SingleLineMeta):
+        pass
+
+
+class AppSubForm(Form):
+    """Base of repeated rows inside a page form (no CSRF token of their own)."""
+
+    class Meta(SingleLineMeta):
+        pass

@@ -27,3 +27,16 @@ pytest_plugins = [
 ]
 
 __all__ = ["FAST_HASH", "TEST_PASSWORD", "AuthActions", "IsolatedClient", "test_config"]
+
+
+# Fixtures that run a real SMTP server. Delivery claims and records each message on
+# its own connection (so two senders never send one twice): the rows it reads must
+# be committed for real, so tests that deliver get the ``commits`` treatment.
+SMTP_FIXTURES = frozenset({"mailbox", "smtp_server", "slow_smtp"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SMTP_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.commits)

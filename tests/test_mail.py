@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -11,6 +13,9 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import OutboxMessage
 from lms.services.mail import MAX_ATTEMPTS, deliver_pending, queue_email
+
+# Delivery commits its claims on its own connection; the races need real commits.
+pytestmark = pytest.mark.commits
 
 
 class RecordingHandler:
@@ -30,17 +35,24 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1; yields ``(port, handler)``."""
-    handler = RecordingHandler()
+@contextmanager
+def running_smtp(handler) -> Iterator[int]:
+    """A real SMTP server on 127.0.0.1 handing messages to ``handler``; yields its port."""
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield port, handler
+        yield port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1; yields ``(port, handler)``."""
+    handler = RecordingHandler()
+    with running_smtp(handler) as port:
+        yield port, handler
 
 
 def _use_smtp(app, port):

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -10,11 +9,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from lms.formtools import MultiCheckboxField, choices, optional_int
+from lms.formtools import AppForm, MultiCheckboxField, choices, optional_int
 from lms.models import ROLE_NAMES
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
                                             Length(max=254)])
@@ -27,7 +26,7 @@ class UserForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class ImportUsersForm(FlaskForm):
+class ImportUsersForm(AppForm):
     file = FileField("CSV file", validators=[
         FileRequired("Choose a CSV file."),
         FileAllowed(["csv", "txt"], "Upload a .csv file.")],
@@ -38,14 +37,14 @@ class ImportUsersForm(FlaskForm):
     submit = SubmitField("Import")
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(AppForm):
     name = StringField("Department name", validators=[DataRequired(), Length(max=200)])
     parent_id = SelectField("Part of", coerce=optional_int, validators=[Optional()])
     lead_id = SelectField("Department lead", coerce=optional_int, validators=[Optional()])
     submit = SubmitField("Add department")
 
 
-class CohortForm(FlaskForm):
+class CohortForm(AppForm):
     name = StringField("Cohort name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Add cohort")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from lms.admin import bp
 from lms.admin.forms import CohortForm, DepartmentForm, ImportUsersForm, UserForm
 from lms.extensions import db
-from lms.formtools import choices, int_arg, page_arg
+from lms.formtools import choices
 from lms.models import AuditEvent, Cohort, Department, OutboxMessage, Role, User
 from lms.permissions import roles_required
 from lms.services import audit
@@ -22,6 +22,7 @@ from lms.services.accounts.user_import import import_users
 from lms.services.duedates import local_midnight
 from lms.services.errors import DomainError
 from lms.services.mail import deliver_pending, smtp_configured
+from lms.urlargs import query_int, query_page
 from lms.viewtools import REFUSED, run_service, show_error
 
 PAGE_SIZE = 50
@@ -54,7 +55,7 @@ def index():
 @roles_required("admin")
 def users():
     q = request.args.get("q", "").strip()[:100]
-    department_id = int_arg("department")
+    department_id = query_int("department")
     role = request.args.get("role", "")
     query = select(User).options(joinedload(User.department), selectinload(User.roles))
     if q:
@@ -64,7 +65,7 @@ def users():
         query = query.where(User.department_id == department_id)
     if role:
         query = query.where(User.roles.any(Role.name == role))
-    page = db.paginate(query.order_by(User.name, User.id), page=page_arg(), per_page=PAGE_SIZE,
+    page = db.paginate(query.order_by(User.name, User.id), page=query_page(), per_page=PAGE_SIZE,
                        error_out=False)
     return render_template("admin/users.html", page=page, q=q, department_id=department_id,
                            role=role, departments=_department_choices("All departments"))
@@ -222,7 +223,7 @@ def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status:
         query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=query_page(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/outbox.html", page=page, status=status,
                            smtp=smtp_configured())
 
@@ -253,7 +254,7 @@ def audit_log():
     action = request.args.get("action", "").strip()[:80]
     actor_q = request.args.get("actor", "").strip()[:100]
     target_type = request.args.get("target_type", "").strip()[:50]
-    target_id = request.args.get("target_id", type=int)
+    target_id = query_int("target_id")
     since = _date_arg("since")
     until = _date_arg("until")
     query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(
@@ -272,7 +273,7 @@ def audit_log():
         query = query.where(AuditEvent.created_at >= local_midnight(since))
     if until:
         query = query.where(AuditEvent.created_at < local_midnight(until + timedelta(days=1)))
-    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=query_page(), per_page=PAGE_SIZE, error_out=False)
     actions = db.session.execute(
         select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars().all()
     target_types = db.session.execute(

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from lms.formtools import MultiCheckboxField, choices, optional_int
+from lms.formtools import AppForm, MultiCheckboxField, choices, optional_int
 from lms.models import ROLE_NAMES, Module
 from lms.services.assignments.rules import DUE_LABELS, TARGET_LABELS, Rule
 
@@ -22,7 +21,7 @@ def parse_days(text: str | None) -> list[int]:
     return [int(p) for p in parts]
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(AppForm):
     # Not limited to the listed choices: the service explains an unpublished module.
     module_id = SelectField("Module", coerce=optional_int, validators=[Optional()],
                             validate_choice=False,
@@ -101,9 +100,9 @@ class AssignmentForm(FlaskForm):
         self.escalate_after_days.data = assignment.escalate_after_days
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """A button that only needs the CSRF token (send now, renew)."""
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(AppForm):
     submit = SubmitField("Delete assignment")

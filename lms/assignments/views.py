@@ -24,6 +24,7 @@ from lms.services.assignments import reminders as assignment_reminders
 from lms.services.assignments import rules as assignments
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
+from lms.urlargs import query_int, query_page
 from lms.viewtools import REFUSED, run_service, show_error
 
 PAGE_SIZE = 50
@@ -149,7 +150,7 @@ def remind(assignment_id: int):
 @roles_required("admin")
 def reminders(assignment_id: int):
     assignment = _load(assignment_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_page()
     query = (select(Reminder).where(Reminder.assignment_id == assignment.id)
              .options(joinedload(Reminder.user), joinedload(Reminder.sent_by))
              .order_by(Reminder.created_at.desc(), Reminder.id.desc()))
@@ -166,8 +167,8 @@ def reminders(assignment_id: int):
 def _filters() -> compliance.Filters:
     status = request.args.get("status", "")
     return compliance.Filters(
-        assignment_id=request.args.get("assignment", type=int),
-        department_id=request.args.get("department", type=int),
+        assignment_id=query_int("assignment"),
+        department_id=query_int("department"),
         status=status if status in compliance.STATUSES else None,
         q=request.args.get("q", "").strip()[:100])
 
@@ -185,7 +186,7 @@ def _scope() -> set[int] | None:
 def compliance_view():
     scope = _scope()
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_page()
     summary = compliance.summarise(filters, scope)
     people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
                                       total=summary.total.assigned)

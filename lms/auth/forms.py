@@ -1,7 +1,8 @@
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from lms.formtools import AppForm
 
 
 def _long_enough(form, field) -> None:
@@ -10,14 +11,14 @@ def _long_enough(form, field) -> None:
         raise ValidationError(f"Use at least {minimum} characters. A short sentence works well.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
                                             Length(max=254)])
     submit = SubmitField("Email me a reset link")
@@ -32,10 +33,10 @@ class NewPasswordFields:
                                         message="The two passwords do not match.")])
 
 
-class ResetPasswordForm(FlaskForm, NewPasswordFields):
+class ResetPasswordForm(AppForm, NewPasswordFields):
     submit = SubmitField("Set new password")
 
 
-class ChangePasswordForm(FlaskForm, NewPasswordFields):
+class ChangePasswordForm(AppForm, NewPasswordFields):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
     submit = SubmitField("Change password")

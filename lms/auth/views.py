@@ -1,6 +1,7 @@
 """Sign in, sign out, password reset and change."""
 
-from urllib.parse import urlsplit
+import math
+from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -12,7 +13,8 @@ from lms.extensions import db, limiter
 from lms.models import User, normalise_email, utcnow
 from lms.models.users import new_session_token
 from lms.permissions import login_required, public
-from lms.services.accounts import passwords
+from lms.safe_redirect import safe_redirect_target
+from lms.services.accounts import passwords, throttle
 from lms.services.accounts import security as account_security
 from lms.services.accounts.password_mail import queue_password_link
 
@@ -23,20 +25,16 @@ def _login_limit() -> str:
     return current_app.config["LMS_LOGIN_RATE_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the home page.
+def _too_many(wait: timedelta) -> str:
+    return (f"Too many wrong passwords for this account. To keep it safe, please wait "
+            f"{throttle.describe(wait)} before trying again.")
 
-    Browsers drop tabs and newlines from URLs and read a backslash as a slash,
-    so "/<tab>/evil.example" would leave the site: any such character, or a
-    scheme or host, sends people home instead.
-    """
-    if (not target or not target.startswith("/") or "\\" in target
-            or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target)):
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//"):
-        return url_for("main.home")
-    return target
+
+def _throttled(template: str, field, form, wait: timedelta):
+    """The form again, with the real wait at ``field``: 429 and ``Retry-After``."""
+    field.errors.append(_too_many(wait))
+    return (render_template(template, form=form), 429,
+            {"Retry-After": str(math.ceil(wait.total_seconds()))})
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,16 +45,21 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(
-            select(User).where(User.email == normalise_email(form.email.data))
-        ).scalar_one_or_none()
+        email = normalise_email(form.email.data)
+        attempt = throttle.Attempt("sign-in", email, request.remote_addr)
+        wait = throttle.wait_before(attempt)
+        if wait is not None:
+            return _throttled("auth/login.html", form.password, form, wait)
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        user = passwords.authenticate(user, form.password.data)
         if user is None:
-            passwords.burn_hash_time(form.password.data)
-        if user is None or not user.is_active or not passwords.check_password(
-                user, form.password.data):
-            form.password.errors.append(BAD_LOGIN)
+            wait = throttle.record_failure(attempt)
+            db.session.commit()
+            form.password.errors.append(BAD_LOGIN if wait is None
+                                        else f"{BAD_LOGIN} {_too_many(wait)}")
         else:
-            next_url = _safe_next(request.args.get("next"))
+            throttle.record_success(attempt)
+            next_url = safe_redirect_target(request.args.get("next"), url_for("main.home"))
             session.clear()  # a fresh session: nothing from before sign-in survives
             session.permanent = True  # expires after LMS_SESSION_HOURS without a visit
             login_user(user, remember=form.remember.data)
@@ -123,9 +126,17 @@ def change_password():
     form = ChangePasswordForm()
     user = current_user._get_current_object()  # the proxy itself must not be stored in g
     if form.validate_on_submit():
+        attempt = throttle.Attempt("password-change", str(user.id), request.remote_addr)
+        wait = throttle.wait_before(attempt)
+        if wait is not None:
+            return _throttled("auth/change_password.html", form.current, form, wait)
         if not passwords.check_password(user, form.current.data):
-            form.current.errors.append("That is not your current password.")
+            wait = throttle.record_failure(attempt)
+            db.session.commit()
+            form.current.errors.append("That is not your current password." + (
+                "" if wait is None else f" {_too_many(wait)}"))
         else:
+            throttle.record_success(attempt)
             account_security.change_password(user, form.password.data, how="profile")
             db.session.commit()
             # Other sessions ended with the token; keep this one signed in.

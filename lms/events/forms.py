@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from lms.formtools import choices
+from lms.formtools import AppForm, choices
 from lms.models.events import (
     ATTENDED,
     AUDIENCE_LABELS,
@@ -46,13 +45,13 @@ def optional_int(value):
     return int(value)
 
 
-class NextForm(FlaskForm):
+class NextForm(AppForm):
     """Register / cancel buttons: only a CSRF token and where to go back to."""
 
     next = HiddenField()
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(AppForm):
     code = StringField("Check-in code", validators=[DataRequired("Enter the code shown in the "
                                                                  "room or on the call."),
                                                     Length(max=20)],
@@ -61,7 +60,7 @@ class CheckInForm(FlaskForm):
     submit = SubmitField("Check in")
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(AppForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[Optional(), Length(max=100)],
                        description="Module live steps name the training by this, e.g. "
@@ -78,7 +77,7 @@ class TrainingForm(FlaskForm):
     submit = SubmitField("Save training")
 
 
-class OfferingForm(FlaskForm):
+class OfferingForm(AppForm):
     starts_at = DateTimeLocalField("Starts", format=LOCAL_FORMAT,
                                    validators=[DataRequired("Give the start date and time.")])
     ends_at = DateTimeLocalField("Ends", format=LOCAL_FORMAT,
@@ -123,13 +122,13 @@ class ScheduleRequestForm(OfferingForm):
     submit = SubmitField("Create the session and mark scheduled")
 
 
-class CancelOfferingForm(FlaskForm):
+class CancelOfferingForm(AppForm):
     reason = TextAreaField("Reason (sent to participants)",
                            validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Cancel this session")
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(AppForm):
     registration_ids = SelectMultipleField(
         "People", coerce=int, validate_choice=True,
         validators=[DataRequired("Select at least one person.")])
@@ -138,7 +137,7 @@ class AttendanceForm(FlaskForm):
     submit = SubmitField("Apply to selected")
 
 
-class WeekForm(FlaskForm):
+class WeekForm(AppForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)],
                        description="e.g. We're All In Week.")
     starts_on = DateField("First day", validators=[DataRequired("Give the first day.")])
@@ -153,7 +152,7 @@ class WeekForm(FlaskForm):
             raise ValidationError("The last day cannot be before the first day.")
 
 
-class DrawForm(FlaskForm):
+class DrawForm(AppForm):
     winners = IntegerField("Number of winners", default=3,
                            validators=[InputRequired("Give the number of winners."),
                                        NumberRange(min=1, max=100,
@@ -164,7 +163,7 @@ class DrawForm(FlaskForm):
     submit = SubmitField("Draw winners")
 
 
-class TeamRequestForm(FlaskForm):
+class TeamRequestForm(AppForm):
     department_id = SelectField("Department", coerce=optional_int, validators=[Optional()])
     training_id = SelectField("Workshop", coerce=optional_int, validators=[Optional()],
                               description="Choose one we already run, or describe the topic "
@@ -190,7 +189,7 @@ class TeamRequestForm(FlaskForm):
             raise ValidationError("Choose a workshop or describe the topic.")
 
 
-class TriageForm(FlaskForm):
+class TriageForm(AppForm):
     note = TextAreaField("Note", validators=[Optional(), Length(max=2000)],
                          description="Sent to the contact when you decline.")
     save = SubmitField("Save note")

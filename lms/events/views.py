@@ -24,22 +24,22 @@ from lms.extensions import db, limiter
 from lms.formtools import choices
 from lms.models import Department, EngagementWeek, Offering, Registration, Training, User, utcnow
 from lms.permissions import login_required, public
+from lms.safe_redirect import safe_redirect_target
 from lms.services.errors import DomainError
 from lms.services.events import calendar as event_calendar
 from lms.services.events import offerings as events
 from lms.services.events import raffle as event_raffle
 from lms.services.events import registration as event_registration
 from lms.services.events import requests as team_requests
+from lms.urlargs import query_int
 from lms.viewtools import REFUSED, is_htmx, run_service
 
 
 def safe_next(target: str | None, offering: Offering | None = None) -> str:
     """Only local paths: a crafted ``next`` must not send people to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    if offering is not None:
-        return url_for("events.offering", offering_id=offering.id)
-    return url_for("events.index")
+    fallback = (url_for("events.offering", offering_id=offering.id) if offering is not None
+                else url_for("events.index"))
+    return safe_redirect_target(target, fallback)
 
 
 def load_offering(offering_id: int) -> Offering:
@@ -330,7 +330,7 @@ def new_team_request():
         form.department_id.data = current_user.department_id
         form.contact_name.data = current_user.name
         form.contact_email.data = current_user.email
-        form.training_id.data = request.args.get("training", type=int)
+        form.training_id.data = query_int("training")
     if form.validate_on_submit() and run_service(form, lambda: team_requests.create_request(
             team_requests.RequestData(
                 topic=form.topic.data or "", group_size=form.group_size.data,

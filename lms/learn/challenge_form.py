@@ -12,6 +12,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from lms.formtools import SINGLE_LINE_MESSAGE
+from lms.text import has_control_characters
+
 DEFAULT_MAX_CHARS = 20000
 ROW_KEY = re.compile(r"^p-(?P<prompt>[a-z][a-z0-9_]*)-(?P<row>\d{1,3})-(?P<col>[a-z][a-z0-9_]*)$")
 
@@ -88,6 +91,8 @@ def validate_answers(prompts: list[dict[str, Any]], answers: dict[str, Any], *, 
             if len(value) > limit:
                 add(pid, f"This answer is {len(value):,} characters; the limit is {limit:,}. "
                          "Please shorten it (your text is kept below).")
+            if kind == "short_text" and has_control_characters(value):
+                add(pid, SINGLE_LINE_MESSAGE)
             if not final:
                 continue
             if not value:

@@ -1,11 +1,12 @@
 """Forms of the learner area. Challenge prompts are read by challenge_form.py."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from lms.formtools import AppForm
 
-class ChallengeMetaForm(FlaskForm):
+
+class ChallengeMetaForm(AppForm):
     """The fixed fields around a challenge's prompts (CSRF, version, where to go next)."""
 
     draft_version = IntegerField(validators=[Optional()])
@@ -23,7 +24,7 @@ class SubmitChallengeForm(ChallengeMetaForm):
                                           "(with access and credit) only on accepting.")
 
 
-class SearchForm(FlaskForm):
+class SearchForm(AppForm):
     class Meta:
         csrf = False
 

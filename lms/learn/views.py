@@ -15,6 +15,7 @@ from lms.permissions import login_required
 from lms.services.errors import DomainError
 from lms.services.learning import challenges, coauthoring, surveys
 from lms.services.learning import progress as learning
+from lms.urlargs import query_int
 from lms.viewtools import is_htmx
 
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
@@ -127,7 +128,7 @@ def step(slug: str, step_slug: str):
         db.session.commit()
     context = {"module": module, "step": step, "state": state, "progress": progress}
     if step.kind == "challenge":
-        context.update(_challenge_context(step, part=request.args.get("part", type=int)))
+        context.update(_challenge_context(step, part=query_int("part")))
     elif step.kind == "check":
         context["record"] = learning.step_record(current_user, step)
     elif step.kind == "survey":

@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from lms.formtools import AppForm
 
-class ProfileForm(FlaskForm):
+
+class ProfileForm(AppForm):
     name = StringField("Display name", validators=[DataRequired(), Length(max=200)])
     pronouns = StringField("Pronouns", validators=[Optional(), Length(max=40)],
                            description="Optional, e.g. she/her, he/him, they/them.")

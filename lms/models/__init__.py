@@ -57,6 +57,7 @@ from lms.models.progress import (
     SurveyResponse,
 )
 from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, Review
+from lms.models.throttle import PasswordFailure
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
@@ -104,6 +105,7 @@ __all__ = [
     "Obligation",
     "Offering",
     "OutboxMessage",
+    "PasswordFailure",
     "PlanAction",
     "PlanComment",
     "RaffleDraw",

@@ -26,13 +26,17 @@ class OutboxMessage(Base):
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment_data: Mapped[str | None] = mapped_column(Text)
     # Which secret the body stands for (``password:reset:42``); the secret itself is
-    # made when the message is sent and never stored (see services/password_mail.py).
+    # made when the message is sent and never stored (see services/accounts/password_mail.py).
     secret_ref: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/sent/failed/held
+    # queued / sending / sent / failed / held
+    status: Mapped[str] = mapped_column(String(20), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # Set when a sender claims the message (status "sending"): each message is
+    # claimed by one sender only, and a claim left behind by a crash is found by age.
+    claimed_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} to={self.to_address} {self.status}>"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
@@ -16,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from lms.formtools import choices
+from lms.formtools import AppForm, AppSubForm, choices
 from lms.models import ACTION_STATUSES
 from lms.services.plans.action_plans import (
     ACTION_MAX,
@@ -40,7 +38,7 @@ def _not_past(_form, field) -> None:
         raise ValidationError("The target date is in the past. Choose today or a later date.")
 
 
-class GoalForm(FlaskForm):
+class GoalForm(AppForm):
     title = StringField("Goal", validators=[DataRequired(message="Enter your goal."),
                                             _too_long(TITLE_MAX)],
                         description="What you want to achieve, in one sentence.")
@@ -57,7 +55,7 @@ class GoalForm(FlaskForm):
     submit = SubmitField("Save goal")
 
 
-class ActionRowForm(Form):
+class ActionRowForm(AppSubForm):
     """One optional action row on the new-goal form (no CSRF token of its own)."""
 
     text = StringField("Action", validators=[Optional(), _too_long(ACTION_MAX)])
@@ -93,7 +91,7 @@ def number_rows(rows: FieldList) -> None:
             entry.form.include.label.text = f"Add action {index} to my plan"
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     text = StringField("New action", validators=[DataRequired(message="Describe the action."),
                                                  _too_long(ACTION_MAX)],
                        description="Something concrete you will do.")
@@ -103,7 +101,7 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Add action")
 
 
-class ActionEditForm(FlaskForm):
+class ActionEditForm(AppForm):
     text = StringField("Action", validators=[DataRequired(message="Describe the action."),
                                              _too_long(ACTION_MAX)])
     target_date = DateField("Target date",
@@ -121,12 +119,12 @@ class ActionEditForm(FlaskForm):
             _not_past(self, field)
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(AppForm):
     status = SelectField("Status", choices=choices(STATUS_CHOICES))
     submit = SubmitField("Update")
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(AppForm):
     did = TextAreaField("What I did", validators=[Optional(), _too_long(TEXT_MAX)],
                         description="Actions you took, conversations you had, what you noticed.")
     obstacles = TextAreaField("What got in the way", validators=[Optional(), _too_long(TEXT_MAX)])
@@ -160,12 +158,12 @@ def checkin_form_for(goal, **kwargs) -> CheckInForm:
     return GoalCheckInForm(**kwargs)
 
 
-class SharingForm(FlaskForm):
+class SharingForm(AppForm):
     shared = BooleanField("Share my plan with my mentors")
     submit = SubmitField("Save sharing choice")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     body = TextAreaField("Your comment", validators=[DataRequired(message="Write your comment."),
                                                      _too_long(COMMENT_MAX)],
                          description="The learner is emailed that you commented; the email "
@@ -173,7 +171,7 @@ class CommentForm(FlaskForm):
     submit = SubmitField("Post comment")
 
 
-class SuggestionRowForm(Form):
+class SuggestionRowForm(AppSubForm):
     include = BooleanField("Add this action to my plan", default=True)
     text = StringField("Action", validators=[Optional(), _too_long(ACTION_MAX)])
     target_date = DateField("Target date", validators=[Optional(), _not_past])
@@ -190,7 +188,7 @@ class SuggestionRowForm(Form):
         return ok
 
 
-class SuggestionsForm(FlaskForm):
+class SuggestionsForm(AppForm):
     title = StringField("Goal", validators=[DataRequired(message="Enter your goal."),
                                             _too_long(TITLE_MAX)],
                         description="A goal that gathers these actions.")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Step, Submission, User
+from lms.urlargs import id_suffix
 
 SOURCE_PREFIX = "submission-"
 SOURCES_KEY = "lms.answer_sources"
@@ -62,10 +63,11 @@ def produces_actions(step: Step) -> bool:
 
 def submission_answers(user: User, source_id: str) -> AnswerSource | None:
     """The user's own submitted challenge answers; None for anyone else's."""
-    if not source_id.startswith(SOURCE_PREFIX) or not source_id[len(SOURCE_PREFIX):].isdigit():
+    submission_id = id_suffix(source_id, SOURCE_PREFIX)
+    if submission_id is None:
         return None
     submission = db.session.execute(select(Submission).where(
-        Submission.id == int(source_id[len(SOURCE_PREFIX):]),
+        Submission.id == submission_id,
         Submission.user_id == user.id)).scalar_one_or_none()
     if submission is None or submission.status == "draft" or not produces_actions(
             submission.step):

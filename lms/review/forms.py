@@ -1,15 +1,14 @@
 """Forms of the review area. Rubric levels are read per challenge in the view (their
 criteria come from the module's YAML), the rest is fixed."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
-from lms.formtools import choices, optional_int
+from lms.formtools import AppForm, choices, optional_int
 from lms.services.reviews.review import MAX_COMMENT_CHARS
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     """A mentor's response to one revision. ``decision`` comes from the button pressed."""
 
     revision_id = IntegerField(validators=[DataRequired()])
@@ -25,7 +24,7 @@ class ReviewForm(FlaskForm):
                     "answer, and what would make it stronger.")
 
 
-class LinkForm(FlaskForm):
+class LinkForm(AppForm):
     """Link a mentor to one learner, a department or a cohort."""
 
     mentor_id = SelectField("Mentor", coerce=optional_int, validators=[Optional()],
@@ -56,7 +55,7 @@ class LinkForm(FlaskForm):
         return ok
 
 
-class PreferenceForm(FlaskForm):
+class PreferenceForm(AppForm):
     submission_emails = RadioField(
         "Email me about new reflections to review", choices=choices([
             ("immediate", "As each one arrives"), ("digest", "Once a day, in a digest")]),

@@ -4,8 +4,6 @@ access records; notifications; admin links and counts."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -27,10 +25,12 @@ from lms.models import (
 from lms.permissions import login_required, roles_required
 from lms.review import bp
 from lms.review.forms import LinkForm, PreferenceForm, ReviewForm
+from lms.safe_redirect import safe_redirect_target
 from lms.services import notifications
 from lms.services.accounts import mentor_notices, mentoring
 from lms.services.errors import DomainError
 from lms.services.reviews import review as reviews
+from lms.urlargs import query_int, query_page
 from lms.viewtools import REFUSED, is_history_restore, is_htmx, run_service
 
 PER_PAGE = 25
@@ -69,11 +69,6 @@ def _load_reviewable(submission_id: int):
     return submission
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 # --- the queue ------------------------------------------------------------------------
 
 @bp.route("/")
@@ -81,10 +76,10 @@ def _int_arg(name: str) -> int | None:
 def queue():
     status = request.args.get("status", "waiting")
     filters = reviews.QueueFilters(
-        module_id=_int_arg("module"), step_id=_int_arg("challenge"),
+        module_id=query_int("module"), step_id=query_int("challenge"),
         status=status if status in reviews.QUEUE_STATES or status == "all" else "waiting",
         learner=request.args.get("learner", "").strip()[:100])
-    result = reviews.review_queue(current_user, filters, page=_int_arg("page") or 1,
+    result = reviews.review_queue(current_user, filters, page=query_page(),
                                   per_page=PER_PAGE)
     context = {"queue": result, "filters": filters, "states": reviews.QUEUE_STATES,
                "now": utcnow()}
@@ -189,7 +184,7 @@ def compare(submission_id: int):
                "is_author": reviews.is_author(current_user, submission),
                "changes": None, "problem": None, "old": None, "new": None}
     try:
-        old, new = reviews.revision_pair(submission, _int_arg("from"), _int_arg("to"))
+        old, new = reviews.revision_pair(submission, query_int("from"), query_int("to"))
     except DomainError as problem:
         context["problem"] = problem
         return render_template("review/compare.html", **context), (
@@ -215,7 +210,7 @@ def mine():
 @bp.route("/mine/reads")
 @login_required
 def reads():
-    page = reviews.reads_of_my_reflections(current_user, page=_int_arg("page") or 1)
+    page = reviews.reads_of_my_reflections(current_user, page=query_page())
     return render_template("review/reads.html", page=page)
 
 
@@ -224,7 +219,7 @@ def reads():
 @bp.route("/notifications", endpoint="notifications")
 @login_required
 def notifications_page():
-    page = notifications.for_user(current_user, page=_int_arg("page") or 1)
+    page = notifications.for_user(current_user, page=query_page())
     form = None
     if current_user.has_role("mentor"):
         form = PreferenceForm(submission_emails=notifications.email_choice(current_user))
@@ -239,12 +234,7 @@ def open_notification(notification_id: int):
         abort(404)
     notifications.mark_read(notification)
     db.session.commit()
-    link = notification.link or ""
-    parts = urlsplit(link)
-    # Only ever follow links inside the site.
-    if not link.startswith("/") or link.startswith("//") or parts.scheme or parts.netloc:
-        return redirect(url_for("review.notifications"))
-    return redirect(link)
+    return redirect(safe_redirect_target(notification.link, url_for("review.notifications")))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])

@@ -10,6 +10,7 @@ from lms.permissions import login_required, roles_required
 from lms.scorecard import bp
 from lms.services.scorecard import cache as scorecard_cache
 from lms.services.scorecard import report as scorecard
+from lms.urlargs import query_page
 
 LAYOUTS = {"departments": False, "rollup": True}
 
@@ -64,7 +65,7 @@ def admin_csv():
 @roles_required("admin")
 def department(department_id: int):
     department = db.get_or_404(Department, department_id)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_page()
     card = scorecard_cache.scorecard(admin=True, series_departments=(department.id,))
     rows = scorecard.rows_for_department(card, department.id)
     pagination, people = scorecard.department_people(department, card.core_modules, page=page)

@@ -9,13 +9,18 @@ from __future__ import annotations
 import base64
 import smtplib
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import timedelta
+from email import policy
+from email.errors import MessageError
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Row, select, update
 
 from lms.extensions import db
 from lms.models import OutboxMessage, utcnow
+from lms.services.upsert import dialect_insert
 
 MAX_ATTEMPTS = 5
 
@@ -25,24 +30,28 @@ def queue_email(to: str, subject: str, body: str, *, kind: str = "general",
                 ) -> OutboxMessage | None:
     """Queue one message. With ``dedupe_key`` already queued, queue nothing and return None.
 
-    ``attachment`` is ``(filename, mime type, bytes)``.
+    ``attachment`` is ``(filename, mime type, bytes)``. The key is claimed by
+    the insert itself (``ON CONFLICT DO NOTHING``), so two reminder runs at
+    the same time queue a message once, and the later one neither fails nor
+    sends it again.
     """
-    if dedupe_key is not None:
-        exists = db.session.execute(
-            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-        ).first()
-        if exists:
-            return None
-    message = OutboxMessage(to_address=to, subject=subject, body_text=body, kind=kind,
-                            dedupe_key=dedupe_key)
+    values = {"to_address": to, "subject": subject, "body_text": body, "kind": kind,
+              "dedupe_key": dedupe_key, "status": "queued", "attempts": 0,
+              "created_at": utcnow()}
     if attachment is not None:
         name, mime, data = attachment
-        message.attachment_name = name
-        message.attachment_type = mime
-        message.attachment_data = base64.b64encode(data).decode()
-    db.session.add(message)
-    db.session.flush()
-    return message
+        values.update(attachment_name=name, attachment_type=mime,
+                      attachment_data=base64.b64encode(data).decode())
+    if dedupe_key is None:
+        message = OutboxMessage(**values)
+        db.session.add(message)
+        db.session.flush()
+        return message
+    insert = dialect_insert()(OutboxMessage).values(**values)
+    message_id = db.session.execute(
+        insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)).scalar()
+    return None if message_id is None else db.session.get(OutboxMessage, message_id)
 
 
 # app.extensions key: {secret kind: filler(message) -> the body with its secret filled in}.
@@ -55,7 +64,7 @@ def register_secret_filler(app, kind: str, filler: Callable[[OutboxMessage], str
     app.extensions.setdefault(SECRET_FILLERS_KEY, {})[kind] = filler
 
 
-def body_for_recipient(message: OutboxMessage) -> str:
+def body_for_recipient(message: OutboxMessage | Row) -> str:
     """The text that goes to the recipient: the stored body with its secret filled in by
     the area that registered its kind. Call only on the way to the recipient's mailbox."""
     if not message.secret_ref:
@@ -68,8 +77,13 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _as_email(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage()
+def _as_email(message: OutboxMessage | Row) -> EmailMessage:
+    """The message as MIME; raises ``ValueError`` for a header that holds a line break.
+
+    The ``SMTP`` policy refuses CR and LF in header values, so a name or title
+    carrying them can never add headers (``Bcc:``) or split the message.
+    """
+    email = EmailMessage(policy=policy.SMTP)
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.to_address
     email["Subject"] = message.subject
@@ -102,47 +116,109 @@ def _connect() -> smtplib.SMTP:
     return client
 
 
-def deliver_pending(limit: int = 500) -> tuple[int, int]:
-    """Send queued messages over SMTP; returns ``(sent, failed)``.
+# A claim older than this belongs to a sender that died mid-message.
+ABANDONED_AFTER = timedelta(minutes=30)
+_CLAIMED = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject,
+            OutboxMessage.body_text, OutboxMessage.attachment_name,
+            OutboxMessage.attachment_type, OutboxMessage.attachment_data,
+            OutboxMessage.attempts, OutboxMessage.secret_ref)
 
-    Does nothing when SMTP is not configured. Each message is marked as it
-    goes, so a crash half-way never sends one message twice.
+
+def _claim_next(after_id: int) -> Row | None:
+    """Claim the oldest queued message after ``after_id`` for this sender alone.
+
+    One conditional ``UPDATE … RETURNING`` in its own committed transaction:
+    a concurrent sender either skips the row (``FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL; SQLite runs writes one at a time) or finds it no longer
+    queued, so each message is claimed once and its attempt is counted once.
+    """
+    candidate = (select(OutboxMessage.id)
+                 .where(OutboxMessage.status == "queued",
+                        OutboxMessage.attempts < MAX_ATTEMPTS,
+                        OutboxMessage.id > after_id)
+                 .order_by(OutboxMessage.id).limit(1)
+                 .with_for_update(skip_locked=True)
+                 .scalar_subquery())
+    claim = (update(OutboxMessage)
+             .where(OutboxMessage.id == candidate, OutboxMessage.status == "queued")
+             .values(status="sending", claimed_at=utcnow(),
+                     attempts=OutboxMessage.attempts + 1)
+             .returning(*_CLAIMED))
+    with db.engine.begin() as connection:
+        return connection.execute(claim).first()
+
+
+def _record(message_id: int, **values) -> None:
+    """Write one message's outcome in its own transaction (it survives a later crash)."""
+    with db.engine.begin() as connection:
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                           .values(claimed_at=None, **values))
+
+
+def _retry_or_fail(message: Row, error: str) -> None:
+    _record(message.id, last_error=error[:500],
+            status="failed" if message.attempts >= MAX_ATTEMPTS else "queued")
+
+
+def _fail_abandoned_claims() -> None:
+    """Messages a crashed sender left "sending" may have gone out: never send them again."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "sending",
+                   OutboxMessage.claimed_at < utcnow() - ABANDONED_AFTER)
+            .values(status="failed", claimed_at=None,
+                    last_error="The sender stopped while sending; it may have arrived."))
+
+
+def deliver_pending(limit: int = 500) -> tuple[int, int]:
+    """Send up to ``limit`` queued messages over SMTP; returns ``(sent, failed)``.
+
+    Does nothing when SMTP is not configured. Each message is claimed
+    atomically before it is sent (see ``_claim_next``) and its outcome is
+    written at once, so senders running at the same time (cron and the
+    admin's "deliver now") never send a message twice, and a crash half-way
+    never re-sends what went out. Claims and outcomes are committed on their
+    own connection for that reason: call this with no unsaved writes pending
+    in the session. A message whose headers cannot be built is failed with
+    the reason and the others still go out; when the server cannot be
+    reached, the claimed message is put back and the run stops.
     """
     if not smtp_configured():
         return (0, 0)
-    pending = db.session.execute(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "queued", OutboxMessage.attempts < MAX_ATTEMPTS)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).scalars().all()
-    if not pending:
-        return (0, 0)
-    sent = failed = 0
+    _fail_abandoned_claims()
+    sent = failed = last_id = 0
+    client: smtplib.SMTP | None = None
     try:
-        client = _connect()
-    except (OSError, smtplib.SMTPException) as error:
-        for message in pending:
-            message.attempts += 1
-            message.last_error = f"connect: {error}"[:500]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = "failed"
-        db.session.flush()
-        return (0, len(pending))
-    with client:
-        for message in pending:
-            message.attempts += 1
+        while sent + failed < limit:
+            message = _claim_next(last_id)
+            if message is None:
+                break
+            last_id = message.id
             try:
-                client.send_message(_as_email(message))
+                email = _as_email(message)
+            except (ValueError, TypeError, MessageError) as error:
+                # Building it will fail the same way every time: no retry.
+                _record(message.id, status="failed", last_error=f"refused: {error}"[:500])
+                failed += 1
+                continue
+            if client is None:
+                try:
+                    client = _connect()
+                except (OSError, smtplib.SMTPException) as error:
+                    _retry_or_fail(message, f"connect: {error}")
+                    return (sent, failed + 1)
+            try:
+                client.send_message(email)
             except (OSError, smtplib.SMTPException) as error:
-                message.last_error = str(error)[:500]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = "failed"
+                _retry_or_fail(message, str(error))
                 failed += 1
             else:
-                message.status = "sent"
-                message.sent_at = utcnow()
-                message.last_error = None
+                _record(message.id, status="sent", sent_at=utcnow(), last_error=None)
                 sent += 1
-            db.session.flush()
+    finally:
+        if client is not None:
+            with suppress(OSError, smtplib.SMTPException):
+                client.quit()
+        db.session.expire_all()  # the session's copies of these rows are out of date
     return (sent, failed)

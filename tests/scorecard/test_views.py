@@ -109,7 +109,7 @@ def test_unknown_department_is_not_found(client, auth, make_user, institution):
     with frozen_at(NOW):
         assert client.get("/scorecard/admin/departments/999999").status_code == 404
     assert client.get(f"/scorecard/admin/departments/{institution['library'].id}"
-                      "?page=-3").status_code == 200
+                      "?page=-3").status_code == 400
 
 
 def test_an_unknown_layout_falls_back_to_one_row_per_department(client, auth, make_user,

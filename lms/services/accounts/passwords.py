@@ -44,10 +44,25 @@ def check_password(user: User, password: str) -> bool:
         return False
 
 
-def burn_hash_time(password: str) -> None:
-    """Spend the time a real check would, so unknown emails can't be timed apart."""
+def authenticate(user: User | None, password: str) -> User | None:
+    """``user`` when it is an active account and ``password`` matches, else ``None``.
+
+    Exactly one password-hash verification runs whatever the account — unknown
+    (``None``), deactivated, without a password, or active — so the time an
+    answer takes tells nobody which of these an email belongs to.
+    """
+    matches = check_password(user, password) if user is not None else burn_hash_time(password)
+    return user if matches and user.is_active else None
+
+
+def burn_hash_time(password: str) -> bool:
+    """Spend the time a real check would, so unknown emails can't be timed apart.
+
+    Always False: no password opens the dummy hash's (nonexistent) account.
+    """
     with contextlib.suppress(VerificationError, InvalidHashError):
         _hasher().verify(_dummy_hash(), password)
+    return False
 
 
 _DUMMY: dict[str, str] = {}

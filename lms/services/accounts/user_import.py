@@ -14,6 +14,7 @@ from lms.models import ROLE_NAMES, Cohort, Department, User, normalise_email, ut
 from lms.models.users import cohort_members, new_session_token, user_roles
 from lms.services import audit
 from lms.services.accounts import people as accounts
+from lms.text import has_control_characters
 
 REQUIRED_COLUMNS = ("email", "name", "department")
 OPTIONAL_COLUMNS = ("roles", "pronouns", "cohorts")
@@ -28,11 +29,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _has_control_characters(value: str) -> bool:
-    # NUL and friends come from mis-saved files; PostgreSQL refuses NUL outright.
-    return any(ord(ch) < 32 and ch not in "\t" for ch in value)
 
 
 def _split(value: str | None) -> list[str]:
@@ -101,7 +97,8 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
                 report.errors.append(f"Line {line}: name is longer than 200 characters.")
             if len(values.get("pronouns", "")) > 40:
                 report.errors.append(f"Line {line}: pronouns are longer than 40 characters.")
-            if any(_has_control_characters(v) for v in values.values()):
+            # NUL and friends come from mis-saved files; line breaks would reach mail headers.
+            if any(has_control_characters(v) for v in values.values()):
                 report.errors.append(f"Line {line}: contains control characters; "
                                      "re-save the file as plain CSV text.")
             department = departments.get(values.get("department", "").lower())

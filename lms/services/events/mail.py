@@ -113,10 +113,10 @@ def send_reminders(now: datetime | None = None) -> int:
         key = reminder_key(registration)
         if key in already:
             continue
-        _send(registration, "reminder.txt",
-              f"Reminder: {registration.offering.training.title}", kind="event_reminder",
-              dedupe_key=key)
-        queued += 1
+        if _send(registration, "reminder.txt",
+                 f"Reminder: {registration.offering.training.title}", kind="event_reminder",
+                 dedupe_key=key) is not None:  # None: a run at the same time queued it
+            queued += 1
     return queued
 
 
