@@ -1,0 +1,24 @@
+"""Institutional sign-in: anyone may start and finish one (the provider decides who)."""
+
+from tests.authz_matrix import EVERYONE, Rule
+
+ROWS = [
+    Rule("sso.start", EVERYONE, args={"provider_name": "=matrix-idp"}),
+    Rule("sso.oidc_callback", EVERYONE, args={"provider_name": "=matrix-idp"}),
+]
+
+
+def build_world(world, factories):
+    """An OpenID provider that does not answer, so the sign-in pages show their failure.
+
+    The providers live in the app's config, which the ``app`` fixture restores
+    after each test, so other tests never see this one.
+    """
+    from flask import current_app
+
+    from lms.services.sso.providers import configured_providers
+
+    extra = configured_providers({"LMS_OIDC_PROVIDERS": [{
+        "name": "matrix-idp", "label": "Matrix IdP", "issuer": "http://127.0.0.1:9",
+        "client_id": "matrix"}]})
+    current_app.config["SSO_PROVIDERS"] = {**current_app.config["SSO_PROVIDERS"], **extra}
