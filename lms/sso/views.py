@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user
 
 from lms.auth.views import _safe_next
-from lms.extensions import db
+from lms.extensions import csrf, db
 from lms.models import User
 from lms.permissions import public
 from lms.services.sso import accounts
 from lms.services.sso.failures import SignInFailure, record_failure
 from lms.services.sso.providers import Provider
-from lms.sso import bp, oidc_client
+from lms.sso import bp, oidc_client, saml_client
 
 NEXT_KEY = "sso_next"
 
@@ -40,9 +49,7 @@ def start(provider_name: str):
         if provider.protocol == "oidc":
             return oidc_client.authorize_redirect(
                 provider, external_url("sso.oidc_callback", provider_name=provider.name))
-        from lms.sso import saml_client
-
-        return saml_client.authorize_redirect(provider)
+        return saml_client.authorize_redirect(provider, session[NEXT_KEY])
     except SignInFailure as failure:
         return failed(provider, failure)
 
@@ -54,6 +61,36 @@ def oidc_callback(provider_name: str):
     try:
         subject, claims = oidc_client.complete(provider)
         identity = accounts.identity_from(provider, subject, claims)
+        user = accounts.sign_in(provider, identity)
+    except SignInFailure as failure:
+        return failed(provider, failure)
+    return signed_in(user)
+
+
+@bp.route("/saml/metadata")
+@public
+def saml_metadata():
+    """This service provider's SAML metadata, for the identity providers to register."""
+    try:
+        xml = saml_client.metadata_xml()
+    except SignInFailure:
+        abort(503)
+    return Response(xml, mimetype="application/samlmetadata+xml")
+
+
+@bp.route("/saml/<provider_name>/acs", methods=["POST"])
+@csrf.exempt  # posted by the identity provider's page; the signed assertion is the check
+@public
+def saml_acs(provider_name: str):
+    provider = configured(provider_name, "saml")
+    try:
+        state = saml_client.read_relay_state(provider, request.form.get("RelayState", ""))
+        session[NEXT_KEY] = state.get("next")
+        subject, attributes = saml_client.complete(
+            provider, request.form.get("SAMLResponse", ""), state)
+        identity = accounts.identity_from(
+            provider, subject, attributes,
+            email_verified=bool(provider.setting("email_verified", True)))
         user = accounts.sign_in(provider, identity)
     except SignInFailure as failure:
         return failed(provider, failure)

@@ -5,6 +5,8 @@ from tests.authz_matrix import EVERYONE, Rule
 ROWS = [
     Rule("sso.start", EVERYONE, args={"provider_name": "=matrix-idp"}),
     Rule("sso.oidc_callback", EVERYONE, args={"provider_name": "=matrix-idp"}),
+    Rule("sso.saml_metadata", EVERYONE),
+    Rule("sso.saml_acs", EVERYONE, "POST", args={"provider_name": "=matrix-saml"}),
 ]
 
 
@@ -20,5 +22,6 @@ def build_world(world, factories):
 
     extra = configured_providers({"LMS_OIDC_PROVIDERS": [{
         "name": "matrix-idp", "label": "Matrix IdP", "issuer": "http://127.0.0.1:9",
-        "client_id": "matrix"}]})
+        "client_id": "matrix"}], "LMS_SAML_PROVIDERS": [{
+        "name": "matrix-saml", "label": "Matrix SAML", "metadata_file": "missing.xml"}]})
     current_app.config["SSO_PROVIDERS"] = {**current_app.config["SSO_PROVIDERS"], **extra}

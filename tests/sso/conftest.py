@@ -61,3 +61,52 @@ def follow_provider(client, start_url: str, *, session=None):
     callback = urlsplit(answer.headers["Location"])
     path = f"{callback.path}?{callback.query}"
     return client.get(path), path
+
+
+SAML_ACS = LMS_BASE_URL + "/sso/saml/campus-saml/acs"
+
+
+@pytest.fixture(scope="session")
+def saml_provider(tmp_path_factory):
+    """pysaml2's identity provider on 127.0.0.1 (skipped without xmlsec1, except in CI)."""
+    import os
+    import shutil
+
+    if shutil.which("xmlsec1") is None:
+        message = "xmlsec1 is not installed (apt-get install -y xmlsec1); SAML needs it"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from tests.sso.saml_provider import SamlIdentityProvider
+
+    provider = SamlIdentityProvider(tmp_path_factory.mktemp("saml-idp")).start()
+    yield provider
+    provider.stop()
+
+
+def saml_settings(provider) -> dict:
+    return {
+        "LMS_BASE_URL": LMS_BASE_URL,
+        "LMS_SAML_PROVIDERS": [{
+            "name": "campus-saml", "label": "Campus SAML",
+            "metadata_file": str(provider.metadata_file), "role_rules": ROLE_RULES_SAML,
+        }],
+    }
+
+
+ROLE_RULES_SAML = [{"attribute": "isMemberOf", "value": "ally-mentors", "role": "mentor"}]
+
+
+@pytest.fixture
+def idp(saml_provider, client):
+    """The SAML IdP trusting this app's service provider, with ``grace`` known."""
+    saml_provider.trust(client.get("/sso/saml/metadata").get_data(as_text=True))
+    saml_provider.users.clear()
+    saml_provider.users["grace"] = {
+        "mail": ["grace@hospital.example"], "displayName": ["Grace Hopper"],
+        "ou": ["Pediatrics"], "employeeNumber": ["E-2002"],
+        "isMemberOf": ["ally-mentors"],
+    }
+    saml_provider.user = "grace"
+    saml_provider.misbehaviour = {}
+    return saml_provider

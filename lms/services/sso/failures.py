@@ -9,7 +9,8 @@ MESSAGES = {
     "bad_signature": "The answer from your identity provider carries a signature this site "
                      "cannot verify.",
     "unsigned": "The answer from your identity provider was not signed.",
-    "expired": "The answer from your identity provider has expired.",
+    "expired": "The answer from your identity provider has expired (or is not valid yet: "
+               "check the clocks).",
     "wrong_audience": "The answer from your identity provider was meant for another service.",
     "wrong_recipient": "The answer from your identity provider was addressed to another page.",
     "unknown_issuer": "The answer came from an identity provider this site does not trust.",
