@@ -101,7 +101,7 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
 
 
 def register_blueprints(app: Flask) -> None:
-    from lms import sso
+    from lms import scim, sso
     from lms.admin import bp as admin_bp
     from lms.assignments import bp as assignments_bp
     from lms.auth import bp as auth_bp
@@ -124,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(scorecard_bp)
     sso.init_app(app)
+    scim.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
@@ -76,3 +76,36 @@ class ScimToken(Base):
 
     def __repr__(self) -> str:
         return f"<ScimToken {self.name}>"
+
+
+class ScimResource(Base):
+    """A User or Group as the HR system last sent it over SCIM, linked to what it provisions.
+
+    ``document`` keeps the resource as sent (passwords removed) so the HR system
+    reads back what it wrote; the person (``user``) or the department / cohort
+    carries what the product uses. ``lookup_name`` is the lower-cased userName
+    (or group displayName) that ``eq`` filters search by.
+    """
+
+    __tablename__ = "scim_resources"
+    __table_args__ = (UniqueConstraint("resource_type", "lookup_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_type: Mapped[str] = mapped_column(String(20))
+    lookup_name: Mapped[str] = mapped_column(String(255))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    document: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ScimResource {self.resource_type} {self.id}>"

@@ -75,8 +75,45 @@ def upgrade():
     op.create_index(op.f('ix_scim_tokens_created_by_id'), 'scim_tokens',
                     ['created_by_id'], unique=False)
 
+    op.create_table(
+        'scim_resources',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('resource_type', sa.String(length=20), nullable=False),
+        sa.Column('lookup_name', sa.String(length=255), nullable=False),
+        sa.Column('external_id', sa.String(length=255), nullable=True),
+        sa.Column('user_id', sa.Integer(), nullable=True),
+        sa.Column('department_id', sa.Integer(), nullable=True),
+        sa.Column('cohort_id', sa.Integer(), nullable=True),
+        sa.Column('document', sa.JSON(), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'],
+                                name=op.f('fk_scim_resources_cohort_id_cohorts'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['department_id'], ['departments.id'],
+                                name=op.f('fk_scim_resources_department_id_departments'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_scim_resources_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_scim_resources')),
+        sa.UniqueConstraint('resource_type', 'lookup_name',
+                            name=op.f('uq_scim_resources_resource_type_lookup_name')),
+    )
+    op.create_index(op.f('ix_scim_resources_cohort_id'), 'scim_resources', ['cohort_id'],
+                    unique=False)
+    op.create_index(op.f('ix_scim_resources_department_id'), 'scim_resources',
+                    ['department_id'], unique=False)
+    op.create_index(op.f('ix_scim_resources_user_id'), 'scim_resources', ['user_id'],
+                    unique=False)
+
 
 def downgrade():
+    op.drop_index(op.f('ix_scim_resources_user_id'), table_name='scim_resources')
+    op.drop_index(op.f('ix_scim_resources_department_id'), table_name='scim_resources')
+    op.drop_index(op.f('ix_scim_resources_cohort_id'), table_name='scim_resources')
+    op.drop_table('scim_resources')
     op.drop_index(op.f('ix_scim_tokens_created_by_id'), table_name='scim_tokens')
     op.drop_table('scim_tokens')
     op.drop_index(op.f('ix_sso_seen_assertions_expires_at'), table_name='sso_seen_assertions')

@@ -25,3 +25,7 @@ def build_world(world, factories):
         "client_id": "matrix"}], "LMS_SAML_PROVIDERS": [{
         "name": "matrix-saml", "label": "Matrix SAML", "metadata_file": "missing.xml"}]})
     current_app.config["SSO_PROVIDERS"] = {**current_app.config["SSO_PROVIDERS"], **extra}
+
+# SCIM answers to bearer tokens, never to a browser session: with any role or none,
+# the discovery document is open (RFC 7643 §5) and everything else is a 401 (tests/sso).
+ROWS.append(Rule("scim.endpoint", EVERYONE, args={"path": "=ServiceProviderConfig"}))
