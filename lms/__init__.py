@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.auth import bp as auth_bp
     from lms.certificates import bp as certificates_bp
     from lms.events import bp as events_bp
+    from lms.identity import bp as identity_bp
     from lms.learn import bp as learn_bp
     from lms.main import bp as main_bp
     from lms.plans import bp as plans_bp
@@ -125,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scorecard_bp)
     sso.init_app(app)
     scim.init_app(app)
+    app.register_blueprint(identity_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -50,6 +50,11 @@ def _client(provider: Provider):
     return client
 
 
+def metadata(provider: Provider) -> dict[str, Any]:
+    """The provider's discovery document (cached by Authlib once loaded)."""
+    return dict(_client(provider).load_server_metadata())
+
+
 def authorize_redirect(provider: Provider, redirect_uri: str):
     """A redirect to the provider's authorization endpoint (state, nonce, PKCE stored)."""
     try:
