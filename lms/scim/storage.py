@@ -20,7 +20,7 @@ from scim2_models import (
 )
 from scim2_server.memory import _page as sort_and_page
 from scim2_server.storage import ScimStorage, SearchPage, SearchRequest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import ScimResource, utcnow
@@ -62,6 +62,9 @@ class DatabaseStorage(ScimStorage):
 
     def search(self, resource_types: list[ResourceType], search_request: SearchRequest[Any],
                *, position: Any = None) -> SearchPage:
+        if (len(resource_types) == 1 and search_request.filter is None
+                and search_request.sort_by is None and search_request.cursor is None):
+            return self._plain_page(resource_types[0], search_request)
         found: list[Resource[Any]] = []
         for resource_type in resource_types:
             query = select(ScimResource).where(
@@ -74,6 +77,18 @@ class DatabaseStorage(ScimStorage):
             scim_filter = search_request.filter
             found.extend(r for r in resources if scim_filter is None or scim_filter.match(r))
         return sort_and_page(search_request, position, found)
+
+    def _plain_page(self, resource_type: ResourceType,
+                    search_request: SearchRequest[Any]) -> SearchPage:
+        """An unfiltered listing, paged by the database (HR systems walk every page)."""
+        of_type = ScimResource.resource_type == resource_type.name
+        total = db.session.execute(select(func.count()).where(of_type)).scalar_one()
+        query = (select(ScimResource).where(of_type).order_by(ScimResource.id)
+                 .offset(search_request.start_index_0 or 0))
+        if search_request.count is not None:
+            query = query.limit(search_request.count)
+        rows = db.session.execute(query).scalars()
+        return SearchPage(total, [self._resource(resource_type, row) for row in rows])
 
     @staticmethod
     def _equal_name(resource_type: ResourceType, search_request: SearchRequest[Any]):

@@ -75,3 +75,20 @@ def test_revoke_token(client, admin, auth):
     db.session.refresh(token)
     assert token.revoked_at is not None
     assert "Revoked" in client.get("/admin/identity/").get_data(as_text=True)
+
+
+def test_token_list_costs_the_same_queries_for_one_or_many(client, admin, auth, make_user,
+                                                           count_queries):
+    from lms.services.scim import tokens
+
+    auth.login(admin)
+
+    def queries_with(n: int) -> int:
+        for i in range(n):
+            tokens.create_token(name=f"HR {i}", actor=make_user(roles=("admin",)))
+        db.session.commit()
+        with count_queries() as counter:
+            assert client.get("/admin/identity/").status_code == 200
+        return counter.count
+
+    assert queries_with(1) == queries_with(20)

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.models import ScimToken, User, utcnow
@@ -59,5 +60,7 @@ def authenticate(secret: str) -> ScimToken | None:
 
 
 def all_tokens() -> list[ScimToken]:
+    """Every token, newest first, with who created it (loaded in one more query)."""
     return list(db.session.execute(
-        select(ScimToken).order_by(ScimToken.created_at.desc(), ScimToken.id.desc())).scalars())
+        select(ScimToken).options(selectinload(ScimToken.created_by))
+        .order_by(ScimToken.created_at.desc(), ScimToken.id.desc())).scalars())
