@@ -110,15 +110,18 @@ def register_areas(app: Flask) -> None:
         auth,
         certificates,
         events,
+        identity,
         learn,
         main,
         plans,
         review,
+        scim,
         scorecard,
+        sso,
     )
 
     for area in (admin, assignments, auth, certificates, events, learn, main, plans, review,
-                 scorecard):
+                 scorecard, sso, scim, identity):
         area.init_app(app)
 
 

@@ -28,6 +28,20 @@ def _day_list(value: str) -> str:
     return ",".join(str(day) for day in days)
 
 
+def _json_list(value: str) -> list:
+    """A JSON list of objects (identity providers); anything else stops the start."""
+    import json
+
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise RuntimeError(f"expected a JSON list of objects, got {value[:40]!r}: {error}") \
+            from error
+    if not isinstance(parsed, list) or not all(isinstance(item, dict) for item in parsed):
+        raise RuntimeError(f"expected a JSON list of objects, got {value[:40]!r}")
+    return parsed
+
+
 # name -> (default, parser, description)
 ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "SECRET_KEY": (None, str, "Signs sessions and tokens. Required in production; "
@@ -72,6 +86,17 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
                         "X-Forwarded-For/-Proto headers are trusted (rate limits per client "
                         "address and HTTPS detection depend on it)."),
+    "LMS_OIDC_PROVIDERS": ([], _json_list, "OpenID Connect providers as a JSON list "
+                           "(see Institutional sign-in in the README)."),
+    "LMS_SAML_PROVIDERS": ([], _json_list, "SAML 2.0 identity providers as a JSON list "
+                           "(see Institutional sign-in in the README)."),
+    "LMS_SAML_SP_CERT_FILE": (None, str, "PEM certificate of this service provider, "
+                              "published in its SAML metadata."),
+    "LMS_SAML_SP_KEY_FILE": (None, str, "PEM private key of that certificate."),
+    "LMS_SSO_ONLY_DOMAINS": ("", str, "Comma-separated email domains whose people sign in "
+                             "only through their identity provider (no password sign-in)."),
+    "LMS_SCIM_GROUPS": ("department", str, "What a SCIM group provisions: department or "
+                        "cohort."),
     "MAIL_SERVER": (None, str, "SMTP host; when unset, mail stays in the Outbox."),
     "MAIL_PORT": (587, int, "SMTP port."),
     "MAIL_USERNAME": (None, str, "SMTP user."),

@@ -11,8 +11,17 @@ def _long_enough(form, field) -> None:
         raise ValidationError(f"Use at least {minimum} characters. A short sentence works well.")
 
 
+def _password_sign_in_allowed(form, field) -> None:
+    from lms.services.sso.policy import password_sign_in_allowed
+
+    if not password_sign_in_allowed(field.data or "", current_app.config):
+        raise ValidationError("People at this address sign in with their institution's "
+                              "account: use the institution's sign-in button on this page.")
+
+
 class LoginForm(AppForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254),
+                                            _password_sign_in_allowed])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
@@ -20,7 +29,7 @@ class LoginForm(AppForm):
 
 class ForgotPasswordForm(AppForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
-                                            Length(max=254)])
+                                            Length(max=254), _password_sign_in_allowed])
     submit = SubmitField("Email me a reset link")
 
 

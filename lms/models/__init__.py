@@ -57,11 +57,16 @@ from lms.models.progress import (
     SurveyResponse,
 )
 from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, Review
+from lms.models.sso import ExternalIdentity, ScimResource, ScimToken, SeenAssertion
 from lms.models.throttle import PasswordFailure
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
     "CoauthorInvitation",
+    "ExternalIdentity",
+    "ScimResource",
+    "ScimToken",
+    "SeenAssertion",
     "ACTION_STATUSES",
     "ACTIVE_STATUSES",
     "ATTENDANCE_VALUES",

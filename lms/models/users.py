@@ -84,6 +84,8 @@ class User(UserMixin, Base, TimestampMixin):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
     pronouns: Mapped[str | None] = mapped_column(String(40))
+    # The institution's staff number, from its identity provider or HR system.
+    employee_id: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL"), index=True

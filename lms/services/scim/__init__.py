@@ -1,0 +1,1 @@
+"""Provisioning from the HR system over SCIM 2.0: tokens and people and groups."""
