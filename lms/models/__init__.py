@@ -56,6 +56,7 @@ from lms.models.progress import (
     SurveyResponse,
 )
 from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, Review
+from lms.models.survey_pool import PendingSurveyAnswer
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
@@ -102,6 +103,7 @@ __all__ = [
     "Obligation",
     "Offering",
     "OutboxMessage",
+    "PendingSurveyAnswer",
     "PlanAction",
     "PlanComment",
     "RaffleDraw",

@@ -151,10 +151,12 @@ class SubmissionRevision(Base):
 
 
 class SurveyResponse(Base):
-    """Evaluation answers with no link to the person who gave them.
+    """Released evaluation answers, with no link to the person who gave them.
 
-    Only the department is kept, for aggregates that are suppressed below the
-    minimum cell size.
+    Written only by ``lms.services.survey_release``, a batch of at least the
+    minimum cell size at a time, in shuffled order: only the reporting group
+    (a department, or None for the institution-wide pool), the module version
+    and the day of release are kept.
     """
 
     __tablename__ = "survey_responses"
@@ -168,7 +170,7 @@ class SurveyResponse(Base):
         ForeignKey("departments.id", ondelete="SET NULL"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # Day precision only, so responses cannot be matched to participation times.
+    # The day of release only, so responses cannot be matched to participation times.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

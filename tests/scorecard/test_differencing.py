@@ -13,8 +13,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-import pytest
-
 from lms.clock import frozen_at
 from lms.extensions import db
 from lms.services import learning, surveys
@@ -57,7 +55,6 @@ def _answer(people, step, learned):
     db.session.commit()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: answers are published one by one")
 def test_one_new_answer_cannot_be_read_off_two_snapshots(client, auth, synced, make_department,
                                                          staff, make_user):
     step = _survey_step()
@@ -83,7 +80,6 @@ def test_one_new_answer_cannot_be_read_off_two_snapshots(client, auth, synced, m
     assert changed == {}, f"one answer changed published figures: {changed}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: answers are published one by one")
 def test_published_counts_only_move_by_whole_batches(client, auth, synced, make_department,
                                                      staff, make_user, app):
     """Answers arrive one at a time from departments large and small; between any two
