@@ -9,7 +9,8 @@ formats the result. The page and the CSV are both rendered from
 
 Privacy rules (see ``lms.services.suppression``): counts of 1 to k-1 people
 read "fewer than k"; figures about a group of fewer than k people are not
-shown at all; further cells are hidden so that no total reveals a hidden
+shown at all; a count whose complement (its denominator minus the count) is
+1 to k-1 reads "hidden"; further cells are hidden so that no total reveals a hidden
 one. Department rows and their roll-ups are suppressed together, so
 switching between the two layouts reveals nothing either. Rates are shown
 only when both their numerator and denominator are.
@@ -352,6 +353,10 @@ def build_snapshot(*, series_departments: tuple[int, ...] | None = None) -> Snap
         else:
             needed |= {column.allies, column.staff}
     results: dict[str, Suppression] = {"staff": staff_result}
+    # What each count is published as a part of: its rate's denominator, else the staff.
+    denominators = {c.numerator: c.denominator for c in columns if isinstance(c, Rate)}
+    denominators.update({key: "staff" for key, c in people.items()
+                         if c.within_staff and key not in denominators})
     for key, column in people.items():
         if key == "staff" or key not in needed:
             continue
@@ -365,7 +370,9 @@ def build_snapshot(*, series_departments: tuple[int, ...] | None = None) -> Snap
                 lo, hi = known.get(cell, (0, float("inf")))
                 bound = (target, hi) if values[key][cell] >= target else (lo, target - 1)
                 known[cell] = (max(lo, bound[0]), min(hi, bound[1]))
-        results[key] = suppress(values[key], relations, min_cell=k, small=small, known=known)
+        results[key] = suppress(values[key], relations, min_cell=k, small=small, known=known,
+                                denominators=values[denominators[key]]
+                                if key in denominators else None)
 
     def cell(column: Column, key) -> Cell:
         if isinstance(column, People):

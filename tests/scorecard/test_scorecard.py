@@ -96,14 +96,14 @@ def test_inactive_accounts_do_not_count(app, synced, make_department, staff, tra
 def test_a_trained_ally_completed_every_core_module(app, synced, make_department, staff, complete,
                                                     train):
     surgery = make_department("Surgery")
-    people = staff(surgery, 12)
+    people = staff(surgery, 13)  # complements of 5 or more: nothing hidden
     train(people[:6])
     complete(people[6:8], "implicit-bias-foundations")
     complete(people[:1], "implicit-bias-foundations")  # a second completion counts once
     card = build()
     row = figures(card, "Surgery")
     assert row["Trained allies"] == "6"
-    assert row["Share of staff trained"] == "50%"
+    assert row["Share of staff trained"] == "46%"
     assert row["Completed a module"] == "8"
     assert row["Coverage"] == "Meets target"
 
@@ -339,7 +339,7 @@ def test_monthly_completions_and_coverage(app, synced, make_department, staff, t
 
 def test_a_registered_provider_adds_its_columns(app, synced, make_department, staff):
     surgery = make_department("Surgery")
-    staff(surgery, 8)
+    staff(surgery, 11)
 
     def compute(ctx):
         return Figures(columns=[People("mentors", "Mentors", "People who mentor.")],
@@ -364,7 +364,7 @@ def test_other_areas_metrics_come_from_their_real_tables(app, synced, make_depar
     from lms.services.learning import published_module
 
     surgery = make_department("Surgery")
-    people = staff(surgery, 10)
+    people = staff(surgery, 12)
     staff(make_department("Radiology"), 20)
     offering = make_offering(make_training(), starts_in=timedelta(days=1), capacity=20)
     registrations = [event_registration.register(p, offering, notify=False) for p in people[:6]]
@@ -406,3 +406,19 @@ def test_a_deleted_department_keeps_its_responses_in_no_department(app, synced, 
     db.session.commit()
     card = build()
     assert figures(card, "No department")["Evaluation responses"] == "5"
+
+
+@pytest.mark.parametrize(("said_no", "share"), [(0, "100%"), (1, "hidden"), (4, "hidden"),
+                                                (5, "50%")])
+def test_a_share_that_would_reveal_a_few_no_answers_is_hidden(app, synced, make_department,
+                                                              staff, said_no, share):
+    """'10 responses, 90%' says one person said no: the share is hidden with its complement."""
+    step = _survey_step()
+    surgery = make_department("Surgery")
+    staff(make_department("Radiology"), 20)
+    for i, person in enumerate(staff(surgery, 20)[:10]):
+        surveys.record_response(person, step, _answers(step, "no" if i < said_no else "yes"))
+    db.session.commit()
+    card = build()
+    assert figures(card, "Surgery")["Evaluation responses"] == "10"
+    assert figures(card, "Surgery")["Learned a strategy"] == share
