@@ -108,11 +108,13 @@ def register_blueprints(app: Flask) -> None:
     from lms.events import bp as events_bp
     from lms.learn import bp as learn_bp
     from lms.main import bp as main_bp
+    from lms.mydata import bp as mydata_bp
     from lms.plans import bp as plans_bp
     from lms.review import bp as review_bp
     from lms.scorecard import bp as scorecard_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(mydata_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(admin_bp)

@@ -45,6 +45,7 @@ from lms.models.plans import (
     PlanAction,
     PlanComment,
 )
+from lms.models.privacy import EXPORT_STATUSES, DataExport
 from lms.models.progress import (
     SUBMISSION_STATUSES,
     Enrollment,
@@ -60,6 +61,7 @@ from lms.models.survey_pool import PendingSurveyAnswer
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
+    "EXPORT_STATUSES",
     "ACTION_STATUSES",
     "ACTIVE_STATUSES",
     "ATTENDANCE_VALUES",
@@ -91,6 +93,7 @@ __all__ = [
     "CheckIn",
     "Cohort",
     "Department",
+    "DataExport",
     "EngagementWeek",
     "Enrollment",
     "Goal",

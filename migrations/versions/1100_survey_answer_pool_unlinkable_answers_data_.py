@@ -1,6 +1,7 @@
-"""survey answer pool and unlinkable released answers
+"""survey answer pool, unlinkable released answers, data exports
 
-Adds ``survey_pending_answers``, where anonymous evaluation answers wait
+Adds ``data_exports`` (the learner's "download my data" archives) and
+``survey_pending_answers``, where anonymous evaluation answers wait
 until a batch of at least the minimum cell size can be released. Answers
 already released are rewritten under new random keys in shuffled order
 (their stored order matched the order of the participation records), and
@@ -41,6 +42,23 @@ def upgrade():
     _shuffle_released_answers()
     _participations_keep_the_day_only()
 
+    op.create_table('data_exports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('archive', sa.LargeBinary(), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('ready_at', sa.DateTime(), nullable=True),
+    sa.Column('expires_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_data_exports_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_exports')),
+    sa.UniqueConstraint('token', name=op.f('uq_data_exports_token'))
+    )
+    with op.batch_alter_table('data_exports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_exports_user_id'), ['user_id'], unique=False)
+
 
 def _shuffle_released_answers():
     bind = op.get_bind()
@@ -69,6 +87,9 @@ def _participations_keep_the_day_only():
 
 
 def downgrade():
+    with op.batch_alter_table('data_exports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_data_exports_user_id'))
+    op.drop_table('data_exports')
     with op.batch_alter_table('survey_pending_answers', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_pending_answers_step_pool')
         batch_op.drop_index(batch_op.f('ix_survey_pending_answers_pool_department_id'))

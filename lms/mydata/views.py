@@ -1,0 +1,50 @@
+"""'My data': ask for an archive of everything held about me and download it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+
+from lms.extensions import db
+from lms.mydata import bp
+from lms.mydata.forms import RequestExportForm
+from lms.permissions import login_required
+from lms.services.privacy import exports
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("mydata/index.html", form=RequestExportForm(),
+                           exports=exports.exports_of(current_user),
+                           keep_days=exports.KEEP_DAYS)
+
+
+@bp.route("/exports", methods=["POST"])
+@login_required
+def request_export():
+    if not RequestExportForm().validate_on_submit():
+        abort(400)
+    export = exports.request_export(current_user)
+    db.session.commit()
+    if export.is_ready:
+        flash("Your data is ready to download.", "success")
+    else:
+        flash("Your account holds a lot of data, so the download is being prepared in the "
+              "background. Come back to this page in a few minutes.", "info")
+    return redirect(url_for("mydata.index"))
+
+
+@bp.route("/exports/<token>")
+@login_required
+def download(token: str):
+    export = exports.downloadable(current_user, token)
+    # 404 for someone else's archive too: whether it exists is nobody else's business.
+    if export is None:
+        abort(404)
+    response = make_response(export.archive)
+    stamp = export.ready_at.strftime("%Y-%m-%d")
+    response.headers["Content-Type"] = "application/zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.zip"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
