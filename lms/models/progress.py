@@ -14,7 +14,7 @@ from lms.models.base import Base, utcnow
 from lms.models.content import Module, Step
 from lms.models.users import User
 
-SUBMISSION_STATUSES = ("draft", "submitted", "needs_revision", "approved")
+SUBMISSION_STATUSES = ("draft", "submitted", "needs_revision", "approved", "withdrawn")
 
 
 class Enrollment(Base):
@@ -120,6 +120,8 @@ class Submission(Base):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     submitted_version: Mapped[int | None]
+    # Set when the learner deleted the text of every revision (lms.services.privacy).
+    withdrawn_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     step: Mapped[Step] = relationship()

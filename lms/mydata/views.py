@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.mydata import bp
-from lms.mydata.forms import RequestExportForm
+from lms.mydata.forms import DeleteReflectionForm, RequestExportForm
 from lms.permissions import login_required
-from lms.services.privacy import exports
+from lms.services.privacy import exports, withdrawal
 
 
 @bp.route("/")
@@ -17,7 +17,8 @@ from lms.services.privacy import exports
 def index():
     return render_template("mydata/index.html", form=RequestExportForm(),
                            exports=exports.exports_of(current_user),
-                           keep_days=exports.KEEP_DAYS)
+                           keep_days=exports.KEEP_DAYS,
+                           reflections=withdrawal.reflections_of(current_user))
 
 
 @bp.route("/exports", methods=["POST"])
@@ -48,3 +49,20 @@ def download(token: str):
     response.headers["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.zip"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/reflections/<int:submission_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_reflection(submission_id: int):
+    submission = withdrawal.load_own(current_user, submission_id)
+    if submission is None:  # someone else's: not even whether it exists
+        abort(404)
+    form = DeleteReflectionForm()
+    if form.validate_on_submit():
+        withdrawal.withdraw(current_user, submission,
+                            keep_completion=form.completion.data == "keep")
+        db.session.commit()
+        flash(f"The text of your reflection “{submission.step.title}” was deleted.", "success")
+        return redirect(url_for("mydata.index"))
+    return render_template("mydata/delete_reflection.html", form=form, submission=submission,
+                           step=submission.step), 422 if form.errors else 200

@@ -11,7 +11,8 @@ from lms.extensions import db
 from lms.models import Step, Submission, SubmissionRevision, User, utcnow
 from lms.services.errors import DomainError
 
-EDITABLE = ("draft", "needs_revision")
+# A withdrawn reflection (its text deleted by the learner) may be written afresh.
+EDITABLE = ("draft", "needs_revision", "withdrawn")
 
 # fn(submission, revision) after a revision is submitted (notifications, review queue)
 SUBMIT_HOOKS: list[Callable[[Submission, SubmissionRevision], None]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 
 import pytest
@@ -41,3 +42,21 @@ def test_a_learner_downloads_their_data_and_reads_it(page, live_server, tmp_path
         assert page.get_by_role("heading", level=2, name=title, exact=True).count() == 1
     assert "learner@example.edu" in page.content()
     check_a11y(page)
+
+
+def test_the_delete_reflection_page_reads_well_and_asks_first(page, live_server):
+    login_as(page, "learner@example.edu")
+    page.goto("/my-data/")
+    delete_links = page.get_by_role("link", name=re.compile(r"^Delete the reflection"))
+    if delete_links.count() == 0:
+        pytest.skip("the demo learner has no reflection")
+    delete_links.first.click()
+    page.get_by_role("heading", level=1, name=re.compile("^Delete your reflection")).wait_for()
+    check_a11y(page)
+    page.get_by_role("button", name="Delete the text of this reflection").click()
+    page.get_by_text("Choose whether the challenge still counts as done.").first.wait_for()
+    check_a11y(page)
+    # Keyboard: the choices are reachable and labelled.
+    page.get_by_label("Yes, keep it counted as done").focus()
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("heading", level=1, name="Your data").wait_for()

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.learn.conftest import synced  # noqa: F401  (shared fixtures)
-from tests.review.conftest import link, people, submit  # noqa: F401
+from tests.review.conftest import client_for, link, people, submit  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
