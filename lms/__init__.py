@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.assignments import bp as assignments_bp
     from lms.auth import bp as auth_bp
     from lms.certificates import bp as certificates_bp
+    from lms.erasure import bp as erasure_bp
     from lms.events import bp as events_bp
     from lms.learn import bp as learn_bp
     from lms.main import bp as main_bp
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(mydata_bp)
+    app.register_blueprint(erasure_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(admin_bp)
