@@ -19,7 +19,6 @@ from lms.models import (
 )
 from lms.services import certificates, learning, mail, notifications, plans, reviews, surveys
 from lms.services.privacy.erasure import ERASED_DOMAIN
-from tests.review.conftest import challenge_step
 
 NAME = "Wilhelmina Quartermaine"
 EMAIL = "w.quartermaine@example.edu"
