@@ -122,6 +122,8 @@ class Submission(Base):
     submitted_version: Mapped[int | None]
     # Set when the learner deleted the text of every revision (lms.services.privacy).
     withdrawn_at: Mapped[datetime | None]
+    # The learner chose to keep the text past LMS_REFLECTION_RETENTION_DAYS.
+    text_kept_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     step: Mapped[Step] = relationship()

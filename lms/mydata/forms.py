@@ -18,3 +18,7 @@ class DeleteReflectionForm(FlaskForm):
                          ("remove", "No, mark it as not done (I may write it again)")]),
         validators=[InputRequired("Choose whether the challenge still counts as done.")])
     submit = SubmitField("Delete the text of this reflection")
+
+
+class KeepReflectionForm(FlaskForm):
+    submit = SubmitField("Keep mine")

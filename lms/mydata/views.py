@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.mydata import bp
-from lms.mydata.forms import DeleteReflectionForm, RequestExportForm
+from lms.mydata.forms import DeleteReflectionForm, KeepReflectionForm, RequestExportForm
 from lms.permissions import login_required
-from lms.services.privacy import exports, withdrawal
+from lms.services.privacy import exports, retention, withdrawal
 
 
 @bp.route("/")
@@ -18,7 +18,9 @@ def index():
     return render_template("mydata/index.html", form=RequestExportForm(),
                            exports=exports.exports_of(current_user),
                            keep_days=exports.KEEP_DAYS,
-                           reflections=withdrawal.reflections_of(current_user))
+                           reflections=withdrawal.reflections_of(current_user),
+                           removal_dates=retention.removal_dates(current_user),
+                           keep_form=KeepReflectionForm())
 
 
 @bp.route("/exports", methods=["POST"])
@@ -66,3 +68,18 @@ def delete_reflection(submission_id: int):
         return redirect(url_for("mydata.index"))
     return render_template("mydata/delete_reflection.html", form=form, submission=submission,
                            step=submission.step), 422 if form.errors else 200
+
+
+@bp.route("/reflections/<int:submission_id>/keep", methods=["POST"])
+@login_required
+def keep_reflection(submission_id: int):
+    """'Keep mine': the reflection's text stays past the retention period."""
+    submission = withdrawal.load_own(current_user, submission_id)
+    if submission is None:
+        abort(404)
+    if not KeepReflectionForm().validate_on_submit():
+        abort(400)
+    retention.keep(current_user, submission)
+    db.session.commit()
+    flash(f"The text of “{submission.step.title}” will be kept.", "success")
+    return redirect(url_for("mydata.index"))

@@ -41,6 +41,7 @@ def upgrade():
         batch_op.create_index('ix_survey_pending_answers_step_pool', ['step_id', 'pool_department_id'], unique=False)
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('withdrawn_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('text_kept_at', sa.DateTime(), nullable=True))
     _shuffle_released_answers()
     _participations_keep_the_day_only()
 
@@ -97,4 +98,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_survey_pending_answers_pool_department_id'))
     op.drop_table('survey_pending_answers')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_column('text_kept_at')
         batch_op.drop_column('withdrawn_at')

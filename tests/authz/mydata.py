@@ -13,6 +13,8 @@ ROWS = [
          args={"submission_id": "reflection.id"}),
     Rule("mydata.delete_reflection", frozenset({LEARNER}), "POST",
          args={"submission_id": "reflection.id"}, data={"completion": "keep"}),
+    Rule("mydata.keep_reflection", frozenset({LEARNER}), "POST",
+         args={"submission_id": "reflection.id"}),
 ]
 
 
