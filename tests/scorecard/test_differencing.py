@@ -15,23 +15,14 @@ from datetime import UTC, datetime
 
 from lms.clock import frozen_at
 from lms.extensions import db
-from lms.services import learning, surveys
+from lms.services import surveys
 from tests.scorecard.conftest import csv_tables
+from tests.scorecard.conftest import survey_answers as _answers
+from tests.scorecard.conftest import survey_step as _survey_step
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 RESPONSES = "Evaluation responses"
 SHARE = "Learned a strategy"
-
-
-def _survey_step():
-    module = learning.published_module("implicit-bias-foundations")
-    return next(s for s in module.steps if s.kind == "survey")
-
-
-def _answers(step, learned: str) -> dict[str, str]:
-    return {item["id"]: (learned if item["id"] == "learned_strategy" else
-                         "yes" if item["type"] == "yes_no" else item["scale"][-1])
-            for item in step.config["items"]}
 
 
 def _published(client) -> dict[tuple[str, str, str], str]:

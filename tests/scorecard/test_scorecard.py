@@ -22,6 +22,8 @@ from lms.services.errors import DomainError
 from lms.services.scorecard import build_scorecard, to_csv
 from lms.services.scorecard_metrics import Figures, People, Provider, register
 from lms.services.scorecard_metrics.base import REGISTRY
+from tests.scorecard.conftest import survey_answers as _answers
+from tests.scorecard.conftest import survey_step as _survey_step
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 
@@ -165,17 +167,6 @@ class TestConfiguredProgramme:
 
 
 # Evaluation and survey anonymity ----------------------------------------------
-
-def _survey_step():
-    module = learning.published_module("implicit-bias-foundations")
-    return next(s for s in module.steps if s.kind == "survey")
-
-
-def _answers(step, learned: str) -> dict[str, str]:
-    return {item["id"]: (learned if item["id"] == "learned_strategy" else
-                         "yes" if item["type"] == "yes_no" else item["scale"][-1])
-            for item in step.config["items"]}
-
 
 def test_evaluation_share_counts_released_answers_only(app, synced, make_department, staff):
     step = _survey_step()

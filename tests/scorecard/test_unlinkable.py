@@ -13,14 +13,10 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.models import PendingSurveyAnswer, SurveyParticipation, SurveyResponse, User
-from lms.services import learning, surveys
+from lms.services import surveys
+from tests.scorecard.conftest import survey_step as _survey_step
 
 PEOPLE = 20
-
-
-def _survey_step():
-    module = learning.published_module("implicit-bias-foundations")
-    return next(s for s in module.steps if s.kind == "survey")
 
 
 def _physical_order(table: sa.Table, column: sa.Column) -> list:

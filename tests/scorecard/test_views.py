@@ -145,44 +145,44 @@ def _staff_cell(client, name: str) -> str:
     return next(row[1] for row in table[2:] if row[0] == name)
 
 
-def test_a_computed_scorecard_is_reused_until_it_is_older_than_the_setting(
-        app, client, auth, make_user, institution, staff, monkeypatch):
+@pytest.fixture
+def cache_clock(app, monkeypatch):
+    """Results kept for 300 s on a clock the test moves: ``cache_clock[0] += 100``."""
     from lms.services import scorecard_cache
 
     app.config["LMS_SCORECARD_CACHE_SECONDS"] = 300
     now = [1000.0]
     monkeypatch.setattr(scorecard_cache.time, "monotonic", lambda: now[0])
     scorecard_cache.forget()
+    yield now
+    scorecard_cache.forget()
+    app.config["LMS_SCORECARD_CACHE_SECONDS"] = 0
+
+
+def test_a_computed_scorecard_is_reused_until_it_is_older_than_the_setting(
+        client, auth, make_user, institution, staff, cache_clock):
     auth.login(make_user())
     assert _staff_cell(client, "Pediatrics") == "17"
     staff(institution["pediatrics"], 2)
-    now[0] += 100
+    cache_clock[0] += 100
     assert _staff_cell(client, "Pediatrics") == "17"  # the kept figures
-    now[0] += 300
+    cache_clock[0] += 300
     assert _staff_cell(client, "Pediatrics") == "19"  # older than 300 s: worked out again
-    scorecard_cache.forget()
 
 
-def test_both_layouts_come_from_one_snapshot(app, client, auth, make_user, institution, staff,
-                                             monkeypatch):
+def test_both_layouts_come_from_one_snapshot(client, auth, make_user, institution, staff,
+                                             cache_clock):
     """Reading one layout, then the other a little later, never shows two moments: the
     difference between them could isolate one person."""
-    from lms.services import scorecard_cache
-
-    app.config["LMS_SCORECARD_CACHE_SECONDS"] = 300
-    now = [1000.0]
-    monkeypatch.setattr(scorecard_cache.time, "monotonic", lambda: now[0])
-    scorecard_cache.forget()
     auth.login(make_user())
     assert _staff_cell(client, "Pediatrics") == "17"
     staff(institution["pediatrics"], 2)
-    now[0] += 100
+    cache_clock[0] += 100
     rollup = page_tables(get(client, "/scorecard?layout=rollup").get_data(as_text=True))[0]
     assert next(row[1] for row in rollup[2:] if row[0] == "Pediatrics") == "17"
     with frozen_at(NOW):
         download = client.get("/scorecard.csv?layout=rollup").get_data(as_text=True)
     assert csv_tables(download)[0] == rollup
-    scorecard_cache.forget()
 
 
 def test_the_page_says_how_many_answers_wait_without_saying_where(client, auth, make_user,
