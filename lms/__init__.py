@@ -109,10 +109,12 @@ def register_areas(app: Flask) -> None:
         assignments,
         auth,
         certificates,
+        erasure,
         events,
         identity,
         learn,
         main,
+        mydata,
         plans,
         review,
         scim,
@@ -121,7 +123,7 @@ def register_areas(app: Flask) -> None:
     )
 
     for area in (admin, assignments, auth, certificates, events, learn, main, plans, review,
-                 scorecard, sso, scim, identity):
+                 scorecard, sso, scim, identity, mydata, erasure):
         area.init_app(app)
 
 

@@ -74,6 +74,9 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
                          "learner is reminded to write a check-in (comma-separated)."),
     "LMS_REVIEW_REMINDER_DAYS": (7, int, "Mentors are reminded of reflections waiting "
                                  "longer than this many days for review."),
+    "LMS_REFLECTION_RETENTION_DAYS": (0, int, "Reflection text is removed this many days after "
+                                      "a mentor approved it, after a notice 30 days before "
+                                      "(the learner may choose to keep it). 0 keeps it."),
     "LMS_CORE_MODULES": ("implicit-bias-foundations,inclusive-allyship", str,
                          "Comma-separated module slugs of the core ally programme: a person "
                          "who completed all of them counts as a trained ally on the scorecard."),

@@ -46,6 +46,7 @@ from lms.models.plans import (
     PlanAction,
     PlanComment,
 )
+from lms.models.privacy import EXPORT_STATUSES, DataExport
 from lms.models.progress import (
     SUBMISSION_STATUSES,
     Enrollment,
@@ -58,10 +59,12 @@ from lms.models.progress import (
 )
 from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, Review
 from lms.models.sso import ExternalIdentity, ScimResource, ScimToken, SeenAssertion
+from lms.models.survey_pool import PendingSurveyAnswer
 from lms.models.throttle import PasswordFailure
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
+    "EXPORT_STATUSES",
     "CoauthorInvitation",
     "ExternalIdentity",
     "ScimResource",
@@ -98,6 +101,7 @@ __all__ = [
     "CheckIn",
     "Cohort",
     "Department",
+    "DataExport",
     "EngagementWeek",
     "Enrollment",
     "Goal",
@@ -111,6 +115,7 @@ __all__ = [
     "Offering",
     "OutboxMessage",
     "PasswordFailure",
+    "PendingSurveyAnswer",
     "PlanAction",
     "PlanComment",
     "RaffleDraw",

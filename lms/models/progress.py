@@ -14,7 +14,7 @@ from lms.models.base import Base, utcnow
 from lms.models.content import Module, Step
 from lms.models.users import User
 
-SUBMISSION_STATUSES = ("draft", "submitted", "needs_revision", "approved")
+SUBMISSION_STATUSES = ("draft", "submitted", "needs_revision", "approved", "withdrawn")
 
 
 class Enrollment(Base):
@@ -120,6 +120,10 @@ class Submission(Base):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     submitted_version: Mapped[int | None]
+    # Set when the learner deleted the text of every revision (lms.services.privacy).
+    withdrawn_at: Mapped[datetime | None]
+    # The learner chose to keep the text past LMS_REFLECTION_RETENTION_DAYS.
+    text_kept_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     step: Mapped[Step] = relationship()
@@ -151,10 +155,12 @@ class SubmissionRevision(Base):
 
 
 class SurveyResponse(Base):
-    """Evaluation answers with no link to the person who gave them.
+    """Released evaluation answers, with no link to the person who gave them.
 
-    Only the department is kept, for aggregates that are suppressed below the
-    minimum cell size.
+    Written only by ``lms.services.learning.survey_release``, a batch of at least the
+    minimum cell size at a time, in shuffled order: only the reporting group
+    (a department, or None for the institution-wide pool), the module version
+    and the day of release are kept.
     """
 
     __tablename__ = "survey_responses"
@@ -168,7 +174,7 @@ class SurveyResponse(Base):
         ForeignKey("departments.id", ondelete="SET NULL"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # Day precision only, so responses cannot be matched to participation times.
+    # The day of release only, so responses cannot be matched to participation times.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

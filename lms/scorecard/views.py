@@ -67,7 +67,9 @@ def department(department_id: int):
     department = db.get_or_404(Department, department_id)
     page = query_page()
     card = scorecard_cache.scorecard(admin=True, series_departments=(department.id,))
-    rows = scorecard.rows_for_department(card, department.id)
+    # The department's rows from the same snapshot as the scorecard pages (its own
+    # computation only adds the department's monthly series).
+    rows = scorecard.rows_for_department(scorecard_cache.scorecard(admin=True), department.id)
     pagination, people = scorecard.department_people(department, card.core_modules, page=page)
     return render_template("scorecard/department.html", card=card, department=department,
                            rows=rows, pagination=pagination, people=people)

@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from lms import clock
 from lms.extensions import db
-from lms.models import Enrollment, Step, SurveyParticipation, SurveyResponse
+from lms.models import (
+    Enrollment,
+    PendingSurveyAnswer,
+    Step,
+    SurveyParticipation,
+    SurveyResponse,
+)
 from tests.content_helpers import page, write_module
 
 
@@ -122,14 +128,15 @@ def test_survey_answers_are_stored_without_the_person(client, synced, make_user,
         data[f"s-{item['id']}"] = "yes" if item["type"] == "yes_no" else item["scale"][-1]
     assert client.post(url, data={"s-learned_strategy": "maybe"}).status_code == 422
     assert client.post(url, data=data).status_code == 302
-    response = db.session.scalar(select(SurveyResponse))
-    assert response.answers["learned_strategy"] == "yes"
-    assert response.department_id == department.id
-    assert not hasattr(response, "user_id")
-    assert response.created_at.hour == 0 and response.created_at.minute == 0
-    # Answering twice is refused; only one response is stored.
+    # The answer waits for a batch to be released (lms.services.learning.survey_release).
+    pending = db.session.scalar(select(PendingSurveyAnswer))
+    assert pending.answers["learned_strategy"] == "yes"
+    assert pending.pool_department_id is None  # one person: pooled institution-wide
+    assert not hasattr(pending, "user_id") and not hasattr(pending, "created_at")
+    assert db.session.scalar(select(func.count(SurveyResponse.id))) == 0
+    # Answering twice is refused; only one answer is stored.
     client.post(url, data=data)
-    assert db.session.scalar(select(func.count(SurveyResponse.id))) == 1
+    assert db.session.scalar(select(func.count(PendingSurveyAnswer.id))) == 1
     assert db.session.scalar(select(func.count(SurveyParticipation.id))) == 1
 
 

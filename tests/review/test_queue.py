@@ -31,7 +31,7 @@ def test_only_my_learners_oldest_first_with_counts(app, synced, people, submit, 
     assert names == ["Priya Shah", "Zoe Later", "Priya Shah"]
     assert "Jordan Miles" not in names
     assert queue.counts == {"waiting": 2, "commented": 0, "needs_revision": 1, "approved": 0,
-                            "private": 0}
+                            "private": 0, "withdrawn": 0}
 
     client = client_for(people.mentor)
     html = client.get("/review/").get_data(as_text=True)

@@ -113,6 +113,21 @@ def page_tables(html: str) -> list[list[list[str]]]:
     return [[[t["caption"]], *t["rows"]] for t in parser.tables]
 
 
+def survey_step():
+    """The evaluation survey of the shipped implicit-bias module."""
+    from lms.services.learning import progress as learning
+
+    module = learning.published_module("implicit-bias-foundations")
+    return next(s for s in module.steps if s.kind == "survey")
+
+
+def survey_answers(step, learned: str) -> dict[str, str]:
+    """A complete answer to ``step`` saying ``learned`` to 'I learned a strategy'."""
+    return {item["id"]: (learned if item["id"] == "learned_strategy" else
+                         "yes" if item["type"] == "yes_no" else item["scale"][-1])
+            for item in step.config["items"]}
+
+
 def csv_tables(text: str) -> list[list[list[str]]]:
     tables, current = [], []
     for row in csv.reader(io.StringIO(text)):

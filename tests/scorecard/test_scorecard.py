@@ -10,13 +10,21 @@ import sqlalchemy as sa
 from lms import clock
 from lms.clock import frozen_at
 from lms.extensions import db
-from lms.models import Department, ModuleCompletion, SurveyParticipation, SurveyResponse
+from lms.models import (
+    Department,
+    ModuleCompletion,
+    PendingSurveyAnswer,
+    SurveyParticipation,
+    SurveyResponse,
+)
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
 from lms.services.learning import surveys
 from lms.services.scorecard.metrics import Figures, People, Provider, register
 from lms.services.scorecard.metrics.base import REGISTRY
 from lms.services.scorecard.report import build_scorecard, to_csv
+from tests.scorecard.conftest import survey_answers as _answers
+from tests.scorecard.conftest import survey_step as _survey_step
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 
@@ -91,14 +99,14 @@ def test_inactive_accounts_do_not_count(app, synced, make_department, staff, tra
 def test_a_trained_ally_completed_every_core_module(app, synced, make_department, staff, complete,
                                                     train):
     surgery = make_department("Surgery")
-    people = staff(surgery, 12)
+    people = staff(surgery, 13)  # complements of 5 or more: nothing hidden
     train(people[:6])
     complete(people[6:8], "implicit-bias-foundations")
     complete(people[:1], "implicit-bias-foundations")  # a second completion counts once
     card = build()
     row = figures(card, "Surgery")
     assert row["Trained allies"] == "6"
-    assert row["Share of staff trained"] == "50%"
+    assert row["Share of staff trained"] == "46%"
     assert row["Completed a module"] == "8"
     assert row["Coverage"] == "Meets target"
 
@@ -161,57 +169,96 @@ class TestConfiguredProgramme:
 
 # Evaluation and survey anonymity ----------------------------------------------
 
-def _survey_step():
-    module = learning.published_module("implicit-bias-foundations")
-    return next(s for s in module.steps if s.kind == "survey")
-
-
-def _answers(step, learned: str) -> dict[str, str]:
-    return {item["id"]: (learned if item["id"] == "learned_strategy" else
-                         "yes" if item["type"] == "yes_no" else item["scale"][-1])
-            for item in step.config["items"]}
-
-
-def test_evaluation_share_counts_anonymous_responses(app, synced, make_department, staff):
+def test_evaluation_share_counts_released_answers_only(app, synced, make_department, staff):
     step = _survey_step()
     surgery, radiology = make_department("Surgery"), make_department("Radiology")
     neurology = make_department("Neurology")
     for i, person in enumerate(staff(surgery, 15)[:12]):
-        surveys.record_response(person, step, _answers(step, "yes" if i < 10 else "no"))
+        surveys.record_response(person, step, _answers(step, "yes" if i < 5 else "no"))
     for person in staff(radiology, 15)[:3]:
         surveys.record_response(person, step, _answers(step, "yes"))
-    for person in staff(neurology, 15)[:6]:
+    for person in staff(neurology, 15)[:5]:
         surveys.record_response(person, step, _answers(step, "yes"))
     db.session.commit()
     card = build()
-    assert figures(card, "Surgery")["Evaluation responses"] == "12"
-    assert figures(card, "Surgery")["Learned a strategy"] == "83%"
-    assert figures(card, "Radiology")["Evaluation responses"] == "fewer than 5"
-    assert figures(card, "Radiology")["Learned a strategy"] == "fewer than 5"
-    # 21 - 12 - 6 would reveal Radiology's 3, so Neurology's 6 is hidden with it.
-    assert figures(card, "Neurology")["Evaluation responses"] == "hidden"
-    assert figures(card, "Neurology")["Learned a strategy"] == "hidden"
-    assert figures(card, "Institution total")["Evaluation responses"] == "21"
-    assert figures(card, "Institution total")["Learned a strategy"] == "90%"
+    # Surgery: two batches of five released, two answers waiting; Radiology: all waiting.
+    assert figures(card, "Surgery")["Evaluation responses"] == "10"
+    assert figures(card, "Surgery")["Learned a strategy"] == "50%"
+    assert figures(card, "Radiology")["Evaluation responses"] == "0"
+    assert figures(card, "Radiology")["Learned a strategy"] == "—"
+    assert figures(card, "Neurology")["Evaluation responses"] == "5"
+    assert figures(card, "Neurology")["Learned a strategy"] == "100%"
+    assert figures(card, "Institution total")["Evaluation responses"] == "15"
+    assert figures(card, "Institution total")["Learned a strategy"] == "67%"
+    assert card.release.waiting == 5
+    assert card.release.released_on == NOW.date() or card.release.released_on is not None
+
+
+def test_answers_from_small_departments_are_pooled_upwards(app, synced, make_department, staff):
+    step = _survey_step()
+    medicine = make_department("Internal Medicine")
+    physics = make_department("Medical Physics", parent=medicine)
+    archive = make_department("Archive")
+    medicine_staff, physics_staff = staff(medicine, 10), staff(physics, 3)
+    archive_staff = staff(archive, 2)
+    assert surveys.survey_release.pool_for(physics.id) == medicine.id
+    assert surveys.survey_release.pool_for(archive.id) is None
+    for person in [*physics_staff, *medicine_staff[:1]]:
+        surveys.record_response(person, step, _answers(step, "yes"))
+    for person in [*archive_staff, *medicine_staff[1:4]]:
+        surveys.record_response(person, step, _answers(step, "yes"))
+    db.session.commit()
+    # Medical Physics' three answers filled a batch with Internal Medicine's first two
+    # and are counted there; Archive's two wait in the institution-wide pool,
+    # Internal Medicine's last two in its own.
+    released = db.session.execute(
+        sa.select(SurveyResponse.department_id, sa.func.count())
+        .group_by(SurveyResponse.department_id)).all()
+    assert released == [(medicine.id, 5)]
+    card = build()
+    assert card.release.waiting == 4
+    assert figures(card, "Medical Physics (part of Internal Medicine)")[
+        "Evaluation responses"] == "fewer than 5"
+    # Another small department fills the institution-wide pool: counted under "No department".
+    for person in staff(make_department("Chaplaincy"), 3):
+        surveys.record_response(person, step, _answers(step, "no"))
+    db.session.commit()
+    released = dict(db.session.execute(
+        sa.select(SurveyResponse.department_id, sa.func.count())
+        .group_by(SurveyResponse.department_id)).all())
+    assert released == {medicine.id: 5, None: 5}
+    assert build().release.waiting == 2
 
 
 def test_survey_answers_are_stored_without_the_person(app, synced, make_department, staff):
     step = _survey_step()
-    person = staff(make_department("Surgery"), 1)[0]
+    people = staff(make_department("Surgery"), 5)
+    person = people[0]
     surveys.record_response(person, step, _answers(step, "yes"))
     db.session.commit()
-    response_columns = set(SurveyResponse.__table__.c.keys())
-    assert not {"user_id", "participation_id", "email"} & response_columns
-    response = db.session.scalars(sa.select(SurveyResponse)).one()
-    assert response.department_id == person.department_id
-    assert (response.created_at.hour, response.created_at.minute) == (0, 0)
+    for model in (SurveyResponse, PendingSurveyAnswer):
+        assert not {"user_id", "participation_id", "email"} \
+            & set(model.__table__.c.keys())
+    assert "created_at" not in PendingSurveyAnswer.__table__.c
+    pending = db.session.scalars(sa.select(PendingSurveyAnswer)).one()
+    assert pending.pool_department_id == person.department_id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)) == 0
     participation = db.session.scalars(sa.select(SurveyParticipation)).one()
     assert participation.user_id == person.id
+    assert (participation.created_at.hour, participation.created_at.minute) == (0, 0)
     assert "answers" not in SurveyParticipation.__table__.c
     with pytest.raises(DomainError):
         surveys.record_response(person, step, _answers(step, "no"))
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)) == 1
+    for other in people[1:]:
+        surveys.record_response(other, step, _answers(step, "no"))
+    db.session.commit()
+    # Released as one batch: the pending rows are gone, every answer dated by the day only.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingSurveyAnswer)) == 0
+    responses = db.session.scalars(sa.select(SurveyResponse)).all()
+    assert len(responses) == 5
+    assert {(r.created_at.hour, r.created_at.minute) for r in responses} == {(0, 0)}
+    assert {r.department_id for r in responses} == {person.department_id}
 
 
 # Hierarchy -------------------------------------------------------------------
@@ -284,7 +331,7 @@ def test_monthly_completions_and_coverage(app, synced, make_department, staff, t
 
 def test_a_registered_provider_adds_its_columns(app, synced, make_department, staff):
     surgery = make_department("Surgery")
-    staff(surgery, 8)
+    staff(surgery, 11)
 
     def compute(ctx):
         return Figures(columns=[People("mentors", "Mentors", "People who mentor.")],
@@ -309,7 +356,7 @@ def test_other_areas_metrics_come_from_their_real_tables(app, synced, make_depar
     from lms.services.plans import action_plans as plan_service
 
     surgery = make_department("Surgery")
-    people = staff(surgery, 10)
+    people = staff(surgery, 12)
     staff(make_department("Radiology"), 20)
     offering = make_offering(make_training(), starts_in=timedelta(days=1), capacity=20)
     registrations = [event_registration.register(p, offering, notify=False) for p in people[:6]]
@@ -344,10 +391,26 @@ def test_a_deleted_department_keeps_its_responses_in_no_department(app, synced, 
                                                                   staff):
     step = _survey_step()
     closing = make_department("Closing")
-    for person in staff(closing, 6):
+    for person in staff(closing, 5):
         surveys.record_response(person, step, _answers(step, "yes"))
     db.session.commit()
     db.session.delete(db.session.get(Department, closing.id))
     db.session.commit()
     card = build()
-    assert figures(card, "No department")["Evaluation responses"] == "6"
+    assert figures(card, "No department")["Evaluation responses"] == "5"
+
+
+@pytest.mark.parametrize(("said_no", "share"), [(0, "100%"), (1, "hidden"), (4, "hidden"),
+                                                (5, "50%")])
+def test_a_share_that_would_reveal_a_few_no_answers_is_hidden(app, synced, make_department,
+                                                              staff, said_no, share):
+    """'10 responses, 90%' says one person said no: the share is hidden with its complement."""
+    step = _survey_step()
+    surgery = make_department("Surgery")
+    staff(make_department("Radiology"), 20)
+    for i, person in enumerate(staff(surgery, 20)[:10]):
+        surveys.record_response(person, step, _answers(step, "no" if i < said_no else "yes"))
+    db.session.commit()
+    card = build()
+    assert figures(card, "Surgery")["Evaluation responses"] == "10"
+    assert figures(card, "Surgery")["Learned a strategy"] == share

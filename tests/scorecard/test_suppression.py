@@ -286,3 +286,57 @@ def test_a_small_group_beside_shown_zeros_may_be_known_to_be_non_zero():
     assert result.shown("c0")
     possible = reader_can_deduce(values, relations, result, small={"p_own"})
     assert possible["p_own"] == {1, 2, 3, 4}
+
+
+# Complements ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("count", "out_of", "status"), [
+    (0, 20, SHOWN),        # count 0: nobody, a statement about the group
+    (1, 20, PRIMARY),      # count 1
+    (4, 20, PRIMARY),      # count 4
+    (5, 20, SHOWN),        # count 5, complement 15
+    (20, 20, SHOWN),       # complement 0: everyone
+    (19, 20, "complement"),  # complement 1
+    (16, 20, "complement"),  # complement 4
+    (15, 20, SHOWN),       # complement 5
+    (3, 7, PRIMARY),       # count and complement both small: the count's rule wins
+])
+def test_a_count_is_hidden_when_it_or_its_complement_is_small(count, out_of, status):
+    result = suppress({"a": count}, min_cell=K, denominators={"a": out_of})
+    assert result.status["a"] == status
+    assert result.shown("a") == (status == SHOWN)
+    if status == "complement":
+        assert result.label("a") == HIDDEN_LABEL  # the count itself is 5 or more
+
+
+def test_without_a_denominator_only_the_count_matters():
+    assert suppress({"a": 19}, min_cell=K).shown("a")
+
+
+@pytest.mark.parametrize(("total_out_of", "total_shown"), [(30, True), (31, False), (34, False),
+                                                           (35, True)])
+def test_a_total_is_hidden_when_its_complement_is_small(total_out_of, total_shown):
+    """Totals have denominators too: 30 of 30 is shown, 30 of 31..34 is not, 30 of 35 is."""
+    values = {"a": 10, "b": 20, "t": 30}
+    relation = Relation("t", ("a", "b"))
+    result = suppress(values, [relation], min_cell=K,
+                      denominators={"a": 40, "b": 40, "t": total_out_of})
+    assert result.shown("t") == total_shown
+    if not total_shown:
+        # The members cannot all stay visible: they would add up to the hidden total.
+        assert not (result.shown("a") and result.shown("b"))
+        possible = reader_can_deduce(values, [relation], result)
+        assert len(possible["t"]) > 1
+
+
+def test_a_complement_hidden_member_is_protected_from_the_total():
+    """18 of 20 is hidden; with the total and the other member shown, 48 - 30 would give
+    it away, so one more cell is hidden."""
+    values = {"a": 18, "b": 30, "t": 48}
+    relation = Relation("t", ("a", "b"))
+    result = suppress(values, [relation], min_cell=K,
+                      denominators={"a": 20, "b": 50, "t": 70})
+    assert result.status["a"] == "complement"
+    assert result.hidden_keys() - {"a"}
+    possible = reader_can_deduce(values, [relation], result)
+    assert len(possible["a"]) > 1

@@ -146,19 +146,63 @@ def _staff_cell(client, name: str) -> str:
     return next(row[1] for row in table[2:] if row[0] == name)
 
 
-def test_a_computed_scorecard_is_reused_until_it_is_older_than_the_setting(
-        app, client, auth, make_user, institution, staff, monkeypatch):
+@pytest.fixture
+def cache_clock(app, monkeypatch):
+    """Results kept for 300 s on a clock the test moves: ``cache_clock[0] += 100``."""
     from lms.services.scorecard import cache as scorecard_cache
 
     app.config["LMS_SCORECARD_CACHE_SECONDS"] = 300
     now = [1000.0]
     monkeypatch.setattr(scorecard_cache.time, "monotonic", lambda: now[0])
     scorecard_cache.forget()
+    yield now
+    scorecard_cache.forget()
+    app.config["LMS_SCORECARD_CACHE_SECONDS"] = 0
+
+
+def test_a_computed_scorecard_is_reused_until_it_is_older_than_the_setting(
+        client, auth, make_user, institution, staff, cache_clock):
     auth.login(make_user())
     assert _staff_cell(client, "Pediatrics") == "17"
     staff(institution["pediatrics"], 2)
-    now[0] += 100
+    cache_clock[0] += 100
     assert _staff_cell(client, "Pediatrics") == "17"  # the kept figures
-    now[0] += 300
+    cache_clock[0] += 300
     assert _staff_cell(client, "Pediatrics") == "19"  # older than 300 s: worked out again
-    scorecard_cache.forget()
+
+
+def test_both_layouts_come_from_one_snapshot(client, auth, make_user, institution, staff,
+                                             cache_clock):
+    """Reading one layout, then the other a little later, never shows two moments: the
+    difference between them could isolate one person."""
+    auth.login(make_user())
+    assert _staff_cell(client, "Pediatrics") == "17"
+    staff(institution["pediatrics"], 2)
+    cache_clock[0] += 100
+    rollup = page_tables(get(client, "/scorecard?layout=rollup").get_data(as_text=True))[0]
+    assert next(row[1] for row in rollup[2:] if row[0] == "Pediatrics") == "17"
+    with frozen_at(NOW):
+        download = client.get("/scorecard.csv?layout=rollup").get_data(as_text=True)
+    assert csv_tables(download)[0] == rollup
+
+
+def test_the_page_says_how_many_answers_wait_without_saying_where(client, auth, make_user,
+                                                                    institution):
+    survey = next(s for s in learning.published_module("implicit-bias-foundations").steps
+                  if s.kind == "survey")
+    answers = {i["id"]: ("yes" if i["type"] == "yes_no" else i["scale"][0])
+               for i in survey.config["items"]}
+    learner = make_user(department=institution["pediatrics"])
+    surveys.record_response(learner, survey, answers)
+    db.session.commit()
+    auth.login(learner)
+    for path in ("/scorecard", "/scorecard/admin"):
+        if path.endswith("admin"):
+            auth.logout()
+            auth.login(make_user(roles=("admin", "learner")))
+        html = get(client, path).get_data(as_text=True)
+        note = html[html.index('id="evaluation-release"'):]
+        note = note[:note.index("</p>")]
+        assert "1 answer is waiting to be released." in note
+        assert "No evaluation answers have been released yet." in note
+        assert "Pediatrics" not in note

@@ -79,6 +79,9 @@ class _Progress:
             for start in range(0, self.b.people, CHUNK):
                 for index in range(start, min(self.b.people, start + CHUNK)):
                     self.person(index)
+                # Released answers are stored in no particular order (as the release
+                # writes them), so row order says nothing about who answered.
+                self.rng.shuffle(self.rows["survey_responses"])
                 for table, columns in COLUMNS.items():
                     self.b.loader.load(table, columns, self.rows.pop(table, []))
 
@@ -182,11 +185,11 @@ class _Progress:
             rows["step_progress"].append((user_id, step.id, at, self.rng.choice(step.variants)))
         elif kind == "survey":
             rows["step_progress"].append((user_id, step.id, at, "{}"))
-            rows["survey_participations"].append((user_id, step.id, at))
+            day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+            rows["survey_participations"].append((user_id, step.id, day))
             rows["survey_responses"].append((
                 f"{self.rng.getrandbits(128):032x}", step.id, b.department_of[index],
-                module.content_hash, self.rng.choice(step.variants),
-                at.replace(hour=0, minute=0, second=0, microsecond=0)))
+                module.content_hash, self.rng.choice(step.variants), day))
         elif kind == "challenge":
             state = "approved" if final else self.rng.choices(
                 ("approved", "waiting", "revise", "resubmitted"), weights=(4, 3, 2, 1))[0]

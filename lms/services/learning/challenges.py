@@ -11,7 +11,8 @@ from lms.models import Step, Submission, SubmissionRevision, User, utcnow
 from lms.services.errors import DomainError
 from lms.services.learning import coauthoring
 
-EDITABLE = ("draft", "needs_revision")
+# A withdrawn reflection (its text deleted by the learner) may be written afresh.
+EDITABLE = ("draft", "needs_revision", "withdrawn")
 
 
 class StaleDraft(DomainError):

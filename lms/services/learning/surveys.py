@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.extensions import db
-from lms.models import Step, SurveyParticipation, SurveyResponse, User, utcnow
+from lms.models import Step, SurveyParticipation, User, utcnow
 from lms.services.errors import DomainError
+from lms.services.learning import survey_release
 
 
 def has_answered(user: User, step: Step) -> bool:
@@ -25,16 +26,15 @@ def _day(moment: datetime) -> datetime:
 def record_response(user: User, step: Step, answers: dict[str, str]) -> None:
     """Store ``answers`` without the person, and that the person answered.
 
-    The response keeps only the department (for suppressed aggregates) and
-    the day, so it cannot be joined back to the participation record.
-    Raises ``DomainError`` when the person already answered.
+    The answer waits in its reporting group's pending pool and is released
+    with a batch of others (``lms.services.learning.survey_release``); it keeps only
+    the reporting group, never the person, and the participation record
+    keeps only the day. Raises ``DomainError`` when the person already answered.
     """
     try:
         with db.session.begin_nested():
-            db.session.add(SurveyParticipation(user_id=user.id, step_id=step.id))
+            db.session.add(SurveyParticipation(user_id=user.id, step_id=step.id,
+                                               created_at=_day(utcnow())))
     except IntegrityError as error:
         raise DomainError("You already answered this evaluation. Thank you.") from error
-    db.session.add(SurveyResponse(step_id=step.id, department_id=user.department_id,
-                                  content_hash=step.module.content_hash, answers=answers,
-                                  created_at=_day(utcnow())))
-    db.session.flush()
+    survey_release.hold(step, user.department_id, answers)

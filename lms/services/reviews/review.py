@@ -49,6 +49,7 @@ QUEUE_STATES = {
     "needs_revision": "Revision requested",
     "approved": "Approved",
     "private": "Completed, kept private",
+    "withdrawn": "Withdrawn by the learner",
 }
 MAX_COMMENT_CHARS = 5000
 
@@ -139,7 +140,8 @@ def _queue_state():
                  .where(Review.submission_id == Submission.id,
                         Review.revision_id == _latest_revision_id())
                  .correlate(Submission).exists())
-    return case((Submission.is_private.is_(True), "private"),
+    return case((Submission.status == "withdrawn", "withdrawn"),
+                (Submission.is_private.is_(True), "private"),
                 (Submission.status == "needs_revision", "needs_revision"),
                 (Submission.status == "approved", "approved"),
                 (commented, "commented"),

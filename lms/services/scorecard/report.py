@@ -9,7 +9,8 @@ formats the result. The page and the CSV are both rendered from
 
 Privacy rules (see ``lms.services.scorecard.suppression``): counts of 1 to k-1 people
 read "fewer than k"; figures about a group of fewer than k people are not
-shown at all; further cells are hidden so that no total reveals a hidden
+shown at all; a count whose complement (its denominator minus the count) is
+1 to k-1 reads "hidden"; further cells are hidden so that no total reveals a hidden
 one. Department rows and their roll-ups are suppressed together, so
 switching between the two layouts reveals nothing either. Rates are shown
 only when both their numerator and denominator are.
@@ -28,6 +29,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Department, Enrollment, Module, ModuleCompletion, User, utcnow
+from lms.services.learning import survey_release
 from lms.services.scorecard import charts
 from lms.services.scorecard.metrics import (
     Column,
@@ -138,6 +140,9 @@ class Scorecard:
     coverage_reported: int = 0
     below_target: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Evaluation answers waiting for release, and the day of the latest release.
+    release: survey_release.ReleaseStatus = field(
+        default_factory=lambda: survey_release.ReleaseStatus(0, None))
 
     @property
     def caption(self) -> str:
@@ -281,20 +286,43 @@ def _hidden_cell(result: Suppression, key) -> Cell:
     return Cell(result.label(key) or HIDDEN_LABEL, state)
 
 
+@dataclass
+class Snapshot:
+    """Every view of the scorecard (published or admin, either layout) from one computation.
+
+    Views computed at different moments could be subtracted from each other
+    (one layout before a change, the other after); views of one snapshot
+    share every number, so the cache keeps and serves them together.
+    """
+
+    views: dict[tuple[bool, bool], Scorecard]
+
+    def view(self, *, admin: bool = False, rollup: bool = False) -> Scorecard:
+        return self.views[(admin, rollup)]
+
+
 def build_scorecard(*, admin: bool = False, rollup: bool = False,
                     series_departments: tuple[int, ...] | None = None) -> Scorecard:
-    """Compute the scorecard as the published (or admin) view shows it.
+    """One view of a freshly computed :func:`build_snapshot`."""
+    return build_snapshot(series_departments=series_departments).view(admin=admin, rollup=rollup)
 
-    ``rollup`` lists top-level departments with their sub-departments
-    included; otherwise every department has its own row, sub-departments
+
+def build_snapshot(*, series_departments: tuple[int, ...] | None = None) -> Snapshot:
+    """Compute the scorecard once and arrange every view of it.
+
+    ``rollup`` views list top-level departments with their sub-departments
+    included; the others give every department its own row, sub-departments
     under their parent. ``series_departments`` limits the monthly series to
     those departments' people (the admin drill-down). Runs a fixed number of
-    queries whatever the number of departments or people.
+    queries whatever the number of departments or people. The published view
+    is the admin view without the admin-only columns: each column is
+    suppressed on its own, so both read the same figures.
     """
     ctx, missing = make_context(series_departments)
     k, target = ctx.min_cell, ctx.target
     tree = DepartmentTree(db.session.execute(
         select(Department.id, Department.name, Department.parent_id)).all())
+    release = survey_release.status()
 
     columns: list[Column] = []
     counts: dict[str, dict[int | None, int]] = {}
@@ -307,8 +335,7 @@ def build_scorecard(*, admin: bool = False, rollup: bool = False,
         series += figures.series
         notes += figures.notes
     people = {c.key: c for c in columns if isinstance(c, People)}
-    shown_columns = [c for c in columns
-                     if not (isinstance(c, People) and not c.shown) and (admin or not c.admin_only)]
+    admin_columns = [c for c in columns if not (isinstance(c, People) and not c.shown)]
 
     relations = tree.relations()
     values = {key: tree.values(counts.get(key, {})) for key in people}
@@ -317,8 +344,8 @@ def build_scorecard(*, admin: bool = False, rollup: bool = False,
     small = {key for key, n in staff.items() if 0 < n < k}
     coverage_keys = {tree.own(d) for d in tree.names} | {tree.node(r) for r in tree.roots}
 
-    needed = set()  # counts behind what this view shows (others need no suppression)
-    for column in shown_columns:
+    needed = set()  # counts behind what a view shows (others need no suppression)
+    for column in admin_columns:
         if isinstance(column, People):
             needed.add(column.key)
         elif isinstance(column, Rate):
@@ -326,6 +353,10 @@ def build_scorecard(*, admin: bool = False, rollup: bool = False,
         else:
             needed |= {column.allies, column.staff}
     results: dict[str, Suppression] = {"staff": staff_result}
+    # What each count is published as a part of: its rate's denominator, else the staff.
+    denominators = {c.numerator: c.denominator for c in columns if isinstance(c, Rate)}
+    denominators.update({key: "staff" for key, c in people.items()
+                         if c.within_staff and key not in denominators})
     for key, column in people.items():
         if key == "staff" or key not in needed:
             continue
@@ -339,7 +370,9 @@ def build_scorecard(*, admin: bool = False, rollup: bool = False,
                 lo, hi = known.get(cell, (0, float("inf")))
                 bound = (target, hi) if values[key][cell] >= target else (lo, target - 1)
                 known[cell] = (max(lo, bound[0]), min(hi, bound[1]))
-        results[key] = suppress(values[key], relations, min_cell=k, small=small, known=known)
+        results[key] = suppress(values[key], relations, min_cell=k, small=small, known=known,
+                                denominators=values[denominators[key]]
+                                if key in denominators else None)
 
     def cell(column: Column, key) -> Cell:
         if isinstance(column, People):
@@ -368,37 +401,46 @@ def build_scorecard(*, admin: bool = False, rollup: bool = False,
             return Cell(MEETS, numeric=False, flag="meets")
         return Cell(BELOW, numeric=False, flag="below")
 
-    def row(key, label, **kwargs) -> Row:
-        cells = [cell(c, key) for c in shown_columns]
-        return Row(label, cells, below_target=any(c.flag == "below" for c in cells), **kwargs)
+    trends = [_trend(s, ctx) for s in series]
 
-    rows: list[Row] = []
-    if rollup:
-        for d in tree.roots:
-            rows.append(row(tree.node(d), tree.names[d], department_id=d,
-                            note="with sub-departments" if tree.children.get(d) else None))
-    else:
-        for d, depth in tree.order:
-            parent = tree.parent.get(d)
-            rows.append(row(tree.own(d), tree.names[d], department_id=d, depth=depth,
-                            note=f"part of {tree.names[parent]}" if parent else None))
-    if any(values[key][NONE_KEY] for key in people):
-        rows.append(row(NONE_KEY, NO_DEPARTMENT, kind="none"))
-    total = row(TOTAL_KEY, TOTAL_LABEL, kind="total")
+    def view(admin: bool, rollup: bool) -> Scorecard:
+        shown_columns = [c for c in admin_columns if admin or not c.admin_only]
 
-    met = reported = 0
-    for i, column in enumerate(shown_columns):
-        if isinstance(column, Coverage):
-            flags = [r.cells[i].flag for r in rows if r.kind == "department"]
-            met, reported = flags.count("meets"), flags.count("meets") + flags.count("below")
-            total.cells[i] = Cell(f"{met} of {reported} departments", numeric=False)
+        def row(key, label, **kwargs) -> Row:
+            cells = [cell(c, key) for c in shown_columns]
+            return Row(label, cells, below_target=any(c.flag == "below" for c in cells),
+                       **kwargs)
 
-    return Scorecard(
-        columns=shown_columns, rows=rows, total=total,
-        trends=[_trend(s, ctx) for s in series], admin=admin, rollup=rollup, target=target,
-        min_cell=k, core_modules=ctx.core_modules, missing_core=missing,
-        generated_at=ctx.now, coverage_met=met, coverage_reported=reported,
-        below_target=[r.heading for r in rows if r.below_target], notes=notes)
+        rows: list[Row] = []
+        if rollup:
+            for d in tree.roots:
+                rows.append(row(tree.node(d), tree.names[d], department_id=d,
+                                note="with sub-departments" if tree.children.get(d) else None))
+        else:
+            for d, depth in tree.order:
+                parent = tree.parent.get(d)
+                rows.append(row(tree.own(d), tree.names[d], department_id=d, depth=depth,
+                                note=f"part of {tree.names[parent]}" if parent else None))
+        if any(values[key][NONE_KEY] for key in people):
+            rows.append(row(NONE_KEY, NO_DEPARTMENT, kind="none"))
+        total = row(TOTAL_KEY, TOTAL_LABEL, kind="total")
+
+        met = reported = 0
+        for i, column in enumerate(shown_columns):
+            if isinstance(column, Coverage):
+                flags = [r.cells[i].flag for r in rows if r.kind == "department"]
+                met, reported = flags.count("meets"), flags.count("meets") + flags.count("below")
+                total.cells[i] = Cell(f"{met} of {reported} departments", numeric=False)
+
+        return Scorecard(
+            columns=shown_columns, rows=rows, total=total, trends=trends, admin=admin,
+            rollup=rollup, target=target, min_cell=k, core_modules=ctx.core_modules,
+            missing_core=missing, generated_at=ctx.now, coverage_met=met,
+            coverage_reported=reported, below_target=[r.heading for r in rows if r.below_target],
+            notes=notes, release=release)
+
+    return Snapshot({(admin, rollup): view(admin, rollup)
+                     for admin in (False, True) for rollup in (False, True)})
 
 
 def rows_for_department(card: Scorecard, department_id: int) -> list[Row]:

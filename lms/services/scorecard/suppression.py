@@ -13,6 +13,15 @@ Primary suppression
     staff) is not shown either, whatever its value, zero included: "0 of 3
     trained" would tell every reader the training status of all three.
 
+Complements
+    A count published beside its denominator (allies beside staff, "yes"
+    answers behind a share of responses) also reveals its complement: "16
+    responses, 88%" says that 2 said no. So a count is hidden as well when
+    its complement -- denominator minus count -- is 1 to k-1 (``denominators``
+    in :func:`suppress`). Such a count is itself k or more (otherwise it is
+    hidden already), so it reads "hidden" and is protected from the totals
+    like a primary cell.
+
 Zero is shown
     Outside small groups, 0 is published as 0. This is the practice of most
     statistical offices (they suppress 1-4 and publish zeros): "no trained
@@ -62,6 +71,7 @@ from dataclasses import dataclass, field
 SHOWN = "shown"
 PRIMARY = "primary"      # reads "fewer than k"
 SECONDARY = "secondary"  # reads "hidden"
+COMPLEMENT = "complement"  # reads "hidden": its complement counts 1 to k-1 people
 
 INF = math.inf
 Bounds = tuple[float, float]
@@ -90,7 +100,7 @@ class Suppression:
         state = self.status.get(key, SHOWN)
         if state == PRIMARY:
             return fewer_than(self.min_cell)
-        if state == SECONDARY:
+        if state in (SECONDARY, COMPLEMENT):
             return HIDDEN_LABEL
         return None
 
@@ -115,9 +125,15 @@ def is_primary(value: int, min_cell: int, small_group: bool = False) -> bool:
     return 0 < value < min_cell
 
 
+def is_complement_primary(value: int, denominator: int | None, min_cell: int) -> bool:
+    """True when ``denominator - value`` people is a small cell (1 to k-1)."""
+    return denominator is not None and is_primary(max(0, denominator - value), min_cell)
+
+
 def suppress(values: Mapping[Hashable, int], relations: Iterable[Relation] = (), *,
              min_cell: int, small: Iterable[Hashable] = (),
-             known: Mapping[Hashable, Bounds] | None = None) -> Suppression:
+             known: Mapping[Hashable, Bounds] | None = None,
+             denominators: Mapping[Hashable, int] | None = None) -> Suppression:
     """Decide which of ``values`` (cell key -> people) may be published.
 
     ``relations`` are the sums a reader can see (each total and its members
@@ -125,7 +141,10 @@ def suppress(values: Mapping[Hashable, int], relations: Iterable[Relation] = (),
     fewer than ``min_cell`` people (hidden even when 0). ``known`` gives
     bounds a reader knows from elsewhere, e.g. ``(0, visible staff count)``
     for a department's allies, or what a "meets target" label implies; they
-    must contain the true value.
+    must contain the true value. ``denominators`` gives, per cell, the
+    published figure the count is a part of (staff for a count of people,
+    responses for the "yes" answers behind a share); a count whose
+    complement is 1 to k-1 is hidden too.
 
     Returns a :class:`Suppression`. Raises ``ValueError`` when a relation
     does not add up or refers to an unknown cell (a programming error: the
@@ -147,8 +166,14 @@ def suppress(values: Mapping[Hashable, int], relations: Iterable[Relation] = (),
             raise ValueError(f"known bounds for {key!r} exclude its value")
 
     auditor = _Auditor(values, relations, min_cell, small, known)
+    denominators = denominators or {}
     for key, value in values.items():
-        auditor.status[key] = PRIMARY if is_primary(value, min_cell, key in small) else SHOWN
+        if is_primary(value, min_cell, key in small):
+            auditor.status[key] = PRIMARY
+        elif is_complement_primary(value, denominators.get(key), min_cell):
+            auditor.status[key] = COMPLEMENT
+        else:
+            auditor.status[key] = SHOWN
     # Each round hides one more cell, so this ends; the bound is a safety net.
     for _ in range(len(values) + 1):
         bounds = auditor.propagate()
@@ -227,9 +252,10 @@ class _Auditor:
         return {key: (lo[key], hi[key]) for key in cells}
 
     def exposed(self, bounds, reference) -> list[Hashable]:
-        """Primary cells the numbers pin down more tightly than the labels alone do."""
+        """Primary (and complement) cells the numbers pin down more tightly than the
+        labels alone do."""
         cells = [key for key, state in self.status.items()
-                 if state == PRIMARY and bounds[key] != reference[key]]
+                 if state in (PRIMARY, COMPLEMENT) and bounds[key] != reference[key]]
         return sorted(cells, key=self.order.__getitem__)
 
     def neighbourhood(self, key) -> list[Relation]:

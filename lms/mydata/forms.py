@@ -1,0 +1,24 @@
+"""Forms of the 'my data' pages."""
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField
+from wtforms.validators import InputRequired
+
+from lms.formtools import choices
+
+
+class RequestExportForm(FlaskForm):
+    submit = SubmitField("Prepare a download of my data")
+
+
+class DeleteReflectionForm(FlaskForm):
+    completion = RadioField(
+        "Should this challenge still count as done?",
+        choices=choices([("keep", "Yes, keep it counted as done"),
+                         ("remove", "No, mark it as not done (I may write it again)")]),
+        validators=[InputRequired("Choose whether the challenge still counts as done.")])
+    submit = SubmitField("Delete the text of this reflection")
+
+
+class KeepReflectionForm(FlaskForm):
+    submit = SubmitField("Keep mine")
