@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import login_as
+from tests.e2e.conftest import check_a11y, login_as
 
 pytestmark = pytest.mark.e2e
 
@@ -118,6 +118,7 @@ def test_focus_stays_on_the_swapped_control_and_the_change_is_announced(page):
     page.keyboard.press("Enter")
     _wait_for_announcement(page, "You're registered")
     assert _focused(page)["text"].startswith("Cancel my place for "), _focused(page)
+    check_a11y(page)
 
     page.keyboard.press("Enter")
     _wait_for_announcement(page, "Your place is cancelled")
@@ -145,12 +146,14 @@ def test_error_summaries_take_focus_and_lead_to_a_field_showing_the_error(page):
     page.get_by_role("button", name="Submit").click()
     summary = page.get_by_role("alert")
     _expect()(summary).to_be_focused()
+    check_a11y(page)
     # ...and its link opens the part with the field focused, marked and described.
     summary.get_by_role("link", name=re.compile("catalyst for change")).press("Enter")
     _wait_for_focus(page, "p-catalyst_for_change")
     focused = _focused(page)
     assert focused["tag"] == "textarea" and focused["invalid"] == "true", focused
     assert "Please answer this question." in focused["described"], focused
+    check_a11y(page)
 
     # A full-page "Save draft" refused for length: a focused summary, its link to the field.
     page.get_by_role("textbox", name=re.compile("catalyst for change")).fill("x" * 20_001)
@@ -161,6 +164,7 @@ def test_error_summaries_take_focus_and_lead_to_a_field_showing_the_error(page):
     focused = _focused(page)
     assert focused["tag"] == "textarea" and focused["invalid"] == "true", focused
     assert "the limit is" in focused["described"], focused
+    check_a11y(page)
 
 
 def _marked_current(page) -> list[str]:
@@ -184,5 +188,6 @@ def test_one_menu_item_is_current_and_enter_on_a_review_decides_nothing(page):
     _expect()(page.get_by_role("alert")).to_be_focused()
     assert "Choose a decision" in page.get_by_role("alert").inner_text()
     assert page.get_by_label("Comment").input_value() == "Kept after Enter."
+    check_a11y(page)
     page.get_by_role("alert").get_by_role("link").press("Enter")
     assert _focused(page)["text"].startswith("Approve"), _focused(page)
