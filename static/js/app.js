@@ -5,6 +5,20 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// A form on its way to the server as a whole page (Enter, "Save draft") sends no more
+// autosaves: one still queued would race it and could make it look stale.
+document.addEventListener("submit", function (event) {
+  if (!event.defaultPrevented) { event.target.dataset.submitting = "true"; }
+});
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var form = event.detail.elt.closest && event.detail.elt.closest("form");
+  if (form && form.dataset.submitting) { event.preventDefault(); }
+});
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+    delete form.dataset.submitting;
+  });
+});
 // Say a message through the live region that has been on the page since it loaded
 // (a live region inserted together with its text is often not read out).
 function announce(text) {
