@@ -6,13 +6,35 @@ document.addEventListener("submit", function (event) {
   }
 });
 // A form on its way to the server as a whole page (Enter, "Save draft") sends no more
-// autosaves: one still queued would race it and could make it look stale.
+// autosaves, and waits for one already under way (whose answer brings the new draft
+// version): either would race it and could make it look stale.
+var waitingSubmit = new WeakMap();
 document.addEventListener("submit", function (event) {
-  if (!event.defaultPrevented) { event.target.dataset.submitting = "true"; }
+  var form = event.target;
+  if (event.defaultPrevented) { return; }
+  if (form.dataset.autosaving) {
+    event.preventDefault();
+    waitingSubmit.set(form, event.submitter || null);
+    return;
+  }
+  form.dataset.submitting = "true";
 });
 document.addEventListener("htmx:beforeRequest", function (event) {
   var form = event.detail.elt.closest && event.detail.elt.closest("form");
-  if (form && form.dataset.submitting) { event.preventDefault(); }
+  if (!form) { return; }
+  if (form.dataset.submitting) { event.preventDefault(); return; }
+  form.dataset.autosaving = "true";
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.detail.elt.closest && event.detail.elt.closest("form");
+  if (!form || !form.dataset.autosaving) { return; }
+  delete form.dataset.autosaving;
+  if (waitingSubmit.has(form)) {
+    var submitter = waitingSubmit.get(form);
+    waitingSubmit.delete(form);
+    // after htmx has swapped in the new draft version
+    window.setTimeout(function () { form.requestSubmit(submitter); }, 50);
+  }
 });
 window.addEventListener("pageshow", function () {
   document.querySelectorAll("form[data-submitting]").forEach(function (form) {
