@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from lms.localtime import format_local
@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
             "nav_items": _request_navigation(),
             "nav_badge": nav_badge,
+            "nav_current": nav_current,
         }
 
 
@@ -36,6 +37,24 @@ def _request_navigation() -> list[tuple[str, str]]:
     if "_nav_items" not in g:
         g._nav_items = navigation_for(current_user)
     return g._nav_items
+
+
+def nav_current() -> tuple[str | None, str]:
+    """The one navigation item to mark as current: ``(endpoint, aria-current value)``.
+
+    The item for this exact address is the "page"; otherwise the item whose address is
+    the longest prefix of this one is "true" (a review under "Review queue", not also
+    under "My reflections"). Home marks only itself.
+    """
+    best, best_length = None, 0
+    for endpoint, _label in _request_navigation():
+        address = url_for(endpoint)
+        if address == request.path:
+            return endpoint, "page"
+        if address != "/" and request.path.startswith(address.rstrip("/") + "/") \
+                and len(address) > best_length:
+            best, best_length = endpoint, len(address)
+    return best, "true"
 
 
 def navigation_for(user) -> list[tuple[str, str]]:

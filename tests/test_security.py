@@ -43,9 +43,9 @@ def test_csrf_token_in_form_or_header_passes(client, make_user):
                                                  "csrf_token": token})
     assert response.status_code == 302
 
-    # htmx sends the token from <body hx-headers> as X-CSRFToken.
+    # htmx sends the token from <body data-hx-headers> as X-CSRFToken.
     page = client.get("/profile").get_data(as_text=True)
-    header_token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    header_token = re.search(r'data-hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
     refused = client.post("/profile", data={"name": "New Name"}, headers={"HX-Request": "true"})
     assert refused.status_code == 400
     assert b'role="alert"' in refused.data and b"<html" not in refused.data  # inline fragment

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.learn import bp
-from lms.learn.challenge_form import read_answers, validate_answers
+from lms.learn.challenge_form import cell_name, read_answers, validate_answers
 from lms.learn.forms import ChallengeMetaForm, SubmitChallengeForm
 from lms.models import Enrollment, Module, Step
 from lms.permissions import login_required
@@ -129,6 +129,9 @@ def step(slug: str, step_slug: str):
     context = {"module": module, "step": step, "state": state, "progress": progress}
     if step.kind == "challenge":
         context.update(_challenge_context(step, part=query_int("part")))
+        if request.args.get("check") and context["editable"]:
+            # Arrived from the review part's error summary: show this part's problem.
+            context["errors"] = _part_errors(step, context["part"], context["answers"])
     elif step.kind == "check":
         context["record"] = learning.step_record(current_user, step)
     elif step.kind == "survey":
@@ -199,6 +202,15 @@ def _challenge_context(step: Step, part: int | None, answers=None, errors=None,
             "coauthored": coauthored}
 
 
+def _part_errors(step: Step, part: int, answers: dict) -> dict[str, list[str]]:
+    """What submitting would refuse in ``part`` (nothing for the review part)."""
+    prompts = step.config["prompts"]
+    if not 1 <= part <= len(prompts):
+        return {}
+    return validate_answers(prompts[part - 1:part], answers, final=True,
+                            max_chars=current_app.config["LMS_MAX_ANSWER_CHARS"])
+
+
 def _render_step(module, step, status: int = 200, **context):
     """The step page again (after a refused POST), with what the learner sent."""
     progress = learning.module_progress(current_user, module)
@@ -251,10 +263,9 @@ def save_draft(slug: str, step_slug: str):
     target = {"next": part + 1, "back": part - 1}.get(meta.go.data or request.form.get("go"),
                                                        part)
     flash("Draft saved.", "success")
-    anchor = request.form.get("add_row") or request.form.get("remove_row")
     return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
                             part=max(1, min(target, _parts(step) + 1)),
-                            _anchor=f"prompt-{anchor.split(':')[0]}" if anchor else None))
+                            _anchor=_row_button_anchor(prompts, answers)))
 
 
 def _merged(step: Step, answers: dict) -> dict:
@@ -277,6 +288,24 @@ def _apply_row_buttons(prompts, answers: dict) -> None:
             index = remove.partition(":")[2]
             if index.isdigit() and int(index) < len(rows):
                 rows.pop(int(index))
+
+
+def _row_button_anchor(prompts, answers: dict) -> str | None:
+    """After 'Add a row' or 'Remove row', the field to land on: the new row's first
+    field, or the first field of the row that took the removed one's place."""
+    add = request.form.get("add_row")
+    remove_prompt, _, remove_index = (request.form.get("remove_row") or "").partition(":")
+    for prompt in prompts:
+        if prompt["type"] != "rows" or prompt["id"] not in (add, remove_prompt):
+            continue
+        count = len(answers.get(prompt["id"]) or [])
+        if prompt["id"] == add:
+            index = count - 1
+        else:
+            index = int(remove_index) if remove_index.isdigit() else 0
+        index = max(0, min(index, count - 1))
+        return cell_name(prompt["id"], index, prompt["columns"][0]["id"])
+    return None
 
 
 @bp.route("/<slug>/<step_slug>/submit", methods=["POST"])

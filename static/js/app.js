@@ -5,8 +5,80 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
-// Move focus to an error summary so screen readers hear it first.
+// A form on its way to the server as a whole page (Enter, "Save draft") sends no more
+// autosaves, and waits for one already under way (whose answer brings the new draft
+// version): either would race it and could make it look stale.
+var waitingSubmit = new WeakMap();
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented) { return; }
+  if (form.dataset.autosaving) {
+    event.preventDefault();
+    waitingSubmit.set(form, event.submitter || null);
+    return;
+  }
+  form.dataset.submitting = "true";
+});
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var form = event.detail.elt.closest && event.detail.elt.closest("form");
+  if (!form) { return; }
+  if (form.dataset.submitting) { event.preventDefault(); return; }
+  form.dataset.autosaving = "true";
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.detail.elt.closest && event.detail.elt.closest("form");
+  if (!form || !form.dataset.autosaving) { return; }
+  delete form.dataset.autosaving;
+  if (waitingSubmit.has(form)) {
+    var submitter = waitingSubmit.get(form);
+    waitingSubmit.delete(form);
+    // after htmx has swapped in the new draft version
+    window.setTimeout(function () { form.requestSubmit(submitter); }, 50);
+  }
+});
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+    delete form.dataset.submitting;
+  });
+});
+// Say a message through the live region that has been on the page since it loaded
+// (a live region inserted together with its text is often not read out).
+function announce(text) {
+  var region = document.getElementById("announcer");
+  if (!region || !text) { return; }
+  region.textContent = "";
+  window.setTimeout(function () { region.textContent = text.trim(); }, 100);
+}
+// Content swapped in by htmx: read out its [data-announce] messages.
+document.addEventListener("htmx:load", function (event) {
+  if (event.target === document.body) { return; }
+  var found = event.target.matches("[data-announce]") ? [event.target]
+    : event.target.querySelectorAll("[data-announce]");
+  announce(Array.prototype.map.call(found, function (el) { return el.textContent; }).join(" "));
+});
 document.addEventListener("DOMContentLoaded", function () {
+  // An address ending in a field's id (a new row, the field an error summary links
+  // to) puts focus there; the page's message ("Draft saved.") is read out, since
+  // focus skipped past it.
+  var target = window.location.hash && document.getElementById(
+    decodeURIComponent(window.location.hash.slice(1)));
+  if (target && target.matches("input, select, textarea, button")) {
+    target.focus();
+    var flash = document.getElementById("flash");
+    if (flash) { announce(flash.textContent); }
+    return;
+  }
+  // Otherwise move focus to an error summary so screen readers hear it first.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
+});
+// An error summary's link to a field on this page puts focus in the field.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+  var field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (field) {
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({block: "center"});
+  }
 });

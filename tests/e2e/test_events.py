@@ -130,7 +130,8 @@ def test_register_waitlist_promotion_and_attendance(e2e, tmp_path):
     # First learner cancels; the second is promoted at once.
     first.goto(offering_url)
     first.get_by_role("button", name=re.compile(r"^Cancel my place")).click()
-    first.get_by_text("Your place is cancelled").wait_for()
+    # shown beside the button and read out by the live region: either will do
+    first.get_by_text("Your place is cancelled").first.wait_for()
     second.reload()
     second.get_by_text("You have a seat").wait_for()
 

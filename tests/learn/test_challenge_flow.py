@@ -125,7 +125,7 @@ def test_autosave_with_htmx_returns_the_saved_status(client, synced, make_user, 
         "draft_version": 0, "part": 3, "p-catalyst_for_change": "A start."})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Draft saved" in body and 'value="1" hx-swap-oob="true"' in body
+    assert "Draft saved" in body and 'value="1" data-hx-swap-oob="true"' in body
 
 
 def test_too_long_and_too_short_answers_get_field_messages(client, synced, make_user, auth,

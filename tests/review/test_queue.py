@@ -73,7 +73,7 @@ def test_htmx_gets_the_fragment_only(app, synced, people, submit, client_for):
     assert response.status_code == 200
     assert "<html" not in html and "<h1" not in html
     assert "Priya Shah" in html
-    assert 'id="queue-status" hx-swap-oob="innerHTML"' in html
+    assert 'id="queue-status" data-hx-swap-oob="innerHTML"' in html
     assert "1 reflection shown: waiting for review." in html
 
 
