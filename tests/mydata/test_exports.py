@@ -99,3 +99,25 @@ def test_large_accounts_are_built_in_the_background(app, client, auth, people, m
     with _archive(client.get(f"/my-data/exports/{export.token}")) as zf:
         assert json.loads(zf.read("profile.json"))[0]["name"] == people.learner.name
 
+
+
+def test_the_archive_and_erasure_cover_sign_in_identities_and_coauthor_invitations(
+        people, submit, make_user):
+    from lms.models import CoauthorInvitation, ExternalIdentity
+    from lms.services.privacy import erasure
+
+    submission = submit(people.learner)
+    friend = make_user(name="Robin Friend")
+    db.session.add_all([
+        ExternalIdentity(user_id=friend.id, provider="campus", subject="sub-robin-42"),
+        CoauthorInvitation(submission_id=submission.id, email=friend.email,
+                           invited_by_id=people.learner.id)])
+    db.session.commit()
+    held = exports.collect(friend)
+    assert held["sign_in"][0]["subject"] == "sub-robin-42"
+    assert held["coauthoring"][0]["invited_by"] == people.learner.name
+
+    erasure.erase_person(people.admin, friend)
+    db.session.commit()
+    assert db.session.query(ExternalIdentity).count() == 0
+    assert db.session.query(CoauthorInvitation).count() == 0

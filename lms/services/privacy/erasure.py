@@ -35,7 +35,9 @@ from lms.models import (
     ActionPlan,
     Base,
     CalendarFeed,
+    CoauthorInvitation,
     DataExport,
+    ExternalIdentity,
     MentorLink,
     Notification,
     NotificationPreference,
@@ -74,6 +76,9 @@ def _links_and_feeds(user: User) -> None:
     db.session.execute(delete(DataExport).where(DataExport.user_id == user.id))
     db.session.execute(delete(MentorLink).where(or_(MentorLink.learner_id == user.id,
                                                     MentorLink.mentor_id == user.id)))
+    db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
+    db.session.execute(delete(CoauthorInvitation).where(
+        sa.func.lower(CoauthorInvitation.email) == user.email.lower()))
 
 
 ERASERS: tuple[Callable[[User], None], ...] = (_reflections, _action_plan, _messages,

@@ -33,7 +33,9 @@ from lms.models import (
     AuditEvent,
     CalendarFeed,
     Certificate,
+    CoauthorInvitation,
     Enrollment,
+    ExternalIdentity,
     MentorLink,
     ModuleCompletion,
     Notification,
@@ -186,6 +188,21 @@ def mentoring(user: User) -> Records:
             for link in links]
 
 
+def sign_in_identities(user: User) -> Records:
+    return [record(identity) for identity in _all(
+        select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)
+        .order_by(ExternalIdentity.id))]
+
+
+def coauthor_invitations(user: User) -> Records:
+    """Invitations to co-author that wait for my answer, and those I sent."""
+    rows = _all(select(CoauthorInvitation).where(or_(
+        CoauthorInvitation.email == user.email, CoauthorInvitation.invited_by_id == user.id))
+        .order_by(CoauthorInvitation.created_at))
+    return [record(i, reflection=i.submission.step.title,
+                   invited_by=_name(i.invited_by) if i.invited_by else None) for i in rows]
+
+
 def evaluations(user: User) -> Records:
     rows = _all(select(SurveyParticipation).where(SurveyParticipation.user_id == user.id))
     titles = dict(db.session.execute(select(Step.id, Step.title).where(
@@ -221,6 +238,12 @@ SECTIONS: tuple[Section, ...] = (
     Section("notifications", "Notifications", "Messages the product showed you.",
             notifications),
     Section("mentoring", "Mentoring", "Your mentors, or the people you mentor.", mentoring),
+    Section("coauthoring", "Co-author invitations",
+            "Invitations to write a group reflection together, waiting for an answer.",
+            coauthor_invitations),
+    Section("sign_in", "Institutional sign-in",
+            "The identities your institution's sign-in service knows you by.",
+            sign_in_identities),
     Section("evaluations", "Evaluations",
             "Which evaluations you answered and on which day. Your answers themselves are "
             "stored without your name and cannot be found again, so they are not here.",
