@@ -70,3 +70,17 @@ def test_the_learners_page_lists_who_can_read_and_who_did(synced, client, auth, 
     can_read, _, did_read = page.partition("Who has read them")
     assert "Dr. Amara Okafor" in can_read
     assert "Dr. Amara Okafor: 1 time" in did_read
+
+
+def test_a_learner_the_mentor_already_reads_for_is_not_told_again(make_user, make_department):
+    medicine = make_department("Medicine")
+    admin = make_user(roles=("admin",))
+    mentor = make_user(roles=("mentor",), name="Dr. Amara Okafor")
+    priya = make_user(name="Priya Shah", department=medicine)
+    mentoring.link_mentor(actor=admin, mentor=mentor, department=medicine)
+    db.session.commit()
+    mentoring.link_mentor(actor=admin, mentor=mentor, learner=priya)
+    db.session.commit()
+    told = db.session.execute(select(OutboxMessage.to_address).where(
+        OutboxMessage.kind == "mentor_link")).scalars().all()
+    assert told == [priya.email]  # once, for the link that made the mentor a reader

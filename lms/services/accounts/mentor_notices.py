@@ -41,13 +41,23 @@ def learners_reached(link: MentorLink) -> list[User]:
                            User.is_active_account.is_(True)).order_by(User.id)).scalars())
 
 
+def _already_reached(link: MentorLink) -> set[int]:
+    """The people the mentor of ``link`` already reads for through their other links."""
+    others = db.session.execute(select(MentorLink).where(
+        MentorLink.mentor_id == link.mentor_id, MentorLink.id != link.id)).scalars()
+    return {learner.id for other in others for learner in learners_reached(other)}
+
+
 def announce_link(link: MentorLink) -> int:
-    """Tell every learner ``link`` reaches that its mentor can now read the reflections they
-    submit: a notification and an email each. Returns how many people were told."""
+    """Tell every learner ``link`` makes its mentor a new reader for that the mentor can
+    now read the reflections they submit: a notification and an email each (someone the
+    mentor already reads for through another link was told then). Returns how many
+    people were told."""
     mentor = link.mentor or db.session.get(User, link.mentor_id)
     text = f"{mentor.name} can now read the reflections you submit."
     path = notifications.path_for("review.mine")
-    learners = learners_reached(link)
+    already = _already_reached(link)
+    learners = [learner for learner in learners_reached(link) if learner.id not in already]
     for learner in learners:
         notifications.notify(learner, MENTOR_LINK, text, path)
         queue_email(learner.email, f"{mentor.name} can now read your reflections",
