@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 
 import pytest
@@ -59,25 +61,34 @@ class Mailbox:
         raise AssertionError(f"no {path} link reached {address}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def running_smtp(handler) -> Iterator[int]:
+    """A real SMTP server on 127.0.0.1 handing messages to ``handler``; yields its port."""
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
 
 
 @pytest.fixture
 def mailbox(app):
     """A real SMTP server on 127.0.0.1 that the app delivers to; yields a ``Mailbox``."""
     recorder = _Recorder()
-    port = _free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
     saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
                                             "MAIL_USE_SSL")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
-                      MAIL_USE_SSL=False)
-    try:
-        yield Mailbox(app, recorder)
-    finally:
-        app.config.update(saved)
-        controller.stop()
+    with running_smtp(recorder) as port:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
+                          MAIL_USE_SSL=False)
+        try:
+            yield Mailbox(app, recorder)
+        finally:
+            app.config.update(saved)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import OutboxMessage
 from lms.services.mail import MAX_ATTEMPTS, deliver_pending, queue_email
+from tests.mailbox import free_port, running_smtp
 
 # Delivery commits its claims on its own connection; the races need real commits.
 pytestmark = pytest.mark.commits
@@ -27,24 +23,6 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def running_smtp(handler) -> Iterator[int]:
-    """A real SMTP server on 127.0.0.1 handing messages to ``handler``; yields its port."""
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -102,7 +80,7 @@ def test_delivers_through_a_real_smtp_server(app, smtp_server):
 
 
 def test_unreachable_server_keeps_messages_and_gives_up_after_retries(app):
-    _use_smtp(app, _free_port())  # nothing listens there
+    _use_smtp(app, free_port())  # nothing listens there
     queue_email("ana@example.edu", "Hello", "Body")
     db.session.commit()
     for attempt in range(1, MAX_ATTEMPTS + 1):

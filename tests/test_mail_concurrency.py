@@ -19,7 +19,8 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import OutboxMessage, utcnow
 from lms.services.mail import deliver_pending, queue_email
-from tests.test_mail import _use_smtp, running_smtp
+from tests.mailbox import running_smtp
+from tests.test_mail import _use_smtp
 
 # Delivery commits its claims on its own connection; the races need real commits.
 pytestmark = pytest.mark.commits
