@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import AuditEvent, ExternalIdentity, User
+from lms.models import AuditEvent, ExternalIdentity, OutboxMessage, User
 from tests.sso.conftest import follow_provider, oidc_settings
 
 START = "/sso/campus/start"
@@ -70,6 +70,11 @@ def test_existing_account_is_matched_by_verified_email(client, op, make_user):
     assert db.session.query(User).count() == 1
     link = db.session.execute(select(ExternalIdentity)).scalar_one()
     assert link.user_id == existing.id
+    # The owner is told, by email and on the profile, that a new way in exists.
+    notice = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.kind == "security_notice")).scalar_one()
+    assert notice.to_address == existing.email
+    assert "You can now sign in through" in notice.body_text
 
 
 def test_unverified_email_does_not_take_over_an_existing_account(client, op, make_user):
