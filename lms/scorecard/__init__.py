@@ -6,9 +6,12 @@ bp = Blueprint("scorecard", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the scorecard pages and their navigation item."""
+    """Register the scorecard pages, their navigation item and the metric providers."""
     from lms.scorecard import views  # noqa: F401  (the routes attach to bp)
+    from lms.services.scorecard.metrics import PROVIDERS, register
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
     add_nav(app, "scorecard.index", "Scorecard")
+    for provider in PROVIDERS:
+        register(app, provider)

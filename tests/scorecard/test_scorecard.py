@@ -21,7 +21,7 @@ from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
 from lms.services.learning import surveys
 from lms.services.scorecard.metrics import Figures, People, Provider, register
-from lms.services.scorecard.metrics.base import REGISTRY
+from lms.services.scorecard.metrics.base import PROVIDERS_KEY
 from lms.services.scorecard.report import build_scorecard, to_csv
 from tests.scorecard.conftest import survey_answers as _answers
 from tests.scorecard.conftest import survey_step as _survey_step
@@ -337,14 +337,16 @@ def test_a_registered_provider_adds_its_columns(app, synced, make_department, st
         return Figures(columns=[People("mentors", "Mentors", "People who mentor.")],
                        counts={"mentors": {surgery.id: 6}})
 
-    register(Provider("test-mentors", "Mentors", compute, order=90))
-    register(Provider("test-absent", "Absent", compute, tables=("no_such_table",), order=91))
+    register(app, Provider("test-mentors", "Mentors", compute, order=90))
+    register(app, Provider("test-absent", "Absent", compute, tables=("no_such_table",),
+                           order=91))
     try:
         card = build()
         assert [c.label for c in card.columns].count("Mentors") == 1
         assert figures(card, "Surgery")["Mentors"] == "6"
     finally:
-        REGISTRY[:] = [p for p in REGISTRY if not p.key.startswith("test-")]
+        for key in ("test-mentors", "test-absent"):
+            app.extensions[PROVIDERS_KEY].pop(key)
 
 
 def test_other_areas_metrics_come_from_their_real_tables(app, synced, make_department, staff,

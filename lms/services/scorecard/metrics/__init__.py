@@ -1,14 +1,11 @@
-"""Scorecard metric providers. Importing this package registers them all."""
+"""Scorecard metric providers: each module's ``PROVIDER``, listed once in ``PROVIDERS``.
 
-from lms.services.scorecard.metrics import (  # noqa: F401  (registration on import)
-    assignments,
-    attendance,
-    core,
-    evaluation,
-    plans,
-)
+The scorecard area registers them with the application in its ``init_app``;
+a new figure is one module here and one entry in ``PROVIDERS``.
+"""
+
+from lms.services.scorecard.metrics import assignments, attendance, core, evaluation, plans
 from lms.services.scorecard.metrics.base import (
-    REGISTRY,
     Column,
     Context,
     CoreModule,
@@ -22,5 +19,8 @@ from lms.services.scorecard.metrics.base import (
     register,
 )
 
-__all__ = ["REGISTRY", "Column", "Context", "CoreModule", "Coverage", "Figures", "People",
+PROVIDERS: tuple[Provider, ...] = (core.PROVIDER, evaluation.PROVIDER, assignments.PROVIDER,
+                                   attendance.PROVIDER, plans.PROVIDER)
+
+__all__ = ["PROVIDERS", "Column", "Context", "CoreModule", "Coverage", "Figures", "People",
            "Provider", "Rate", "Series", "active_providers", "register"]

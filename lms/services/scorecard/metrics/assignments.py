@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 
 from lms.extensions import db
 from lms.models import User
-from lms.services.scorecard.metrics.base import Context, Figures, People, Provider, Rate, register
+from lms.services.scorecard.metrics.base import Context, Figures, People, Provider, Rate
 
 
 def compute(ctx: Context) -> Figures:
@@ -65,5 +65,5 @@ def _titles(ids: list[int]) -> dict[int, str]:
             for i, title in rows}
 
 
-PROVIDER = register(Provider("assignments", "Mandatory assignments", compute,
-                             tables=("obligations", "assignments"), order=30))
+PROVIDER = Provider("assignments", "Mandatory assignments", compute,
+                    tables=("obligations", "assignments"), order=30)

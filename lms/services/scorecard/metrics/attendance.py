@@ -20,7 +20,6 @@ from lms.services.scorecard.metrics.base import (
     Provider,
     Series,
     month_of,
-    register,
     rows_to_counts,
     table,
 )
@@ -58,5 +57,5 @@ def compute(ctx: Context) -> Figures:
         counts={"attended": by_department}, series=[series])
 
 
-PROVIDER = register(Provider("attendance", "Live sessions", compute,
-                             tables=("registrations", "offerings"), order=40))
+PROVIDER = Provider("attendance", "Live sessions", compute,
+                    tables=("registrations", "offerings"), order=40)

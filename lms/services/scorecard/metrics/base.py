@@ -1,4 +1,4 @@
-"""What a scorecard metric provider is, and the registry the scorecard reads.
+"""What a scorecard metric provider is, and the per-application registry the scorecard reads.
 
 A provider is a small function that runs a fixed number of set-based
 queries (GROUP BY department, filtered aggregates; never a loop over
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -141,20 +142,20 @@ class Provider:
         return all(name in Base.metadata.tables for name in self.tables)
 
 
-REGISTRY: list[Provider] = []
+# app.extensions key: {provider key: Provider}, filled by the scorecard area's init_app.
+PROVIDERS_KEY = "lms.scorecard_providers"
 
 
-def register(provider: Provider) -> Provider:
-    """Add ``provider`` (once per key; registering again replaces it)."""
-    REGISTRY[:] = [p for p in REGISTRY if p.key != provider.key]
-    REGISTRY.append(provider)
-    REGISTRY.sort(key=lambda p: (p.order, p.key))
+def register(app: Flask, provider: Provider) -> Provider:
+    """Add ``provider`` to ``app``'s scorecard (once per key; registering again replaces it)."""
+    app.extensions.setdefault(PROVIDERS_KEY, {})[provider.key] = provider
     return provider
 
 
 def active_providers() -> list[Provider]:
-    """Registered providers whose tables exist in the schema, in display order."""
-    return [p for p in REGISTRY if p.available()]
+    """The current app's providers whose tables exist in the schema, in display order."""
+    providers = current_app.extensions.get(PROVIDERS_KEY, {}).values()
+    return sorted((p for p in providers if p.available()), key=lambda p: (p.order, p.key))
 
 
 def table(name: str, columns: Sequence[str] = ()) -> sa.Table | None:

@@ -22,7 +22,6 @@ from lms.services.scorecard.metrics.base import (
     Series,
     latest_of,
     month_of,
-    register,
     rows_to_counts,
 )
 
@@ -151,4 +150,4 @@ def compute(ctx: Context) -> Figures:
     return Figures(columns=columns, counts=counts, series=series)
 
 
-PROVIDER = register(Provider("core", "Core programme", compute, order=10))
+PROVIDER = Provider("core", "Core programme", compute, order=10)

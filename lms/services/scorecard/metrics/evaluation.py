@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 
 from lms.extensions import db
 from lms.models import Step, SurveyResponse
-from lms.services.scorecard.metrics.base import Context, Figures, People, Provider, Rate, register
+from lms.services.scorecard.metrics.base import Context, Figures, People, Provider, Rate
 
 ITEM = "learned_strategy"
 
@@ -49,4 +49,4 @@ def compute(ctx: Context) -> Figures:
     return Figures(columns=columns, counts={"eval_responses": responses, "eval_yes": yes})
 
 
-PROVIDER = register(Provider("evaluation", "Evaluation", compute, order=20))
+PROVIDER = Provider("evaluation", "Evaluation", compute, order=20)

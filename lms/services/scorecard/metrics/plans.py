@@ -19,7 +19,6 @@ from lms.services.scorecard.metrics.base import (
     Figures,
     People,
     Provider,
-    register,
     rows_to_counts,
     table,
 )
@@ -64,5 +63,5 @@ def compute(ctx: Context) -> Figures:
         counts={"with_plan": with_plan, "completed_action": completed_action})
 
 
-PROVIDER = register(Provider("plans", "Action plans", compute,
-                             tables=("action_plans", "plan_goals", "plan_actions"), order=50))
+PROVIDER = Provider("plans", "Action plans", compute,
+                    tables=("action_plans", "plan_goals", "plan_actions"), order=50)
