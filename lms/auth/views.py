@@ -12,6 +12,7 @@ from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, Re
 from lms.extensions import db, limiter
 from lms.models import User, normalise_email, utcnow
 from lms.models.users import new_session_token
+from lms.services.sso import SINGLE_LOGOUT_KEY
 from lms.permissions import login_required, public
 from lms.safe_redirect import safe_redirect_target
 from lms.services.accounts import passwords, throttle
@@ -75,8 +76,12 @@ def logout():
     # Rotating the token ends this session everywhere, remember-me cookies too.
     current_user.session_token = new_session_token()
     db.session.commit()
+    single_logout = session.get(SINGLE_LOGOUT_KEY)
     logout_user()
     session.clear()
+    if single_logout:  # signed in through a SAML provider with single logout
+        session[SINGLE_LOGOUT_KEY] = single_logout
+        return redirect(url_for("sso.saml_logout_start"))
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
