@@ -12,12 +12,12 @@ from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, Re
 from lms.extensions import db, limiter
 from lms.models import User, normalise_email, utcnow
 from lms.models.users import new_session_token
-from lms.services.sso import SINGLE_LOGOUT_KEY
 from lms.permissions import login_required, public
 from lms.safe_redirect import safe_redirect_target
 from lms.services.accounts import passwords, throttle
 from lms.services.accounts import security as account_security
 from lms.services.accounts.password_mail import queue_password_link
+from lms.services.sso import SINGLE_LOGOUT_KEY
 
 BAD_LOGIN = "That email and password do not match an active account."
 

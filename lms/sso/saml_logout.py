@@ -11,6 +11,8 @@ session cookie).
 
 from __future__ import annotations
 
+import traceback
+
 from flask import current_app, make_response
 from itsdangerous import BadData, URLSafeTimedSerializer
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -89,6 +91,11 @@ def request_logout(provider: Provider, details: dict):
     return _redirect(provider, request, destination, relay_state, response=False)
 
 
+def _let_go(error: Exception) -> None:
+    """Free the frames of pysaml2's failed check now, closing the temporary key files they hold."""
+    traceback.clear_frames(error.__traceback__)
+
+
 def _check_origin(provider: Provider, message) -> None:
     if message.signature is None:
         raise LogoutRefused("the message was not signed")
@@ -111,7 +118,8 @@ def finish_logout(provider: Provider, saml_response: str, relay_state: str) -> N
     except SignInFailure:
         raise LogoutRefused("the identity provider's metadata cannot be read") from None
     except Exception as error:  # pysaml2 raises plain exceptions for bad signatures
-        raise LogoutRefused("its signature cannot be verified") from error
+        _let_go(error)
+        raise LogoutRefused("its signature cannot be verified") from None
     if parsed is None:
         raise LogoutRefused("it is not a logout answer addressed to this service")
     _check_origin(provider, parsed.response)
@@ -126,7 +134,8 @@ def read_logout_request(provider: Provider, saml_request: str):
     except SignInFailure:
         raise LogoutRefused("the identity provider's metadata cannot be read") from None
     except Exception as error:  # pysaml2 raises plain exceptions for bad signatures
-        raise LogoutRefused("its signature cannot be verified") from error
+        _let_go(error)
+        raise LogoutRefused("its signature cannot be verified") from None
     if parsed is None or parsed.message is None or parsed.message.name_id is None:
         raise LogoutRefused("it is not a logout request addressed to this service")
     _check_origin(provider, parsed.message)
