@@ -17,6 +17,7 @@ from lms.safe_redirect import safe_redirect_target
 from lms.services.accounts import passwords, throttle
 from lms.services.accounts import security as account_security
 from lms.services.accounts.password_mail import queue_password_link
+from lms.services.sso import SINGLE_LOGOUT_KEY
 
 BAD_LOGIN = "That email and password do not match an active account."
 
@@ -75,8 +76,12 @@ def logout():
     # Rotating the token ends this session everywhere, remember-me cookies too.
     current_user.session_token = new_session_token()
     db.session.commit()
+    single_logout = session.get(SINGLE_LOGOUT_KEY)
     logout_user()
     session.clear()
+    if single_logout:  # signed in through a SAML provider with single logout
+        session[SINGLE_LOGOUT_KEY] = single_logout
+        return redirect(url_for("sso.saml_logout_start"))
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 

@@ -55,6 +55,10 @@ def acs_url(provider: Provider) -> str:
     return _base_url() + url_for("sso.saml_acs", provider_name=provider.name)
 
 
+def slo_url(provider: Provider) -> str:
+    return _base_url() + url_for("sso.saml_slo", provider_name=provider.name)
+
+
 def _saml_providers() -> list[Provider]:
     return [p for p in current_app.config["SSO_PROVIDERS"].values() if p.protocol == "saml"]
 
@@ -83,9 +87,13 @@ def sp_config(providers: list[Provider], *, acs_for: list[Provider] | None = Non
         "accepted_time_diff": CLOCK_SKEW_SECONDS,
         "service": {"sp": {
             "name": current_app.config["LMS_INSTITUTION_NAME"],
-            "endpoints": {"assertion_consumer_service": [
-                (acs_url(provider), BINDING_HTTP_POST)
-                for provider in (providers if acs_for is None else acs_for)]},
+            "endpoints": {
+                "assertion_consumer_service": [
+                    (acs_url(provider), BINDING_HTTP_POST)
+                    for provider in (providers if acs_for is None else acs_for)],
+                "single_logout_service": [
+                    (slo_url(provider), BINDING_HTTP_POST)
+                    for provider in (providers if acs_for is None else acs_for)]},
             "want_assertions_signed": True,
             "want_response_signed": False,
             "allow_unsolicited": False,
@@ -106,7 +114,7 @@ def sp_config(providers: list[Provider], *, acs_for: list[Provider] | None = Non
 
 
 def metadata_xml() -> str:
-    """This service provider's metadata, announcing every SAML provider's ACS.
+    """This service provider's metadata, announcing every SAML provider's ACS and SLO.
 
     Built without fetching any identity provider's metadata, so it answers even
     while a provider is down.
@@ -165,9 +173,8 @@ def read_relay_state(provider: Provider, relay_state: str) -> dict:
     return state
 
 
-def complete(provider: Provider, saml_response: str,
-             relay_state: dict) -> tuple[str, dict[str, list[str]]]:
-    """Check the posted response; return the NameID and the attributes.
+def complete(provider: Provider, saml_response: str, relay_state: dict):
+    """Check the posted response; return the NameID, the attributes and pysaml2's response.
 
     ``relay_state`` (from ``read_relay_state``) names the request it must answer.
     Raises ``SignInFailure`` naming what failed.
@@ -187,7 +194,7 @@ def complete(provider: Provider, saml_response: str,
         raise _refused_without_reason(provider, saml_response)
     _remember(provider, response)
     subject = response.get_subject()
-    return str(subject.text), dict(response.get_identity())
+    return str(subject.text), dict(response.get_identity()), response
 
 
 def _refused_without_reason(provider: Provider, saml_response: str) -> SignInFailure:

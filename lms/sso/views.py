@@ -6,6 +6,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -18,10 +19,10 @@ from lms.extensions import csrf, db
 from lms.models import User
 from lms.permissions import public
 from lms.safe_redirect import safe_redirect_target
-from lms.services.sso import accounts
+from lms.services.sso import SINGLE_LOGOUT_KEY, accounts
 from lms.services.sso.failures import SignInFailure, record_failure
 from lms.services.sso.providers import Provider
-from lms.sso import bp, oidc_client, saml_client
+from lms.sso import bp, oidc_client, saml_client, saml_logout
 
 NEXT_KEY = "sso_next"
 
@@ -86,7 +87,7 @@ def saml_acs(provider_name: str):
     try:
         state = saml_client.read_relay_state(provider, request.form.get("RelayState", ""))
         session[NEXT_KEY] = state.get("next")
-        subject, attributes = saml_client.complete(
+        subject, attributes, response = saml_client.complete(
             provider, request.form.get("SAMLResponse", ""), state)
         identity = accounts.identity_from(
             provider, subject, attributes,
@@ -94,14 +95,63 @@ def saml_acs(provider_name: str):
         user = accounts.sign_in(provider, identity)
     except SignInFailure as failure:
         return failed(provider, failure)
-    return signed_in(user)
+    return signed_in(user, single_logout=saml_logout.session_details(provider, response))
 
 
-def signed_in(user: User):
-    """Start a fresh session for ``user`` and go where they were heading."""
+@bp.route("/saml/logout")
+@public
+def saml_logout_start():
+    """After the local sign-out, ask the identity provider to end its session too.
+
+    ``auth.logout`` leaves the NameID and SessionIndex of a SAML sign-in in the
+    (otherwise fresh) session and sends the browser here.
+    """
+    details = session.pop(SINGLE_LOGOUT_KEY, None)
+    provider = current_app.config["SSO_PROVIDERS"].get((details or {}).get("provider"))
+    redirect_to_idp = None
+    if provider is not None and provider.protocol == "saml":
+        redirect_to_idp = saml_logout.request_logout(provider, details)
+    if redirect_to_idp is None:
+        flash("You are signed out.", "info")
+        return redirect(url_for("auth.login"))
+    return redirect_to_idp
+
+
+@bp.route("/saml/<provider_name>/slo", methods=["POST"])
+@csrf.exempt  # posted by the identity provider's page; the message's signature is the check
+@public
+def saml_slo(provider_name: str):
+    """The single logout service: the provider's answer to our request, or its own request."""
+    provider = configured(provider_name, "saml")
+    relay_state = request.form.get("RelayState", "")
+    try:
+        if "SAMLResponse" in request.form:
+            saml_logout.finish_logout(provider, request.form["SAMLResponse"], relay_state)
+            flash("You are signed out.", "info")
+            return redirect(url_for("auth.login"))
+        message = saml_logout.read_logout_request(provider, request.form.get("SAMLRequest", ""))
+        accounts.end_sessions(provider, str(message.name_id.text))
+        answer = saml_logout.answer_logout_request(provider, message, relay_state)
+    except saml_logout.LogoutRefused as refused:
+        db.session.rollback()
+        return render_template("sso/logout_failed.html", provider=provider,
+                               reason=str(refused)), 400
+    db.session.commit()
+    if current_user.is_authenticated:
+        session.clear()  # this browser's session was among those ended
+    return answer
+
+
+def signed_in(user: User, *, single_logout: dict | None = None):
+    """Start a fresh session for ``user`` and go where they were heading.
+
+    ``single_logout`` keeps what a later LogoutRequest must name.
+    """
     next_url = session.get(NEXT_KEY) or url_for("main.home")
     session.clear()  # nothing from before sign-in survives
     session.permanent = True
+    if single_logout:
+        session[SINGLE_LOGOUT_KEY] = single_logout
     login_user(user)
     db.session.commit()
     return redirect(next_url)

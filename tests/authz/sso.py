@@ -7,6 +7,9 @@ ROWS = [
     Rule("sso.oidc_callback", EVERYONE, args={"provider_name": "=matrix-idp"}),
     Rule("sso.saml_metadata", EVERYONE),
     Rule("sso.saml_acs", EVERYONE, "POST", args={"provider_name": "=matrix-saml"}),
+    # Single logout: the identity provider's messages carry their own signature.
+    Rule("sso.saml_logout_start", EVERYONE),
+    Rule("sso.saml_slo", EVERYONE, "POST", args={"provider_name": "=matrix-saml"}),
 ]
 
 

@@ -29,7 +29,7 @@ from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig, SPConfig
 from saml2.metadata import entity_descriptor
-from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT
+from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
@@ -73,8 +73,9 @@ class SamlIdentityProvider:
         self.users: dict[str, dict[str, list[str]]] = {}
         self.user = ""
         self.sp_metadata = ""
+        self.single_logout = True
         self.metadata_file = folder / "idp-metadata.xml"
-        self.metadata_file.write_text(str(entity_descriptor(self._config("own", self.entity_id))))
+        self.publish_metadata()
         self.misbehaviour: dict = {}
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
 
@@ -86,6 +87,11 @@ class SamlIdentityProvider:
         self._http.shutdown()
         self._thread.join(timeout=10)
         self._http.server_close()
+
+    def publish_metadata(self, *, single_logout: bool = True) -> None:
+        """Write this IdP's metadata, with or without a SingleLogoutService."""
+        self.single_logout = single_logout
+        self.metadata_file.write_text(str(entity_descriptor(self._config("own", self.entity_id))))
 
     def trust(self, sp_metadata: str) -> None:
         """Register the service provider (its metadata XML) with this IdP."""
@@ -99,8 +105,11 @@ class SamlIdentityProvider:
             "key_file": key,
             "cert_file": cert,
             "service": {"idp": {
-                "endpoints": {"single_sign_on_service": [
-                    (self.url + "/sso", BINDING_HTTP_REDIRECT)]},
+                "endpoints": {
+                    "single_sign_on_service": [(self.url + "/sso", BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(self.url + "/slo", BINDING_HTTP_REDIRECT)]}
+                if self.single_logout else {
+                    "single_sign_on_service": [(self.url + "/sso", BINDING_HTTP_REDIRECT)]},
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "policy": {"default": {"lifetime": {"minutes": lifetime_minutes},
                                        "attribute_restrictions": None,
@@ -153,6 +162,44 @@ class SamlIdentityProvider:
         fields = {name: unescape(value) for name, value in
                   re.findall(r'name="(\w+)" value="([^"]*)"', html)}
         return acs, fields
+
+    def _post_fields(self, server: Server, message, destination: str, relay_state: str,
+                     response: bool) -> dict[str, str]:
+        http = server.apply_binding(BINDING_HTTP_POST, str(message), destination, relay_state,
+                                    response=response)
+        return {name: unescape(value) for name, value in
+                re.findall(r'name="(\w+)" value="([^"]*)"', http["data"])}
+
+    def answer_logout(self, logout_request_url: str, *, sign: bool = True,
+                      signer: str = "own", in_response_to: str | None = None
+                      ) -> tuple[str, dict[str, str], object]:
+        """Answer the LMS's LogoutRequest (HTTP-Redirect) with a LogoutResponse (HTTP-POST).
+
+        Returns the LMS's single logout address, the form fields and the
+        LogoutRequest as received (NameID, SessionIndex).
+        """
+        query = parse_qs(urlsplit(logout_request_url).query)
+        server = self._server(signer, "own", False)
+        request = server.parse_logout_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
+        message = request.message
+        response = server.create_logout_response(message, [BINDING_HTTP_POST], sign=False)
+        destination = response.destination
+        if in_response_to:
+            response.in_response_to = in_response_to
+        if sign:
+            response = server.sign(response)
+        fields = self._post_fields(server, response, destination,
+                                   query.get("RelayState", [""])[0], True)
+        return destination, fields, message
+
+    def request_logout(self, sp_slo_url: str, subject: str, *, sign: bool = True,
+                       signer: str = "own") -> dict[str, str]:
+        """An IdP-initiated LogoutRequest for ``subject``, as HTTP-POST form fields."""
+        server = self._server(signer, "own", False)
+        _, request = server.create_logout_request(
+            sp_slo_url, self.entity_id,
+            name_id=NameID(text=subject, format=NAMEID_FORMAT_PERSISTENT), sign=sign)
+        return self._post_fields(server, request, sp_slo_url, "idp-relay", False)
 
     # --- HTTP for the browser -------------------------------------------------
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Department, ExternalIdentity, User, normalise_email, utcnow
+from lms.models.users import new_session_token
 from lms.services import audit
 from lms.services.accounts import people as accounts
 from lms.services.accounts import security
@@ -142,3 +143,18 @@ def _grant_roles(user: User, roles: Iterable[str]) -> None:
         role_map = accounts.ensure_roles()
         user.roles.extend(role_map[name] for name in sorted(missing))
         accounts.people_changed([user.id])
+
+
+def end_sessions(provider: Provider, subject: str) -> User | None:
+    """End every session of the person ``provider`` knows as ``subject`` (single logout).
+
+    Rotating the session token signs them out everywhere, remember-me cookies
+    too; an unknown subject changes nothing.
+    """
+    user = db.session.execute(select(User).join(ExternalIdentity).where(
+        ExternalIdentity.provider == provider.name,
+        ExternalIdentity.subject == subject)).scalar_one_or_none()
+    if user is not None:
+        user.session_token = new_session_token()
+        audit.record(user, "sso.single_logout", user, provider=provider.name)
+    return user
