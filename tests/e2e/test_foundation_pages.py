@@ -67,8 +67,11 @@ def test_failed_sign_in_shows_an_accessible_error_summary(page):
     page.get_by_role("button", name="Sign in").click()
     summary = page.get_by_role("alert")
     assert "do not match an active account" in summary.inner_text()
-    # app.js moves focus to the summary so screen readers announce it first.
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    # app.js moves focus to the summary so screen readers announce it first (once the
+    # page has loaded: wait for it rather than read the focus at one instant).
+    from playwright.sync_api import expect
+
+    expect(page.locator(".error-summary")).to_be_focused()
     password = page.get_by_label("Password", exact=True)
     assert password.get_attribute("aria-invalid") == "true"
     check_a11y(page)
