@@ -12,7 +12,6 @@ it again with the provider's key (or with a stranger's, ``foreign_key=True``).
 from __future__ import annotations
 
 import json
-import threading
 import traceback
 from collections.abc import Callable
 from urllib.parse import parse_qsl
@@ -23,17 +22,13 @@ from cryptojwt.key_bundle import build_key_bundle
 from idpyoidc.server import Server
 from idpyoidc.server.configure import OPConfiguration
 from idpyoidc.server.user_authn.authn_context import INTERNETPROTOCOLPASSWORD
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.sso.loopback import LoopbackService
 
 CLIENT_ID = "ally-lms"
 CLIENT_SECRET = "a-client-secret-of-sufficient-length"
 KEY_DEFS = [{"type": "RSA", "key": "", "use": ["sig"]}]
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code="-", size="-"):
-        pass
 
 
 def _config(issuer: str, users: dict) -> dict:
@@ -92,14 +87,13 @@ def _config(issuer: str, users: dict) -> dict:
     }
 
 
-class OpenIDProvider:
+class OpenIDProvider(LoopbackService):
     """idpyoidc's OP served on 127.0.0.1; ``issuer`` is its address."""
 
     def __init__(self, redirect_uris: list[str]):
         self.users: dict[str, dict] = {}
-        self._http = make_server("127.0.0.1", 0, self._wsgi, threaded=True,
-                                 request_handler=_Quiet)
-        self.issuer = f"http://127.0.0.1:{self._http.server_port}"
+        port = self._serve(self._wsgi)
+        self.issuer = f"http://127.0.0.1:{port}"
         self.server = Server(OPConfiguration(conf=_config(self.issuer, self.users)), cwd=".")
         self.context = self.server.context
         self.context.userinfo.db = self.users  # the configuration was copied
@@ -114,18 +108,8 @@ class OpenIDProvider:
         self.rewrite_id_token: Callable[[dict], dict] | None = None
         self.foreign_key = False
         self.jwks_fetches = 0
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
 
     # --- control -------------------------------------------------------------
-
-    def start(self) -> OpenIDProvider:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._http.shutdown()
-        self._thread.join(timeout=10)
-        self._http.server_close()
 
     def add_user(self, username: str, **claims) -> None:
         self.users[username] = {"sub": username, **claims}

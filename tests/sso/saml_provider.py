@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import re
 import shutil
-import threading
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -31,8 +30,9 @@ from saml2.config import IdPConfig, SPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.sso.loopback import LoopbackService
 
 XMLSEC = shutil.which("xmlsec1")
 OTHER_SERVICE = "https://another-service.example/sp"
@@ -56,17 +56,11 @@ def write_key_pair(folder: Path, name: str) -> tuple[str, str]:
     return str(cert_path), str(key_path)
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code="-", size="-"):
-        pass
-
-
-class SamlIdentityProvider:
+class SamlIdentityProvider(LoopbackService):
     def __init__(self, folder: Path):
         self.folder = folder
-        self._http = make_server("127.0.0.1", 0, self._wsgi, threaded=True,
-                                 request_handler=_Quiet)
-        self.url = f"http://127.0.0.1:{self._http.server_port}"
+        port = self._serve(self._wsgi)
+        self.url = f"http://127.0.0.1:{port}"
         self.entity_id = self.url + "/metadata"
         self.keys = {"own": write_key_pair(folder, "idp"),
                      "stranger": write_key_pair(folder, "stranger")}
@@ -77,16 +71,6 @@ class SamlIdentityProvider:
         self.metadata_file = folder / "idp-metadata.xml"
         self.publish_metadata()
         self.misbehaviour: dict = {}
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
-
-    def start(self) -> SamlIdentityProvider:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._http.shutdown()
-        self._thread.join(timeout=10)
-        self._http.server_close()
 
     def publish_metadata(self, *, single_logout: bool = True) -> None:
         """Write this IdP's metadata, with or without a SingleLogoutService."""
