@@ -58,11 +58,11 @@ class AppForm(FlaskForm):
     """Base of every page form: CSRF from Flask-WTF, single-line fields checked."""
 
     class Meta(SingleLineMeta):
-        pass
+        """WTForms combines it with the base form's own Meta."""
 
 
 class AppSubForm(Form):
     """Base of repeated rows inside a page form (no CSRF token of their own)."""
 
     class Meta(SingleLineMeta):
-        pass
+        """WTForms combines it with the base form's own Meta."""
