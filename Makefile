@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install install-test test test-sqlite test-postgres e2e lint bench clean db
+.PHONY: run install install-test test test-sqlite test-postgres e2e lint bench clean db sso-providers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ test-postgres: install-test
 
 test-sqlite: install-test
 	TEST_DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
+
+# The tests' OpenID and SAML identity providers, served for trying sign-in with `make run`
+# (see README, "Trying it on your machine"); prints the settings to export.
+sso-providers: install-test
+	$(BIN)/python -m tests.sso.try_providers --lms http://$(HOST):$(PORT)
 
 # Browser tests only (Chromium + axe-core); screenshots land in test-artifacts/.
 e2e: install-test
