@@ -18,6 +18,7 @@ from lms.services.accounts import passwords, throttle
 from lms.services.accounts import security as account_security
 from lms.services.accounts.password_mail import queue_password_link
 from lms.services.sso import SINGLE_LOGOUT_KEY
+from lms.services.sso.policy import has_usable_password
 
 BAD_LOGIN = "That email and password do not match an active account."
 
@@ -130,6 +131,10 @@ def reset_password(token: str):
 def change_password():
     form = ChangePasswordForm()
     user = current_user._get_current_object()  # the proxy itself must not be stored in g
+    if not has_usable_password(user, current_app.config):
+        flash("You sign in through your institution's account, so there is no password "
+              "to change here.", "info")
+        return redirect(url_for("main.profile"))
     if form.validate_on_submit():
         attempt = throttle.Attempt("password-change", str(user.id), request.remote_addr)
         wait = throttle.wait_before(attempt)

@@ -9,6 +9,7 @@ from lms.main import bp
 from lms.main.forms import ProfileForm
 from lms.permissions import login_required, public
 from lms.services.accounts import security as account_security
+from lms.services.sso.policy import has_usable_password
 
 # app.extensions key: the panels areas put on the home page, in order:
 # [(roles or None, template name, context function)], filled by each area's ``init_app``.
@@ -50,7 +51,8 @@ def profile():
         flash("Profile saved.", "success")
         return redirect(url_for("main.profile"))
     return render_template("main/profile.html", form=form,
-                           sign_ins=account_security.sign_in_history(current_user))
+                           sign_ins=account_security.sign_in_history(current_user),
+                           has_password=has_usable_password(current_user, current_app.config))
 
 
 @bp.route("/privacy")

@@ -36,6 +36,25 @@ def test_sign_in_page_offers_a_button_per_provider(client):
     assert 'href="/sso/campus/start' in page
 
 
+def test_an_account_made_by_the_provider_is_not_offered_a_password_change(client, op):
+    follow_provider(client, START)
+    profile = client.get("/profile").get_data(as_text=True)
+    assert "Change your password" not in profile
+    assert "no password for Ally LMS to change" in profile
+    response = client.get("/auth/password")
+    assert response.status_code == 302 and response.headers["Location"] == "/profile"
+    refused = client.post("/auth/password", data={"current": "", "password": "x" * 20,
+                                                  "confirm": "x" * 20})
+    assert refused.headers["Location"] == "/profile"
+    assert _user("ada@hospital.example").password_hash is None
+
+
+def test_a_password_account_keeps_its_password_change(client, auth, make_user):
+    auth.login(make_user(email="pat@example.edu"))
+    assert "Change your password" in client.get("/profile").get_data(as_text=True)
+    assert client.get("/auth/password").status_code == 200
+
+
 def test_first_sign_in_creates_the_account_from_the_claims(client, op):
     response, _ = follow_provider(client, START + "?next=/profile")
     assert response.status_code == 302

@@ -16,3 +16,12 @@ def password_sign_in_allowed(email: str, config) -> bool:
     """
     domain = (email or "").rpartition("@")[2].strip().lower()
     return domain not in sso_only_domains(config)
+
+
+def has_usable_password(user, config) -> bool:
+    """Whether ``user`` signs in with a password here, so changing it means something.
+
+    People created by their identity provider have none, and people of an
+    SSO-only domain may not use one.
+    """
+    return user.password_hash is not None and password_sign_in_allowed(user.email, config)
