@@ -69,6 +69,6 @@ def build_world(world, factories) -> None:
     world.events_week = event_raffle.create_week(event_raffle.WeekData(
         name="We're All In Week", starts_on=date.today(), ends_on=date.today()), actor=None)
     world.events_request = create_request(RequestData(
-        topic="Psychological Safety", group_size=12, preferred_dates="March",
+        topic="Psychological Safety", group_size=60, preferred_dates="March",
         contact_name="Lead", contact_email="lead@example.edu"), requester=world.learner)
     world.events_feed = event_calendar.feed_for(world.learner)
