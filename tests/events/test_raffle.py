@@ -16,7 +16,6 @@ from lms.services.events import raffle as event_raffle
 from lms.services.events import registration as event_registration
 from tests.events.helpers import text
 
-
 AFTER_THE_WEEK = datetime(2031, 9, 14, 16, tzinfo=UTC)  # the Sunday after, in Detroit too
 
 
