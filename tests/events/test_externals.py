@@ -198,3 +198,48 @@ def test_erasure_on_request_keeps_the_counts(client, auth, admin, open_offering,
     auth.logout()
     assert client.get(f"/events/external/{externals.manage_token(participant)}"
                       ).status_code == 404
+
+
+def test_open_sessions_page_query_count_does_not_grow(client, make_offering, count_queries):
+    make_offering(audience="open")
+    with count_queries() as small:
+        assert client.get("/events/open").status_code == 200
+    for _ in range(6):
+        make_offering(audience="open")
+    with count_queries() as large:
+        assert client.get("/events/open").status_code == 200
+    assert large.count == small.count
+
+
+def test_roster_with_externals_query_count_does_not_grow(client, auth, admin, make_user,
+                                                        make_offering, count_queries):
+    offering = make_offering(audience="open", capacity=50, fee_cents=2500)
+
+    def add_people(n):
+        for i in range(n):
+            event_registration.register(make_user(), offering)
+            externals.verify(externals.sign_up(offering, externals.SignUpData(
+                name=f"Guest {i}", email=f"guest{i}.{offering.seats_taken}@clinic.example.org",
+                organisation="Clinic", profession="Nurse")))
+        db.session.commit()
+
+    add_people(1)
+    auth.login(admin)
+    with count_queries() as small:
+        assert client.get(f"/events/offerings/{offering.id}/roster").status_code == 200
+    add_people(5)
+    with count_queries() as large:
+        assert client.get(f"/events/offerings/{offering.id}/roster").status_code == 200
+    assert large.count == small.count
+
+
+def test_demo_has_a_fee_based_session_open_to_externals(app):
+    from lms.demo.people import load_demo
+    from lms.models import Offering
+
+    load_demo()
+    load_demo()
+    db.session.commit()
+    open_ones = db.session.execute(select(Offering).where(Offering.audience == "open")
+                                   ).scalars().all()
+    assert len(open_ones) == 1 and open_ones[0].fee_cents == 5000
