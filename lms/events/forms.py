@@ -110,9 +110,7 @@ class OfferingForm(AppForm):
                            description="For sessions open to external professionals, e.g. "
                                        "“$50 for participants from outside the institution”.")
     fee = DecimalField("Fee for external participants", places=2,
-                       validators=[Optional(), NumberRange(min=0, max=100000,
-                                                           message="Give an amount from 0 to "
-                                                                   "100,000.")],
+                       validators=[Optional()],
                        description="The amount each external participant pays, e.g. 50.00. "
                                    "Leave blank when the session is free. Staff never pay.")
     drop_in = BooleanField("Drop-in: RSVP not required",
@@ -125,6 +123,12 @@ class OfferingForm(AppForm):
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError("The session must end after it starts.")
+
+    def validate_fee(self, field):
+        # "NaN" parses as a decimal but cannot be compared, so test finiteness first.
+        if field.data is not None and not (field.data.is_finite()
+                                           and 0 <= field.data <= 100000):
+            raise ValidationError("Give an amount from 0 to 100,000.")
 
 
 class ScheduleRequestForm(OfferingForm):

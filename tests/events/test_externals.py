@@ -243,3 +243,32 @@ def test_demo_has_a_fee_based_session_open_to_externals(app):
     open_ones = db.session.execute(select(Offering).where(Offering.audience == "open")
                                    ).scalars().all()
     assert len(open_ones) == 1 and open_ones[0].fee_cents == 5000
+
+
+@pytest.mark.parametrize("fee", ["NaN", "Infinity", "-5", "100000.01", "abc"])
+def test_a_bad_fee_gets_a_field_message(client, auth, admin, make_training, fee):
+    training = make_training()
+    auth.login(admin)
+    response = client.post(f"/events/manage/trainings/{training.id}/offerings/new", data={
+        "starts_at": "2031-04-02T09:00", "ends_at": "2031-04-02T10:00", "mode": "virtual",
+        "video_url": "https://video.example.edu/j/9", "capacity": "20", "audience": "open",
+        "fee": fee})
+    assert response.status_code in (200, 422)
+    assert 'aria-invalid="true"' in text(response)
+
+
+def test_the_fee_is_saved_in_cents_for_open_sessions_only(client, auth, admin, make_training):
+    from lms.models import Offering
+
+    training = make_training()
+    auth.login(admin)
+    base = {"starts_at": "2031-04-02T09:00", "ends_at": "2031-04-02T10:00", "mode": "virtual",
+            "video_url": "https://video.example.edu/j/9", "capacity": "20", "fee": "49.50"}
+    client.post(f"/events/manage/trainings/{training.id}/offerings/new",
+                data={**base, "audience": "open"})
+    client.post(f"/events/manage/trainings/{training.id}/offerings/new",
+                data={**base, "audience": "internal", "starts_at": "2031-04-03T09:00",
+                      "ends_at": "2031-04-03T10:00"})
+    fees = db.session.execute(select(Offering.audience, Offering.fee_cents)
+                              .order_by(Offering.starts_at)).all()
+    assert fees == [("open", 4950), ("internal", None)]
