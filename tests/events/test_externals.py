@@ -272,3 +272,33 @@ def test_the_fee_is_saved_in_cents_for_open_sessions_only(client, auth, admin, m
     fees = db.session.execute(select(Offering.audience, Offering.fee_cents)
                               .order_by(Offering.starts_at)).all()
     assert fees == [("open", 4950), ("internal", None)]
+
+
+def test_unconfirmed_sign_ups_are_not_kept_beyond_their_link(client, open_offering):
+    _sign_up(client, open_offering)
+    stale = db.session.execute(select(ExternalParticipant)).scalar_one()
+    token = externals.verify_token(stale)
+    with clock.frozen_at(clock.now() + timedelta(days=3, minutes=1)):
+        assert client.get(f"/events/external/verify/{token}").status_code == 404
+        _sign_up(client, open_offering, email="someone.else@clinic.example.org")
+    emails = db.session.execute(select(ExternalParticipant.email)).scalars().all()
+    assert emails == ["someone.else@clinic.example.org"]
+
+
+def test_reminders_reach_external_participants_with_their_private_link(
+        client, make_offering, mailbox):
+    from lms.services.events.mail import send_reminders
+
+    offering = make_offering(audience="open", starts_in=timedelta(hours=20))
+    _sign_up(client, offering)
+    participant = db.session.execute(select(ExternalParticipant)).scalar_one()
+    externals.verify(participant)
+    db.session.commit()
+    assert send_reminders() == 1
+    db.session.commit()
+    stored = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.kind == "event_reminder")).scalar_one()
+    assert "/events/external/" not in stored.body_text  # not readable in the admin outbox
+    body = mailbox.bodies(participant.email)[-1]
+    link = re.search(r"https?://[^/\s]+(/events/external/\S+)", body).group(1)
+    assert "You have a seat" in text(client.get(link))

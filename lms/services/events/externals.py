@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, render_template
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
 from lms.extensions import db
@@ -53,8 +54,16 @@ class SignUpData:
     licence_number: str = ""
 
 
+class _ClockSigner(TimestampSigner):
+    """Signs with the application's clock, so link lifetimes follow ``lms.clock``."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().timestamp())
+
+
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt,
+                                  signer=_ClockSigner)
 
 
 def verify_token(participant: ExternalParticipant) -> str:
@@ -116,6 +125,7 @@ def sign_up(offering: Offering, data: SignUpData) -> ExternalParticipant:
             raise DomainError(message, field=field)
     if "@" not in values["email"]:
         raise DomainError("Give an email address like name@example.org.", field="email")
+    purge_unconfirmed()
     participant = ExternalParticipant(
         offering_id=offering.id, licence_number=(data.licence_number or "").strip() or None,
         **values)
@@ -131,6 +141,17 @@ def sign_up(offering: Offering, data: SignUpData) -> ExternalParticipant:
     message.secret_ref = f"external:verify:{participant.id}"
     db.session.flush()
     return participant
+
+
+def purge_unconfirmed() -> int:
+    """Delete sign-ups whose confirmation link has expired unused; returns how many.
+
+    Nobody confirmed these addresses, so nothing about them is kept longer than the
+    link lives (run with every new sign-up)."""
+    cutoff = utcnow() - timedelta(seconds=VERIFY_MAX_AGE)
+    return db.session.execute(delete(ExternalParticipant).where(
+        ExternalParticipant.verified_at.is_(None), ExternalParticipant.created_at < cutoff)
+    ).rowcount
 
 
 def verify(participant: ExternalParticipant) -> Registration:
