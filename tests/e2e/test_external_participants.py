@@ -145,5 +145,9 @@ def test_external_signs_up_confirms_waits_is_promoted_pays_and_gets_a_receipt(
     for expected in (f"RCPT-{suffix}", "Dr. Lena Ortiz", "Riverside Community Clinic",
                      "50.00 USD", title):
         assert expected in content
+    # A link that was tampered with (or has expired) explains what to do next.
+    guest.goto("/events/external/verify/not-a-real-link")
+    assert guest.get_by_role("heading", level=1).inner_text() == "This link no longer works"
+    check_a11y(guest)
     for page in (guest, staff, admin):
         page.context.close()
