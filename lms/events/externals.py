@@ -135,6 +135,25 @@ def external_cancel(token: str):
     return redirect(url_for("events.external_manage", token=token), code=303)
 
 
+@bp.route("/external/<token>/erase", methods=["POST"])
+@public
+def external_erase(token: str):
+    participant = _participant(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        externals.erase(participant, actor=None)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.external_manage", token=token), code=303)
+    db.session.commit()
+    flash("Your details are erased and this link no longer works. Thank you for taking part.",
+          "success")
+    return redirect(url_for("events.open_sessions"), code=303)
+
+
 @bp.route("/external/<token>/check-in", methods=["POST"])
 @public
 @limiter.limit("20 per minute")

@@ -45,6 +45,7 @@ ROWS = [
     Rule("events.external_verify", EVERYONE, args={"token": "events_verify_token"}),
     Rule("events.external_manage", EVERYONE, args=MANAGE),
     Rule("events.external_cancel", EVERYONE, "POST", args=MANAGE),
+    Rule("events.external_erase", EVERYONE, "POST", args=MANAGE),
     Rule("events.external_check_in", EVERYONE, "POST", args=MANAGE, data={"code": "WRONG1"}),
     Rule("events.external_ics", EVERYONE, args=MANAGE),
     Rule("events.external_receipt", EVERYONE, args=MANAGE),

@@ -302,3 +302,22 @@ def test_reminders_reach_external_participants_with_their_private_link(
     body = mailbox.bodies(participant.email)[-1]
     link = re.search(r"https?://[^/\s]+(/events/external/\S+)", body).group(1)
     assert "You have a seat" in text(client.get(link))
+
+
+def test_an_external_erases_their_own_details_through_their_link(client, open_offering):
+    _sign_up(client, open_offering)
+    participant = db.session.execute(select(ExternalParticipant)).scalar_one()
+    registration = externals.verify(participant)
+    db.session.commit()
+    url = f"/events/external/{externals.manage_token(participant)}"
+    assert "Erase my details" in text(client.get(url))
+    response = client.post(url + "/erase")
+    assert response.status_code == 303
+    assert "Your details are erased" in text(client.get(response.location))
+    db.session.expire_all()
+    assert db.session.get(ExternalParticipant, participant.id).erased_at is not None
+    assert db.session.get(Registration, registration.id).status == "cancelled"
+    assert client.get(url).status_code == 404
+    event = db.session.execute(select(AuditEvent).where(
+        AuditEvent.action == "external.erased")).scalar_one()
+    assert event.actor_id is None and "Ortiz" not in str(event.details)

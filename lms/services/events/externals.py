@@ -184,8 +184,9 @@ def cancel(participant: ExternalParticipant) -> list[Registration]:
     return event_registration.cancel(registration, actor=None)
 
 
-def erase(participant: ExternalParticipant, *, actor: User) -> ExternalParticipant:
-    """Erase an external participant's personal data on their request.
+def erase(participant: ExternalParticipant, *, actor: User | None) -> ExternalParticipant:
+    """Erase an external participant's personal data on their request (``actor`` is the
+    admin acting for them, or None when they did it themselves through their link).
 
     An upcoming place is cancelled first (the seat goes to the waitlist); the name,
     email, organisation, profession and licence number are replaced or removed,
