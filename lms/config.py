@@ -65,6 +65,12 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_LOGIN_RATE_LIMIT": ("60 per minute;600 per hour", str,
                              "Sign-in and reset requests per address (a generous ceiling)."),
     "LMS_FEED_RATE_LIMIT": ("60 per hour", str, "Fetches of one private calendar feed."),
+    "LMS_EXTERNAL_SIGNUP_RATE_LIMIT": ("10 per hour", str, "Sign-ups of external "
+                                       "professionals for open sessions per address."),
+    "LMS_CURRENCY": ("USD", str, "Currency of the fees of sessions open to external "
+                     "professionals (ISO 4217 code, shown on receipts)."),
+    "LMS_TEAM_REQUEST_MIN_SIZE": (50, int, "Smallest group a department may request a team "
+                                  "training session for."),
     "LMS_MAX_UPLOAD_MB": (5, int, "Largest accepted request body in megabytes."),
     "LMS_MAX_ANSWER_CHARS": (20000, int, "Longest accepted answer to one reflection prompt."),
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),

@@ -112,4 +112,23 @@ def load_events_demo() -> None:
                     person = _user(email)
                     if person is not None:
                         event_registration.register(person, offering, notify=False)
+    _ensure_open_session()
     db.session.flush()
+
+
+def _ensure_open_session() -> None:
+    """A one-hour, fee-based video session open to health care professionals from outside
+    the institution (the public sessions of a health system's programme)."""
+    training = events.training_by_slug("psychological-safety")
+    if training is None or db.session.execute(select(Offering.id).where(
+            Offering.training_id == training.id, Offering.audience == "open",
+            Offering.status == SCHEDULED, Offering.starts_at > utcnow())).first():
+        return
+    starts_at = events.local_to_utc(datetime.combine(
+        events.local_today() + timedelta(days=24), time(12, 0)))
+    events.create_offering(training, events.OfferingData(
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), capacity=30,
+        mode="virtual", video_url="https://video.example.edu/j/psychological-safety-public",
+        audience="open", fee_cents=5000,
+        fee_note="$50 for health care professionals from outside the institution; "
+                 "free for staff", notes="Cameras optional. Captions are on."), actor=None)

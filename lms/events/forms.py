@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    DecimalField,
     EmailField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -31,10 +34,13 @@ from lms.models.events import (
     ATTENDED,
     AUDIENCE_LABELS,
     AUDIENCES,
+    FEE_STATUS_LABELS,
+    FEE_STATUSES,
     MODE_LABELS,
     MODES,
     NO_SHOW,
 )
+from lms.services.events.requests import MAX_GROUP, group_size_message
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -103,6 +109,10 @@ class OfferingForm(AppForm):
     fee_note = StringField("Fee note", validators=[Optional(), Length(max=300)],
                            description="For sessions open to external professionals, e.g. "
                                        "“$50 for participants from outside the institution”.")
+    fee = DecimalField("Fee for external participants", places=2,
+                       validators=[Optional()],
+                       description="The amount each external participant pays, e.g. 50.00. "
+                                   "Leave blank when the session is free. Staff never pay.")
     drop_in = BooleanField("Drop-in: RSVP not required",
                            description="Anyone with the check-in code is recorded as present.")
     engagement_week_id = SelectField("Event week", coerce=optional_int, validators=[Optional()],
@@ -113,6 +123,12 @@ class OfferingForm(AppForm):
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError("The session must end after it starts.")
+
+    def validate_fee(self, field):
+        # "NaN" parses as a decimal but cannot be compared, so test finiteness first.
+        if field.data is not None and not (field.data.is_finite()
+                                           and 0 <= field.data <= 100000):
+            raise ValidationError("Give an amount from 0 to 100,000.")
 
 
 class ScheduleRequestForm(OfferingForm):
@@ -153,6 +169,10 @@ class WeekForm(AppForm):
 
 
 class DrawForm(AppForm):
+    reason = TextAreaField("Reason for drawing before the week has ended",
+                           validators=[Optional(), Length(max=1000)],
+                           description="Needed only while the week is still running: people "
+                                       "can still earn entries. It is kept in the audit log.")
     winners = IntegerField("Number of winners", default=3,
                            validators=[InputRequired("Give the number of winners."),
                                        NumberRange(min=1, max=100,
@@ -172,8 +192,7 @@ class TeamRequestForm(AppForm):
     topic = StringField("Topic", validators=[Length(max=300)],
                         description="Required when no workshop is chosen.")
     group_size = IntegerField("Group size", validators=[
-        InputRequired("Give the number of people."),
-        NumberRange(min=1, max=2000, message="Give a group size between 1 and 2,000.")])
+        InputRequired("Give the number of people.")])
     preferred_dates = TextAreaField("Preferred dates", validators=[
         DataRequired("Give one or more dates or periods."), Length(max=2000)],
         description="e.g. “Tuesday or Thursday mornings in March”.")
@@ -187,6 +206,54 @@ class TeamRequestForm(AppForm):
     def validate_topic(self, field):
         if not (field.data or "").strip() and not self.training_id.data:
             raise ValidationError("Choose a workshop or describe the topic.")
+
+    def validate_group_size(self, field):
+        smallest = current_app.config["LMS_TEAM_REQUEST_MIN_SIZE"]
+        if field.data is not None and not smallest <= field.data <= MAX_GROUP:
+            raise ValidationError(group_size_message(smallest))
+
+
+class ExternalSignUpForm(AppForm):
+    name = StringField("Full name", validators=[DataRequired("Give your name."),
+                                                Length(max=200)])
+    email = EmailField("Email", validators=[
+        DataRequired("Give your email address."),
+        Email("Give an email address like name@example.org.", check_deliverability=False),
+        Length(max=254)],
+        description="We send a link to confirm it. Your place counts once you follow it.")
+    organisation = StringField("Organisation", validators=[
+        DataRequired("Give the organisation you work for."), Length(max=200)])
+    profession = StringField("Profession", validators=[
+        DataRequired("Give your profession."), Length(max=200)],
+        description="e.g. Registered nurse, Physician, Social worker.")
+    licence_number = StringField("Licence number", validators=[Optional(), Length(max=100)],
+                                 description="Optional. Printed on your certificate of "
+                                             "attendance for continuing-education records.")
+    submit = SubmitField("Sign up")
+
+
+class ConfirmForm(AppForm):
+    """A single button (confirm, cancel, erase): only the CSRF token."""
+
+    submit = SubmitField("Confirm")
+
+
+class FeeForm(AppForm):
+    status = SelectField("Fee status", choices=choices(
+        (s, FEE_STATUS_LABELS[s]) for s in FEE_STATUSES))
+    reference = StringField("Invoice or receipt number", validators=[Optional(),
+                                                                     Length(max=100)],
+                            description="From the finance system. Needed for paid and "
+                                        "refunded; printed on the receipt.")
+    submit = SubmitField("Save fee status")
+
+
+class RaffleConsentForm(AppForm):
+    show_name = RadioField("If you win, may we show your name on this page?", choices=choices([
+        ("yes", "Yes, show my name"), ("no", "No, keep my name off the page")]),
+        validators=[InputRequired("Choose yes or no.")],
+        description="The programme office tells winners either way.")
+    submit = SubmitField("Save my answer")
 
 
 class TriageForm(AppForm):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from decimal import Decimal
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.events import bp
 from lms.events.forms import (
     CancelOfferingForm,
+    ConfirmForm,
     DrawForm,
+    FeeForm,
     OfferingForm,
     ScheduleRequestForm,
     TrainingForm,
@@ -22,6 +26,7 @@ from lms.models import (
     Department,
     EngagementWeek,
     Offering,
+    Registration,
     Role,
     TeamRequest,
     Training,
@@ -31,6 +36,7 @@ from lms.models import (
 from lms.models.events import DEPARTMENT, REQUEST_STATUSES
 from lms.permissions import roles_required
 from lms.services.errors import DomainError
+from lms.services.events import externals, payments, receipts
 from lms.services.events import offerings as events
 from lms.services.events import raffle as event_raffle
 from lms.services.events import requests as team_requests
@@ -120,7 +126,9 @@ def _offering_data(form: OfferingForm) -> events.OfferingData:
         registration_opens_at=utc(form.registration_opens_at),
         registration_closes_at=utc(form.registration_closes_at),
         audience=form.audience.data, department_id=form.department_id.data,
-        fee_note=form.fee_note.data, rsvp_required=not form.drop_in.data,
+        fee_note=form.fee_note.data,
+        fee_cents=int(form.fee.data * 100) if form.fee.data is not None else None,
+        rsvp_required=not form.drop_in.data,
         engagement_week_id=form.engagement_week_id.data, notes=form.notes.data or "")
 
 
@@ -131,6 +139,7 @@ def _form_from_offering(form: OfferingForm, offering: Offering) -> None:
                  "fee_note", "engagement_week_id", "notes"):
         getattr(form, name).data = getattr(offering, name)
     form.drop_in.data = not offering.rsvp_required
+    form.fee.data = (Decimal(offering.fee_cents) / 100) if offering.fee_cents else None
 
 
 @bp.route("/manage/trainings/<int:training_id>/offerings/new", methods=["GET", "POST"])
@@ -231,9 +240,12 @@ def _week_page(week: EngagementWeek, form: WeekForm, draw_form: DrawForm, status
     if missing:
         names.update({u.id: u for u in db.session.execute(
             select(User).where(User.id.in_(missing))).scalars()})
+    winner_ids = {i for d in week.draws for i in d.winner_ids}
     return render_template("events/manage/week.html", week=week, form=form, draw_form=draw_form,
                            board=board, people=names,
-                           total_entries=sum(n for _, n in board)), status
+                           total_entries=sum(n for _, n in board),
+                           week_ended=event_raffle.week_has_ended(week),
+                           consents=event_raffle.consents_for(week.id, winner_ids)), status
 
 
 @bp.route("/manage/weeks/<int:week_id>/draw", methods=["POST"])
@@ -243,8 +255,8 @@ def draw(week_id: int):
     draw_form = DrawForm()
     if draw_form.validate_on_submit():
         result = run_service(draw_form, lambda: event_raffle.run_draw(
-            week, actor=current_user, count=draw_form.winners.data, seed=draw_form.seed.data),
-            field="winners")
+            week, actor=current_user, count=draw_form.winners.data, seed=draw_form.seed.data,
+            reason=draw_form.reason.data or ""), field="winners")
         if result is not REFUSED:
             flash(f"{len(result.winner_ids)} winner(s) drawn with seed {result.seed}.", "success")
             return redirect(url_for("events.manage_week", week_id=week.id), code=303)
@@ -318,3 +330,61 @@ def schedule_request(request_id: int):
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/schedule_request.html", item=item, form=form,
                            timezone=events.institution_zone().key)
+
+
+# --- fees and external participants -------------------------------------------------------------
+
+@bp.route("/manage/registrations/<int:registration_id>/fee", methods=["GET", "POST"])
+@roles_required("admin")
+def registration_fee(registration_id: int):
+    item = db.get_or_404(Registration, registration_id)
+    form = FeeForm()
+    if request.method == "GET":
+        form.status.data = item.fee_status or "due"
+        form.reference.data = item.fee_reference
+    if form.validate_on_submit() and run_service(form, lambda: payments.provider().record(
+            item, status=form.status.data, reference=form.reference.data or "",
+            actor=current_user), field="status") is not REFUSED:
+        flash(f"Fee of {item.person.name} marked {item.fee_label.lower()}.", "success")
+        return redirect(url_for("events.roster", offering_id=item.offering_id), code=303)
+    return render_template("events/manage/fee.html", item=item, form=form,
+                           erase_form=ConfirmForm(formdata=None),
+                           amount=receipts.money(item.offering.fee_cents),
+                           has_receipt=payments.has_receipt(item))
+
+
+@bp.route("/manage/registrations/<int:registration_id>/receipt.pdf")
+@roles_required("admin")
+def registration_receipt(registration_id: int):
+    item = db.get_or_404(Registration, registration_id)
+    if not payments.has_receipt(item):
+        abort(404)
+    return pdf_response(receipts.render_receipt(item), receipts.receipt_filename(item))
+
+
+@bp.route("/manage/registrations/<int:registration_id>/erase", methods=["POST"])
+@roles_required("admin")
+def erase_external(registration_id: int):
+    item = db.get_or_404(Registration, registration_id)
+    if not item.is_external:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        externals.erase(item.external, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The participant's details were erased. Their place in the counts stays, "
+              "unnamed.", "success")
+    return redirect(url_for("events.roster", offering_id=item.offering_id), code=303)
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -19,10 +19,16 @@ from sqlalchemy.orm import joinedload
 
 from lms import localtime, permissions
 from lms.events import bp
-from lms.events.forms import AttendanceForm, CheckInForm, NextForm, TeamRequestForm
+from lms.events.forms import (
+    AttendanceForm,
+    CheckInForm,
+    NextForm,
+    RaffleConsentForm,
+    TeamRequestForm,
+)
 from lms.extensions import db, limiter
 from lms.formtools import choices
-from lms.models import Department, EngagementWeek, Offering, Registration, Training, User, utcnow
+from lms.models import Department, EngagementWeek, Offering, Registration, Training, utcnow
 from lms.permissions import login_required, public
 from lms.safe_redirect import safe_redirect_target
 from lms.services.errors import DomainError
@@ -260,24 +266,45 @@ def feed(token: str):
 @bp.route("/weeks/<int:week_id>")
 @login_required
 def week(week_id: int):
-    item = db.get_or_404(EngagementWeek, week_id)
+    return _week_page(db.get_or_404(EngagementWeek, week_id))
+
+
+def _week_page(item: EngagementWeek, consent_form: RaffleConsentForm | None = None,
+               status: int = 200):
     offerings = list(db.session.execute(
         select(Offering).options(joinedload(Offering.training))
         .where(Offering.engagement_week_id == item.id, Offering.status == "scheduled")
         .order_by(Offering.starts_at)).scalars())
     registrations = events.registrations_for(current_user.id, [o.id for o in offerings])
     latest = item.draws[0] if item.draws else None
-    winners = []
-    if latest:
-        people = {u.id: u for u in db.session.execute(
-            select(User).where(User.id.in_(latest.winner_ids or [0]))).scalars()}
-        winners = [people[i] for i in latest.winner_ids if i in people]
+    winners, unnamed = event_raffle.public_winners(latest) if latest else ([], 0)
+    consent = event_raffle.consent_of(current_user.id, item.id)
+    if consent_form is None:
+        consent_form = RaffleConsentForm(formdata=None)
+        if consent is not None:
+            consent_form.show_name.data = "yes" if consent.show_name else "no"
     return render_template(
         "events/week.html", week=item, offerings=offerings, registrations=registrations,
         entries=event_raffle.user_entries(current_user.id, item.id), winners=winners,
+        unnamed=unnamed, drawn=latest is not None, consent=consent, consent_form=consent_form,
         countdown=events.countdown_text(localtime.local_midnight(item.starts_on)),
         started=localtime.local_midnight(item.starts_on) <= utcnow(),
-        next_url=url_for("events.week", week_id=item.id))
+        next_url=url_for("events.week", week_id=item.id)), status
+
+
+@bp.route("/weeks/<int:week_id>/raffle-consent", methods=["POST"])
+@login_required
+def raffle_consent(week_id: int):
+    item = db.get_or_404(EngagementWeek, week_id)
+    form = RaffleConsentForm()
+    if form.validate_on_submit() and run_service(form, lambda: event_raffle.set_consent(
+            current_user, item, show_name=form.show_name.data == "yes"),
+            field="show_name") is not REFUSED:
+        flash("Your answer is saved. You can change it at any time."
+              if form.show_name.data == "yes" else
+              "Your answer is saved: your name will not be shown on this page.", "success")
+        return redirect(url_for("events.week", week_id=item.id), code=303)
+    return _week_page(item, consent_form=form, status=422)
 
 
 # --- facilitators ------------------------------------------------------------------------------
@@ -290,7 +317,7 @@ def roster(offering_id: int):
         abort(403)
     people = event_registration.roster(item)
     form = AttendanceForm()
-    form.registration_ids.choices = choices((r.id, r.user.name) for r in people)
+    form.registration_ids.choices = choices((r.id, r.person.name) for r in people)
     if form.validate_on_submit():
         value = None if form.attendance.data == "clear" else form.attendance.data
         try:
@@ -305,7 +332,9 @@ def roster(offering_id: int):
             flash(f"Marked {count} {'person' if count == 1 else 'people'} as {label}.", "success")
             return redirect(url_for("events.roster", offering_id=item.id), code=303)
     return render_template("events/roster.html", offering=item, people=people, form=form,
-                           checkin_window=event_registration.checkin_window(item))
+                           checkin_window=event_registration.checkin_window(item),
+                           show_fees=current_user.has_role("admin") and (
+                               item.has_fee or any(r.is_external for r in people)))
 
 
 # --- team training requests --------------------------------------------------------------------
@@ -326,6 +355,10 @@ def new_team_request():
     form.training_id.choices = choices([("", "Something else (describe below)"),
                                         *db.session.execute(select(Training.id, Training.title)
                                                             .order_by(Training.title))])
+    smallest = team_requests.min_group_size()
+    form.group_size.description = (
+        f"Team sessions are for groups of {smallest:,} people or more. For a smaller group, "
+        "register for one of the scheduled sessions.")
     if request.method == "GET":
         form.department_id.data = current_user.department_id
         form.contact_name.data = current_user.name

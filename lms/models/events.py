@@ -48,6 +48,12 @@ ACTIVE_STATUSES = (REGISTERED, WAITLISTED, DROP_IN)
 ATTENDED, NO_SHOW = "attended", "no_show"
 ATTENDANCE_VALUES = (ATTENDED, NO_SHOW)
 
+# Registration.fee_status (None: no fee for this place)
+FEE_DUE, FEE_PAID, FEE_WAIVED, FEE_REFUNDED = "due", "paid", "waived", "refunded"
+FEE_STATUSES = (FEE_DUE, FEE_PAID, FEE_WAIVED, FEE_REFUNDED)
+FEE_STATUS_LABELS = {FEE_DUE: "Due", FEE_PAID: "Paid", FEE_WAIVED: "Waived",
+                     FEE_REFUNDED: "Refunded"}
+
 # TeamRequest.status
 NEW, DECLINED = "new", "declined"
 REQUEST_STATUSES = (NEW, SCHEDULED, DECLINED)
@@ -146,6 +152,7 @@ class Offering(Base, TimestampMixin):
         CheckConstraint(_in("mode", MODES), name="mode_known"),
         CheckConstraint(_in("audience", AUDIENCES), name="audience_known"),
         CheckConstraint(_in("status", OFFERING_STATUSES), name="status_known"),
+        CheckConstraint("fee_cents IS NULL OR fee_cents >= 0", name="fee_not_negative"),
         Index("ix_offerings_training_starts", "training_id", "starts_at"),
     )
 
@@ -167,6 +174,8 @@ class Offering(Base, TimestampMixin):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL"), index=True)
     fee_note: Mapped[str | None] = mapped_column(String(300))
+    # What an external participant pays, in cents of LMS_CURRENCY; None or 0: free.
+    fee_cents: Mapped[int | None]
     rsvp_required: Mapped[bool] = mapped_column(default=True)
     status: Mapped[str] = mapped_column(String(20), default=SCHEDULED)
     # RFC 5545 SEQUENCE: raised on every change so calendars replace their copy.
@@ -185,6 +194,14 @@ class Offering(Base, TimestampMixin):
     @property
     def is_cancelled(self) -> bool:
         return self.status == CANCELLED
+
+    @property
+    def is_open_to_externals(self) -> bool:
+        return self.audience == OPEN
+
+    @property
+    def has_fee(self) -> bool:
+        return bool(self.fee_cents)
 
     @property
     def seats_left(self) -> int:
@@ -210,12 +227,51 @@ class Offering(Base, TimestampMixin):
         return f"<Offering {self.id} of training {self.training_id} at {self.starts_at:%Y-%m-%d}>"
 
 
+class ExternalParticipant(Base, TimestampMixin):
+    """A professional from outside the institution signing up for one open offering.
+
+    Not a ``User``: no account, no department, never on the scorecard. The seat
+    is taken only once the email address is verified (``verified_at``); then
+    the participant's ``Registration`` shares the offering's capacity and
+    waitlist with staff. Erasure anonymises the row and keeps the registration
+    behind the counts (``erased_at``).
+    """
+
+    __tablename__ = "external_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    profession: Mapped[str | None] = mapped_column(String(200))
+    licence_number: Mapped[str | None] = mapped_column(String(100))
+    verified_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+
+    offering: Mapped[Offering] = relationship()
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<ExternalParticipant {self.id} for offering {self.offering_id}>"
+
+
 class Registration(Base, TimestampMixin):
-    """A person's place (or waitlist place) at an offering; one row per person and offering."""
+    """A place (or waitlist place) at an offering: a staff member's (``user_id``) or an
+    external participant's (``external_participant_id``), never both."""
 
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("offering_id", "user_id"),
+        UniqueConstraint("external_participant_id"),
+        CheckConstraint("(user_id IS NULL) <> (external_participant_id IS NULL)",
+                        name="one_kind_of_person"),
+        CheckConstraint(f"fee_status IS NULL OR {_in('fee_status', FEE_STATUSES)}",
+                        name="fee_status_known"),
         CheckConstraint(_in("status", REGISTRATION_STATUSES), name="status_known"),
         CheckConstraint(f"attendance IS NULL OR {_in('attendance', ATTENDANCE_VALUES)}",
                         name="attendance_known"),
@@ -226,7 +282,9 @@ class Registration(Base, TimestampMixin):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    external_participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("external_participants.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20))
     waitlist_position: Mapped[int | None]
     attendance: Mapped[str | None] = mapped_column(String(20))
@@ -237,13 +295,34 @@ class Registration(Base, TimestampMixin):
     registered_at: Mapped[datetime | None]
     promoted_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # Set by staff (see lms.services.events.payments); the reference is the invoice or
+    # receipt number from the institution's finance system.
+    fee_status: Mapped[str | None] = mapped_column(String(20))
+    fee_reference: Mapped[str | None] = mapped_column(String(100))
+    fee_updated_at: Mapped[datetime | None]
+    fee_updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     offering: Mapped[Offering] = relationship(back_populates="registrations")
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    external: Mapped[ExternalParticipant | None] = relationship()
 
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_external(self) -> bool:
+        return self.external_participant_id is not None
+
+    @property
+    def person(self) -> User | ExternalParticipant:
+        """Who holds the place: both kinds have ``name`` and ``email``."""
+        return self.external if self.is_external else self.user
+
+    @property
+    def fee_label(self) -> str:
+        return FEE_STATUS_LABELS.get(self.fee_status or "", "No fee")
 
     def __repr__(self) -> str:
         return f"<Registration {self.user_id}@{self.offering_id} {self.status}>"
@@ -287,6 +366,23 @@ class RaffleDraw(Base):
 
     def __repr__(self) -> str:
         return f"<RaffleDraw {self.id} of week {self.week_id}>"
+
+
+class RaffleConsent(Base):
+    """Whether a person agrees to be named as a winner on the public week page."""
+
+    __tablename__ = "raffle_consents"
+    __table_args__ = (UniqueConstraint("week_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("engagement_weeks.id", ondelete="CASCADE"),
+                                         index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    show_name: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RaffleConsent {self.user_id}@{self.week_id} {self.show_name}>"
 
 
 class TeamRequest(Base, TimestampMixin):

@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import Offering, Registration, User
+from lms.models import ExternalParticipant, Offering, Registration, User
 from lms.services.errors import DomainError
+from lms.services.events import externals
 from lms.services.events import registration as event_registration
 from tests.db import on_postgres
 
@@ -39,7 +40,9 @@ def _run_together(app, jobs):
     """Run each job in its own thread and app context, all released at once.
 
     A job is ``(action, user_id, offering_id)`` with action ``"register"`` or
-    ``"cancel"``. Returns (statuses, domain error messages, unexpected errors).
+    ``"cancel"``, or ``("verify", participant_id, offering_id)`` for an external
+    participant following their confirmation link. Returns (statuses, domain error
+    messages, unexpected errors).
     """
     barrier = threading.Barrier(len(jobs))
     statuses, refused, crashed = [], [], []
@@ -48,6 +51,14 @@ def _run_together(app, jobs):
     def work(action: str, user_id: int, offering_id: int) -> None:
         with app.app_context():
             try:
+                if action == "verify":
+                    participant = db.session.get(ExternalParticipant, user_id)
+                    barrier.wait(timeout=60)
+                    status = externals.verify(participant).status
+                    db.session.commit()
+                    with lock:
+                        statuses.append(status)
+                    return
                 user = db.session.get(User, user_id)
                 offering = db.session.get(Offering, offering_id)
                 mine = db.session.execute(select(Registration).where(
@@ -146,6 +157,52 @@ def test_cancellations_and_registrations_racing_keep_the_queue_fair(app, make_us
     assert len(registered) == SEATS == db.session.get(Offering, offering_id).seats_taken
     assert first_in_line <= registered  # freed seats went to the front of the queue
     assert not {p.id for p in newcomers} & registered
+
+
+def test_staff_and_external_participants_share_the_seats_under_the_same_guarantee(
+        app, make_user, make_offering):
+    offering = make_offering(capacity=SEATS, audience="open")
+    user_ids = [make_user().id for _ in range(PEOPLE // 2)]
+    participant_ids = [externals.sign_up(offering, externals.SignUpData(
+        name=f"Guest {n}", email=f"guest{n}@clinic.example.org", organisation="Clinic",
+        profession="Nurse")).id for n in range(PEOPLE // 2)]
+    db.session.commit()
+    offering_id = offering.id
+    db.session.remove()
+
+    statuses, refused, crashed = _run_together(
+        app, [("register", u, offering_id) for u in user_ids]
+        + [("verify", p, offering_id) for p in participant_ids])
+
+    assert crashed == [] and refused == []
+    assert Counter(statuses) == {"registered": SEATS, "waitlisted": PEOPLE - SEATS}
+    rows = db.session.execute(select(Registration).where(
+        Registration.offering_id == offering_id)).scalars().all()
+    assert len(rows) == PEOPLE
+    assert sum(r.is_external for r in rows) == PEOPLE // 2
+    positions = sorted(r.waitlist_position for r in rows if r.status == "waitlisted")
+    assert positions == list(range(1, PEOPLE - SEATS + 1))  # one queue for both kinds
+    assert db.session.get(Offering, offering_id).seats_taken == SEATS
+
+
+def test_an_external_following_the_link_many_times_at_once_gets_one_place(app,
+                                                                             make_offering):
+    offering = make_offering(capacity=SEATS, audience="open")
+    participant_id = externals.sign_up(offering, externals.SignUpData(
+        name="Guest", email="guest@clinic.example.org", organisation="Clinic",
+        profession="Nurse")).id
+    db.session.commit()
+    offering_id = offering.id
+    db.session.remove()
+
+    statuses, refused, crashed = _run_together(app, [("verify", participant_id, offering_id)] * 6)
+
+    assert crashed == []
+    # A later click either sees the place already made or loses the race with a message.
+    assert statuses.count("registered") + len(refused) == 6
+    assert all("already" in message for message in refused)
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    assert db.session.get(Offering, offering_id).seats_taken == 1
 
 
 def test_the_database_refuses_an_oversold_offering(make_offering):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from lms import clock
 from lms.extensions import db
-from lms.models import AuditEvent, RaffleDraw
+from lms.models import AuditEvent, RaffleConsent, RaffleDraw
 from lms.services.errors import DomainError
 from lms.services.events import raffle as event_raffle
 from lms.services.events import registration as event_registration
 from tests.events.helpers import text
+
+AFTER_THE_WEEK = datetime(2031, 9, 14, 16, tzinfo=UTC)  # the Sunday after, in Detroit too
 
 
 @pytest.fixture
@@ -66,8 +68,9 @@ def test_admin_draws_winners_and_the_seed_goes_into_the_audit_log(
     _attend(make_offering(engagement_week_id=week.id), people[:2], admin)
     db.session.commit()
     auth.login(admin)
-    response = client.post(f"/events/manage/weeks/{week.id}/draw",
-                           data={"winners": "3", "seed": "wai-2031"})
+    with clock.frozen_at(AFTER_THE_WEEK):
+        response = client.post(f"/events/manage/weeks/{week.id}/draw",
+                               data={"winners": "3", "seed": "wai-2031"})
     assert response.status_code == 303
     draw = db.session.execute(select(RaffleDraw)).scalar_one()
     expected = event_raffle.draw_winners({p.id: (2 if i < 2 else 1)
@@ -81,13 +84,64 @@ def test_admin_draws_winners_and_the_seed_goes_into_the_audit_log(
     assert "wai-2031" in page
     names = {p.id: p.name for p in people}
     assert all(names[i] in page for i in expected)
+    # Nobody agreed to be named yet: the week page names no winner.
     public = text(client.get(f"/events/weeks/{week.id}"))
-    assert "Congratulations to" in public
+    assert "3 winners chose not to be named here." in public
+    assert not any(names[i] in public for i in expected)
+    first = next(p for p in people if p.id == expected[0])
+    auth.logout()
+    auth.login(first)
+    answered = client.post(f"/events/weeks/{week.id}/raffle-consent", data={"show_name": "yes"})
+    assert answered.status_code == 303
+    public = text(client.get(f"/events/weeks/{week.id}"))
+    assert f"Congratulations to {first.name}!" in public
+    assert "2 winners chose not to be named here." in public
+    auth.logout()
+    auth.login(admin)
+    assert "(named on the week page)" in text(client.get(f"/events/manage/weeks/{week.id}"))
+
+
+def test_a_draw_before_the_week_has_ended_needs_a_reason_kept_in_the_audit_log(
+        client, auth, week, admin, make_user, make_offering):
+    _attend(make_offering(engagement_week_id=week.id), [make_user(), make_user()], admin)
+    db.session.commit()
+    auth.login(admin)
+    during = datetime(2031, 9, 12, 16, tzinfo=UTC)
+    with clock.frozen_at(during):
+        page = text(client.get(f"/events/manage/weeks/{week.id}"))
+        assert "Reason for drawing before the week has ended" in page
+        refused = client.post(f"/events/manage/weeks/{week.id}/draw", data={"winners": "1"})
+        assert refused.status_code == 422
+        assert "people can still earn entries" in text(refused)
+        assert db.session.execute(select(RaffleDraw)).first() is None
+        drawn = client.post(f"/events/manage/weeks/{week.id}/draw", data={
+            "winners": "1", "reason": "Prizes are handed out at the Friday closing event."})
+    assert drawn.status_code == 303
+    event = db.session.execute(select(AuditEvent).where(
+        AuditEvent.action == "raffle.draw")).scalar_one()
+    assert event.details["early_reason"] == "Prizes are handed out at the Friday closing event."
+    with clock.frozen_at(AFTER_THE_WEEK):
+        assert "Reason for drawing" not in text(client.get(f"/events/manage/weeks/{week.id}"))
+
+
+def test_consent_can_be_withdrawn_and_a_blank_answer_gets_a_field_message(
+        client, auth, week, make_user):
+    auth.login(make_user())
+    blank = client.post(f"/events/weeks/{week.id}/raffle-consent", data={})
+    assert blank.status_code == 422
+    assert "Choose yes or no." in text(blank)
+    client.post(f"/events/weeks/{week.id}/raffle-consent", data={"show_name": "yes"})
+    client.post(f"/events/weeks/{week.id}/raffle-consent", data={"show_name": "no"})
+    consent = db.session.execute(select(RaffleConsent)).scalar_one()
+    assert consent.show_name is False
+    assert "You chose not to be named here." in text(client.get(f"/events/weeks/{week.id}"))
 
 
 def test_bad_draws_are_refused_with_a_message(client, auth, week, admin, make_user,
                                               make_offering):
     auth.login(admin)
+    frozen = clock.frozen_at(AFTER_THE_WEEK)
+    frozen.__enter__()
     empty = client.post(f"/events/manage/weeks/{week.id}/draw", data={"winners": "1"})
     assert empty.status_code == 422
     assert "Nobody has an entry yet" in text(empty)
@@ -97,6 +151,7 @@ def test_bad_draws_are_refused_with_a_message(client, auth, week, admin, make_us
     assert "Only 1 people have entries" in text(too_many)
     zero = client.post(f"/events/manage/weeks/{week.id}/draw", data={"winners": "0"})
     assert "Draw between 1 and 100 winners." in text(zero)
+    frozen.__exit__(None, None, None)
     assert db.session.execute(select(RaffleDraw)).first() is None
 
 

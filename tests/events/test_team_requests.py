@@ -18,17 +18,25 @@ def test_a_department_asks_for_a_session(client, auth, make_user, make_departmen
     auth.login(lead)
     form = text(client.get("/events/team-requests/new"))
     assert f'value="{lead.email}"' in form
+    assert "Team sessions are for groups of 50 people or more." in form
     missing = client.post("/events/team-requests/new", data={
         "department_id": pediatrics.id, "group_size": "0", "preferred_dates": "",
         "contact_name": lead.name, "contact_email": lead.email})
     body = text(missing)
     assert "Choose a workshop or describe the topic." in body
-    assert "Give a group size between 1 and 2,000." in body
+    assert "Team sessions are for groups of 50 to 2,000 people." in body
     assert "Give one or more dates or periods." in body
     assert db.session.execute(select(TeamRequest)).first() is None
     response = client.post("/events/team-requests/new", data={
         "department_id": pediatrics.id, "training_id": training.id, "topic": "",
-        "group_size": "24", "preferred_dates": "Tuesday mornings in March",
+        "group_size": "49", "preferred_dates": "Tuesday mornings in March",
+        "contact_name": lead.name, "contact_email": lead.email})
+    assert response.status_code == 200  # the form again, with the message at the field
+    assert 'aria-invalid="true"' in text(response)
+    assert "Team sessions are for groups of 50 to 2,000 people." in text(response)
+    response = client.post("/events/team-requests/new", data={
+        "department_id": pediatrics.id, "training_id": training.id, "topic": "",
+        "group_size": "50", "preferred_dates": "Tuesday mornings in March",
         "contact_name": lead.name, "contact_email": lead.email})
     assert response.status_code == 303
     request = db.session.execute(select(TeamRequest)).scalar_one()
@@ -42,7 +50,7 @@ def _request(make_user, department, training=None):
 
     requester = make_user(department=department)
     item = create_request(RequestData(
-        topic="Psychological Safety", group_size=18, preferred_dates="March",
+        topic="Psychological Safety", group_size=60, preferred_dates="March",
         contact_name=requester.name, contact_email=requester.email,
         department_id=department.id, training_id=training.id if training else None),
         requester=requester)
@@ -74,7 +82,7 @@ def test_scheduling_a_request_creates_a_department_offering(client, auth, admin,
     requester, item = _request(make_user, department, training)
     auth.login(admin)
     form = text(client.get(f"/events/manage/requests/{item.id}/schedule"))
-    assert 'value="18"' in form  # capacity from the group size
+    assert 'value="60"' in form  # capacity from the group size
     response = client.post(f"/events/manage/requests/{item.id}/schedule", data={
         "training_id": training.id, "starts_at": "2031-04-02T09:00",
         "ends_at": "2031-04-02T11:00", "mode": "in_person", "location": "ED Conference Room",
@@ -93,3 +101,21 @@ def test_scheduling_a_request_creates_a_department_offering(client, auth, admin,
         outsider, offering)
     again = client.get(f"/events/manage/requests/{item.id}/schedule")
     assert again.status_code == 303  # only new requests can be scheduled
+
+
+def test_the_smallest_team_is_a_setting_the_service_enforces_too(app, make_user):
+    from lms.services.errors import DomainError
+    from lms.services.events.requests import RequestData, create_request
+
+    requester = make_user()
+    data = RequestData(topic="Allyship", group_size=12, preferred_dates="May",
+                       contact_name="Lead", contact_email="lead@example.edu")
+    try:
+        create_request(data, requester=requester)
+    except DomainError as error:
+        assert error.field == "group_size"
+        assert "groups of 50 to 2,000 people" in error.message
+    else:
+        raise AssertionError("a group of 12 was accepted")
+    app.config["LMS_TEAM_REQUEST_MIN_SIZE"] = 10
+    assert create_request(data, requester=requester).group_size == 12

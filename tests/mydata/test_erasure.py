@@ -55,7 +55,7 @@ def _leaver_with_a_history(people, make_user, submit, link):
     notifications.notify(people.mentor, "info", f"{NAME} sent a reflection", "/review/")
     mail.queue_email(EMAIL, f"Hello {NAME}", f"Dear {NAME}, {REFLECTION}")
     db.session.add(TeamRequest(requester_id=leaver.id, topic="Allyship for the night team",
-                               group_size=12, preferred_dates="Any Tuesday",
+                               group_size=60, preferred_dates="Any Tuesday",
                                contact_name=NAME, contact_email=EMAIL,
                                details=f"{NAME} will host it."))
     # Five colleagues and the leaver answer an evaluation: one batch is released.

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
-from lms.models import CalendarFeed, Offering, Registration, User, utcnow
+from lms.models import CalendarFeed, ExternalParticipant, Offering, Registration, User, utcnow
 from lms.models.events import CANCELLED, DROP_IN, REGISTERED, WAITLISTED, new_feed_token
 from lms.services import audit
 
@@ -52,7 +52,7 @@ def _organizer() -> vCalAddress:
 
 
 def offering_event(offering: Offering, *, include_link: bool, status: str | None = None,
-                   attendee: User | None = None) -> Event:
+                   attendee: User | ExternalParticipant | None = None) -> Event:
     """One VEVENT for ``offering``. ``status`` overrides CONFIRMED/CANCELLED (e.g. TENTATIVE
     for a waitlist place); ``attendee`` is added for emailed invitations."""
     training = offering.training
@@ -128,7 +128,7 @@ def invitation_ics(registration: Registration) -> bytes:
     calendar = _calendar("CANCEL" if cancelled else "REQUEST")
     calendar.add_component(offering_event(
         offering, include_link=registration.status in (REGISTERED, DROP_IN),
-        attendee=registration.user))
+        attendee=registration.person))
     return calendar.to_ical()
 
 

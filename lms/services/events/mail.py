@@ -26,16 +26,26 @@ def _ics_attachment(registration: Registration) -> tuple[str, str, bytes]:
     return (name, ICS_MIME, invitation_ics(registration))
 
 
+# Where an external participant's private management link goes in a stored message; the
+# sender puts the link in on the way to their mailbox (see services.events.externals).
+HIDDEN_MANAGE_LINK = "[your private link to manage this registration: sent only to your mailbox]"
+
+
 def _send(registration: Registration, template: str, subject: str, *, kind: str,
           dedupe_key: str | None = None, with_ics: bool = True, **context):
     offering = registration.offering
+    person = registration.person
+    page = (HIDDEN_MANAGE_LINK if registration.is_external
+            else external_url("events.offering", offering_id=offering.id))
     body = render_template(f"events/email/{template}", registration=registration,
                            offering=offering, training=offering.training,
-                           user=registration.user,
-                           page=external_url("events.offering", offering_id=offering.id),
-                           **context)
-    return queue_email(registration.user.email, subject, body, kind=kind, dedupe_key=dedupe_key,
-                       attachment=_ics_attachment(registration) if with_ics else None)
+                           user=person, page=page, **context)
+    message = queue_email(person.email, subject, body, kind=kind, dedupe_key=dedupe_key,
+                          attachment=_ics_attachment(registration) if with_ics else None)
+    if message is not None and registration.is_external:
+        message.secret_ref = f"external:manage:{registration.external_participant_id}"
+        db.session.flush()
+    return message
 
 
 def notify_registered(registration: Registration):
@@ -57,7 +67,8 @@ def notify_promoted(registration: Registration, *, position: int | None):
 
 def _active_registrations(offering: Offering) -> list[Registration]:
     return list(db.session.execute(
-        select(Registration).options(joinedload(Registration.user))
+        select(Registration).options(joinedload(Registration.user),
+                                     joinedload(Registration.external))
         .where(Registration.offering_id == offering.id,
                Registration.status.in_((REGISTERED, WAITLISTED, DROP_IN)))
         .order_by(Registration.id)).scalars())
@@ -99,7 +110,7 @@ def send_reminders(now: datetime | None = None) -> int:
     until = local_midnight(today() + timedelta(days=2))
     registrations = list(db.session.execute(
         select(Registration).join(Registration.offering)
-        .options(joinedload(Registration.user),
+        .options(joinedload(Registration.user), joinedload(Registration.external),
                  joinedload(Registration.offering).joinedload(Offering.training))
         .where(Registration.status == REGISTERED, Offering.status == SCHEDULED,
                Offering.starts_at > now, Offering.starts_at < until)

@@ -203,6 +203,7 @@ class OfferingData:
     audience: str = INTERNAL
     department_id: int | None = None
     fee_note: str | None = None
+    fee_cents: int | None = None
     rsvp_required: bool = True
     engagement_week_id: int | None = None
     notes: str = ""
@@ -212,7 +213,7 @@ class OfferingData:
 ATTENDEE_FIELDS = ("starts_at", "ends_at", "mode", "location", "video_url")
 EDITABLE_FIELDS = ATTENDEE_FIELDS + (
     "registration_opens_at", "registration_closes_at", "audience", "department_id",
-    "fee_note", "rsvp_required", "engagement_week_id", "notes")
+    "fee_note", "fee_cents", "rsvp_required", "engagement_week_id", "notes")
 
 
 def _clean(data: OfferingData) -> OfferingData:
@@ -255,8 +256,11 @@ def _clean(data: OfferingData) -> OfferingData:
                               field="department_id")
     else:
         data.department_id = None
+    if data.fee_cents is not None and not 0 <= data.fee_cents <= 10_000_000:
+        raise DomainError("Give a fee from 0 to 100,000.", field="fee")
     if data.audience != "open":
         data.fee_note = None
+        data.fee_cents = None
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if closes is not None and closes > data.ends_at:
         raise DomainError("Registration must close before the session ends.",

@@ -16,7 +16,16 @@ from datetime import date
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import EngagementWeek, Offering, RaffleDraw, Registration, User
+from lms.localtime import today
+from lms.models import (
+    EngagementWeek,
+    Offering,
+    RaffleConsent,
+    RaffleDraw,
+    Registration,
+    User,
+    utcnow,
+)
 from lms.models.events import ACTIVE_STATUSES, ATTENDED, SCHEDULED
 from lms.services import audit
 from lms.services.errors import DomainError
@@ -71,11 +80,14 @@ def update_week(week: EngagementWeek, data: WeekData, *, actor: User | None) -> 
 
 
 def entries_for_week(week_id: int) -> dict[int, int]:
-    """Raffle entries per user id: attended sessions of the week (one grouped query)."""
+    """Raffle entries per user id: attended sessions of the week (one grouped query).
+
+    The raffle is for the institution's people: external participants have no entries."""
     rows = db.session.execute(
         select(Registration.user_id, func.count(Registration.id))
         .join(Offering, Offering.id == Registration.offering_id)
         .where(Offering.engagement_week_id == week_id, Offering.status == SCHEDULED,
+               Registration.user_id.is_not(None),
                Registration.attendance == ATTENDED,
                Registration.status.in_(ACTIVE_STATUSES))
         .group_by(Registration.user_id))
@@ -102,13 +114,27 @@ def draw_winners(entries: dict[int, int], seed: str, count: int) -> list[int]:
     return winners
 
 
-def run_draw(week: EngagementWeek, *, actor: User, count: int, seed: str | None = None
-             ) -> RaffleDraw:
+def week_has_ended(week: EngagementWeek) -> bool:
+    """True once the week's last day is over in the institution's time zone."""
+    return today() > week.ends_on
+
+
+def run_draw(week: EngagementWeek, *, actor: User, count: int, seed: str | None = None,
+             reason: str = "") -> RaffleDraw:
     """Draw ``count`` winners for ``week`` and record the seed, entries and result.
 
-    A blank seed is replaced by a random one. Raises ``DomainError`` when nobody
-    has an entry, or ``count`` is below 1 or above the number of people with entries.
+    A blank seed is replaced by a random one. Before the week has ended people
+    can still earn entries, so an early draw needs a ``reason``, which goes into
+    the audit log. Raises ``DomainError`` for an early draw without a reason (at
+    ``reason``), when nobody has an entry, or ``count`` is below 1 or above the
+    number of people with entries.
     """
+    reason = (reason or "").strip()
+    early = not week_has_ended(week)
+    if early and not reason:
+        raise DomainError(f"The week runs until {week.ends_on:%d %B %Y} and people can still "
+                          "earn entries. Wait until it has ended, or give the reason for "
+                          "drawing now.", field="reason")
     if count is None or count < 1:
         raise DomainError("Draw at least one winner.", field="winners")
     entries = entries_for_week(week.id)
@@ -125,9 +151,53 @@ def run_draw(week: EngagementWeek, *, actor: User, count: int, seed: str | None 
                       winner_ids=winners, drawn_by_id=actor.id)
     db.session.add(draw)
     db.session.flush()
+    details = {"early_reason": reason[:1000]} if early else {}
     audit.record(actor, "raffle.draw", week, seed=seed, winners=winners,
-                 entries={str(k): v for k, v in sorted(entries.items())}, draw_id=draw.id)
+                 entries={str(k): v for k, v in sorted(entries.items())}, draw_id=draw.id,
+                 **details)
     return draw
+
+
+def consent_of(user_id: int, week_id: int) -> RaffleConsent | None:
+    return db.session.execute(select(RaffleConsent).where(
+        RaffleConsent.week_id == week_id, RaffleConsent.user_id == user_id)).scalar_one_or_none()
+
+
+def set_consent(user: User, week: EngagementWeek, *, show_name: bool) -> RaffleConsent:
+    """Record whether ``user`` agrees to be named on the week page if they win; they can
+    change their answer at any time (a winner who withdraws it disappears from the page)."""
+    consent = consent_of(user.id, week.id)
+    if consent is None:
+        consent = RaffleConsent(week_id=week.id, user_id=user.id)
+        db.session.add(consent)
+    consent.show_name = bool(show_name)
+    consent.answered_at = utcnow()
+    db.session.flush()
+    audit.record(user, "raffle.consent", week, show_name=consent.show_name)
+    return consent
+
+
+def public_winners(draw: RaffleDraw) -> tuple[list[User], int]:
+    """The winners of ``draw`` who agreed to be named, in prize order, and how many others
+    won without being named (two queries)."""
+    ids = list(draw.winner_ids or [])
+    if not ids:
+        return [], 0
+    named = set(db.session.execute(select(RaffleConsent.user_id).where(
+        RaffleConsent.week_id == draw.week_id, RaffleConsent.user_id.in_(ids),
+        RaffleConsent.show_name.is_(True))).scalars())
+    people = {u.id: u for u in db.session.execute(
+        select(User).where(User.id.in_(named or {0}), User.is_active_account.is_(True))
+    ).scalars()}
+    shown = [people[i] for i in ids if i in people]
+    return shown, len(ids) - len(shown)
+
+
+def consents_for(week_id: int, user_ids) -> dict[int, bool]:
+    """{user id: show name} for the people who answered (one query)."""
+    return dict(db.session.execute(select(RaffleConsent.user_id, RaffleConsent.show_name).where(
+        RaffleConsent.week_id == week_id, RaffleConsent.user_id.in_(list(user_ids) or [0]))
+    ).all())
 
 
 def leaderboard(week_id: int) -> list[tuple[User, int]]:

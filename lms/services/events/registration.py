@@ -27,12 +27,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
-from lms.models import Offering, Registration, User, utcnow
+from lms.models import ExternalParticipant, Offering, Registration, User, utcnow
 from lms.models.events import (
     ACTIVE_STATUSES,
     ATTENDANCE_VALUES,
+    ATTENDED,
     CANCELLED,
     DROP_IN,
+    FEE_DUE,
+    OPEN,
     REGISTERED,
     SCHEDULED,
     WAITLISTED,
@@ -52,6 +55,12 @@ def registration_problem(user: User, offering: Offering) -> str | None:
     Covers cancelled, started or past offerings, the registration window and the
     audience; not whether the person is already registered.
     """
+    return timing_problem(offering) or audience_problem(user, offering)
+
+
+def timing_problem(offering: Offering) -> str | None:
+    """Why nobody can register for ``offering`` now (cancelled, started, past, outside the
+    registration window), or None."""
     now = utcnow()
     if offering.status != SCHEDULED:
         return "This session has been cancelled."
@@ -63,7 +72,7 @@ def registration_problem(user: User, offering: Offering) -> str | None:
         return f"Registration opens on {format_local(offering.registration_opens_at)}."
     if offering.registration_closes_at and now >= offering.registration_closes_at:
         return f"Registration closed on {format_local(offering.registration_closes_at)}."
-    return audience_problem(user, offering)
+    return None
 
 
 def _already_message(status: str) -> str:
@@ -150,12 +159,7 @@ def register(user: User, offering: Offering, *, notify: bool = True) -> Registra
                            attendance=None, checked_in_at=None, attendance_marked_at=None,
                            attendance_marked_by_id=None):
             raise DomainError(_already_message(REGISTERED))
-    if _take_seat(offering):
-        registration.status = REGISTERED
-        registration.waitlist_position = None
-    else:
-        registration.waitlist_position = _next_waitlist_position(offering)
-    db.session.flush()
+    _seat_or_queue(registration, offering)
     audit.record(user, "registration.create", offering, status=registration.status,
                  waitlist_position=registration.waitlist_position)
     if notify:
@@ -163,7 +167,66 @@ def register(user: User, offering: Offering, *, notify: bool = True) -> Registra
     return registration
 
 
-def cancel(registration: Registration, *, actor: User) -> list[Registration]:
+def _seat_or_queue(registration: Registration, offering: Offering) -> None:
+    """A seat if one is free, else the back of the one waitlist staff and externals share."""
+    if _take_seat(offering):
+        registration.status = REGISTERED
+        registration.waitlist_position = None
+    else:
+        registration.waitlist_position = _next_waitlist_position(offering)
+    db.session.flush()
+
+
+def register_external(participant: ExternalParticipant) -> Registration:
+    """Give a verified external participant a seat or a waitlist place at their offering.
+
+    Same guarantees as ``register``: the seat comes from the conditional UPDATE
+    staff registrations use, the waitlist position from the same counter, and
+    the unique constraint on the participant stops a double verification. A fee
+    on the offering starts the registration as ``due``. Queues the confirmation
+    (with the .ics for a seat). Raises ``DomainError`` when the offering is not
+    open to externals or not open for registration, the participant is not
+    verified, or the same email already has a place at this offering.
+    """
+    offering = participant.offering
+    if not participant.is_verified or participant.erased_at is not None:
+        raise DomainError("Confirm your email address first.")
+    if offering.audience != OPEN:
+        raise DomainError("This session is not open to participants from outside the "
+                          "institution.")
+    problem = timing_problem(offering)
+    if problem:
+        raise DomainError(problem)
+    existing = db.session.execute(select(Registration).where(
+        Registration.external_participant_id == participant.id)).scalar_one_or_none()
+    if existing is not None:
+        if existing.status != CANCELLED:
+            raise DomainError(_already_message(existing.status))
+        raise DomainError("This registration was cancelled. Sign up again for a new place.")
+    twin = db.session.execute(
+        select(Registration.status).join(Registration.external)
+        .where(Registration.offering_id == offering.id,
+               Registration.status.in_(ACTIVE_STATUSES),
+               ExternalParticipant.email == participant.email)).first()
+    if twin is not None:
+        raise DomainError(_already_message(twin.status))
+    registration = Registration(offering_id=offering.id, external_participant_id=participant.id,
+                                status=WAITLISTED, registered_at=utcnow(),
+                                fee_status=FEE_DUE if offering.has_fee else None)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError(_already_message(REGISTERED)) from None
+    _seat_or_queue(registration, offering)
+    audit.record(None, "registration.create_external", offering,
+                 external_participant_id=participant.id, status=registration.status,
+                 waitlist_position=registration.waitlist_position)
+    event_mail.notify_registered(registration)
+    return registration
+
+
+def cancel(registration: Registration, *, actor: User | None) -> list[Registration]:
     """Give up a seat or a waitlist place; returns the people promoted into a freed seat.
 
     The first waitlisted person is promoted in the same transaction and emailed.
@@ -186,6 +249,7 @@ def cancel(registration: Registration, *, actor: User) -> list[Registration]:
         promoted = fill_from_waitlist(offering)
     db.session.flush()
     audit.record(actor, "registration.cancel", offering, user_id=registration.user_id,
+                 external_participant_id=registration.external_participant_id,
                  was=held, promoted=[r.user_id for r in promoted])
     return promoted
 
@@ -241,25 +305,13 @@ def check_in(user: User, offering: Offering, code: str) -> Registration:
     window, a cancelled session, or a person without a place.
     """
     now = utcnow()
-    opens, closes = checkin_window(offering)
     registration = db.session.execute(select(Registration).where(
         Registration.offering_id == offering.id, Registration.user_id == user.id)
     ).scalar_one_or_none()
     if registration is not None and registration.status in ACTIVE_STATUSES \
             and registration.attendance == "attended":
         return registration  # already recorded as present: a second try changes nothing
-    if offering.status != SCHEDULED:
-        raise DomainError("This session was cancelled.", field="code")
-    if now < opens:
-        raise DomainError(f"Check-in opens at {format_local(opens)}.", field="code")
-    if now > closes:
-        raise DomainError(f"Check-in closed when the session ended ({format_local(closes)}). "
-                          "Ask the facilitator to mark your attendance.", field="code")
-    if not normalise_code(code):
-        raise DomainError("Enter the code shown in the room or on the call.", field="code")
-    if not hmac.compare_digest(normalise_code(code), normalise_code(offering.checkin_code)):
-        raise DomainError("That code is not right. Check the code shown in the room or on the "
-                          "call and try again.", field="code")
+    _check_code(offering, code)
     present = {"attendance": "attended", "checked_in_at": now, "attendance_marked_at": now,
                "attendance_marked_by_id": user.id}
     if registration is not None and registration.status in ACTIVE_STATUSES:
@@ -284,15 +336,57 @@ def check_in(user: User, offering: Offering, code: str) -> Registration:
     return registration
 
 
+def _check_code(offering: Offering, code: str) -> None:
+    """Raise ``DomainError`` (field ``code``) unless ``code`` is this session's check-in code
+    and check-in is open now."""
+    now = utcnow()
+    opens, closes = checkin_window(offering)
+    if offering.status != SCHEDULED:
+        raise DomainError("This session was cancelled.", field="code")
+    if now < opens:
+        raise DomainError(f"Check-in opens at {format_local(opens)}.", field="code")
+    if now > closes:
+        raise DomainError(f"Check-in closed when the session ended ({format_local(closes)}). "
+                          "Ask the facilitator to mark your attendance.", field="code")
+    if not normalise_code(code):
+        raise DomainError("Enter the code shown in the room or on the call.", field="code")
+    if not hmac.compare_digest(normalise_code(code), normalise_code(offering.checkin_code)):
+        raise DomainError("That code is not right. Check the code shown in the room or on the "
+                          "call and try again.", field="code")
+
+
+def check_in_external(registration: Registration, code: str) -> Registration:
+    """Record an external participant as present, with the code shown in the session.
+
+    Like ``check_in`` for people with a seat or a waitlist place; a second try
+    changes nothing. Raises ``DomainError`` (field ``code``) as ``check_in`` does.
+    """
+    if registration.attendance == ATTENDED and registration.status in ACTIVE_STATUSES:
+        return registration
+    _check_code(registration.offering, code)
+    if registration.status not in ACTIVE_STATUSES:
+        raise DomainError("You do not have a place at this session, so you cannot check in.",
+                          field="code")
+    now = utcnow()
+    _set_status(registration, ACTIVE_STATUSES, attendance=ATTENDED, checked_in_at=now,
+                attendance_marked_at=now, attendance_marked_by_id=None)
+    db.session.flush()
+    db.session.refresh(registration)
+    audit.record(None, "registration.check_in_external", registration.offering,
+                 external_participant_id=registration.external_participant_id)
+    return registration
+
+
 def roster(offering: Offering) -> list[Registration]:
     """Everyone with a place or a waitlist place, seated first, then the waitlist in order."""
     rows = db.session.execute(
         select(Registration).where(Registration.offering_id == offering.id,
                                    Registration.status.in_(ACTIVE_STATUSES))
-        .options(joinedload(Registration.user))).scalars().all()
+        .options(joinedload(Registration.user).joinedload(User.department),
+                 joinedload(Registration.external))).scalars().all()
     order = {REGISTERED: 0, DROP_IN: 1, WAITLISTED: 2}
     return sorted(rows, key=lambda r: (order[r.status], r.waitlist_position or 0,
-                                       r.user.name.lower(), r.id))
+                                       r.person.name.lower(), r.id))
 
 
 def mark_attendance(offering: Offering, registration_ids: Iterable[int], attendance: str | None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -18,6 +19,11 @@ from lms.services.events import mail as event_mail
 from lms.services.events import offerings as events
 
 MAX_GROUP = 2000
+
+
+def min_group_size() -> int:
+    """The smallest group a team session can be requested for (LMS_TEAM_REQUEST_MIN_SIZE)."""
+    return max(int(current_app.config["LMS_TEAM_REQUEST_MIN_SIZE"]), 1)
 
 
 @dataclass
@@ -34,15 +40,17 @@ class RequestData:
 
 def create_request(data: RequestData, *, requester: User) -> TeamRequest:
     """Record a request. Raises ``DomainError`` at the field for a missing topic, dates
-    or contact, a group size out of range, or an unknown department or training."""
+    or contact, a group size out of range (below ``min_group_size()`` or above
+    ``MAX_GROUP``), or an unknown department or training."""
     topic = (data.topic or "").strip()
     if not topic and data.training_id:
         training = db.session.get(Training, data.training_id)
         topic = training.title if training else ""
     if not topic:
         raise DomainError("Say what the session should be about.", field="topic")
-    if data.group_size is None or not 1 <= data.group_size <= MAX_GROUP:
-        raise DomainError(f"Give the group size (1 to {MAX_GROUP}).", field="group_size")
+    smallest = min_group_size()
+    if data.group_size is None or not smallest <= data.group_size <= MAX_GROUP:
+        raise DomainError(group_size_message(smallest), field="group_size")
     if not (data.preferred_dates or "").strip():
         raise DomainError("Give one or more dates or periods that suit the group.",
                           field="preferred_dates")
@@ -64,6 +72,11 @@ def create_request(data: RequestData, *, requester: User) -> TeamRequest:
     db.session.flush()
     audit.record(requester, "team_request.create", request, topic=request.topic)
     return request
+
+
+def group_size_message(smallest: int) -> str:
+    return (f"Team sessions are for groups of {smallest:,} to {MAX_GROUP:,} people. For a "
+            f"smaller group, register for one of the scheduled sessions instead.")
 
 
 def decline_request(request: TeamRequest, *, actor: User, note: str) -> TeamRequest:

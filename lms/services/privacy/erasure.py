@@ -42,6 +42,7 @@ from lms.models import (
     Notification,
     NotificationPreference,
     OutboxMessage,
+    RaffleConsent,
     Submission,
     User,
 )
@@ -77,6 +78,8 @@ def _links_and_feeds(user: User) -> None:
     db.session.execute(delete(MentorLink).where(or_(MentorLink.learner_id == user.id,
                                                     MentorLink.mentor_id == user.id)))
     db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
+    # Without a consent a raffle win is no longer named on the week page.
+    db.session.execute(delete(RaffleConsent).where(RaffleConsent.user_id == user.id))
     db.session.execute(delete(CoauthorInvitation).where(
         sa.func.lower(CoauthorInvitation.email) == user.email.lower()))
 

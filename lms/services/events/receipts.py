@@ -1,0 +1,106 @@
+"""PDFs for external participants: the receipt for a paid fee and the certificate of
+attendance (their continuing-education record), drawn with the certificate fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from fpdf import FPDF
+
+from lms.models import Registration
+from lms.services import duedates
+from lms.services.certificates import FONT_FILES
+from lms.services.events.offerings import format_local
+
+
+def money(cents: int | None) -> str:
+    """``5000`` -> ``"50.00 USD"`` in the configured currency."""
+    return f"{(cents or 0) / 100:,.2f} {current_app.config['LMS_CURRENCY']}"
+
+
+def _pdf(title: str, subject: str, orientation: str = "portrait") -> FPDF:
+    fonts = Path(current_app.static_folder) / "fonts"
+    pdf = FPDF(orientation=orientation, format="A4")
+    pdf.set_title(title)
+    pdf.set_author(current_app.config["LMS_INSTITUTION_NAME"])
+    pdf.set_subject(subject)
+    for style, name in FONT_FILES.items():
+        pdf.add_font("DejaVu", style, str(fonts / name))
+    pdf.add_page()
+    return pdf
+
+
+def receipt_filename(registration: Registration) -> str:
+    return f"receipt-{registration.offering.training.slug}-{registration.id}.pdf"
+
+
+def render_receipt(registration: Registration) -> bytes:
+    """The receipt for a paid fee: who paid, for which session, how much, and the receipt
+    number staff entered. Call only when ``payments.has_receipt`` is true."""
+    offering, person = registration.offering, registration.person
+    institution = current_app.config["LMS_INSTITUTION_NAME"]
+    pdf = _pdf(f"Receipt {registration.fee_reference}",
+               f"Receipt for {offering.training.title}")
+    pdf.set_font("DejaVu", "B", 20)
+    pdf.cell(0, 12, "Receipt", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 11)
+    pdf.cell(0, 7, institution, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    rows = [("Receipt number", registration.fee_reference or ""),
+            ("Date", format_local(registration.fee_updated_at) if registration.fee_updated_at
+             else ""),
+            ("Received from", person.name)]
+    if registration.is_external:
+        rows += [("Organisation", person.organisation or ""),
+                 ("Profession", person.profession or "")]
+    rows += [("For", offering.training.title),
+             ("Session", format_local(offering.starts_at)),
+             ("Amount", money(offering.fee_cents)),
+             ("Status", "Paid")]
+    for label, value in rows:
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.cell(50, 8, label)
+        pdf.set_font("DejaVu", "", 11)
+        pdf.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("DejaVu", "", 9)
+    pdf.multi_cell(0, 5, "Keep this receipt for your records. Questions about payment go to "
+                         "the programme office.")
+    return bytes(pdf.output())
+
+
+def certificate_filename(registration: Registration) -> str:
+    return f"attendance-{registration.offering.training.slug}-{registration.id}.pdf"
+
+
+def render_attendance_certificate(registration: Registration) -> bytes:
+    """A certificate of attendance for a registration marked attended."""
+    offering, person = registration.offering, registration.person
+    institution = current_app.config["LMS_INSTITUTION_NAME"]
+    pdf = _pdf(f"Certificate of attendance: {offering.training.title}",
+               f"Certificate of attendance for {person.name}", orientation="landscape")
+    width = pdf.w
+
+    def centred(text: str, size: float, style: str = "", gap: float = 3):
+        pdf.set_font("DejaVu", style, size)
+        pdf.set_x(30)
+        pdf.multi_cell(width - 60, size * 0.5, text, align="C")
+        pdf.ln(gap)
+
+    pdf.set_y(30)
+    centred(institution, 13, gap=6)
+    centred("Certificate of Attendance", 28, "B", gap=8)
+    centred("This certifies that", 13)
+    centred(person.name, 24, "B", gap=4)
+    if registration.is_external and (person.profession or person.licence_number):
+        details = ", ".join(x for x in (person.profession, person.organisation) if x)
+        if person.licence_number:
+            details += f" · Licence {person.licence_number}"
+        centred(details, 12)
+    centred("attended the live session", 13)
+    centred(offering.training.title, 18, "B", gap=5)
+    minutes = int((offering.ends_at - offering.starts_at).total_seconds() // 60)
+    held = duedates.local_date(offering.starts_at)
+    centred(f"on {held.day} {held:%B %Y} · {duedates.hours_label(minutes)}", 13)
+    return bytes(pdf.output())
