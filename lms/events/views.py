@@ -275,7 +275,7 @@ def week(week_id: int):
     return render_template(
         "events/week.html", week=item, offerings=offerings, registrations=registrations,
         entries=event_raffle.user_entries(current_user.id, item.id), winners=winners,
-        countdown=events.countdown_text(localtime.local_midnight(item.starts_on)),
+        starts_at=localtime.local_midnight(item.starts_on),
         started=localtime.local_midnight(item.starts_on) <= utcnow(),
         next_url=url_for("events.week", week_id=item.id))
 
