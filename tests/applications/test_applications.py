@@ -278,3 +278,21 @@ def test_the_review_list_runs_a_fixed_number_of_queries(client, auth, people, ca
         page = client.get(f"/applications/{call.id}/review").get_data(as_text=True)
     assert page.count("Not yet") == 6
     assert counter.count <= 12
+
+
+def test_my_data_holds_my_applications_and_erasure_removes_them(client, auth, people, call):
+    from lms.models import ApplicationReview
+    from lms.services.privacy import erasure, sections
+
+    application = _submitted(client, auth, people, call)
+    auth.login(people["reviewer"])
+    client.post(f"/applications/review/{application.id}",
+                data={"score_0": "3", "score_1": "4", "notes": "Promising."})
+    exported = sections.applications(people["student"])
+    assert exported[0]["answers"]["motivation"] == ANSWER
+    assert exported[0]["call"] == "Student fellowship"
+    assert "Promising." not in str(exported)
+    erasure.erase_person(people["admin"], people["student"])
+    db.session.commit()
+    assert db.session.query(Application).count() == 0
+    assert db.session.query(ApplicationReview).count() == 0
