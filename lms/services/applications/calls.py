@@ -21,7 +21,6 @@ from lms.models import (
 )
 from lms.models.applications import DRAFT, SUBMITTED, WITHDRAWN
 from lms.services import audit
-from lms.services.departments import department_descendants
 from lms.services.errors import DomainError
 
 MAX_RUBRIC_CRITERIA = 12
@@ -163,27 +162,49 @@ def window_state(call: ApplicationCall, now: datetime | None = None) -> str:
     return "open" if now <= call.closes_at else "closed"
 
 
-def is_eligible(user: User, call: ApplicationCall) -> bool:
+def _departments_up_from(department_id: int | None) -> set[int]:
+    """``department_id`` and every department above it (one query)."""
+    if department_id is None:
+        return set()
+    parents = dict(db.session.execute(select(Department.id, Department.parent_id)).all())
+    found: set[int] = set()
+    current: int | None = department_id
+    while current is not None and current not in found:
+        found.add(current)
+        current = parents.get(current)
+    return found
+
+
+def is_eligible(user: User, call: ApplicationCall, *,
+                departments_up: set[int] | None = None) -> bool:
     """``user`` matches every eligibility list of ``call`` that is not empty (a department
-    includes the departments below it)."""
+    includes the departments below it). ``departments_up`` (the person's department and
+    those above it) saves its query when checking many calls."""
     if call.eligible_roles and not user.has_role(*call.eligible_roles):
         return False
-    if call.eligible_department_ids and user.department_id not in department_descendants(
-            call.eligible_department_ids):
-        return False
+    if call.eligible_department_ids:
+        if departments_up is None:
+            departments_up = _departments_up_from(user.department_id)
+        if not departments_up & set(call.eligible_department_ids):
+            return False
     if call.eligible_cohort_ids:
         return bool({c.id for c in user.cohorts} & set(call.eligible_cohort_ids))
     return True
 
 
 def open_calls_for(user: User, now: datetime | None = None) -> list[ApplicationCall]:
-    """The calls open now that ``user`` may apply to, closing soonest first."""
+    """The calls open now that ``user`` may apply to, closing soonest first (at most three
+    queries, however many calls are open)."""
     now = now or utcnow()
     calls = db.session.execute(
         select(ApplicationCall).where(ApplicationCall.opens_at <= now,
                                       ApplicationCall.closes_at >= now)
         .order_by(ApplicationCall.closes_at, ApplicationCall.id)).scalars().all()
-    return [c for c in calls if is_eligible(user, c)]
+    if not calls:
+        return []
+    departments_up = _departments_up_from(user.department_id) if any(
+        c.eligible_department_ids for c in calls) else set()
+    return [c for c in calls if is_eligible(user, c, departments_up=departments_up)]
 
 
 def applications_of(user: User) -> dict[int, Application]:
