@@ -13,10 +13,19 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from lms.formtools import AppForm, MultiCheckboxField, choices, optional_int
 from lms.models import DECISION_LABELS, DECISIONS, ROLE_NAMES
+from lms.services.applications.calls import parse_questions
+from lms.services.errors import DomainError
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -69,6 +78,16 @@ class CallForm(AppForm):
     makes_champions = BooleanField("Accepted people become ally champions of their "
                                    "department")
     submit = SubmitField("Save call")
+
+    def validate_questions(self, field):
+        try:
+            parse_questions(field.data or "")
+        except DomainError as error:
+            raise ValidationError(error.message) from None
+
+    def validate_closes_at(self, field):
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError("The call must close after it opens.")
 
 
 class DraftForm(AppForm):

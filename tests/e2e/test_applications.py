@@ -241,3 +241,45 @@ def test_a_champion_in_the_directory_and_on_the_scorecard(kit):
         kit.check_a11y(colleague)
     finally:
         context.close()
+
+
+def test_the_other_new_pages_pass_the_checks(kit):
+    """The programme office's call pages, champion records and the event countdowns."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import visit
+
+    page = kit.page
+    kit.login_as(page, "admin@example.edu")
+    visit(page, "/applications/manage")
+    page.get_by_role("link", name="New call").click()
+    page.get_by_label("Title").fill("Ally champions 2027")
+    page.get_by_label("Questions").fill("- id: Why\n  type: essay\n")
+    page.get_by_role("button", name="Save call").click()
+    expect(page.locator("#questions-error")).to_contain_text(
+        "Line 1: question 'id' must be snake_case text.")
+    kit.check_a11y(page)
+    page.goto("/applications/manage")
+    page.get_by_role("link", name="Student Fellowship 2026", exact=True).click()
+    expect(page.get_by_label("Reviewers")).to_have_value("mentor.two@example.edu")
+    kit.check_a11y(page)
+    page.goto("/champions/manage")
+    page.get_by_role("link", name="Record of Dr. Amara Okafor in Medical Education").click()
+    expect(page.get_by_text("Hosted the department's monthly allyship lunch")).to_be_visible()
+    kit.check_a11y(page)
+    page.goto("/events/")
+    week = page.get_by_role("link", name="We're All In Week").first
+    week.click()
+    expect(page.locator(".countdown-value")).to_have_attribute("aria-live", "off")
+    kit.check_a11y(page)
+
+    context, champion = _context(kit, "mentor.one@example.edu")
+    try:
+        visit(champion, "/champions/record")
+        champion.get_by_label("Date").fill("2026-01-05")
+        champion.get_by_label("What you did").fill("Spoke at the grand rounds on allyship")
+        champion.get_by_role("button", name="Add to my record").click()
+        expect(champion.get_by_text("Added to your participation record.")).to_be_visible()
+        kit.check_a11y(champion)
+    finally:
+        context.close()
