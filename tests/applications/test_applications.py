@@ -296,3 +296,41 @@ def test_my_data_holds_my_applications_and_erasure_removes_them(client, auth, pe
     db.session.commit()
     assert db.session.query(Application).count() == 0
     assert db.session.query(ApplicationReview).count() == 0
+
+
+def test_questions_cannot_change_once_someone_submitted(client, auth, people, call):
+    _submitted(client, auth, people, call)
+    auth.login(people["admin"])
+    data = {"title": "Student fellowship", "opens_at": "2026-09-09T09:00",
+            "closes_at": "2026-09-30T23:59", "questions": QUESTIONS + "- id: extra\n"
+            "  type: short_text\n  label: Anything else?\n", "rubric": "Motivation",
+            "rubric_max": "5", "reviewers": people["reviewer"].email}
+    response = client.post(f"/applications/manage/{call.id}/edit", data=data)
+    assert response.status_code == 422
+    assert "can no longer change" in response.get_data(as_text=True)
+    assert client.post(f"/applications/manage/{call.id}/edit",
+                       data={**data, "questions": QUESTIONS}).status_code == 302
+    db.session.refresh(call)
+    assert call.closes_at == datetime(2026, 10, 1, 3, 59, tzinfo=UTC)  # the window moved
+
+
+def test_waitlisting_and_declining_tell_the_applicant_each_time(client, auth, people, call):
+    application = _submitted(client, auth, people, call)
+    auth.login(people["reviewer"])
+    url = f"/applications/review/{application.id}/decision"
+    client.post(url, data={"decision": "waitlisted"})
+    client.post(url, data={"decision": "declined"})
+    texts = [n.text for n in db.session.query(Notification).filter_by(
+        user_id=people["student"].id, kind="application_decision").order_by(Notification.id)]
+    assert texts == ["Your application to “Student fellowship” was waitlisted.",
+                     "Your application to “Student fellowship” was declined."]
+    assert people["student"].cohorts == []
+    response = client.post(url, data={"decision": "maybe"})
+    assert response.status_code == 422
+    auth.logout()
+    auth.login(people["student"])
+    with frozen_at(DURING):
+        assert "Decision: <strong>Declined</strong>" in client.get(
+            f"/applications/{call.id}").get_data(as_text=True)
+        refused = client.post(f"/applications/{call.id}/withdraw", follow_redirects=True)
+    assert "A decision has been made on this application" in refused.get_data(as_text=True)
