@@ -106,9 +106,11 @@ def register_areas(app: Flask) -> None:
     page's order."""
     from lms import (
         admin,
+        applications,
         assignments,
         auth,
         certificates,
+        champions,
         erasure,
         events,
         identity,
@@ -123,7 +125,7 @@ def register_areas(app: Flask) -> None:
     )
 
     for area in (admin, assignments, auth, certificates, events, learn, main, plans, review,
-                 scorecard, sso, scim, identity, mydata, erasure):
+                 scorecard, sso, scim, identity, mydata, erasure, applications, champions):
         area.init_app(app)
 
 

@@ -55,3 +55,23 @@ def utc_to_local(value: datetime | None) -> datetime | None:
 def format_local(value: datetime, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     """An instant as the institution's wall-clock time, formatted with ``fmt``."""
     return value.astimezone(zone()).strftime(fmt)
+
+
+def countdown_words(moment: datetime, now: datetime | None = None) -> str | None:
+    """How long until ``moment`` in days, hours and minutes ("2 days, 3 hours and 1 minute";
+    the last minute counts as "less than a minute"), or None once it has come."""
+    seconds = int((moment - (now or clock.now())).total_seconds())
+    if seconds <= 0:
+        return None
+    if seconds < 60:
+        return "less than a minute"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+
+    def unit(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    parts = ([unit(days, "day")] if days else []) + (
+        [unit(hours, "hour")] if days or hours else []) + [unit(minutes, "minute")]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

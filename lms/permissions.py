@@ -17,9 +17,19 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import ActionPlan, Department, Offering, Registration, Submission, User
+from lms.models import (
+    ActionPlan,
+    Application,
+    ApplicationCall,
+    Department,
+    Offering,
+    Registration,
+    Submission,
+    User,
+)
 from lms.models.events import REGISTERED
 from lms.services.accounts.mentoring import is_mentor_of
+from lms.services.applications.calls import is_reviewer
 from lms.services.departments import department_descendants
 from lms.services.events.offerings import is_facilitator
 from lms.services.plans.action_plans import owns
@@ -114,6 +124,19 @@ def can_see_video_link(user: User, offering: Offering, registration: Registratio
             and registration.user_id == user.id:
         return True
     return can_manage_roster(user, offering)
+
+
+def can_review_call(user: User, call: ApplicationCall) -> bool:
+    """The call's named reviewers; admins only if they are named too."""
+    return getattr(user, "is_authenticated", False) and is_reviewer(user, call)
+
+
+def can_read_application(user: User, application: Application) -> bool:
+    """Answers are as private as reflections: the applicant, and the call's reviewers once
+    it is submitted (never a reviewer's own). Admins get counts and decisions, not text."""
+    if application.user_id == user.id:
+        return True
+    return (application.status == "submitted" and can_review_call(user, application.call))
 
 
 LEAD_NOTICE = "You see compliance status for your department; never reflection text."

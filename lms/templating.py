@@ -7,7 +7,8 @@ from datetime import datetime
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
-from lms.localtime import format_local
+from lms import clock
+from lms.localtime import countdown_words, format_local
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
@@ -19,6 +20,8 @@ def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["countdown_words"] = countdown_words
+    app.jinja_env.globals["now_iso"] = lambda: clock.now().isoformat()
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

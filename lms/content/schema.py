@@ -514,3 +514,32 @@ def _cycles(by_slug: dict[str, ModuleDefinition]) -> set[str]:
                 stack.append((child, iter(by_slug[child].data["prerequisites"])))
                 path.append(child)
     return on_cycle
+
+
+def read_prompts(text: str, display: str = "questions") -> tuple[list[dict[str, Any]],
+                                                                 list[ContentError]]:
+    """Prompts written in YAML outside a module (a list in the format of a challenge's
+    ``prompts``), checked by the same rules: ``(prompts, errors)``; prompts are only
+    meaningful when ``errors`` is empty."""
+    checker = _Checker(Path("."), display)
+    try:
+        data = load_yaml(text or "")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        checker.error(mark.line + 1 if mark else 1, "this is not valid YAML")
+        return [], checker.errors
+    if not isinstance(data, list) or not data:
+        checker.error(1, "write a list of questions, each starting with '- id:'")
+        return [], checker.errors
+    prompts = []
+    seen: set[str] = set()
+    for index, p in enumerate(data):
+        if not isinstance(p, LineDict):
+            line = data.line_of(index) if isinstance(data, LineList) else 1
+            checker.error(line, "each question must be a mapping ('id:', 'type:', 'label:' …)")
+            continue
+        prompt_id = checker.unique_id(p, seen, PROMPT_ID,
+                                      invalid="question 'id' must be snake_case text",
+                                      duplicate=f"duplicate question id '{p.get('id')}'")
+        prompts.append(plain(_check_prompt(checker, p, f"question '{prompt_id}': ")))
+    return prompts, checker.errors

@@ -87,12 +87,14 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 def _load_area_demos() -> None:
     """Each area's demo data, once the people exist."""
+    from lms.demo.applications import load_applications_demo
     from lms.demo.assignments import load_assignment_demo
+    from lms.demo.champions import load_champions_demo
     from lms.demo.events import load_events_demo
     from lms.demo.plans import load_plan_demo
     from lms.demo.reviews import load_review_demo
     from lms.demo.scorecard import load_scorecard_demo
 
     for loader in (load_assignment_demo, load_events_demo, load_plan_demo, load_review_demo,
-                   load_scorecard_demo):
+                   load_scorecard_demo, load_champions_demo, load_applications_demo):
         loader()

@@ -19,11 +19,13 @@ def home_context(user) -> dict:
     week = events.next_engagement_week()
     context = {"next_offering": offering, "week": week,
                "next_countdown": events.countdown_text(offering.starts_at) if offering else None,
-               "week_countdown": None, "week_running": False, "week_entries": 0}
+               "week_countdown": None, "week_running": False, "week_entries": 0,
+               "week_starts_at": None}
     if week is not None:
         starts = localtime.local_midnight(week.starts_on)
         context["week_running"] = starts <= utcnow()
         context["week_countdown"] = events.countdown_text(starts)
+        context["week_starts_at"] = starts
         context["week_entries"] = event_raffle.user_entries(user.id, week.id)
     return {"live": context}
 

@@ -287,7 +287,7 @@ def _week_page(item: EngagementWeek, consent_form: RaffleConsentForm | None = No
         "events/week.html", week=item, offerings=offerings, registrations=registrations,
         entries=event_raffle.user_entries(current_user.id, item.id), winners=winners,
         unnamed=unnamed, drawn=latest is not None, consent=consent, consent_form=consent_form,
-        countdown=events.countdown_text(localtime.local_midnight(item.starts_on)),
+        starts_at=localtime.local_midnight(item.starts_on),
         started=localtime.local_midnight(item.starts_on) <= utcnow(),
         next_url=url_for("events.week", week_id=item.id)), status
 

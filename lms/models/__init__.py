@@ -1,6 +1,14 @@
 """All models, importable from one place (Alembic reads ``Base.metadata``)."""
 
 from lms.models import scorecard as _scorecard_indexes  # noqa: F401  (indexes only)
+from lms.models.applications import (
+    APPLICATION_STATUSES,
+    DECISION_LABELS,
+    DECISIONS,
+    Application,
+    ApplicationCall,
+    ApplicationReview,
+)
 from lms.models.assignments import (
     DEFAULT_ESCALATE_AFTER_DAYS,
     DEFAULT_OVERDUE_EVERY_DAYS,
@@ -14,6 +22,7 @@ from lms.models.assignments import (
 from lms.models.audit import AuditEvent
 from lms.models.base import Base, TimestampMixin, utcnow
 from lms.models.certificates import Certificate
+from lms.models.champions import CHAMPION_SOURCES, Champion, ChampionActivity
 from lms.models.coauthoring import CoauthorInvitation
 from lms.models.content import STEP_KINDS, Module, ModuleVersion, Step
 from lms.models.events import (
@@ -67,6 +76,15 @@ from lms.models.throttle import PasswordFailure
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
 
 __all__ = [
+    "APPLICATION_STATUSES",
+    "CHAMPION_SOURCES",
+    "DECISIONS",
+    "DECISION_LABELS",
+    "Application",
+    "ApplicationCall",
+    "ApplicationReview",
+    "Champion",
+    "ChampionActivity",
     "EXPORT_STATUSES",
     "CoauthorInvitation",
     "ExternalIdentity",

@@ -33,8 +33,12 @@ from sqlalchemy import delete, or_, select
 from lms.extensions import db
 from lms.models import (
     ActionPlan,
+    Application,
+    ApplicationReview,
     Base,
     CalendarFeed,
+    Champion,
+    ChampionActivity,
     CoauthorInvitation,
     DataExport,
     ExternalIdentity,
@@ -84,8 +88,19 @@ def _links_and_feeds(user: User) -> None:
         sa.func.lower(CoauthorInvitation.email) == user.email.lower()))
 
 
+def _applications_and_champions(user: User) -> None:
+    # Answers are free text about oneself; the activity notes too. Nothing counted depends
+    # on them (the scorecard counts active accounts only).
+    mine = select(Application.id).where(Application.user_id == user.id)
+    db.session.execute(delete(ApplicationReview).where(
+        ApplicationReview.application_id.in_(mine)))
+    db.session.execute(delete(Application).where(Application.user_id == user.id))
+    db.session.execute(delete(ChampionActivity).where(ChampionActivity.user_id == user.id))
+    db.session.execute(delete(Champion).where(Champion.user_id == user.id))
+
+
 ERASERS: tuple[Callable[[User], None], ...] = (_reflections, _action_plan, _messages,
-                                                _links_and_feeds)
+                                                _links_and_feeds, _applications_and_champions)
 
 
 def erase_person(actor: User, user: User) -> User:

@@ -30,9 +30,12 @@ from sqlalchemy.orm import selectinload
 from lms.extensions import db
 from lms.models import (
     ActionPlan,
+    Application,
     AuditEvent,
     CalendarFeed,
     Certificate,
+    Champion,
+    ChampionActivity,
     CoauthorInvitation,
     Enrollment,
     ExternalIdentity,
@@ -210,6 +213,23 @@ def evaluations(user: User) -> Records:
     return [record(p, survey=titles.get(p.step_id)) for p in rows]
 
 
+def applications(user: User) -> Records:
+    """My applications with my answers and the decisions (reviewers' notes stay theirs)."""
+    rows = _all(select(Application).where(Application.user_id == user.id)
+                .order_by(Application.created_at))
+    return [record(a, call=a.call.title,
+                   scores=[r.scores for r in a.reviews if r.scores]) for a in rows]
+
+
+def champion(user: User) -> Records:
+    """The departments I champion and the activities I logged."""
+    return [*[record(c, kind="champion", department=c.department.name) for c in _all(
+                select(Champion).where(Champion.user_id == user.id))],
+            *[record(a, kind="activity") for a in _all(
+                select(ChampionActivity).where(ChampionActivity.user_id == user.id)
+                .order_by(ChampionActivity.happened_on))]]
+
+
 def audit(user: User) -> Records:
     """What the audit log records as done by me, or done to my account."""
     rows = _all(select(AuditEvent).where(or_(
@@ -248,5 +268,11 @@ SECTIONS: tuple[Section, ...] = (
             "Which evaluations you answered and on which day. Your answers themselves are "
             "stored without your name and cannot be found again, so they are not here.",
             evaluations),
+    Section("applications", "Applications",
+            "Your applications to calls (fellowships, champions), your answers, the scores "
+            "and the decisions.", applications),
+    Section("champion", "Ally champion",
+            "The departments you are an ally champion of and the activities you logged.",
+            champion),
     Section("audit", "Audit log", "Changes recorded as made by you or to your account.", audit),
 )

@@ -4,7 +4,14 @@ The scorecard area registers them with the application in its ``init_app``;
 a new figure is one module here and one entry in ``PROVIDERS``.
 """
 
-from lms.services.scorecard.metrics import assignments, attendance, core, evaluation, plans
+from lms.services.scorecard.metrics import (
+    assignments,
+    attendance,
+    champions,
+    core,
+    evaluation,
+    plans,
+)
 from lms.services.scorecard.metrics.base import (
     Column,
     Context,
@@ -20,7 +27,7 @@ from lms.services.scorecard.metrics.base import (
 )
 
 PROVIDERS: tuple[Provider, ...] = (core.PROVIDER, evaluation.PROVIDER, assignments.PROVIDER,
-                                   attendance.PROVIDER, plans.PROVIDER)
+                                   attendance.PROVIDER, plans.PROVIDER, champions.PROVIDER)
 
 __all__ = ["PROVIDERS", "Column", "Context", "CoreModule", "Coverage", "Figures", "People",
            "Provider", "Rate", "Series", "active_providers", "register"]

@@ -1,0 +1,17 @@
+"""Application calls: people apply within a window, reviewers score and decide."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+
+def init_app(app: Flask) -> None:
+    """Register the application pages, navigation and the home panel of open calls."""
+    from lms.applications import views
+    from lms.main.views import add_home_section
+    from lms.templating import add_nav
+
+    app.register_blueprint(bp)
+    add_nav(app, "applications.index", "Applications")
+    add_nav(app, "applications.manage", "Application calls", roles=("admin",))
+    add_home_section(app, "applications/_home.html", views.home_context)

@@ -1,0 +1,1 @@
+"""Application calls: windows, eligibility, drafts and submissions, review and decisions."""

@@ -1,0 +1,1 @@
+"""Ally champions: per department, a directory, and each champion's participation record."""
