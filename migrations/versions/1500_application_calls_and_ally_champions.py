@@ -5,7 +5,7 @@ Adds ``application_calls`` (with their reviewers), ``applications`` and the revi
 ``champion_activities`` (their participation record).
 
 Revision ID: 1500
-Revises: 1100
+Revises: 1600
 Create Date: 2026-12-03 17:05:12.511011
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1500'
-down_revision = '1100'
+down_revision = '1600'
 branch_labels = None
 depends_on = None
 
