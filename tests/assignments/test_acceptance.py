@@ -20,6 +20,7 @@ from lms.extensions import db
 from lms.models import Assignment, Certificate, OutboxMessage
 from lms.services.learning import progress as learning
 from tests.assignments.helpers import at, table_cells
+from tests.learn.evidence_helpers import spend_time
 
 TODAY = date(2026, 3, 2)
 DUE = TODAY + timedelta(days=21)
@@ -43,6 +44,9 @@ def _complete_through_the_pages(client, module):
                                            else item["scale"][-1])
                        for item in step.config["items"]}
             assert client.post(f"{base}/survey", data=answers).status_code == 302
+    # The course asks for an hour of engaged time and a statement in the learner's name.
+    spend_time(client, SLUG, module.steps[0].slug, module.minimum_minutes)
+    assert client.post(f"/learn/{SLUG}/attest", data={"confirm": "y"}).status_code == 302
 
 
 def test_assign_complete_certify_remind_and_export(client, auth, runner, synced, make_user,
