@@ -137,3 +137,38 @@ def test_a_name_outside_latin_1_still_renders(app, certificate_module, make_user
     with app.test_request_context():
         text = _pdf_text(certificates.render_pdf(certificate))
     assert "Zoë Ŵilliams-Łukasiewicz Ωmega" in text
+
+
+def test_transcripts_list_every_completion_with_its_evidence(client, auth, issued,
+                                                             make_user, admin):
+    from lms.models import Step, Submission
+
+    learner, certificate = issued
+    # Something private the learner wrote, which no transcript may carry.
+    step = db.session.scalar(select(Step).limit(1))
+    db.session.add(Submission(user_id=learner.id, step_id=step.id, status="submitted",
+                              answers={"thoughts": "A private reflection about my family"}))
+    db.session.commit()
+    auth.login(learner)
+    page = client.get("/transcript").get_data(as_text=True)
+    assert "Implicit Bias for Licensing" in page and certificate.display_code in page
+    assert certificate.content_hash[:12] in page and "14 Mar 2026" in page
+    own = client.get("/transcript.pdf")
+    assert own.headers["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(own.data)).pages)
+    for shown in ("Training transcript", NAME, "Implicit Bias for Licensing",
+                  "Completed 14 Mar 2026", certificate.display_code,
+                  f"version {certificate.content_hash[:12]}"):
+        assert shown in text
+    # Someone else cannot fetch it; an admin can, without any reflection text.
+    auth.logout()
+    auth.login(make_user())
+    assert client.get(f"/admin/people/{learner.id}/transcript.pdf").status_code in (403, 404)
+    auth.logout()
+    auth.login(admin)
+    person = client.get(f"/admin/people/{learner.id}/transcript.pdf")
+    assert person.status_code == 200
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(person.data)).pages)
+    assert NAME in text and certificate.display_code in text
+    assert "private reflection" not in text
+    assert "Download" in client.get(f"/admin/users/{learner.id}").get_data(as_text=True)
