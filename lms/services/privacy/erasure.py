@@ -35,6 +35,7 @@ from lms.models import (
     ActionPlan,
     Base,
     CalendarFeed,
+    Certificate,
     CoauthorInvitation,
     DataExport,
     ExternalIdentity,
@@ -81,8 +82,15 @@ def _links_and_feeds(user: User) -> None:
         sa.func.lower(CoauthorInvitation.email) == user.email.lower()))
 
 
+def _licence_number(user: User) -> None:
+    """The licence number identifies the person; the certificates keep counting without."""
+    user.licence_number = None
+    db.session.execute(sa.update(Certificate).where(Certificate.user_id == user.id)
+                       .values(licence_number=None))
+
+
 ERASERS: tuple[Callable[[User], None], ...] = (_reflections, _action_plan, _messages,
-                                                _links_and_feeds)
+                                                _links_and_feeds, _licence_number)
 
 
 def erase_person(actor: User, user: User) -> User:
