@@ -294,7 +294,10 @@ def attestation_for(user: User, module: Module) -> Attestation | None:
 
 
 def requirements(user: User, module: Module) -> Requirements:
-    return Requirements(module=module, engaged_seconds=engaged_seconds(user.id, module.id),
+    """Where ``user`` stands on the module's rules (no query for a rule it does not set)."""
+    return Requirements(module=module,
+                        engaged_seconds=engaged_seconds(user.id, module.id)
+                        if module.minimum_minutes else 0,
                         attestation=attestation_for(user, module) if module.attestation
                         else None)
 

@@ -21,7 +21,7 @@ from lms.extensions import db
 from lms.models import Enrollment, Step
 from lms.services import duedates
 from lms.services.events.offerings import attended_training_slugs
-from lms.services.plans.action_plans import has_goal_with_action, latest_action_added_at
+from lms.services.plans.action_plans import latest_action_added_at
 
 
 def live_steps_done(user_id: int, steps: list[Step]) -> set[int]:
@@ -34,11 +34,13 @@ def plan_steps_done(user_id: int, steps: list[Step]) -> set[int]:
     """``plan`` steps for which the person added an action to a goal on or after the day
     the step opened (the day they started the module, plus its ``unlock_after_days``): a
     plan made before a part opened does not do that part's work."""
-    if not steps or not has_goal_with_action(user_id):
+    if not steps:
         return set()
-    latest = latest_action_added_at(user_id)
-    started = db.session.scalar(select(Enrollment.started_at).where(
-        Enrollment.user_id == user_id, Enrollment.module_id == steps[0].module_id))
+    started = (select(Enrollment.started_at)
+               .where(Enrollment.user_id == user_id, Enrollment.module_id == steps[0].module_id)
+               .scalar_subquery())
+    latest, started = db.session.execute(
+        select(latest_action_added_at(user_id), started)).one()
     if latest is None or started is None:
         return set()
     added = duedates.local_date(latest)
