@@ -223,6 +223,7 @@ def credit_time(user: User, step: Step, *, heartbeat: bool) -> int:
     last = db.session.execute(
         select(EngagedTime).where(EngagedTime.user_id == user.id)
         .order_by(EngagedTime.last_credited_at.desc(), EngagedTime.id.desc()).limit(1)
+        .with_for_update()  # two tabs' beats at once: the second waits and sees the first
     ).scalar_one_or_none()
     seconds = 0
     if last is not None:
