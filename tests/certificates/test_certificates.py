@@ -172,3 +172,20 @@ def test_transcripts_list_every_completion_with_its_evidence(client, auth, issue
     assert NAME in text and certificate.display_code in text
     assert "private reflection" not in text
     assert "Download" in client.get(f"/admin/users/{learner.id}").get_data(as_text=True)
+
+
+def test_a_licence_number_from_the_profile_goes_on_later_certificates(
+        client, auth, certificate_module, make_user):
+    learner = make_user(name=NAME)
+    auth.login(learner)
+    too_long = client.post("/profile", data={"name": NAME, "licence_number": "x" * 65})
+    assert too_long.status_code == 200 and "64" in too_long.get_data(as_text=True)
+    saved = client.post("/profile", data={"name": NAME, "licence_number": " RN-778812 "})
+    assert saved.status_code == 302
+    assert learner.licence_number == "RN-778812"
+    complete_module(learner, certificate_module)
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate.licence_number == "RN-778812"
+    text = _pdf_text(client.get(f"/certificates/{certificate.id}.pdf").data)
+    assert "Learner's licence number: RN-778812" in text
+    assert "RN-778812" in client.get(f"/verify/{certificate.code}").get_data(as_text=True)
