@@ -12,9 +12,11 @@ Receivers run inside the sender's transaction: they flush, never commit,
 and an exception they raise reaches the caller (the view rolls back).
 
 ``module_completed(app, user=, module=, enrollment=)``
-    A learner has just completed a module (every required step done; the
-    ``ModuleCompletion`` row is flushed).
-    Sent by ``lms.services.learning.progress.refresh_completion``.
+    A learner has just completed a module (every required step done and every
+    rule of its version met -- pass marks, minimum minutes, attestation; the
+    ``ModuleCompletion`` row, with its evidence, is flushed).
+    Sent by ``lms.services.learning.progress.refresh_completion`` (and by the demo's
+    ``lms.demo.learners.record_completed`` for modules a demo learner cannot walk).
     Listeners: certificates (``services.certificates.issue_for_completion``
     issues the certificate of a certificate module) and assignments
     (``services.assignments.rules.on_module_completed`` marks the person's

@@ -31,3 +31,22 @@ def challenge(slug: str = "reflect", review: str = "optional", **extra) -> dict:
             "prompts": extra.pop("prompts", [
                 {"id": "thoughts", "type": "long_text", "label": "Your thoughts",
                  "min_words": 3}]), **extra}
+
+
+def meet_requirements(user, module) -> None:
+    """Give ``user`` the engaged time ``module`` asks for and make its statement, as a
+    learner who spent the time and affirmed would have (for tests about something else)."""
+    from lms.extensions import db
+    from lms.models import EngagedTime
+    from lms.services.learning import evidence
+
+    if module.minimum_minutes and module.steps:
+        step = module.steps[0]
+        row = db.session.query(EngagedTime).filter_by(user_id=user.id, step_id=step.id).first()
+        if row is None:
+            row = EngagedTime(user_id=user.id, step_id=step.id, module_id=module.id, seconds=0)
+            db.session.add(row)
+        row.seconds += module.minimum_minutes * 60
+        db.session.flush()
+    if module.attestation and evidence.attestation_for(user, module) is None:
+        evidence.attest(user, module, steps_done=True, confirmed=True)

@@ -216,8 +216,9 @@ def compliance_csv():
     if table not in CSV_TABLES:
         abort(404)
     if table == "people":
-        header = compliance.PEOPLE_COLUMNS
-        rows = [row.cells() for row in compliance.people(filters, scope, per_page=None)[0]]
+        header = compliance.PEOPLE_CSV_COLUMNS
+        rows = [row.csv_cells()
+                for row in compliance.people(filters, scope, per_page=None)[0]]
     else:
         grouped = (compliance.by_department if table == "departments"
                    else compliance.by_assignment)(filters, scope)

@@ -26,3 +26,11 @@ def _certificate_helpers():
         return for_user(current_user) if current_user.is_authenticated else []
 
     return {"my_certificates": my_certificates}
+
+
+@bp.app_template_filter("hours_label")
+def _hours_label(minutes: int) -> str:
+    """'1 hour', '1.5 hours', '45 minutes' (as certificates write credited time)."""
+    from lms.services.duedates import hours_label
+
+    return hours_label(minutes)

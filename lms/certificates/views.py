@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from lms.certificates import bp
 from lms.extensions import db, limiter
-from lms.models import Certificate
-from lms.permissions import login_required, public
-from lms.services import certificates
+from lms.models import Certificate, User
+from lms.permissions import login_required, public, roles_required
+from lms.services import audit, certificates, transcripts
 
 VERIFY_LIMIT = "30 per minute"
 
@@ -56,3 +56,37 @@ def verify(code: str):
         200 if certificate else 404)
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- transcripts --------------------------------------------------------------------------
+
+def _transcript_pdf(person: User):
+    response = make_response(transcripts.render_pdf(person, transcripts.rows_for(person)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{transcripts.filename(person)}"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/transcript")
+@login_required
+def transcript():
+    return render_template("certificates/transcript.html",
+                           rows=transcripts.rows_for(current_user))
+
+
+@bp.route("/transcript.pdf")
+@login_required
+def transcript_pdf():
+    return _transcript_pdf(current_user)
+
+
+@bp.route("/admin/people/<int:user_id>/transcript.pdf")
+@roles_required("admin")
+def person_transcript_pdf(user_id: int):
+    """Any person's transcript for the programme office: completions and evidence only."""
+    person = db.get_or_404(User, user_id)
+    audit.record(current_user, "transcript.download", person)
+    db.session.commit()
+    return _transcript_pdf(person)

@@ -29,7 +29,9 @@ COLUMN_TYPES = ("short_text", "long_text", "single_choice")
 DEFAULT_LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
                   "Strongly agree"]
 MODULE_KEYS = {"slug", "title", "summary", "topics", "estimated_minutes", "audience",
-               "prerequisites", "pacing", "certificate", "standard", "steps"}
+               "prerequisites", "pacing", "certificate", "standard", "steps",
+               "minimum_minutes", "attestation"}
+MAX_MINIMUM_MINUTES = 24 * 60
 COMMON_STEP_KEYS = {"slug", "kind", "title", "optional", "unlock_after_days"}
 PROMPT_KEYS = {"id", "type", "label", "help", "required", "min_words", "max_words",
                "produces_actions", "max_chars", "options", "scale", "columns", "min_rows",
@@ -295,7 +297,38 @@ def _check_check(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
         questions.append({"id": qid, "prompt": c.text(q, "prompt", required=True, where=q_where),
                           "options": options})
     return {"questions": questions,
-            "intro_html": c.markdown_file(s, "intro", required=False, where=where)}
+            "intro_html": c.markdown_file(s, "intro", required=False, where=where),
+            **_check_pass_rules(c, s, where, len(questions))}
+
+
+CHECK_FEEDBACK = ("each_try", "when_done")
+
+
+def _check_pass_rules(c: _Checker, s: LineDict, where: str, pool: int) -> dict[str, Any]:
+    """A check's ``pass_mark`` (percent), ``attempts``, ``feedback`` and ``draw`` (how many
+    questions of the pool each try asks); see ``lms.services.learning.evidence``."""
+    rules: dict[str, Any] = {}
+    pass_mark = c.integer(s, "pass_mark", default=None, minimum=1, where=where)
+    if pass_mark is not None and pass_mark > 100:
+        c.error(s.line_of("pass_mark"), f"{where}'pass_mark' is a percentage from 1 to 100")
+        pass_mark = None
+    if pass_mark is not None:
+        rules["pass_mark"] = pass_mark
+    attempts = c.integer(s, "attempts", default=None, minimum=1, where=where)
+    if attempts is not None:
+        if "pass_mark" not in s:
+            c.error(s.line_of("attempts"), f"{where}'attempts' needs a 'pass_mark'")
+        rules["attempts"] = attempts
+    if "feedback" in s:
+        rules["feedback"] = c.choice(s, "feedback", CHECK_FEEDBACK, default="each_try",
+                                     where=where)
+    draw = c.integer(s, "draw", default=None, minimum=1, where=where)
+    if draw is not None:
+        if pool and draw > pool:
+            c.error(s.line_of("draw"),
+                    f"{where}'draw' asks for {draw} questions but the pool has {pool}")
+        rules["draw"] = draw
+    return rules
 
 
 def _check_survey(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
@@ -355,7 +388,8 @@ STEP_SCHEMAS: dict[str, StepSchema] = {
     "challenge": StepSchema(frozenset({"intro", "mode", "review", "allow_private",
                                        "guiding_questions", "prompts", "rubric"}),
                             _check_challenge),
-    "check": StepSchema(frozenset({"questions", "intro"}), _check_check),
+    "check": StepSchema(frozenset({"questions", "intro", "pass_mark", "attempts", "feedback",
+                                   "draw"}), _check_check),
     "survey": StepSchema(frozenset({"items", "intro"}), _check_survey),
     "live": StepSchema(frozenset({"training", "body"}), _check_live),
     "plan": StepSchema(frozenset({"body"}), _check_plan),
@@ -433,8 +467,13 @@ def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list
         "pacing": pacing,
         "certificate": c.boolean(data, "certificate", default=False),
         "standard": c.text(data, "standard", max_len=300),
+        "minimum_minutes": c.integer(data, "minimum_minutes", default=0),
+        "attestation": c.text(data, "attestation", max_len=1000),
         "prerequisites_line": data.line_of("prerequisites"),
     }
+    if (module["minimum_minutes"] or 0) > MAX_MINIMUM_MINUTES:
+        c.error(data.line_of("minimum_minutes"),
+                f"'minimum_minutes' must be at most {MAX_MINIMUM_MINUTES} (one day)")
     steps = []
     seen: set[str] = set()
     for index, s in enumerate(c.mapping_list(data, "steps")):

@@ -66,6 +66,8 @@ def _apply(module: Module, definition: ModuleDefinition) -> None:
     module.pacing = data["pacing"]
     module.has_certificate = data["certificate"]
     module.standard = data["standard"]
+    module.minimum_minutes = data.get("minimum_minutes") or 0
+    module.attestation = data.get("attestation")
     module.content_hash = definition.content_hash
     module.is_published = True
     module.synced_at = utcnow()

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from lms import clock
+from lms.demo import learners
 from lms.extensions import db
 from lms.models import Assignment, Department, Obligation, User
 from lms.services import duedates
@@ -72,12 +74,4 @@ def _certified_learner(bias) -> None:
     enrollment = learning.enrollment_for(learner.id, bias.id)
     if enrollment is not None and enrollment.is_complete:
         return
-    learning.start_module(learner, bias)
-    for step in bias.steps:
-        if step.kind == "check":
-            answers = {q["id"]: next(i for i, o in enumerate(q["options"]) if o["correct"])
-                       for q in step.config["questions"]}
-            learning.record_check(learner, step, answers)
-        elif step.kind in ("page", "video", "survey"):
-            learning.mark_step_done(learner, step)
-    learning.refresh_completion(learner, bias)
+    learners.work_through(learner, bias, clock.now() - timedelta(days=2))

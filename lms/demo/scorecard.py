@@ -19,8 +19,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from lms.demo import learners
 from lms.extensions import db
-from lms.models import Department, Enrollment, Module, ModuleCompletion, Step, User, utcnow
+from lms.models import Department, Enrollment, Module, Step, User, utcnow
 from lms.services.accounts import people as accounts
 from lms.services.learning import surveys
 from lms.services.scorecard.report import core_modules
@@ -81,14 +82,6 @@ def _ensure_staff() -> dict[str, list[User]]:
     return staff
 
 
-def _complete(user: User, module: Module, when) -> None:
-    db.session.add(Enrollment(user_id=user.id, module_id=module.id, status="completed",
-                              started_at=when - timedelta(days=3), completed_at=when,
-                              completed_version=module.content_hash, last_activity_at=when))
-    db.session.add(ModuleCompletion(user_id=user.id, module_id=module.id,
-                                    content_hash=module.content_hash, completed_at=when))
-
-
 def _answers(step: Step, learned: bool, rng: random.Random) -> dict[str, str]:
     answers = {}
     for item in step.config.get("items", []):
@@ -133,7 +126,7 @@ def load_scorecard_demo() -> None:
             when = now - timedelta(days=rng.randint(20, 300))
             for module in steps:
                 if (user.id, module.id) not in enrolled:
-                    _complete(user, module, when)
+                    learners.complete(user, module, when)
                 when = min(now - timedelta(days=1), when + timedelta(days=rng.randint(7, 40)))
         db.session.flush()
         if survey is None:

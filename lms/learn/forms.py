@@ -24,6 +24,12 @@ class SubmitChallengeForm(ChallengeMetaForm):
                                           "(with access and credit) only on accepting.")
 
 
+class AttestForm(AppForm):
+    """The learner's own statement that closes a module which asks for one."""
+
+    confirm = BooleanField("I make this statement in my own name")
+
+
 class SearchForm(AppForm):
     class Meta:
         csrf = False

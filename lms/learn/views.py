@@ -9,11 +9,11 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.learn import bp
 from lms.learn.challenge_form import cell_name, read_answers, validate_answers
-from lms.learn.forms import ChallengeMetaForm, SubmitChallengeForm
+from lms.learn.forms import AttestForm, ChallengeMetaForm, SubmitChallengeForm
 from lms.models import Enrollment, Module, Step
 from lms.permissions import login_required
 from lms.services.errors import DomainError
-from lms.services.learning import challenges, coauthoring, surveys
+from lms.services.learning import challenges, coauthoring, evidence, surveys
 from lms.services.learning import progress as learning
 from lms.urlargs import query_int
 from lms.viewtools import is_htmx
@@ -99,7 +99,9 @@ def module(slug: str):
     last = None
     if progress.enrollment and progress.enrollment.last_step_id:
         last = progress.state_for(progress.enrollment.last_step_id)
-    return render_template("learn/module.html", module=module, progress=progress, last=last)
+    return render_template("learn/module.html", module=module, progress=progress, last=last,
+                           requirements=evidence.requirements(current_user, module),
+                           attest_form=AttestForm())
 
 
 @bp.route("/<slug>/start", methods=["POST"])
@@ -124,16 +126,21 @@ def start(slug: str):
 def step(slug: str, step_slug: str):
     module, step = _load(slug, step_slug)
     progress, state = _open_state(module, step)
-    if learning.touch(current_user, module, step, progress.enrollment):
+    wrote = learning.touch(current_user, module, step, progress.enrollment)
+    if module.minimum_minutes:  # only a module that counts time writes on every read
+        evidence.credit_time(current_user, step, heartbeat=False)
+        wrote = True
+    if wrote:
         db.session.commit()
-    context = {"module": module, "step": step, "state": state, "progress": progress}
+    context = {"module": module, "step": step, "state": state, "progress": progress,
+               "requirements": evidence.requirements(current_user, module)}
     if step.kind == "challenge":
         context.update(_challenge_context(step, part=query_int("part")))
         if request.args.get("check") and context["editable"]:
             # Arrived from the review part's error summary: show this part's problem.
             context["errors"] = _part_errors(step, context["part"], context["answers"])
     elif step.kind == "check":
-        context["record"] = learning.step_record(current_user, step)
+        context.update(_check_context(step))
     elif step.kind == "survey":
         context["answered"] = surveys.has_answered(current_user, step)
     return render_template("learn/step.html", **context)
@@ -216,7 +223,9 @@ def _render_step(module, step, status: int = 200, **context):
     progress = learning.module_progress(current_user, module)
     state = progress.state_for(step.id)
     return render_template("learn/step.html", module=module, step=step, state=state,
-                           progress=progress, **context), status
+                           progress=progress,
+                           requirements=evidence.requirements(current_user, module),
+                           **context), status
 
 
 @bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
@@ -368,20 +377,82 @@ def _coauthors(step: Step, text: str | None) -> tuple[list[str], str | None]:
 @login_required
 def answer_check(slug: str, step_slug: str):
     module, step = _open_step_of_kind(slug, step_slug, "check")
-    ChallengeMetaForm().validate_on_submit() or abort(400)
+    meta = ChallengeMetaForm()
+    meta.validate_on_submit() or abort(400)
+    status = evidence.check_status(current_user, step)
+    number = meta.part.data or status.next_number
+    if number < status.next_number:  # the same try sent again: its result stands
+        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
+                                _anchor="feedback"))
+    if not status.can_try:
+        flash("You have no tries left on this check." if status.passed is None
+              else "You have already passed this check.", "info")
+        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
     chosen, missing = {}, []
-    for question in step.config["questions"]:
+    for question in evidence.drawn_questions(current_user, step, status.next_number):
         value = request.form.get(f"q-{question['id']}", "")
         if value.isdigit() and int(value) < len(question["options"]):
             chosen[question["id"]] = int(value)
         else:
             missing.append(question["id"])
     if missing:
-        return _render_step(module, step, 422, record=None, chosen=chosen, missing=missing)
-    learning.record_check(current_user, step, chosen)
+        return _render_step(module, step, 422, **_check_context(step, status),
+                            chosen=chosen, missing=missing)
+    attempt = learning.record_check(current_user, step, chosen, status.next_number)
     learning.touch(current_user, module, step)
     db.session.commit()
+    if evidence.pass_mark(step) and not attempt.is_passed:
+        flash(f"You scored {attempt.score_percent}%; this check needs "
+              f"{evidence.pass_mark(step)}%.", "warning")
     return redirect(url_for("learn.step", slug=slug, step_slug=step_slug, _anchor="feedback"))
+
+
+def _check_context(step: Step, status=None) -> dict:
+    """The learner's tries at a check and the questions of their next try."""
+    status = status or evidence.check_status(current_user, step)
+    by_id = {q["id"]: q for q in step.config["questions"]}
+    last = status.last
+    return {"check": status,
+            "questions": evidence.drawn_questions(current_user, step, status.next_number),
+            "last_questions": [by_id[qid] for qid in last.question_ids if qid in by_id]
+            if last else []}
+
+
+@bp.route("/<slug>/<step_slug>/engaged", methods=["POST"])
+@login_required
+def engaged(slug: str, step_slug: str):
+    """A heartbeat from an open step page (visible, learner active): credit the time.
+
+    The body carries nothing: the server's clock decides what is credited."""
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    evidence.credit_time(current_user, step, heartbeat=True)
+    db.session.commit()
+    return "", 204
+
+
+@bp.route("/<slug>/attest", methods=["POST"])
+@login_required
+def attest(slug: str):
+    """Affirm the module's statement in one's own name; completes the module if it was
+    the last thing missing."""
+    module, _ = _load(slug)
+    form = AttestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    progress = learning.module_progress(current_user, module)
+    try:
+        evidence.attest(current_user, module, steps_done=progress.all_required_done,
+                        confirmed=bool(form.confirm.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("learn.module", slug=slug, _anchor="attest"))
+    completed = learning.refresh_completion(current_user, module, progress)
+    db.session.commit()
+    flash(f"You completed {module.title}. Well done." if completed
+          else "Your statement is recorded.", "success")
+    return redirect(url_for("learn.module", slug=slug))
 
 
 @bp.route("/<slug>/<step_slug>/continue", methods=["POST"])

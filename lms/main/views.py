@@ -47,6 +47,7 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.pronouns = (form.pronouns.data or "").strip() or None
+        current_user.licence_number = (form.licence_number.data or "").strip() or None
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("main.profile"))

@@ -47,6 +47,7 @@ from lms.models.events import (
     TeamRequest,
     Training,
 )
+from lms.models.evidence import Attestation, CheckAttempt, EngagedTime
 from lms.models.mail import OutboxMessage
 from lms.models.notifications import EMAIL_CHOICES, Notification, NotificationPreference
 from lms.models.plans import (
@@ -114,15 +115,18 @@ __all__ = [
     "SUBMISSION_STATUSES",
     "TARGET_KINDS",
     "ActionPlan",
+    "Attestation",
     "Assignment",
     "AuditEvent",
     "Base",
     "CalendarFeed",
+    "CheckAttempt",
     "Certificate",
     "CheckIn",
     "Cohort",
     "Department",
     "DataExport",
+    "EngagedTime",
     "EngagementWeek",
     "ExternalParticipant",
     "FEE_STATUSES",

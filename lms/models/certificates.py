@@ -34,6 +34,13 @@ class Certificate(Base):
     module_title: Mapped[str] = mapped_column(String(300))
     standard: Mapped[str | None] = mapped_column(String(300))
     minutes: Mapped[int] = mapped_column(default=0)
+    # Evidence as at issue: the knowledge-check score, the engaged time the server
+    # credited, the attestation, the provider and the learner's licence number.
+    score_percent: Mapped[int | None]
+    engaged_minutes: Mapped[int | None]
+    attested_at: Mapped[datetime | None]
+    provider: Mapped[str | None] = mapped_column(String(300))
+    licence_number: Mapped[str | None] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))
     completed_at: Mapped[datetime]
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -29,6 +29,9 @@ class Module(Base):
     pacing: Mapped[str] = mapped_column(String(20), default="self-paced")
     has_certificate: Mapped[bool] = mapped_column(default=False)
     standard: Mapped[str | None] = mapped_column(String(300))
+    # Completion rules of the current version (lms.services.learning.evidence).
+    minimum_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    attestation: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     # Unpublished when its folder disappears: history stays, the catalogue hides it.
     is_published: Mapped[bool] = mapped_column(default=True, index=True)

@@ -64,6 +64,12 @@ class ModuleCompletion(Base):
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     content_hash: Mapped[str] = mapped_column(String(64))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The evidence it was granted on; None where its version set no such rule
+    # (``rules`` lists the rules the version set, None for completions made before any).
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    score_percent: Mapped[int | None]
+    engaged_minutes: Mapped[int | None]
+    attested_at: Mapped[datetime | None]
 
     module: Mapped[Module] = relationship()
 

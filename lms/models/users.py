@@ -86,6 +86,8 @@ class User(UserMixin, Base, TimestampMixin):
     pronouns: Mapped[str | None] = mapped_column(String(40))
     # The institution's staff number, from its identity provider or HR system.
     employee_id: Mapped[str | None] = mapped_column(String(64))
+    # A professional licence number the person chose to show on their certificates.
+    licence_number: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL"), index=True

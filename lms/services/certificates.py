@@ -74,7 +74,11 @@ def issue(user: User, module: Module, completion: ModuleCompletion) -> Certifica
         code=new_code(), user_id=user.id, module_id=module.id, completion_id=completion.id,
         learner_name=user.name, module_title=module.title, standard=module.standard,
         minutes=module.estimated_minutes, content_hash=completion.content_hash,
-        completed_at=completion.completed_at)
+        completed_at=completion.completed_at, score_percent=completion.score_percent,
+        engaged_minutes=completion.engaged_minutes if completion.rules else None,
+        attested_at=completion.attested_at,
+        provider=current_app.config["LMS_INSTITUTION_NAME"],
+        licence_number=user.licence_number)
     db.session.add(certificate)
     db.session.flush()
     return certificate
@@ -109,6 +113,29 @@ def verify_url(certificate: Certificate) -> str:
 def filename(certificate: Certificate) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", certificate.module_title.lower()).strip("-")[:60]
     return f"certificate-{slug or 'module'}-{certificate.code}.pdf"
+
+
+def evidence_lines(certificate: Certificate) -> list[str]:
+    """What stands behind the certificate, as the PDF and the verification page say it."""
+    lines = []
+    facts = []
+    if certificate.score_percent is not None:
+        facts.append(f"Knowledge check score {certificate.score_percent}%")
+    if certificate.engaged_minutes is not None:
+        facts.append(f"engaged time recorded {certificate.engaged_minutes} minutes")
+    if certificate.attested_at is not None:
+        attested = duedates.local_date(certificate.attested_at)
+        facts.append(f"completion attested by the learner on {attested.day} "
+                     f"{attested:%B %Y}")
+    if facts:
+        lines.append("; ".join(facts)[:1].upper() + "; ".join(facts)[1:] + ".")
+    provided = f"Provider: {certificate.provider}" if certificate.provider else ""
+    if certificate.licence_number:
+        provided += ("   ·   " if provided else "") + \
+            f"Learner's licence number: {certificate.licence_number}"
+    if provided:
+        lines.append(provided)
+    return lines
 
 
 def render_pdf(certificate: Certificate) -> bytes:
@@ -150,6 +177,8 @@ def render_pdf(certificate: Certificate) -> bytes:
             13, gap=5)
     if certificate.standard:
         centred(f"Standard: {certificate.standard}", 11, gap=3, colour=(74, 84, 102))
+    for line in evidence_lines(certificate):
+        centred(line, 10, gap=1, colour=(74, 84, 102))
     pdf.set_y(height - 44)
     centred(f"Content version {certificate.version}   ·   "
             f"Verification code {certificate.display_code}", 10, colour=(74, 84, 102), gap=1)

@@ -11,7 +11,7 @@ from lms.models import Module, User
 from lms.services import duedates
 from lms.services.assignments.rules import Rule, create_assignment
 from lms.services.learning import progress as learning
-from tests.content_helpers import page, write_module
+from tests.content_helpers import meet_requirements, page, write_module
 
 
 def at(day: date, hour: int = 15) -> datetime:
@@ -29,6 +29,7 @@ def complete_module(user: User, module: Module) -> bool:
                 for q in step.config["questions"]})
         elif step.kind in ("page", "video", "survey"):
             learning.mark_step_done(user, step)
+    meet_requirements(user, module)
     done = learning.refresh_completion(user, module)
     db.session.commit()
     return done

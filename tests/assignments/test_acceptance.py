@@ -20,6 +20,7 @@ from lms.extensions import db
 from lms.models import Assignment, Certificate, OutboxMessage
 from lms.services.learning import progress as learning
 from tests.assignments.helpers import at, table_cells
+from tests.learn.evidence_helpers import spend_time
 
 TODAY = date(2026, 3, 2)
 DUE = TODAY + timedelta(days=21)
@@ -43,6 +44,9 @@ def _complete_through_the_pages(client, module):
                                            else item["scale"][-1])
                        for item in step.config["items"]}
             assert client.post(f"{base}/survey", data=answers).status_code == 302
+    # The course asks for an hour of engaged time and a statement in the learner's name.
+    spend_time(client, SLUG, module.steps[0].slug, module.minimum_minutes)
+    assert client.post(f"/learn/{SLUG}/attest", data={"confirm": "y"}).status_code == 302
 
 
 def test_assign_complete_certify_remind_and_export(client, auth, runner, synced, make_user,
@@ -104,7 +108,14 @@ def test_assign_complete_certify_remind_and_export(client, auth, runner, synced,
             f"/assignments/compliance.csv?table=people&assignment={assignment.id}")
     page_rows = table_cells(page.get_data(as_text=True), "people-heading")
     csv_rows = list(csv.reader(io.StringIO(csv_response.get_data(as_text=True))))
-    assert csv_rows == page_rows
+    # The CSV is the page plus the evidence of each completion.
+    assert [row[:7] for row in csv_rows] == page_rows
+    evidence = dict(zip(csv_rows[0][7:], next(r for r in csv_rows if r[0] == "Lucía Fernández")[7:],
+                        strict=True))
+    assert evidence["Score (%)"] == "100"
+    assert int(evidence["Engaged minutes"]) >= 60
+    assert evidence["Attested at (UTC)"].startswith("2026-03-02T")
+    assert evidence["Content version"] == module.content_hash[:12]
     assert {row[0]: row[5] for row in csv_rows[1:]} == {
         "Lucía Fernández": "Completed", "Jordan Miles": "Not started",
         "Grace Nakamura": "Not started"}

@@ -89,7 +89,7 @@ def test_drill_down_filters_and_csv_match_the_page(client, auth, frozen, hospita
         html = client.get(f"/assignments/compliance?{query}").get_data(as_text=True)
         page_rows = _table(html, "people-heading")
         csv_rows = _csv(client.get(f"/assignments/compliance.csv?table=people&{query}"))
-        assert csv_rows == page_rows, query
+        assert [row[:7] for row in csv_rows] == page_rows, query
         page_departments = _table(html, "by-department-heading")
         csv_departments = _csv(client.get(
             f"/assignments/compliance.csv?table=departments&{query}"))
@@ -111,7 +111,8 @@ def test_zero_rows_export_a_header_and_the_page_says_so(client, auth, frozen, ho
     assert "No people match these filters. The CSV export contains only its header row." in html
     rows = _csv(client.get("/assignments/compliance.csv?table=people&q=nobody-called-this"))
     assert rows == [["Name", "Email", "Department", "Module", "Due date", "Status",
-                     "Completed on"]]
+                     "Completed on", "Score (%)", "Engaged minutes", "Attested at (UTC)",
+                     "Content version"]]
 
 
 def test_csv_cells_cannot_run_formulas(client, auth, frozen, short_module, admin, make_user):

@@ -1,6 +1,6 @@
 """Certificates: the owner (and admins) download; anyone verifies a code."""
 
-from tests.authz_matrix import ADMIN, EVERYONE, LEARNER, SIGNED_IN, Rule
+from tests.authz_matrix import ADMIN, ADMINS, EVERYONE, LEARNER, SIGNED_IN, Rule
 
 ROWS = [
     Rule("certificates.index", SIGNED_IN),
@@ -8,6 +8,9 @@ ROWS = [
          args={"certificate_id": "certificate.id"}),
     Rule("certificates.verify_form", EVERYONE),
     Rule("certificates.verify", EVERYONE, args={"code": "certificate.code"}),
+    Rule("certificates.transcript", SIGNED_IN),
+    Rule("certificates.transcript_pdf", SIGNED_IN),
+    Rule("certificates.person_transcript_pdf", ADMINS, args={"user_id": "learner.id"}),
 ]
 
 

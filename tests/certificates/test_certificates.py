@@ -92,7 +92,7 @@ def test_profile_lists_certificates(client, auth, issued):
     assert f"/certificates/{certificate.id}.pdf" in profile
 
 
-def test_verify_page_confirms_and_shows_nothing_else(client, issued):
+def test_verify_page_confirms_and_shows_what_the_certificate_states(client, issued):
     learner, certificate = issued
     for typed in (certificate.code, certificate.display_code, certificate.display_code.lower()):
         response = client.get(f"/verify/{typed}")
@@ -103,7 +103,8 @@ def test_verify_page_confirms_and_shows_nothing_else(client, issued):
                       "State Board of Medicine implicit-bias requirement"):
             assert shown in html
         assert learner.email not in html
-        assert "1.5" not in html and certificate.content_hash[:12] not in html
+        # What the certificate itself states, and nothing beyond it.
+        assert "1.5 hours" in html and certificate.content_hash[:12] in html
 
 
 def test_unknown_codes_are_not_valid(client, issued):
@@ -136,3 +137,55 @@ def test_a_name_outside_latin_1_still_renders(app, certificate_module, make_user
     with app.test_request_context():
         text = _pdf_text(certificates.render_pdf(certificate))
     assert "Zoë Ŵilliams-Łukasiewicz Ωmega" in text
+
+
+def test_transcripts_list_every_completion_with_its_evidence(client, auth, issued,
+                                                             make_user, admin):
+    from lms.models import Step, Submission
+
+    learner, certificate = issued
+    # Something private the learner wrote, which no transcript may carry.
+    step = db.session.scalar(select(Step).limit(1))
+    db.session.add(Submission(user_id=learner.id, step_id=step.id, status="submitted",
+                              answers={"thoughts": "A private reflection about my family"}))
+    db.session.commit()
+    auth.login(learner)
+    page = client.get("/transcript").get_data(as_text=True)
+    assert "Implicit Bias for Licensing" in page and certificate.display_code in page
+    assert certificate.content_hash[:12] in page and "14 Mar 2026" in page
+    own = client.get("/transcript.pdf")
+    assert own.headers["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(own.data)).pages)
+    for shown in ("Training transcript", NAME, "Implicit Bias for Licensing",
+                  "Completed 14 Mar 2026", certificate.display_code,
+                  f"version {certificate.content_hash[:12]}"):
+        assert shown in text
+    # Someone else cannot fetch it; an admin can, without any reflection text.
+    auth.logout()
+    auth.login(make_user())
+    assert client.get(f"/admin/people/{learner.id}/transcript.pdf").status_code in (403, 404)
+    auth.logout()
+    auth.login(admin)
+    person = client.get(f"/admin/people/{learner.id}/transcript.pdf")
+    assert person.status_code == 200
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(person.data)).pages)
+    assert NAME in text and certificate.display_code in text
+    assert "private reflection" not in text
+    assert "Download" in client.get(f"/admin/users/{learner.id}").get_data(as_text=True)
+
+
+def test_a_licence_number_from_the_profile_goes_on_later_certificates(
+        client, auth, certificate_module, make_user):
+    learner = make_user(name=NAME)
+    auth.login(learner)
+    too_long = client.post("/profile", data={"name": NAME, "licence_number": "x" * 65})
+    assert too_long.status_code == 200 and "64" in too_long.get_data(as_text=True)
+    saved = client.post("/profile", data={"name": NAME, "licence_number": " RN-778812 "})
+    assert saved.status_code == 302
+    assert learner.licence_number == "RN-778812"
+    complete_module(learner, certificate_module)
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate.licence_number == "RN-778812"
+    text = _pdf_text(client.get(f"/certificates/{certificate.id}.pdf").data)
+    assert "Learner's licence number: RN-778812" in text
+    assert "RN-778812" in client.get(f"/verify/{certificate.code}").get_data(as_text=True)

@@ -108,3 +108,70 @@ def test_validate_command_passes_on_shipped_content(runner):
     result = runner.invoke(args=["modules", "validate"])
     assert result.exit_code == 0, result.output
     assert "0 problem(s)" in result.output
+
+
+RULES_YAML = """\
+slug: rules
+title: Bad rules
+minimum_minutes: -5
+attestation: ""
+steps:
+  - slug: intro
+    kind: page
+    title: Intro
+    body: intro.md
+  - slug: check
+    kind: check
+    title: Check
+    pass_mark: 150
+    attempts: 0
+    feedback: sometimes
+    draw: 4
+    questions:
+      - id: one
+        prompt: One?
+        options:
+          - {text: "Yes", correct: true}
+          - {text: "No"}
+      - id: two
+        prompt: Two?
+        options:
+          - {text: "Yes", correct: true}
+          - {text: "No"}
+  - slug: check-two
+    kind: check
+    title: Attempts alone
+    attempts: 2
+    questions:
+      - id: one
+        prompt: One?
+        options:
+          - {text: "Yes", correct: true}
+          - {text: "No"}
+"""
+
+
+def test_bad_completion_rules_are_refused_with_file_and_line(app, runner, tmp_path):
+    folder = tmp_path / "modules" / "rules"
+    folder.mkdir(parents=True)
+    (folder / "module.yaml").write_text(RULES_YAML)
+    (folder / "intro.md").write_text("Hello\n")
+    errors = _errors(tmp_path / "modules")
+    where = "modules/rules/module.yaml"
+    assert f"{where}:3: 'minimum_minutes' must be a whole number ≥ 0" in errors
+    assert f"{where}:4: 'attestation' must be non-empty text" in errors
+    assert f"{where}:13: step 2 ('check'): 'pass_mark' is a percentage from 1 to 100" in errors
+    assert f"{where}:14: step 2 ('check'): 'attempts' must be a whole number ≥ 1" in errors
+    assert any(e.startswith(f"{where}:15: ") and "'feedback' must be one of each_try, "
+               "when_done" in e for e in errors)
+    assert (f"{where}:16: step 2 ('check'): 'draw' asks for 4 questions but the pool has 2"
+            in errors)
+    assert f"{where}:31: step 3 ('check-two'): 'attempts' needs a 'pass_mark'" in errors
+    (folder / "module.yaml").write_text(RULES_YAML.replace("minimum_minutes: -5",
+                                                          "minimum_minutes: 5000"))
+    assert f"{where}:3: 'minimum_minutes' must be at most 1440 (one day)" in _errors(
+        tmp_path / "modules")
+    result = runner.invoke(args=["modules", "validate", "--path", str(tmp_path / "modules")])
+    assert result.exit_code == 1
+    assert "module.yaml:13:" in result.output and "pass_mark" in result.output
+    assert db.session.scalar(select(func.count(Module.id))) == 0

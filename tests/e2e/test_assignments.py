@@ -135,7 +135,8 @@ def test_admin_assigns_two_departments_and_follows_compliance(e2e):
     with open(download_info.value.path(), encoding="utf-8") as exported:
         rows = list(csv.reader(io.StringIO(exported.read())))
     assert rows[0] == ["Name", "Email", "Department", "Module", "Due date", "Status",
-                       "Completed on"]
+                       "Completed on", "Score (%)", "Engaged minutes", "Attested at (UTC)",
+                       "Content version"]
     shown = admin.locator("section[aria-labelledby=people-heading] tbody tr").count()
     assert len(rows) - 1 == shown
     admin.get_by_role("link", name="Reminder history").click()

@@ -110,7 +110,10 @@ def test_knowledge_check_gives_feedback_per_answer(client, synced, make_user, au
     assert f"{len(questions) - 1} of {len(questions)} correct" in feedback
     assert questions[0]["options"][wrong_option]["feedback"][:40] in feedback.replace(
         "&#39;", "'").replace("&quot;", '"')
-    assert client.post(f"{url}/check", data={f"q-{questions[0]['id']}": "99"}).status_code == 422
+    # 4 of 5 meets the pass mark of 80%: the check is done and takes no more tries.
+    again = client.post(f"{url}/check", data={f"q-{questions[0]['id']}": "99"},
+                        follow_redirects=True)
+    assert "You have already passed this check." in again.get_data(as_text=True)
 
 
 def test_survey_answers_are_stored_without_the_person(client, synced, make_user, auth,
@@ -162,3 +165,23 @@ def test_reading_a_step_again_writes_nothing_until_the_learner_moves_on(
     enrollment = db.session.scalar(select(Enrollment))
     assert db.session.get(Step, enrollment.last_step_id).slug == "p2"
     assert enrollment.last_activity_at == start + timedelta(minutes=8)
+
+
+def test_moving_on_from_a_page_by_its_arrow_marks_it_done(client, synced, make_user, auth):
+    from lms.services.learning.progress import module_progress, published_module
+
+    learner = make_user()
+    auth.login(learner)
+    client.post("/learn/identity-mapping/start")
+    module = published_module("identity-mapping")
+    first, second = module.steps[0], module.steps[1]
+    html = client.get(f"/learn/identity-mapping/{first.slug}").get_data(as_text=True)
+    assert "Going on to the next step, with this button or the arrow below, marks this step " \
+           "as done." in html
+    # The arrow is a button sending the same request as "Mark as done and continue".
+    nav = html[html.index('aria-label="Steps"'):]
+    assert f'action="/learn/identity-mapping/{first.slug}/complete"' in nav
+    assert f"{second.title} →" in nav
+    response = client.post(f"/learn/identity-mapping/{first.slug}/complete")
+    assert response.headers["Location"].endswith(f"/learn/identity-mapping/{second.slug}")
+    assert module_progress(learner, module).states[0].done

@@ -71,3 +71,33 @@ def test_module_page_completes_a_module_finished_elsewhere(client, auth, blended
                                            actor=admin)
     db.session.commit()
     assert "Completed" in client.get("/learn/blended").get_data(as_text=True)
+
+
+def test_a_plan_step_counts_only_plans_made_on_or_after_the_day_it_opens(
+        module_root, sync_root, make_user):
+    write_module(module_root, "four-parts", [
+        page("part-one", unlock_after_days=0),
+        {"slug": "my-action-plan", "kind": "plan", "title": "My action plan",
+         "unlock_after_days": 21},
+    ], pacing="spaced")
+    sync_root()
+    module = learning.published_module("four-parts")
+    learner = make_user()
+    day_one = utcnow()
+    with clock.frozen_at(day_one):
+        learning.start_module(learner, module)
+        plan_service.create_goal(learner, title="Speak up in rounds", actions=[
+            plan_service.ActionDraft("Ask one question per round",
+                                     plan_service.local_today() + timedelta(days=7))])
+        db.session.commit()
+        state = learning.module_progress(learner, module).states[1]
+        assert not state.done and state.locked  # not "Done" on day 1
+    with clock.frozen_at(day_one + timedelta(days=21, hours=1)):
+        state = learning.module_progress(learner, module).states[1]
+        assert not state.locked and not state.done  # the old goal does not do this part
+        goal = plan_service.create_goal(learner, title="Share the chair", actions=[
+            plan_service.ActionDraft("Rotate who chairs the huddle",
+                                     plan_service.local_today() + timedelta(days=7))])
+        assert goal is not None
+        db.session.commit()
+        assert learning.module_progress(learner, module).states[1].done

@@ -36,3 +36,32 @@ def test_demo_without_synced_modules_adds_only_people(app):
     users, completions, responses = _counts()
     assert users > 80 and completions == 0 and responses == 0
     assert build_scorecard().below_target  # nobody trained yet: every large department
+
+
+def test_demo_completions_satisfy_the_assignment_and_carry_their_evidence(app, synced):
+    """Every demo completion of the assigned course went through the real rules: it meets
+    the course's evidence rules and satisfies the person's obligation (nobody who finished
+    is listed as not started or reminded)."""
+    from lms.models import Assignment, Certificate, Module, Obligation
+
+    load_demo()
+    db.session.commit()
+    bias = db.session.scalar(sa.select(Module).where(
+        Module.slug == "implicit-bias-foundations"))
+    assignment = db.session.scalar(sa.select(Assignment).where(
+        Assignment.module_id == bias.id, Assignment.target_kind == "departments"))
+    obligations = db.session.scalars(sa.select(Obligation).where(
+        Obligation.assignment_id == assignment.id, Obligation.closed_at.is_(None))).all()
+    completed = set(db.session.scalars(sa.select(ModuleCompletion.user_id).where(
+        ModuleCompletion.module_id == bias.id)))
+    holders = [o for o in obligations if o.user_id in completed]
+    assert len(holders) > 5
+    assert all(o.satisfied_at is not None for o in holders)
+    assert all(o.satisfied_at is None for o in obligations if o.user_id not in completed)
+    for completion in db.session.scalars(sa.select(ModuleCompletion).where(
+            ModuleCompletion.module_id == bias.id)):
+        assert completion.score_percent >= 80
+        assert completion.engaged_minutes >= bias.minimum_minutes
+        assert completion.attested_at is not None
+    assert db.session.scalar(sa.select(sa.func.count(Certificate.id)).where(
+        Certificate.module_id == bias.id)) == len(completed)

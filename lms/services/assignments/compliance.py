@@ -24,7 +24,15 @@ from datetime import date, datetime
 from sqlalchemy import Date, Select, and_, case, func, literal, or_, select
 
 from lms.extensions import db
-from lms.models import Assignment, Department, Enrollment, Module, Obligation, User
+from lms.models import (
+    Assignment,
+    Department,
+    Enrollment,
+    Module,
+    ModuleCompletion,
+    Obligation,
+    User,
+)
 from lms.models.base import UTCDateTime
 from lms.services import duedates
 from lms.services.departments import department_descendants
@@ -35,6 +43,8 @@ STATUS_LABELS = {"completed": "Completed", "in_progress": "In progress",
                  "not_started": "Not started", "overdue": "Overdue"}
 PEOPLE_COLUMNS = ("Name", "Email", "Department", "Module", "Due date", "Status",
                   "Completed on")
+PEOPLE_CSV_COLUMNS = (*PEOPLE_COLUMNS, "Score (%)", "Engaged minutes", "Attested at (UTC)",
+                      "Content version")
 COUNT_COLUMNS = ("Assigned", "Completed", "In progress", "Not started", "Overdue",
                  "Completion rate")
 NO_DEPARTMENT = "No department"
@@ -95,6 +105,11 @@ class PersonRow:
     status: str
     completed_on: date | None
     user_id: int = 0
+    # The evidence of the completion that satisfied the obligation (CSV only).
+    score_percent: int | None = None
+    engaged_minutes: int | None = None
+    attested_at: datetime | None = None
+    version: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -103,6 +118,15 @@ class PersonRow:
     def cells(self) -> list[str]:
         return [self.name, self.email, self.department, self.module, self.due.isoformat(),
                 self.status_label, self.completed_on.isoformat() if self.completed_on else ""]
+
+    def csv_cells(self) -> list[str]:
+        """``cells`` and the completion's evidence (score, engaged minutes, attested at,
+        content version); empty where the completion's version set no such rule."""
+        return [*self.cells(),
+                "" if self.score_percent is None else str(self.score_percent),
+                "" if self.engaged_minutes is None else str(self.engaged_minutes),
+                self.attested_at.isoformat(timespec="minutes") if self.attested_at else "",
+                self.version or ""]
 
 
 # --- who may see what ---------------------------------------------------------------------
@@ -284,6 +308,7 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
                   Obligation.due_on.label("due_on"), Obligation.satisfied_at.label("satisfied_at"),
                   Assignment.recertify_months.label("months"),
                   Obligation.module_id.label("module_id"), User.id.label("user_id"),
+                  Obligation.completion_id.label("completion_id"),
                   User.name.label("name"), User.email.label("email"),
                   User.department_id.label("department_id"), on=on).subquery()
     conditions = [inner.c.status == filters.status] if filters.status else []
@@ -298,9 +323,13 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
     # Titles and department names are joined to the page only, not to every row sorted.
     chosen = ordered.subquery("chosen")
     query = (select(chosen, Module.title.label("module_title"),
-                    Department.name.label("department_name"))
+                    Department.name.label("department_name"),
+                    ModuleCompletion.score_percent, ModuleCompletion.engaged_minutes,
+                    ModuleCompletion.attested_at, ModuleCompletion.content_hash,
+                    ModuleCompletion.rules)
              .join(Module, Module.id == chosen.c.module_id)
              .outerjoin(Department, Department.id == chosen.c.department_id)
+             .outerjoin(ModuleCompletion, ModuleCompletion.id == chosen.c.completion_id)
              .order_by(case(_STATUS_RANK, value=chosen.c.status), chosen.c.due_on,
                        chosen.c.name, chosen.c.obligation_id))
     rows = []
@@ -313,7 +342,10 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
             due=duedates.effective_due(data["due_on"], satisfied, data["months"]),
             status=data["status"],
             completed_on=duedates.local_date(satisfied) if satisfied else None,
-            user_id=data["user_id"]))
+            user_id=data["user_id"], score_percent=data["score_percent"],
+            engaged_minutes=data["engaged_minutes"] if data["rules"] else None,
+            attested_at=data["attested_at"],
+            version=data["content_hash"][:12] if data["content_hash"] else None))
     return rows, total
 
 

@@ -29,7 +29,7 @@ from lms.models import (
 )
 from lms.models.progress import submission_coauthors
 from lms.services.errors import DomainError
-from lms.services.learning import step_kinds
+from lms.services.learning import evidence, step_kinds
 
 SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
 # How stale an enrollment's last activity may get before opening a step records it again.
@@ -156,9 +156,14 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
     progress = ModuleProgress(module=module, enrollment=enrollment)
     steps = list(module.steps)
     step_ids = [s.id for s in steps]
-    finished = set(db.session.execute(select(StepProgress.step_id).where(
-        StepProgress.user_id == user.id, StepProgress.step_id.in_(step_ids))).scalars()) \
-        if step_ids else set()
+    pass_marked = {s.id for s in steps if s.kind == "check" and evidence.pass_mark(s)}
+    records = dict(db.session.execute(select(StepProgress.step_id, StepProgress.data).where(
+        StepProgress.user_id == user.id, StepProgress.step_id.in_(step_ids))).all()) \
+        if step_ids else {}
+    # A check with a pass mark is done only by a passing try (a record kept from before
+    # the version that set the mark does not count).
+    finished = {step_id for step_id, data in records.items()
+                if step_id not in pass_marked or (data or {}).get("passed")}
     submissions = _submissions_credited(user.id, step_ids)
     external = step_kinds.done_elsewhere(user.id, steps)
     if module.prerequisites:
@@ -267,17 +272,24 @@ def touch(user: User, module: Module, step: Step | None = None,
 
 def refresh_completion(user: User, module: Module,
                        progress: ModuleProgress | None = None) -> bool:
-    """Complete the module if every required step is done. True when it just completed."""
+    """Complete the module if every required step is done and every rule of its version
+    is met (``evidence``: pass marks, minimum time, attestation). True when it just
+    completed; the completion keeps the evidence it was granted on."""
     progress = progress or module_progress(user, module)
     enrollment = progress.enrollment or start_module(user, module)
     if enrollment.status == "completed" or not progress.all_required_done:
+        return False
+    met = evidence.requirements(user, module)
+    if not met.met:
         return False
     now = utcnow()
     enrollment.status = "completed"
     enrollment.completed_at = now
     enrollment.completed_version = module.content_hash
-    db.session.add(ModuleCompletion(user_id=user.id, module_id=module.id,
-                                    content_hash=module.content_hash, completed_at=now))
+    completion = ModuleCompletion(user_id=user.id, module_id=module.id,
+                                  content_hash=module.content_hash, completed_at=now)
+    evidence.stamp_completion(user, module, completion, met)
+    db.session.add(completion)
     db.session.flush()
     signals.send(signals.module_completed, user=user, module=module, enrollment=enrollment)
     return True
@@ -330,10 +342,13 @@ def step_record(user: User, step: Step) -> StepProgress | None:
         StepProgress.user_id == user.id, StepProgress.step_id == step.id)).scalar_one_or_none()
 
 
-def record_check(user: User, step: Step, chosen: dict[str, int]) -> StepProgress:
-    """Store a knowledge check's chosen options and score; the step counts as done."""
-    questions = step.config["questions"]
-    correct = sum(1 for q in questions
-                  if q["id"] in chosen and q["options"][chosen[q["id"]]]["correct"])
-    return mark_step_done(user, step, data={"chosen": chosen, "correct": correct,
-                                            "total": len(questions)})
+def record_check(user: User, step: Step, chosen: dict[str, int],
+                 number: int | None = None):
+    """Keep a try at a knowledge check (``evidence.submit_attempt``); a passing try (any
+    try, without a pass mark) makes the step done. Returns the attempt."""
+    attempt = evidence.submit_attempt(user, step, chosen, number)
+    if attempt.is_passed:
+        mark_step_done(user, step, data={"chosen": attempt.chosen, "correct": attempt.correct,
+                                         "total": attempt.total, "passed": True,
+                                         "attempt": attempt.number})
+    return attempt

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from lms.models import Step
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import Enrollment, Step
+from lms.services import duedates
 from lms.services.events.offerings import attended_training_slugs
-from lms.services.plans.action_plans import has_goal_with_action
+from lms.services.plans.action_plans import latest_action_added_at
 
 
 def live_steps_done(user_id: int, steps: list[Step]) -> set[int]:
@@ -26,8 +31,21 @@ def live_steps_done(user_id: int, steps: list[Step]) -> set[int]:
 
 
 def plan_steps_done(user_id: int, steps: list[Step]) -> set[int]:
-    """Every ``plan`` step once the person has a goal with an action."""
-    return {s.id for s in steps} if has_goal_with_action(user_id) else set()
+    """``plan`` steps for which the person added an action to a goal on or after the day
+    the step opened (the day they started the module, plus its ``unlock_after_days``): a
+    plan made before a part opened does not do that part's work."""
+    if not steps:
+        return set()
+    started = (select(Enrollment.started_at)
+               .where(Enrollment.user_id == user_id, Enrollment.module_id == steps[0].module_id)
+               .scalar_subquery())
+    latest, started = db.session.execute(
+        select(latest_action_added_at(user_id), started)).one()
+    if latest is None or started is None:
+        return set()
+    added = duedates.local_date(latest)
+    return {s.id for s in steps
+            if added >= duedates.local_date(started + timedelta(days=s.unlock_after_days or 0))}
 
 
 @dataclass(frozen=True)

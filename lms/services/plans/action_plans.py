@@ -735,6 +735,13 @@ def has_goal_with_action(user_id: int) -> bool:
         .where(ActionPlan.user_id == user_id).exists())))
 
 
+def latest_action_added_at(user_id: int):
+    """When the person last added an action to a goal of their plan (NULL if never), as a
+    scalar subquery, so a caller can ask it alongside what it needs in one query."""
+    return (select(func.max(PlanAction.created_at)).join(Goal).join(ActionPlan)
+            .where(ActionPlan.user_id == user_id).scalar_subquery())
+
+
 def users_with_plan_actions(user_ids: Iterable[int]) -> set[int]:
     """Of ``user_ids``, those with a goal holding at least one action; one query."""
     ids = list({int(i) for i in user_ids})

@@ -37,6 +37,7 @@ from lms.models import (
     ApplicationReview,
     Base,
     CalendarFeed,
+    Certificate,
     Champion,
     ChampionActivity,
     CoauthorInvitation,
@@ -99,8 +100,16 @@ def _applications_and_champions(user: User) -> None:
     db.session.execute(delete(Champion).where(Champion.user_id == user.id))
 
 
+def _licence_number(user: User) -> None:
+    """The licence number identifies the person; the certificates keep counting without."""
+    user.licence_number = None
+    db.session.execute(sa.update(Certificate).where(Certificate.user_id == user.id)
+                       .values(licence_number=None))
+
+
 ERASERS: tuple[Callable[[User], None], ...] = (_reflections, _action_plan, _messages,
-                                                _links_and_feeds, _applications_and_champions)
+                                                _links_and_feeds, _applications_and_champions,
+                                                _licence_number)
 
 
 def erase_person(actor: User, user: User) -> User:

@@ -31,12 +31,15 @@ from lms.extensions import db
 from lms.models import (
     ActionPlan,
     Application,
+    Attestation,
     AuditEvent,
     CalendarFeed,
     Certificate,
     Champion,
     ChampionActivity,
+    CheckAttempt,
     CoauthorInvitation,
+    EngagedTime,
     Enrollment,
     ExternalIdentity,
     MentorLink,
@@ -174,6 +177,20 @@ def events(user: User) -> Records:
             *[record(t, kind="team training request") for t in requests]]
 
 
+def completion_evidence(user: User) -> Records:
+    """Knowledge-check tries, engaged time credited per step, statements made."""
+    return [
+        *[record(a, kind="knowledge check try") for a in _all(
+            select(CheckAttempt).where(CheckAttempt.user_id == user.id)
+            .order_by(CheckAttempt.submitted_at, CheckAttempt.id))],
+        *[record(t, kind="engaged time") for t in _all(
+            select(EngagedTime).where(EngagedTime.user_id == user.id)
+            .order_by(EngagedTime.id))],
+        *[record(a, kind="statement") for a in _all(
+            select(Attestation).where(Attestation.user_id == user.id)
+            .order_by(Attestation.attested_at))]]
+
+
 def certificates(user: User) -> Records:
     return [record(c) for c in _all(select(Certificate).where(Certificate.user_id == user.id)
                                     .order_by(Certificate.issued_at))]
@@ -254,6 +271,9 @@ SECTIONS: tuple[Section, ...] = (
             action_plan),
     Section("events", "Live sessions",
             "Your registrations, attendance and team-training requests.", events),
+    Section("completion_evidence", "Completion evidence",
+            "Your knowledge-check tries and scores, the engaged time credited to you and "
+            "the statements you made on completing a course.", completion_evidence),
     Section("certificates", "Certificates", "Certificates issued to you.", certificates),
     Section("notifications", "Notifications", "Messages the product showed you.",
             notifications),
