@@ -13,7 +13,7 @@ from lms.learn.forms import ChallengeMetaForm, SubmitChallengeForm
 from lms.models import Enrollment, Module, Step
 from lms.permissions import login_required
 from lms.services.errors import DomainError
-from lms.services.learning import challenges, coauthoring, surveys
+from lms.services.learning import challenges, coauthoring, step_kinds, surveys
 from lms.services.learning import progress as learning
 from lms.urlargs import query_int
 from lms.viewtools import is_htmx
@@ -164,7 +164,7 @@ def _after_step(module: Module, step: Step):
 @bp.route("/<slug>/<step_slug>/complete", methods=["POST"])
 @login_required
 def complete_step(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "page", "video")
+    module, step = _open_step_of_kind(slug, step_slug, *step_kinds.marked_done_kinds())
     learning.mark_step_done(current_user, step)
     return _after_step(module, step)
 

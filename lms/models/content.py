@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
 
+# The names of the step kinds, in the order of their registry ``lms.content.kinds.KINDS``
+# (which holds everything a kind is; tests/test_signals.py keeps the two in step).
 STEP_KINDS = ("page", "video", "challenge", "check", "survey", "live", "plan")
 
 

@@ -1,59 +1,19 @@
-"""What each kind of step is: which area decides when it is done, what renewing redoes.
+"""What progress asks of each kind of step, read from the registry ``lms.content.kinds``.
 
 Most steps are done when the learner marks them done (a page, a video) or
 when their own record says so (a challenge's submission, a check, a survey).
 Two kinds are decided by another area: a ``live`` step by attending an
 offering of the training it names, a ``plan`` step by having a goal with an
-action in the action plan. ``completion`` holds that rule: it takes a
-person's id and the module's steps of that kind and returns the ids of the
-steps that are done.
+action in the action plan. Their registry entry's ``completion`` holds that
+rule: it takes a person's id and the module's steps of that kind and returns
+the ids of the steps that are done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
+from lms.content.kinds import KINDS as KINDS
+from lms.content.kinds import StepKind as StepKind
 from lms.models import Step
-from lms.services.events.offerings import attended_training_slugs
-from lms.services.plans.action_plans import has_goal_with_action
-
-
-def live_steps_done(user_id: int, steps: list[Step]) -> set[int]:
-    """``live`` steps whose training the person attended."""
-    attended = attended_training_slugs(user_id)
-    return {s.id for s in steps if s.config.get("training") in attended}
-
-
-def plan_steps_done(user_id: int, steps: list[Step]) -> set[int]:
-    """Every ``plan`` step once the person has a goal with an action."""
-    return {s.id for s in steps} if has_goal_with_action(user_id) else set()
-
-
-@dataclass(frozen=True)
-class StepKind:
-    """One kind of step. ``completion`` is None when the learner's own record decides;
-    ``renewed`` steps are done again when an expired completion is renewed (challenges
-    and surveys keep their answers: a reflection is not rewritten, and an anonymous
-    evaluation cannot be answered twice). How a kind is written in module.yaml is
-    ``lms.content.schema.STEP_SCHEMAS``; how it is shown, ``templates/learn/_step_<kind>.html``.
-    """
-
-    name: str
-    completion: Callable[[int, list[Step]], set[int]] | None = None
-    renewed: bool = False
-
-
-# One entry per name in ``lms.models.STEP_KINDS``.
-KINDS: dict[str, StepKind] = {kind.name: kind for kind in (
-    StepKind("page", renewed=True),
-    StepKind("video", renewed=True),
-    StepKind("challenge"),
-    StepKind("check", renewed=True),
-    StepKind("survey"),
-    StepKind("live", completion=live_steps_done),
-    StepKind("plan", completion=plan_steps_done),
-)}
 
 
 def decided_elsewhere(kind: str) -> bool:
@@ -65,6 +25,11 @@ def decided_elsewhere(kind: str) -> bool:
 def renewed_kinds() -> tuple[str, ...]:
     """The kinds a learner does again to renew an expired completion."""
     return tuple(name for name, kind in KINDS.items() if kind.renewed)
+
+
+def marked_done_kinds() -> tuple[str, ...]:
+    """The kinds a learner finishes with a "mark as done" button (a page, a video)."""
+    return tuple(name for name, kind in KINDS.items() if kind.marked_done)
 
 
 def done_elsewhere(user_id: int, steps: list[Step]) -> set[int]:
