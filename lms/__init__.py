@@ -120,10 +120,11 @@ def register_areas(app: Flask) -> None:
         scim,
         scorecard,
         sso,
+        studio,
     )
 
     for area in (admin, assignments, auth, certificates, events, learn, main, plans, review,
-                 scorecard, sso, scim, identity, mydata, erasure):
+                 scorecard, sso, scim, identity, mydata, erasure, studio):
         area.init_app(app)
 
 

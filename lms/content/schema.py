@@ -43,6 +43,9 @@ class ModuleDefinition:
     steps: list[dict[str, Any]]
     content_hash: str
     folder: Path
+    # The folder's files as read (module.yaml and the Markdown it names), for history,
+    # the studio and export.
+    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -151,8 +154,10 @@ def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list
     digest = hashlib.sha256(raw)
     for name in sorted(c.files):
         digest.update(b"\0" + name.encode() + b"\0" + c.files[name])
+    files = {"module.yaml": raw.decode("utf-8")}
+    files.update((name, c.files[name].decode("utf-8")) for name in sorted(c.files))
     return ModuleDefinition(slug=slug, data=plain(module), steps=plain(steps),
-                            content_hash=digest.hexdigest(), folder=folder), []
+                            content_hash=digest.hexdigest(), folder=folder, files=files), []
 
 
 def read_modules(root: Path) -> ReadResult:

@@ -129,6 +129,8 @@ def step(slug: str, step_slug: str):
     context = {"module": module, "step": step, "state": state, "progress": progress}
     if step.kind == "challenge":
         context.update(_challenge_context(step, part=query_int("part")))
+        if context["submission"] is not None and not context["editable"]:
+            context["answered_prompts"] = challenges.prompts_answered(context["submission"])
         if request.args.get("check") and context["editable"]:
             # Arrived from the review part's error summary: show this part's problem.
             context["errors"] = _part_errors(step, context["part"], context["answers"])

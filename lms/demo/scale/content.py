@@ -176,7 +176,7 @@ def _generated_modules(b: Build, count: int, rng: random.Random) -> list[ModuleP
                             data["audience"], "[]", "self-paced", certificate, None,
                             content_hash, True, stamp))
         version_rows.append((version_base + k, module_id, content_hash,
-                             json.dumps({"module": data, "steps": specs}), stamp))
+                             json.dumps({"module": data, "steps": specs}), stamp, "files"))
         plans.append(ModulePlan(id=module_id, slug=slug, title=title, content_hash=content_hash,
                                 has_certificate=certificate, minutes=pages * 5, standard=None,
                                 prerequisites=[], steps=steps))
@@ -186,7 +186,7 @@ def _generated_modules(b: Build, count: int, rng: random.Random) -> list[ModuleP
                             "standard", "content_hash", "is_published", "synced_at"],
                 module_rows)
     loader.load("module_versions", ["id", "module_id", "content_hash", "definition",
-                                    "created_at"], version_rows)
+                                    "created_at", "source"], version_rows)
     loader.load("steps", ["id", "module_id", "slug", "position", "kind", "title", "is_optional",
                           "unlock_after_days", "config", "is_active"], step_rows)
     return plans

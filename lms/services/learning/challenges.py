@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.extensions import db
-from lms.models import Step, Submission, SubmissionRevision, User, utcnow
+from lms.models import ModuleVersion, Step, Submission, SubmissionRevision, User, utcnow
 from lms.services.errors import DomainError
 from lms.services.learning import coauthoring
 
@@ -117,3 +117,19 @@ def submit(user: User, step: Step, answers: dict, expected_version: int | None, 
     db.session.refresh(submission)
     signals.send(signals.submission_submitted, submission=submission, revision=revision)
     return submission
+
+
+def prompts_answered(submission: Submission) -> list[dict]:
+    """The prompts as they were when the submission was last submitted: a later version of
+    the module may have changed or removed them, and answers are read with their own."""
+    step = submission.step
+    revision = submission.revisions[-1] if submission.revisions else None
+    if revision is None or revision.content_hash == step.module.content_hash:
+        return step.config["prompts"]
+    definition = db.session.scalar(select(ModuleVersion.definition).where(
+        ModuleVersion.module_id == step.module_id,
+        ModuleVersion.content_hash == revision.content_hash))
+    for spec in (definition or {}).get("steps", []):
+        if spec["slug"] == step.slug and spec["kind"] == "challenge":
+            return spec["config"]["prompts"]
+    return step.config["prompts"]
