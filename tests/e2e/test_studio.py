@@ -101,7 +101,7 @@ def test_author_writes_publishes_and_changes_a_module(live_server, page, tmp_pat
     author.get_by_role("link", name="Preview as a learner").click()
     check_a11y(author)
     author.get_by_role("link", name="Map your identities").first.click()
-    assert author.get_by_role("group", name="Your identities").count() == 1
+    assert author.locator("legend", has_text="Your identities").count() == 1
     check_a11y(author)
     author.get_by_role("link", name="Back to the editor").click()
     author.get_by_role("button", name="Publish a new version").click()
