@@ -98,11 +98,13 @@ def test_author_writes_publishes_and_changes_a_module(live_server, page, tmp_pat
     author.get_by_role("button", name=re.compile(r"Move down step 2")).click()
     author.get_by_text("Moved to position 3.").first.wait_for()
 
+    screenshot(author, "studio-editor")
     author.get_by_role("link", name="Preview as a learner").click()
     check_a11y(author)
     author.get_by_role("link", name="Map your identities").first.click()
     assert author.locator("legend", has_text="Your identities").count() == 1
     check_a11y(author)
+    screenshot(author, "studio-preview")
     author.get_by_role("link", name="Back to the editor").click()
     author.get_by_role("button", name="Publish a new version").click()
     author.get_by_text("Published.").wait_for()
