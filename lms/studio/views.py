@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -165,8 +167,24 @@ def remove_step(draft_id: int, index: int):
     return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="steps-heading"))
 
 
-def _step_errors(validation, index: int) -> list[str]:
-    return validation.steps.get(index, [])
+PART_ERROR = re.compile(r"^(prompt|question|item) '([^']*)': (.*)$")
+PART_LISTS = {"prompt": "prompts", "question": "questions", "item": "items"}
+
+
+def _step_errors(validation, index: int, step: dict) -> tuple[list[str], dict[str, list[str]]]:
+    """The step's problems: those of one prompt, question or statement under
+    ``<kind>-<position>`` (shown in its fieldset), and the rest (shown above the form)."""
+    general, placed = [], {}
+    for message in validation.steps.get(index, []):
+        part = PART_ERROR.match(message)
+        items = step.get(PART_LISTS[part[1]]) if part else None
+        ids = [str(item.get("id")) for item in items if isinstance(item, dict)] \
+            if isinstance(items, list) else []
+        if part and part[2] in ids:
+            placed.setdefault(f"{part[1]}-{ids.index(part[2])}", []).append(part[3])
+        else:
+            general.append(message)
+    return general, placed
 
 
 @bp.route("/<int:draft_id>/steps/<int:index>", methods=["GET", "POST"])
@@ -189,18 +207,19 @@ def edit_step(draft_id: int, index: int):
             # Shown again unsaved, with the rows added, removed or moved.
             return render_template("studio/step.html", draft=draft, index=index, step=step,
                                    kind=KINDS[kind], markdown=markdown, errors=[],
-                                   prompt_types=PROMPT_TYPES, focus=_focus(request.form))
+                                   placed={}, prompt_types=PROMPT_TYPES,
+                                   focus=_focus(request.form))
         drafts.replace_step(draft, current_user, index, step, new_markdown)
         db.session.commit()
-        errors = _step_errors(drafts.validate(draft), index)
-        if not errors:
+        errors, placed = _step_errors(drafts.validate(draft), index, step)
+        if not errors and not placed:
             flash("Step saved to the draft.", "success")
             return redirect(url_for("studio.edit", draft_id=draft.id, _anchor=f"step-{index}"))
         flash("Step saved to the draft; it has problems to fix before publishing.", "warning")
         return redirect(url_for("studio.edit_step", draft_id=draft.id, index=index))
-    errors = _step_errors(drafts.validate(draft), index)
+    errors, placed = _step_errors(drafts.validate(draft), index, step)
     return render_template("studio/step.html", draft=draft, index=index, step=step,
-                           kind=KINDS[kind], markdown=markdown, errors=errors,
+                           kind=KINDS[kind], markdown=markdown, errors=errors, placed=placed,
                            prompt_types=PROMPT_TYPES, focus=None)
 
 

@@ -310,3 +310,18 @@ def test_the_studio_list_runs_a_fixed_number_of_queries(signed_in, count_queries
     with count_queries() as many:
         signed_in.get("/studio/")
     assert many.count == few.count
+
+
+def test_a_prompts_problem_is_shown_in_its_own_fieldset(signed_in):
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "challenge")
+    save_step(signed_in, draft, index, **{
+        "title": "Reflect", "slug": "reflect", "prompt_count": "2",
+        "prompt-0-id": "fine", "prompt-0-type": "long_text", "prompt-0-label": "Fine",
+        "prompt-1-id": "rows", "prompt-1-type": "rows", "prompt-1-label": "Rows",
+        "prompt-1-min_words": "5"})
+    html = signed_in.get(f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    fieldset = html.split('id="prompt-1-heading"')[1].split("</fieldset>")[0]
+    assert "&#39;columns&#39; must be a non-empty list" in fieldset
+    assert 'href="#prompt-1-heading">Prompt 2: &#39;columns&#39; must be' in html
+    assert "To fix" not in html.split('id="prompt-1-heading"')[0]
