@@ -400,14 +400,7 @@ def continue_after(slug: str, step_slug: str):
 def answer_survey(slug: str, step_slug: str):
     module, step = _open_step_of_kind(slug, step_slug, "survey")
     ChallengeMetaForm().validate_on_submit() or abort(400)
-    answers, missing = {}, []
-    for item in step.config["items"]:
-        value = request.form.get(f"s-{item['id']}", "")
-        allowed = item.get("scale") if item["type"] == "likert" else ["yes", "no"]
-        if value in allowed:
-            answers[item["id"]] = value
-        else:
-            missing.append(item["id"])
+    answers, missing = step_kinds.KINDS[step.kind].read(step.config, request.form)
     skip = request.form.get("skip") == "1" and step.is_optional
     if missing and not skip:
         return _render_step(module, step, 422, answered=False, chosen=answers,

@@ -42,6 +42,8 @@ class StepKind:
     surveys keep their answers: a reflection is not rewritten, and an anonymous
     evaluation cannot be answered twice). ``sample``: answers the scale generator
     records for it (config, random → JSON-able value), None when it records none.
+    ``read``: the learner's answers from a posted form (config, form → answers and the
+    ids left unanswered), for kinds whose answers the player reads this way.
     ``label`` and ``help``: how the studio names it.
     """
 
@@ -54,6 +56,7 @@ class StepKind:
     completion: Completion | None = None
     renewed: bool = False
     sample: Callable[[dict[str, Any], random.Random], Any] | None = None
+    read: Callable[[dict[str, Any], Any], tuple[dict[str, Any], list[str]]] | None = None
 
     @property
     def learner_template(self) -> str:

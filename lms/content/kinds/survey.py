@@ -42,5 +42,19 @@ def sample(config: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return answers
 
 
+def read(config: dict[str, Any], form: Any) -> tuple[dict[str, Any], list[str]]:
+    """The answers chosen in a posted form, and the ids of items left unanswered."""
+    answers, missing = {}, []
+    for item in config["items"]:
+        value = form.get(f"s-{item['id']}", "")
+        allowed = item.get("scale") if item["type"] == "likert" else ["yes", "no"]
+        if value in allowed:
+            answers[item["id"]] = value
+        else:
+            missing.append(item["id"])
+    return answers, missing
+
+
 KIND = StepKind("survey", frozenset({"items", "intro"}), check, label="Evaluation survey",
-                help="Anonymous statements to agree with, or yes/no questions.", sample=sample)
+                help="Anonymous statements to agree with, or yes/no questions.", sample=sample,
+                read=read)
