@@ -6,7 +6,6 @@ import re
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from lms.content.kinds import KINDS
 from lms.content.kinds.prompts import PROMPT_TYPES
@@ -43,17 +42,18 @@ def _csrf_or_400() -> None:
         abort(400)
 
 
+def _index(new_form=None, import_form=None, status: int = 200):
+    return render_template(
+        "studio/index.html", drafts=drafts.list_drafts(), synced=drafts.modules_outside_studio(),
+        new_form=new_form or NewModuleForm(formdata=None),
+        import_form=import_form or ImportForm(formdata=None), status=drafts.status,
+        data_of=drafts.data_of, pending=drafts.has_unpublished_changes), status
+
+
 @bp.route("/")
 @roles_required(*AUTHORS)
 def index():
-    new_form = NewModuleForm()
-    listed = drafts.list_drafts()
-    in_studio = {d.slug for d in listed}
-    synced = db.session.execute(select(Module).where(Module.slug.not_in(in_studio) if in_studio
-                                                     else True).order_by(Module.title)).scalars()
-    return render_template("studio/index.html", drafts=listed, synced=list(synced),
-                           new_form=new_form, import_form=ImportForm(), status=drafts.status,
-                           data_of=drafts.data_of, pending=drafts.has_unpublished_changes)
+    return _index()
 
 
 @bp.route("/new", methods=["POST"])
@@ -66,10 +66,7 @@ def new_module():
         if draft is not REFUSED:
             flash("Module created as a draft.", "success")
             return redirect(url_for("studio.edit", draft_id=draft.id))
-    listed = drafts.list_drafts()
-    return render_template("studio/index.html", drafts=listed, synced=[], new_form=form,
-                           import_form=ImportForm(), status=drafts.status,
-                           data_of=drafts.data_of, pending=drafts.has_unpublished_changes), 422
+    return _index(new_form=form, status=422)
 
 
 @bp.route("/adopt/<int:module_id>", methods=["POST"])
@@ -414,10 +411,7 @@ def import_module():
             if draft is not REFUSED:
                 flash("Imported into the draft. Check it, then publish.", "success")
                 return redirect(url_for("studio.edit", draft_id=draft.id))
-    return render_template("studio/index.html", drafts=drafts.list_drafts(), synced=[],
-                           new_form=NewModuleForm(formdata=None), import_form=form,
-                           status=drafts.status, data_of=drafts.data_of,
-                           pending=drafts.has_unpublished_changes), 422
+    return _index(import_form=form, status=422)
 
 
 # --- images -------------------------------------------------------------------------------

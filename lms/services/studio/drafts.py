@@ -62,6 +62,13 @@ def list_drafts() -> list[ModuleDraft]:
         .order_by(ModuleDraft.is_archived, ModuleDraft.slug)).scalars())
 
 
+def modules_outside_studio() -> list[Module]:
+    """Modules loaded from the folders that have no studio draft yet (one query)."""
+    return list(db.session.execute(
+        select(Module).where(~select(ModuleDraft.id).where(
+            ModuleDraft.module_id == Module.id).exists()).order_by(Module.title)).scalars())
+
+
 def dump_yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
 
