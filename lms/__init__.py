@@ -122,10 +122,12 @@ def register_areas(app: Flask) -> None:
         scim,
         scorecard,
         sso,
+        studio,
     )
 
     for area in (admin, assignments, auth, certificates, events, learn, main, plans, review,
-                 scorecard, sso, scim, identity, mydata, erasure, applications, champions):
+                 scorecard, sso, scim, identity, mydata, erasure, applications, champions,
+                 studio):
         area.init_app(app)
 
 

@@ -2,9 +2,9 @@
 
 Roles: ``anonymous``, ``learner`` (owns the objects in the world fixture),
 ``other_learner``, ``mentor`` (linked to ``learner`` once mentor links exist),
-``admin``. A row lists the roles that get through; everyone else must be sent
-to sign in (anonymous) or refused (403/404). URL arguments name attributes of
-the world fixture, e.g. ``{"user_id": "learner.id"}``.
+``admin``, ``author`` (writes modules in the studio; a learner too). A row lists the
+roles that get through; everyone else must be sent to sign in (anonymous) or refused
+(403/404). URL arguments name attributes of the world fixture, e.g. ``{"user_id": "learner.id"}``.
 
 Every rule the app registers must appear here; ``test_every_route_is_listed``
 fails otherwise, so a new page cannot skip its access check.
@@ -24,7 +24,8 @@ LEARNER = "learner"
 OTHER_LEARNER = "other_learner"
 MENTOR = "mentor"
 ADMIN = "admin"
-ROLES = (ANONYMOUS, LEARNER, OTHER_LEARNER, MENTOR, ADMIN)
+AUTHOR = "author"
+ROLES = (ANONYMOUS, LEARNER, OTHER_LEARNER, MENTOR, ADMIN, AUTHOR)
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
 ADMINS = frozenset({ADMIN})

@@ -33,6 +33,7 @@ def world(database_url, _app_cache):
                 other_learner=make_user(roles=("learner",), department=department),
                 mentor=make_user(roles=("mentor", "learner"), department=department),
                 admin=make_user(roles=("admin", "learner"), department=department),
+                author=make_user(roles=("author", "learner"), department=department),
                 department=department,
             )
             w.message = queue_email("someone@example.edu", "Hello", "Body")

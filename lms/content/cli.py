@@ -33,15 +33,25 @@ def validate_command(path: str | None) -> None:
 
 @modules_cli.command("sync")
 @click.option("--path", default=None, help="Folder of modules (default: LMS_MODULES_DIR).")
-def sync_command(path: str | None) -> None:
-    """Load valid modules into the database; report the invalid ones (exit 1)."""
+@click.option("--override-studio", is_flag=True,
+              help="Replace modules changed in the studio with their folders.")
+def sync_command(path: str | None, override_studio: bool) -> None:
+    """Load valid modules into the database; report the invalid ones (exit 1).
+
+    A module changed in the studio is left as it is and reported as a conflict,
+    unless --override-studio is given.
+    """
     from lms.content.sync import sync_modules
 
-    report = sync_modules(_root(path))
+    report = sync_modules(_root(path), override_studio=override_studio)
     db.session.commit()
     for error in report.errors:
         click.echo(str(error), err=True)
+    for slug in report.conflicts:
+        click.echo(f"Conflict: {slug} was changed in the studio; left as it is "
+                   "(--override-studio replaces it with the folder).", err=True)
     click.echo(f"Modules: {len(report.created)} new, {len(report.updated)} updated, "
-               f"{len(report.unchanged)} unchanged, {len(report.unpublished)} unpublished.")
+               f"{len(report.unchanged)} unchanged, {len(report.unpublished)} unpublished"
+               + (f", {len(report.conflicts)} conflict(s)." if report.conflicts else "."))
     if report.errors:
         raise SystemExit(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -10,9 +12,18 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote",
-    "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
+    "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "img",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set(),
+                      "img": {"src", "alt"}}
+# Images come only from the studio's checked uploads, served by this application.
+IMAGE_PATH = re.compile(r"^/studio/images/\d+/[a-z0-9-]+\.(png|jpe?g|gif|webp)$")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if IMAGE_PATH.match(value) else None
+    return value
 
 
 def render_markdown(text: str) -> str:
@@ -21,4 +32,5 @@ def render_markdown(text: str) -> str:
     # Tables read better for screen readers with header scope.
     html = html.replace("<th>", '<th scope="col">')
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
+                     attribute_filter=_attribute_filter)

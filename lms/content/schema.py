@@ -3,12 +3,12 @@
 ``read_modules(root)`` never touches the database. It returns the modules
 that are valid and the errors of those that are not; ``flask modules
 validate`` prints the errors, ``flask modules sync`` loads the valid ones.
+What each step kind and prompt type accepts is in ``lms.content.kinds``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,36 +16,25 @@ from typing import Any
 
 import yaml
 
-from lms.content.markdown import render_markdown
+from lms.content.checker import DEFAULT_LIKERT as DEFAULT_LIKERT
+from lms.content.checker import ITEM_ID as ITEM_ID
+from lms.content.checker import PROMPT_ID as PROMPT_ID
+from lms.content.checker import SLUG, ContentError
+from lms.content.checker import Checker as _Checker
+from lms.content.kinds import KINDS
+from lms.content.kinds.prompts import COLUMN_TYPES as COLUMN_TYPES
+from lms.content.kinds.prompts import PROMPT_KEYS as PROMPT_KEYS
+from lms.content.kinds.prompts import PROMPT_TYPES as PROMPT_TYPE_REGISTRY
+from lms.content.kinds.prompts import check_prompt
 from lms.content.yamlio import LineDict, LineList, load_yaml, plain
-from lms.models.content import STEP_KINDS
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PROMPT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-ITEM_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-PROMPT_TYPES = ("long_text", "short_text", "single_choice", "multi_choice", "likert", "rows",
-                "acknowledge")
-COLUMN_TYPES = ("short_text", "long_text", "single_choice")
-DEFAULT_LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
-                  "Strongly agree"]
+PROMPT_TYPES = tuple(PROMPT_TYPE_REGISTRY)
+STEP_KINDS = tuple(KINDS)
 MODULE_KEYS = {"slug", "title", "summary", "topics", "estimated_minutes", "audience",
                "prerequisites", "pacing", "certificate", "standard", "steps",
                "minimum_minutes", "attestation"}
 MAX_MINIMUM_MINUTES = 24 * 60
 COMMON_STEP_KEYS = {"slug", "kind", "title", "optional", "unlock_after_days"}
-PROMPT_KEYS = {"id", "type", "label", "help", "required", "min_words", "max_words",
-               "produces_actions", "max_chars", "options", "scale", "columns", "min_rows",
-               "max_rows", "statement"}
-
-
-@dataclass(frozen=True)
-class ContentError:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass
@@ -57,319 +46,15 @@ class ModuleDefinition:
     steps: list[dict[str, Any]]
     content_hash: str
     folder: Path
+    # The folder's files as read (module.yaml and the Markdown it names), for history,
+    # the studio and export.
+    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class ReadResult:
     modules: list[ModuleDefinition] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
-
-
-class _Checker:
-    """Collects errors for one module.yaml."""
-
-    def __init__(self, folder: Path, display: str):
-        self.folder = folder
-        self.display = display
-        self.errors: list[ContentError] = []
-        self.files: dict[str, bytes] = {}
-
-    def error(self, line: int, message: str) -> None:
-        self.errors.append(ContentError(self.display, line, message))
-
-    # --- typed field helpers -------------------------------------------------
-    def text(self, m: LineDict, key: str, *, required: bool = False, max_len: int = 2000,
-             where: str = "") -> str | None:
-        if key not in m or m[key] is None:
-            if required:
-                self.error(m.line, f"{where}missing required field '{key}'")
-            return None
-        value = m[key]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or not value.strip():
-            self.error(m.line_of(key), f"{where}'{key}' must be non-empty text")
-            return None
-        if len(value) > max_len:
-            self.error(m.line_of(key), f"{where}'{key}' is longer than {max_len} characters")
-        return value.strip()
-
-    def integer(self, m: LineDict, key: str, *, default: int | None = None, minimum: int = 0,
-                where: str = "") -> int | None:
-        if key not in m:
-            return default
-        value = m[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.error(m.line_of(key), f"{where}'{key}' must be a whole number ≥ {minimum}")
-            return default
-        return value
-
-    def boolean(self, m: LineDict, key: str, *, default: bool, where: str = "") -> bool:
-        if key not in m:
-            return default
-        if not isinstance(m[key], bool):
-            self.error(m.line_of(key), f"{where}'{key}' must be true or false")
-            return default
-        return m[key]
-
-    def choice(self, m: LineDict, key: str, allowed: tuple[str, ...], *, default: str,
-               where: str = "") -> str:
-        if key not in m:
-            return default
-        if m[key] not in allowed:
-            self.error(m.line_of(key),
-                       f"{where}'{key}' must be one of {', '.join(allowed)} (got {m[key]!r})")
-            return default
-        return m[key]
-
-    def text_list(self, m: LineDict, key: str, *, required: bool = False,
-                  where: str = "") -> list[str]:
-        if key not in m:
-            if required:
-                self.error(m.line, f"{where}missing required field '{key}'")
-            return []
-        value = m[key]
-        if not isinstance(value, list) or not all(
-                isinstance(v, str) and v.strip() for v in value):
-            self.error(m.line_of(key), f"{where}'{key}' must be a list of non-empty texts")
-            return []
-        if required and not value:
-            self.error(m.line_of(key), f"{where}'{key}' must not be empty")
-        return [v.strip() for v in value]
-
-    def mapping_list(self, m: LineDict, key: str, *, where: str = "") -> list[LineDict]:
-        if key not in m:
-            self.error(m.line, f"{where}missing required field '{key}'")
-            return []
-        value = m[key]
-        if not isinstance(value, list) or not value:
-            self.error(m.line_of(key), f"{where}'{key}' must be a non-empty list")
-            return []
-        items = []
-        for index, item in enumerate(value):
-            if not isinstance(item, LineDict):
-                line = value.line_of(index) if isinstance(value, LineList) else m.line_of(key)
-                self.error(line, f"{where}each entry of '{key}' must be a mapping")
-            else:
-                items.append(item)
-        return items
-
-    def unique_id(self, m: LineDict, seen: set[str], pattern: re.Pattern, *, invalid: str,
-                  duplicate: str) -> Any:
-        """``m``'s ``id``: ``invalid`` is reported unless it matches ``pattern``, ``duplicate``
-        when an earlier sibling in ``seen`` has it; ``seen`` then holds it too."""
-        value = m.get("id")
-        if not isinstance(value, str) or not pattern.match(value):
-            self.error(m.line_of("id"), invalid)
-        elif value in seen:
-            self.error(m.line_of("id"), duplicate)
-        seen.add(str(value))
-        return value
-
-    def unknown_keys(self, m: LineDict, allowed: set[str], where: str) -> None:
-        for key in m:
-            if key not in allowed:
-                self.error(m.line_of(str(key)), f"{where}unknown field '{key}'")
-
-    def markdown_file(self, m: LineDict, key: str, *, required: bool, where: str) -> str | None:
-        """Read a Markdown file named by ``key`` and return its rendered HTML."""
-        name = self.text(m, key, required=required, where=where)
-        if name is None:
-            return None
-        path = (self.folder / name).resolve()
-        if self.folder.resolve() not in path.parents or path.suffix != ".md":
-            self.error(m.line_of(key), f"{where}'{key}' must name a .md file in this folder")
-            return None
-        if not path.is_file():
-            self.error(m.line_of(key), f"{where}file not found: {name}")
-            return None
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self.error(m.line_of(key), f"{where}{name} is not UTF-8 text")
-            return None
-        self.files[name] = raw
-        return render_markdown(text)
-
-
-def _check_prompt(c: _Checker, p: LineDict, where: str) -> dict[str, Any]:
-    c.unknown_keys(p, PROMPT_KEYS, where)
-    kind = c.choice(p, "type", PROMPT_TYPES, default="long_text", where=where)
-    if "type" not in p:
-        c.error(p.line, f"{where}missing required field 'type'")
-    prompt: dict[str, Any] = {
-        "id": p.get("id"), "type": kind,
-        "label": c.text(p, "label", required=True, where=where, max_len=500),
-        "help": c.text(p, "help", where=where),
-        "required": c.boolean(p, "required", default=True, where=where),
-    }
-    if kind == "long_text":
-        prompt["min_words"] = c.integer(p, "min_words", default=0, where=where)
-        prompt["max_words"] = c.integer(p, "max_words", default=None, minimum=1, where=where)
-        if prompt["max_words"] and prompt["min_words"] and (
-                prompt["max_words"] < prompt["min_words"]):
-            c.error(p.line_of("max_words"), f"{where}max_words is below min_words")
-        prompt["produces_actions"] = c.boolean(p, "produces_actions", default=False, where=where)
-    elif kind == "short_text":
-        prompt["max_chars"] = c.integer(p, "max_chars", default=300, minimum=1, where=where)
-        prompt["produces_actions"] = c.boolean(p, "produces_actions", default=False, where=where)
-    elif kind in ("single_choice", "multi_choice"):
-        prompt["options"] = c.text_list(p, "options", required=True, where=where)
-        if len(set(prompt["options"])) != len(prompt["options"]):
-            c.error(p.line_of("options"), f"{where}options must be distinct")
-    elif kind == "likert":
-        prompt["scale"] = c.text_list(p, "scale", where=where) or DEFAULT_LIKERT
-    elif kind == "acknowledge":
-        prompt["statement"] = c.text(p, "statement", required=True, where=where)
-    elif kind == "rows":
-        prompt["min_rows"] = c.integer(p, "min_rows", default=1, where=where)
-        prompt["max_rows"] = c.integer(p, "max_rows", default=20, minimum=1, where=where)
-        columns = []
-        seen: set[str] = set()
-        for col in c.mapping_list(p, "columns", where=where):
-            col_where = f"{where}column '{col.get('id', '?')}': "
-            c.unknown_keys(col, {"id", "label", "type", "options"}, col_where)
-            col_id = c.unique_id(col, seen, PROMPT_ID,
-                                 invalid=f"{col_where}'id' must be snake_case",
-                                 duplicate=f"{col_where}duplicate column id")
-            col_type = c.choice(col, "type", COLUMN_TYPES, default="short_text", where=col_where)
-            column = {"id": col_id, "type": col_type,
-                      "label": c.text(col, "label", required=True, where=col_where)}
-            if col_type == "single_choice":
-                column["options"] = c.text_list(col, "options", required=True, where=col_where)
-            columns.append(column)
-        prompt["columns"] = columns
-    return prompt
-
-
-def _check_challenge(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "intro_html": c.markdown_file(s, "intro", required=False, where=where),
-        "mode": c.choice(s, "mode", ("individual", "group"), default="individual", where=where),
-        "review": c.choice(s, "review", ("required", "optional"), default="required",
-                           where=where),
-        "allow_private": c.boolean(s, "allow_private", default=False, where=where),
-        "guiding_questions": c.text_list(s, "guiding_questions", where=where),
-    }
-    prompts = []
-    seen: set[str] = set()
-    for p in c.mapping_list(s, "prompts", where=where):
-        prompt_id = c.unique_id(p, seen, PROMPT_ID,
-                                invalid=f"{where}prompt 'id' must be snake_case text",
-                                duplicate=f"{where}duplicate prompt id '{p.get('id')}'")
-        p_where = f"{where}prompt '{prompt_id}': "
-        prompts.append(_check_prompt(c, p, p_where))
-    config["prompts"] = prompts
-    rubric = []
-    if "rubric" in s:
-        for r in c.mapping_list(s, "rubric", where=where):
-            c.unknown_keys(r, {"criterion", "levels", "description"}, where + "rubric: ")
-            levels = c.text_list(r, "levels", required=True, where=where + "rubric: ")
-            if levels and len(levels) < 2:
-                c.error(r.line_of("levels"), f"{where}rubric levels need at least two entries")
-            rubric.append({"criterion": c.text(r, "criterion", required=True,
-                                               where=where + "rubric: "),
-                           "description": c.text(r, "description", where=where + "rubric: "),
-                           "levels": levels})
-    config["rubric"] = rubric
-    return config
-
-
-def _check_check(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
-    questions = []
-    seen: set[str] = set()
-    for q in c.mapping_list(s, "questions", where=where):
-        q_where = f"{where}question '{q.get('id', '?')}': "
-        c.unknown_keys(q, {"id", "prompt", "options"}, q_where)
-        qid = c.unique_id(q, seen, ITEM_ID, invalid=f"{q_where}'id' must be lowercase text",
-                          duplicate=f"{where}duplicate question id '{q.get('id')}'")
-        options = []
-        for o in c.mapping_list(q, "options", where=q_where):
-            c.unknown_keys(o, {"text", "correct", "feedback"}, q_where)
-            options.append({"text": c.text(o, "text", required=True, where=q_where),
-                            "correct": c.boolean(o, "correct", default=False, where=q_where),
-                            "feedback": c.text(o, "feedback", where=q_where) or ""})
-        if options and len(options) < 2:
-            c.error(q.line_of("options"), f"{q_where}needs at least two options")
-        if options and not any(o["correct"] for o in options):
-            c.error(q.line_of("options"), f"{q_where}no option is marked correct: true")
-        questions.append({"id": qid, "prompt": c.text(q, "prompt", required=True, where=q_where),
-                          "options": options})
-    return {"questions": questions,
-            "intro_html": c.markdown_file(s, "intro", required=False, where=where),
-            **_check_pass_rules(c, s, where, len(questions))}
-
-
-CHECK_FEEDBACK = ("each_try", "when_done")
-
-
-def _check_pass_rules(c: _Checker, s: LineDict, where: str, pool: int) -> dict[str, Any]:
-    """A check's ``pass_mark`` (percent), ``attempts``, ``feedback`` and ``draw`` (how many
-    questions of the pool each try asks); see ``lms.services.learning.evidence``."""
-    rules: dict[str, Any] = {}
-    pass_mark = c.integer(s, "pass_mark", default=None, minimum=1, where=where)
-    if pass_mark is not None and pass_mark > 100:
-        c.error(s.line_of("pass_mark"), f"{where}'pass_mark' is a percentage from 1 to 100")
-        pass_mark = None
-    if pass_mark is not None:
-        rules["pass_mark"] = pass_mark
-    attempts = c.integer(s, "attempts", default=None, minimum=1, where=where)
-    if attempts is not None:
-        if "pass_mark" not in s:
-            c.error(s.line_of("attempts"), f"{where}'attempts' needs a 'pass_mark'")
-        rules["attempts"] = attempts
-    if "feedback" in s:
-        rules["feedback"] = c.choice(s, "feedback", CHECK_FEEDBACK, default="each_try",
-                                     where=where)
-    draw = c.integer(s, "draw", default=None, minimum=1, where=where)
-    if draw is not None:
-        if pool and draw > pool:
-            c.error(s.line_of("draw"),
-                    f"{where}'draw' asks for {draw} questions but the pool has {pool}")
-        rules["draw"] = draw
-    return rules
-
-
-def _check_survey(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
-    items = []
-    seen: set[str] = set()
-    for i in c.mapping_list(s, "items", where=where):
-        i_where = f"{where}item '{i.get('id', '?')}': "
-        c.unknown_keys(i, {"id", "type", "text", "scale"}, i_where)
-        iid = c.unique_id(i, seen, ITEM_ID, invalid=f"{i_where}'id' must be lowercase text",
-                          duplicate=f"{where}duplicate item id '{i.get('id')}'")
-        kind = c.choice(i, "type", ("likert", "yes_no"), default="likert", where=i_where)
-        item = {"id": iid, "type": kind, "text": c.text(i, "text", required=True, where=i_where)}
-        if kind == "likert":
-            item["scale"] = c.text_list(i, "scale", where=i_where) or DEFAULT_LIKERT
-        items.append(item)
-    return {"items": items, "intro_html": c.markdown_file(s, "intro", required=False,
-                                                          where=where)}
-
-
-def _check_page(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
-    return {"body_html": c.markdown_file(s, "body", required=True, where=where)}
-
-
-def _check_video(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
-    url = c.text(s, "url", required=True, where=where)
-    if url and not re.match(r"^https?://", url):
-        c.error(s.line_of("url"), f"{where}'url' must start with http:// or https://")
-    return {"url": url, "minutes": c.integer(s, "minutes", default=None, where=where),
-            "transcript_html": c.markdown_file(s, "transcript", required=True, where=where)}
-
-
-def _check_live(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
-    training = c.text(s, "training", required=True, where=where)
-    if training and not SLUG.match(training):
-        c.error(s.line_of("training"), f"{where}'training' must be a training slug")
-    return {"training": training,
-            "body_html": c.markdown_file(s, "body", required=False, where=where)}
-
-
-def _check_plan(c: _Checker, s: LineDict, where: str) -> dict[str, Any]:
-    return {"body_html": c.markdown_file(s, "body", required=False, where=where)}
 
 
 @dataclass(frozen=True)
@@ -381,19 +66,9 @@ class StepSchema:
     check: Callable[[_Checker, LineDict, str], dict[str, Any]]
 
 
-# One entry per name in ``lms.models.STEP_KINDS``.
+# A view of the registry, in its order.
 STEP_SCHEMAS: dict[str, StepSchema] = {
-    "page": StepSchema(frozenset({"body"}), _check_page),
-    "video": StepSchema(frozenset({"url", "minutes", "transcript"}), _check_video),
-    "challenge": StepSchema(frozenset({"intro", "mode", "review", "allow_private",
-                                       "guiding_questions", "prompts", "rubric"}),
-                            _check_challenge),
-    "check": StepSchema(frozenset({"questions", "intro", "pass_mark", "attempts", "feedback",
-                                   "draw"}), _check_check),
-    "survey": StepSchema(frozenset({"items", "intro"}), _check_survey),
-    "live": StepSchema(frozenset({"training", "body"}), _check_live),
-    "plan": StepSchema(frozenset({"body"}), _check_plan),
-}
+    name: StepSchema(kind.keys, kind.check) for name, kind in KINDS.items()}
 STEP_KEYS = {kind: schema.keys for kind, schema in STEP_SCHEMAS.items()}
 
 
@@ -487,8 +162,10 @@ def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list
     digest = hashlib.sha256(raw)
     for name in sorted(c.files):
         digest.update(b"\0" + name.encode() + b"\0" + c.files[name])
+    files = {"module.yaml": raw.decode("utf-8")}
+    files.update((name, c.files[name].decode("utf-8")) for name in sorted(c.files))
     return ModuleDefinition(slug=slug, data=plain(module), steps=plain(steps),
-                            content_hash=digest.hexdigest(), folder=folder), []
+                            content_hash=digest.hexdigest(), folder=folder, files=files), []
 
 
 def read_modules(root: Path) -> ReadResult:
@@ -580,5 +257,5 @@ def read_prompts(text: str, display: str = "questions") -> tuple[list[dict[str, 
         prompt_id = checker.unique_id(p, seen, PROMPT_ID,
                                       invalid="question 'id' must be snake_case text",
                                       duplicate=f"duplicate question id '{p.get('id')}'")
-        prompts.append(plain(_check_prompt(checker, p, f"question '{prompt_id}': ")))
+        prompts.append(plain(check_prompt(checker, p, f"question '{prompt_id}': ")))
     return prompts, checker.errors

@@ -18,13 +18,20 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     unpublished: list[str] = field(default_factory=list)
+    # Changed in the studio since: left as the studio published them.
+    conflicts: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
 
 
-def sync_modules(root: Path, result: ReadResult | None = None) -> SyncReport:
+def sync_modules(root: Path, result: ReadResult | None = None, *,
+                 override_studio: bool = False) -> SyncReport:
     """Load every valid module under ``root``; flush, don't commit.
 
     ``result`` may pass an already validated reading of ``root``.
+
+    A module published from the studio whose folder differs from it is a conflict:
+    it is reported and left as the studio published it, unless ``override_studio``
+    (then the folder wins, as a new version; the studio's versions stay in history).
 
     A module whose folder has errors keeps its previously synced version. A
     module whose folder is gone is unpublished, never deleted, so learners'
@@ -42,12 +49,17 @@ def sync_modules(root: Path, result: ReadResult | None = None) -> SyncReport:
         elif module.content_hash == definition.content_hash and module.is_published:
             report.unchanged.append(definition.slug)
             continue
+        elif module.studio_published_at is not None and not override_studio:
+            report.conflicts.append(definition.slug)
+            continue
         else:
             report.updated.append(definition.slug)
-        _apply(module, definition)
+        apply_definition(module, definition)
     present = {p.name for p in root.iterdir() if (p / "module.yaml").is_file()} \
         if root.is_dir() else set()
     for slug, module in existing.items():
+        if module.studio_published_at is not None:
+            continue  # the studio owns it; its folder need not exist
         if slug not in present and module.is_published:
             module.is_published = False
             report.unpublished.append(slug)
@@ -55,7 +67,9 @@ def sync_modules(root: Path, result: ReadResult | None = None) -> SyncReport:
     return report
 
 
-def _apply(module: Module, definition: ModuleDefinition) -> None:
+def apply_definition(module: Module, definition: ModuleDefinition, *, author_id: int | None = None,
+           source: str = "files") -> None:
+    """Make ``definition`` the module's current version, recording it in its history."""
     data = definition.data
     module.title = data["title"]
     module.summary = data["summary"]
@@ -71,6 +85,7 @@ def _apply(module: Module, definition: ModuleDefinition) -> None:
     module.content_hash = definition.content_hash
     module.is_published = True
     module.synced_at = utcnow()
+    module.studio_published_at = utcnow() if source == "studio" else None
     db.session.flush()
     known_version = db.session.execute(select(ModuleVersion.id).where(
         ModuleVersion.module_id == module.id,
@@ -78,7 +93,8 @@ def _apply(module: Module, definition: ModuleDefinition) -> None:
     if known_version is None:
         db.session.add(ModuleVersion(
             module_id=module.id, content_hash=definition.content_hash,
-            definition={"module": data, "steps": definition.steps}))
+            definition={"module": data, "steps": definition.steps}, files=definition.files,
+            source=source, author_id=author_id))
     steps = {s.slug: s for s in db.session.execute(
         select(Step).where(Step.module_id == module.id)).scalars()}
     wanted = set()

@@ -46,6 +46,8 @@ PEOPLE = [
     ("learner10@example.edu", "Tomás Rivera", "he/him", "Medical Education", ("learner",), False),
     ("learner11@example.edu", "Hannah Kim", "she/her", "Human Resources", ("learner",), False),
     ("learner12@example.edu", "Noah Adeyemi", None, "Library Services", ("learner",), False),
+    ("author@example.edu", "Rosa Lindqvist", "she/her", "Medical Education",
+     ("author", "learner"), False),
 ]
 
 # Department leads: department -> email

@@ -13,7 +13,7 @@ from lms.learn.forms import AttestForm, ChallengeMetaForm, SubmitChallengeForm
 from lms.models import Enrollment, Module, Step
 from lms.permissions import login_required
 from lms.services.errors import DomainError
-from lms.services.learning import challenges, coauthoring, evidence, surveys
+from lms.services.learning import challenges, coauthoring, evidence, step_kinds, surveys
 from lms.services.learning import progress as learning
 from lms.urlargs import query_int
 from lms.viewtools import is_htmx
@@ -136,6 +136,8 @@ def step(slug: str, step_slug: str):
                "requirements": evidence.requirements(current_user, module)}
     if step.kind == "challenge":
         context.update(_challenge_context(step, part=query_int("part")))
+        if context["submission"] is not None and not context["editable"]:
+            context["answered_prompts"] = challenges.prompts_answered(context["submission"])
         if request.args.get("check") and context["editable"]:
             # Arrived from the review part's error summary: show this part's problem.
             context["errors"] = _part_errors(step, context["part"], context["answers"])
@@ -171,7 +173,7 @@ def _after_step(module: Module, step: Step):
 @bp.route("/<slug>/<step_slug>/complete", methods=["POST"])
 @login_required
 def complete_step(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "page", "video")
+    module, step = _open_step_of_kind(slug, step_slug, *step_kinds.marked_done_kinds())
     learning.mark_step_done(current_user, step)
     return _after_step(module, step)
 
@@ -469,14 +471,7 @@ def continue_after(slug: str, step_slug: str):
 def answer_survey(slug: str, step_slug: str):
     module, step = _open_step_of_kind(slug, step_slug, "survey")
     ChallengeMetaForm().validate_on_submit() or abort(400)
-    answers, missing = {}, []
-    for item in step.config["items"]:
-        value = request.form.get(f"s-{item['id']}", "")
-        allowed = item.get("scale") if item["type"] == "likert" else ["yes", "no"]
-        if value in allowed:
-            answers[item["id"]] = value
-        else:
-            missing.append(item["id"])
+    answers, missing = step_kinds.KINDS[step.kind].read(step.config, request.form)
     skip = request.form.get("skip") == "1" and step.is_optional
     if missing and not skip:
         return _render_step(module, step, 422, answered=False, chosen=answers,

@@ -72,6 +72,7 @@ from lms.models.progress import (
 )
 from lms.models.reviews import REVIEW_DECISIONS, MentorLink, ReflectionAccess, Review
 from lms.models.sso import ExternalIdentity, ScimResource, ScimToken, SeenAssertion
+from lms.models.studio import DRAFT_STATUSES, ModuleDraft, StudioImage
 from lms.models.survey_pool import PendingSurveyAnswer
 from lms.models.throttle import PasswordFailure
 from lms.models.users import ROLE_NAMES, Cohort, Department, Role, User, normalise_email
@@ -86,6 +87,9 @@ __all__ = [
     "ApplicationReview",
     "Champion",
     "ChampionActivity",
+    "DRAFT_STATUSES",
+    "ModuleDraft",
+    "StudioImage",
     "EXPORT_STATUSES",
     "CoauthorInvitation",
     "ExternalIdentity",

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
 
+# The names of the step kinds, in the order of their registry ``lms.content.kinds.KINDS``
+# (which holds everything a kind is; tests/test_signals.py keeps the two in step).
 STEP_KINDS = ("page", "video", "challenge", "check", "survey", "live", "plan")
 
 
@@ -36,6 +38,9 @@ class Module(Base):
     # Unpublished when its folder disappears: history stays, the catalogue hides it.
     is_published: Mapped[bool] = mapped_column(default=True, index=True)
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the studio publishes it: ``flask modules sync`` then reports a conflict
+    # instead of overwriting it with the folder (unless told to).
+    studio_published_at: Mapped[datetime | None] = mapped_column()
 
     steps: Mapped[list[Step]] = relationship(
         back_populates="module", order_by="Step.position",
@@ -49,13 +54,20 @@ class ModuleVersion(Base):
     """Every version ever synced, so a completion can name what was completed."""
 
     __tablename__ = "module_versions"
-    __table_args__ = (UniqueConstraint("module_id", "content_hash"),)
+    __table_args__ = (UniqueConstraint("module_id", "content_hash"),
+                      Index("ix_module_versions_module_created", "module_id", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     content_hash: Mapped[str] = mapped_column(String(64))
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The folder's files (module.yaml and Markdown) as published, for history and revert;
+    # ``source`` says where it came from ("files": flask modules sync, "studio").
+    files: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(20), default="files")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     def __repr__(self) -> str:
         return f"<ModuleVersion {self.module_id} {self.content_hash[:8]}>"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.models.base import Base, TimestampMixin
 
-ROLE_NAMES = ("learner", "mentor", "admin")
+ROLE_NAMES = ("learner", "mentor", "admin", "author")
 
 user_roles = Table(
     "user_roles",

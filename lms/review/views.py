@@ -29,6 +29,7 @@ from lms.safe_redirect import safe_redirect_target
 from lms.services import notifications
 from lms.services.accounts import mentor_notices, mentoring
 from lms.services.errors import DomainError
+from lms.services.learning import challenges
 from lms.services.reviews import review as reviews
 from lms.urlargs import query_int, query_page
 from lms.viewtools import REFUSED, is_history_restore, is_htmx, run_service
@@ -103,6 +104,7 @@ def _render_review(submission, form: ReviewForm | None = None, rubric_chosen=Non
         "review/review.html", submission=submission, step=submission.step,
         module=submission.step.module, revision=revision, learner=submission.user,
         by_revision=by_revision, form=form,
+        prompts_of=challenges.prompts_reader(submission.step),
         decisions=reviews.allowed_decisions(submission.step, submission),
         rubric_chosen=rubric_chosen or {}, error=error), status
 
@@ -169,6 +171,7 @@ def history(submission_id: int):
                            module=submission.step.module, learner=submission.user,
                            revisions=sorted(submission.revisions, key=lambda r: -r.number),
                            by_revision=reviews.reviews_by_revision(submission),
+                           prompts_of=challenges.prompts_reader(submission.step),
                            is_author=reviews.is_author(current_user, submission))
     db.session.commit()
     return page

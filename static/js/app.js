@@ -82,3 +82,12 @@ document.addEventListener("click", function (event) {
     field.scrollIntoView({block: "center"});
   }
 });
+// A list swapped in after "Move up" / "Move down" keeps keyboard focus on the moved item's
+// button and says where it went.
+document.addEventListener("htmx:load", function (event) {
+  var target = event.target.querySelector && event.target.querySelector("[data-autofocus]");
+  if (target) {
+    target.focus();
+    announce(target.dataset.autofocus);
+  }
+});

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from lms.content.kinds import KINDS
+from lms.content.kinds.prompts import sample_answers
 from lms.content.markdown import render_markdown
 from lms.demo.scale import words
 from lms.demo.scale.build import Build, ModulePlan, StepPlan, unique_name
@@ -85,71 +86,34 @@ def _bench_step(plans: list[ModulePlan]) -> tuple[ModulePlan | None, StepPlan | 
 
 # --- answers ---------------------------------------------------------------------------------
 
-def _long_text(prompt: dict, rng: random.Random) -> str:
-    wanted = max(prompt.get("min_words") or 0, 20) + 12
-    limit = prompt.get("max_words")
-    sentences, count = [], 0
-    while count < wanted:
-        sentence = rng.choice(words.REFLECTION_SENTENCES)
-        if limit and count + len(sentence.split()) > limit:
-            break
-        sentences.append(sentence)
-        count += len(sentence.split())
-    return " ".join(sentences)
+class _SampleText:
+    """The generator's words for sample answers (``lms.content.kinds.prompts.SampleText``)."""
 
+    def short(self, rng: random.Random) -> str:
+        return rng.choice(words.SHORT_ANSWERS)
 
-def _cell(column: dict, rng: random.Random) -> str:
-    if column["type"] == "single_choice":
-        return rng.choice(column["options"])
-    if column["type"] == "long_text":
+    def sentence(self, rng: random.Random) -> str:
         return rng.choice(words.REFLECTION_SENTENCES)
-    return rng.choice(words.SHORT_ANSWERS)
+
+    def long(self, prompt: dict, rng: random.Random) -> str:
+        wanted = max(prompt.get("min_words") or 0, 20) + 12
+        limit = prompt.get("max_words")
+        sentences, count = [], 0
+        while count < wanted:
+            sentence = rng.choice(words.REFLECTION_SENTENCES)
+            if limit and count + len(sentence.split()) > limit:
+                break
+            sentences.append(sentence)
+            count += len(sentence.split())
+        return " ".join(sentences)
 
 
-def _answer(prompt: dict, rng: random.Random) -> Any:
-    kind = prompt["type"]
-    if kind == "long_text":
-        return _long_text(prompt, rng)
-    if kind == "short_text":
-        return rng.choice(words.SHORT_ANSWERS)[:prompt.get("max_chars") or 300]
-    if kind == "single_choice":
-        return rng.choice(prompt["options"])
-    if kind == "multi_choice":
-        return rng.sample(prompt["options"], k=min(2, len(prompt["options"])))
-    if kind == "likert":
-        return rng.choice(prompt["scale"][len(prompt["scale"]) // 2:])
-    if kind == "acknowledge":
-        return True
-    rows = min(max(prompt.get("min_rows", 1), rng.randint(2, 4)), prompt.get("max_rows", 20))
-    return [{c["id"]: _cell(c, rng) for c in prompt["columns"]} for _ in range(rows)]
+SAMPLE_TEXT = _SampleText()
 
 
 def challenge_answers(prompts: list[dict], rng: random.Random, *, draft: bool = False) -> dict:
     """Answers that pass the final checks of a submission; a draft answers the first half."""
-    chosen = prompts[:max(1, len(prompts) // 2)] if draft else prompts
-    return {p["id"]: _answer(p, rng) for p in chosen}
-
-
-def _check_result(questions: list[dict], rng: random.Random) -> dict:
-    chosen = {}
-    for question in questions:
-        options = question["options"]
-        right = [k for k, o in enumerate(options) if o["correct"]]
-        chosen[question["id"]] = right[0] if rng.random() < 0.8 else rng.randrange(len(options))
-    correct = sum(1 for q in questions if q["options"][chosen[q["id"]]]["correct"])
-    return {"chosen": chosen, "correct": correct, "total": len(questions)}
-
-
-def _survey_answers(items: list[dict], rng: random.Random) -> dict:
-    answers = {}
-    for item in items:
-        if item["type"] == "yes_no":
-            answers[item["id"]] = "yes" if rng.random() < 0.85 else "no"
-        else:
-            scale = item["scale"]
-            answers[item["id"]] = scale[min(len(scale) - 1, int(rng.triangular(
-                0, len(scale), len(scale) - 1)))]
-    return answers
+    return sample_answers(prompts, rng, SAMPLE_TEXT, draft=draft)
 
 
 def _add_variants(step: StepPlan, rng: random.Random) -> None:
@@ -159,12 +123,12 @@ def _add_variants(step: StepPlan, rng: random.Random) -> None:
                          for _ in range(VARIANTS)]
         step.drafts = [json.dumps(challenge_answers(config["prompts"], rng, draft=True))
                        for _ in range(VARIANTS)]
-    elif step.kind == "check":
-        step.variants = [json.dumps(_check_result(config["questions"], rng))
-                         for _ in range(VARIANTS)]
-    elif step.kind == "survey":
-        step.variants = [json.dumps(_survey_answers(config["items"], rng))
-                         for _ in range(VARIANTS * 4)]
+        return
+    sample = KINDS[step.kind].sample
+    if sample is not None:
+        # A survey's answers are pooled across many more people than a check's results.
+        count = VARIANTS * 4 if step.kind == "survey" else VARIANTS
+        step.variants = [json.dumps(sample(config, rng)) for _ in range(count)]
 
 
 # --- generated modules -----------------------------------------------------------------------
@@ -212,7 +176,7 @@ def _generated_modules(b: Build, count: int, rng: random.Random) -> list[ModuleP
                             data["audience"], "[]", "self-paced", certificate, None,
                             content_hash, True, stamp))
         version_rows.append((version_base + k, module_id, content_hash,
-                             json.dumps({"module": data, "steps": specs}), stamp))
+                             json.dumps({"module": data, "steps": specs}), stamp, "files"))
         plans.append(ModulePlan(id=module_id, slug=slug, title=title, content_hash=content_hash,
                                 has_certificate=certificate, minutes=pages * 5, standard=None,
                                 prerequisites=[], steps=steps))
@@ -222,7 +186,7 @@ def _generated_modules(b: Build, count: int, rng: random.Random) -> list[ModuleP
                             "standard", "content_hash", "is_published", "synced_at"],
                 module_rows)
     loader.load("module_versions", ["id", "module_id", "content_hash", "definition",
-                                    "created_at"], version_rows)
+                                    "created_at", "source"], version_rows)
     loader.load("steps", ["id", "module_id", "slug", "position", "kind", "title", "is_optional",
                           "unlock_after_days", "config", "is_active"], step_rows)
     return plans

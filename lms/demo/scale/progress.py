@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from lms.content.kinds import KINDS
 from lms.demo.scale import words
 from lms.demo.scale.build import Build, ModulePlan, StepPlan
 from lms.models import Certificate
@@ -165,7 +166,7 @@ class _Progress:
         done = start
         for step, offset in zip(steps, offsets, strict=False):
             at = start + timedelta(minutes=offset)
-            if step.kind in ("page", "video"):
+            if KINDS[step.kind].marked_done:
                 progress((user_id, step.id, at, "{}"))
                 done = at if at > done else done
             else:
@@ -179,7 +180,7 @@ class _Progress:
         b, rows = self.b, self.rows
         user_id = b.user_id(index)
         kind = step.kind
-        if kind in ("page", "video"):
+        if KINDS[kind].marked_done:
             rows["step_progress"].append((user_id, step.id, at, "{}"))
         elif kind == "check":
             rows["step_progress"].append((user_id, step.id, at, self.rng.choice(step.variants)))

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from lms.content.kinds.live import attended_training_slugs as attended_training_slugs
 from lms.extensions import db
 from lms.localtime import format_local as format_local
 from lms.localtime import today as local_today
@@ -36,7 +37,6 @@ from lms.models import (
 )
 from lms.models.events import (
     ACTIVE_STATUSES,
-    ATTENDED,
     AUDIENCES,
     CANCELLED,
     DEPARTMENT,
@@ -382,19 +382,6 @@ def offerings_for_training_slug(slug: str) -> list[Offering]:
                     Offering.ends_at > utcnow())
              .order_by(Offering.starts_at, Offering.id))
     return list(db.session.execute(query).scalars())
-
-
-def attended_training_slugs(user_id: int) -> set[str]:
-    """Slugs of the trainings the person attended at least one offering of (one query).
-
-    A module's ``live`` step is complete when its training slug is in this set.
-    """
-    rows = db.session.execute(
-        select(Training.slug).distinct()
-        .join(Offering, Offering.training_id == Training.id)
-        .join(Registration, Registration.offering_id == Offering.id)
-        .where(Registration.user_id == user_id, Registration.attendance == ATTENDED))
-    return set(rows.scalars())
 
 
 def registrations_for(user_id: int, offering_ids: Iterable[int]) -> dict[int, Registration]:

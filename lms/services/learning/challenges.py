@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.extensions import db
-from lms.models import Step, Submission, SubmissionRevision, User, utcnow
+from lms.models import ModuleVersion, Step, Submission, SubmissionRevision, User, utcnow
 from lms.services.errors import DomainError
 from lms.services.learning import coauthoring
 
@@ -117,3 +117,37 @@ def submit(user: User, step: Step, answers: dict, expected_version: int | None, 
     db.session.refresh(submission)
     signals.send(signals.submission_submitted, submission=submission, revision=revision)
     return submission
+
+
+def prompts_at(step: Step, content_hash: str) -> list[dict]:
+    """The step's prompts in the module version ``content_hash`` (the current ones when that
+    version is the current one, unknown, or had no such challenge)."""
+    if content_hash == step.module.content_hash:
+        return step.config["prompts"]
+    definition = db.session.scalar(select(ModuleVersion.definition).where(
+        ModuleVersion.module_id == step.module_id, ModuleVersion.content_hash == content_hash))
+    for spec in (definition or {}).get("steps", []):
+        if spec["slug"] == step.slug and spec["kind"] == "challenge":
+            return spec["config"]["prompts"]
+    return step.config["prompts"]
+
+
+def prompts_reader(step: Step):
+    """``prompts_of(revision)`` for pages listing revisions: one query per version shown."""
+    seen: dict[str, list[dict]] = {}
+
+    def prompts_of(revision: SubmissionRevision) -> list[dict]:
+        if revision.content_hash not in seen:
+            seen[revision.content_hash] = prompts_at(step, revision.content_hash)
+        return seen[revision.content_hash]
+
+    return prompts_of
+
+
+def prompts_answered(submission: Submission) -> list[dict]:
+    """The prompts as they were when the submission was last submitted: a later version of
+    the module may have changed or removed them, and answers are read with their own."""
+    revision = submission.revisions[-1] if submission.revisions else None
+    if revision is None:
+        return submission.step.config["prompts"]
+    return prompts_at(submission.step, revision.content_hash)

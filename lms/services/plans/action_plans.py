@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms import clock
+from lms.content.kinds.plan import has_goal_with_action as has_goal_with_action
 from lms.extensions import db
 from lms.localtime import local_date as local_date
 from lms.localtime import today as local_today
@@ -727,20 +728,6 @@ def create_goal_from_suggestions(user: User, title: str, value: str,
 
 
 # --- completion and counts ------------------------------------------------------------------
-
-def has_goal_with_action(user_id: int) -> bool:
-    """True when the user has a goal with at least one action (a ``plan`` step is complete)."""
-    return bool(db.session.scalar(select(
-        select(PlanAction.id).join(Goal).join(ActionPlan)
-        .where(ActionPlan.user_id == user_id).exists())))
-
-
-def latest_action_added_at(user_id: int):
-    """When the person last added an action to a goal of their plan (NULL if never), as a
-    scalar subquery, so a caller can ask it alongside what it needs in one query."""
-    return (select(func.max(PlanAction.created_at)).join(Goal).join(ActionPlan)
-            .where(ActionPlan.user_id == user_id).scalar_subquery())
-
 
 def users_with_plan_actions(user_ids: Iterable[int]) -> set[int]:
     """Of ``user_ids``, those with a goal holding at least one action; one query."""

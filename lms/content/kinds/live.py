@@ -1,0 +1,46 @@
+"""``live``: attend an offering of a live training; done when attendance is recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from lms.content.checker import SLUG, Checker
+from lms.content.kinds import StepKind
+from lms.content.yamlio import LineDict
+from lms.extensions import db
+from lms.models import Offering, Registration, Training
+from lms.models.events import ATTENDED
+
+
+def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+    training = c.text(s, "training", required=True, where=where)
+    if training and not SLUG.match(training):
+        c.error(s.line_of("training"), f"{where}'training' must be a training slug")
+    return {"training": training,
+            "body_html": c.markdown_file(s, "body", required=False, where=where)}
+
+
+def attended_training_slugs(user_id: int) -> set[str]:
+    """Slugs of the trainings the person attended at least one offering of (one query).
+
+    A module's ``live`` step is complete when its training slug is in this set.
+    """
+    rows = db.session.execute(
+        select(Training.slug).distinct()
+        .join(Offering, Offering.training_id == Training.id)
+        .join(Registration, Registration.offering_id == Offering.id)
+        .where(Registration.user_id == user_id, Registration.attendance == ATTENDED))
+    return set(rows.scalars())
+
+
+def done(user_id: int, steps: list[Any]) -> set[int]:
+    """``live`` steps whose training the person attended."""
+    attended = attended_training_slugs(user_id)
+    return {s.id for s in steps if s.config.get("training") in attended}
+
+
+KIND = StepKind("live", frozenset({"training", "body"}), check, label="Live session",
+                help="Attend an offering of a live training (done when attendance is taken).",
+                completion=done)

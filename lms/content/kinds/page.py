@@ -1,0 +1,17 @@
+"""``page``: Markdown to read, marked done by the learner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lms.content.checker import Checker
+from lms.content.kinds import StepKind
+from lms.content.yamlio import LineDict
+
+
+def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+    return {"body_html": c.markdown_file(s, "body", required=True, where=where)}
+
+
+KIND = StepKind("page", frozenset({"body"}), check, label="Page",
+                help="Text in Markdown that the learner reads.", marked_done=True, renewed=True)

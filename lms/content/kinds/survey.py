@@ -1,0 +1,60 @@
+"""``survey``: an anonymous post-module evaluation (agreement scales, yes/no)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from lms.content.checker import DEFAULT_LIKERT, ITEM_ID, Checker
+from lms.content.kinds import StepKind
+from lms.content.yamlio import LineDict
+
+ITEM_TYPES = ("likert", "yes_no")
+
+
+def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+    items = []
+    seen: set[str] = set()
+    for i in c.mapping_list(s, "items", where=where):
+        i_where = f"{where}item '{i.get('id', '?')}': "
+        c.unknown_keys(i, {"id", "type", "text", "scale"}, i_where)
+        iid = c.unique_id(i, seen, ITEM_ID, invalid=f"{i_where}'id' must be lowercase text",
+                          duplicate=f"{where}duplicate item id '{i.get('id')}'")
+        kind = c.choice(i, "type", ITEM_TYPES, default="likert", where=i_where)
+        item = {"id": iid, "type": kind, "text": c.text(i, "text", required=True, where=i_where)}
+        if kind == "likert":
+            item["scale"] = c.text_list(i, "scale", where=i_where) or DEFAULT_LIKERT
+        items.append(item)
+    return {"items": items, "intro_html": c.markdown_file(s, "intro", required=False,
+                                                          where=where)}
+
+
+def sample(config: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """An evaluation leaning towards agreement."""
+    answers = {}
+    for item in config["items"]:
+        if item["type"] == "yes_no":
+            answers[item["id"]] = "yes" if rng.random() < 0.85 else "no"
+        else:
+            scale = item["scale"]
+            answers[item["id"]] = scale[min(len(scale) - 1, int(rng.triangular(
+                0, len(scale), len(scale) - 1)))]
+    return answers
+
+
+def read(config: dict[str, Any], form: Any) -> tuple[dict[str, Any], list[str]]:
+    """The answers chosen in a posted form, and the ids of items left unanswered."""
+    answers, missing = {}, []
+    for item in config["items"]:
+        value = form.get(f"s-{item['id']}", "")
+        allowed = item.get("scale") if item["type"] == "likert" else ["yes", "no"]
+        if value in allowed:
+            answers[item["id"]] = value
+        else:
+            missing.append(item["id"])
+    return answers, missing
+
+
+KIND = StepKind("survey", frozenset({"items", "intro"}), check, label="Evaluation survey",
+                help="Anonymous statements to agree with, or yes/no questions.", sample=sample,
+                read=read)

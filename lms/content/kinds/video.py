@@ -1,0 +1,23 @@
+"""``video``: a link and its transcript, marked done by the learner."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lms.content.checker import Checker
+from lms.content.kinds import StepKind
+from lms.content.yamlio import LineDict
+
+
+def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+    url = c.text(s, "url", required=True, where=where)
+    if url and not re.match(r"^https?://", url):
+        c.error(s.line_of("url"), f"{where}'url' must start with http:// or https://")
+    return {"url": url, "minutes": c.integer(s, "minutes", default=None, where=where),
+            "transcript_html": c.markdown_file(s, "transcript", required=True, where=where)}
+
+
+KIND = StepKind("video", frozenset({"url", "minutes", "transcript"}), check, label="Video",
+                help="A link to a video with its transcript in Markdown.", marked_done=True,
+                renewed=True)

@@ -1,0 +1,1 @@
+"""The authoring studio: drafts in the modules/ folder format, publishing, history, exchange."""

@@ -1,0 +1,95 @@
+"""Images for a module's pages: checked on upload, served as what they are.
+
+An upload is accepted only when its bytes are a PNG, JPEG, GIF or WebP image (the
+header, then Pillow reading it whole), at most ``MAX_BYTES``, under a plain file
+name whose extension matches the type found. It is served with that type,
+``nosniff`` and a sandbox policy, so it can never run as a page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import ModuleDraft, StudioImage, User
+from lms.services.errors import DomainError
+
+MAX_BYTES = 2_000_000
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", ("png",), "PNG"),
+    (b"\xff\xd8\xff", "image/jpeg", ("jpg", "jpeg"), "JPEG"),
+    (b"GIF87a", "image/gif", ("gif",), "GIF"),
+    (b"GIF89a", "image/gif", ("gif",), "GIF"),
+)
+NAME = re.compile(r"[^a-z0-9-]+")
+
+
+def _sniff(data: bytes) -> tuple[str, tuple[str, ...], str] | None:
+    for magic, media_type, extensions, pillow_format in SIGNATURES:
+        if data.startswith(magic):
+            return media_type, extensions, pillow_format
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", ("webp",), "WEBP"
+    return None
+
+
+def _really_an_image(data: bytes, pillow_format: str) -> bool:
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # pragma: no cover - Pillow comes with the PDF library
+        return True
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != pillow_format:
+                return False
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
+def upload(draft: ModuleDraft, author: User, filename: str, data: bytes) -> StudioImage:
+    """Store an image for ``draft`` (replacing one of the same name). Raises ``DomainError``
+    at ``image`` when it is too large, not an image of an accepted type, or misnamed."""
+    if len(data) > MAX_BYTES:
+        raise DomainError("The image is larger than 2 MB.", field="image")
+    found = _sniff(data)
+    if found is None:
+        raise DomainError("Upload a PNG, JPEG, GIF or WebP image.", field="image")
+    media_type, extensions, pillow_format = found
+    stem, _, extension = filename.lower().rpartition(".")
+    if extension not in extensions:
+        raise DomainError(f"The file is a {pillow_format} image; its name must end in "
+                          f".{extensions[0]}.", field="image")
+    if not _really_an_image(data, pillow_format):
+        raise DomainError("The file could not be read as an image.", field="image")
+    stem = NAME.sub("-", stem).strip("-")[:80] or "image"
+    name = f"{stem}.{extension}"
+    image = db.session.scalar(select(StudioImage).where(
+        StudioImage.draft_id == draft.id, StudioImage.filename == name))
+    if image is None:
+        image = StudioImage(draft_id=draft.id, filename=name)
+        db.session.add(image)
+    image.media_type = media_type
+    image.data = data
+    image.uploaded_by_id = author.id
+    db.session.flush()
+    return image
+
+
+def images_of(draft: ModuleDraft) -> list[StudioImage]:
+    return list(db.session.execute(select(StudioImage).where(
+        StudioImage.draft_id == draft.id).order_by(StudioImage.filename)).scalars())
+
+
+def find(draft_id: int, filename: str) -> StudioImage | None:
+    return db.session.scalar(select(StudioImage).where(
+        StudioImage.draft_id == draft_id, StudioImage.filename == filename))
+
+
+def url_of(image: StudioImage) -> str:
+    """The address Markdown uses for the image (``lms.content.markdown`` allows only these)."""
+    return f"/studio/images/{image.draft_id}/{image.filename}"

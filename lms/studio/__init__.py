@@ -1,0 +1,15 @@
+"""The authoring studio: programme staff write, preview, publish and exchange modules."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+AUTHORS = ("author", "admin")
+
+
+def init_app(app: Flask) -> None:
+    """Register the studio pages and their navigation item (authors and admins)."""
+    from lms.studio import views  # noqa: F401  (the routes attach to bp)
+    from lms.templating import add_nav
+
+    app.register_blueprint(bp)
+    add_nav(app, "studio.index", "Studio", roles=AUTHORS)

@@ -1,0 +1,456 @@
+"""Studio pages: the module list, the editor, preview, publishing, history and exchange."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms.content.kinds import KINDS
+from lms.content.kinds.prompts import PROMPT_TYPES
+from lms.content.markdown import render_markdown
+from lms.extensions import db
+from lms.learn.forms import SubmitChallengeForm
+from lms.models import Module, ModuleDraft, Step
+from lms.permissions import login_required, roles_required
+from lms.services.errors import DomainError
+from lms.services.learning import evidence
+from lms.services.learning.progress import ModuleProgress, StepState
+from lms.services.studio import drafts, exchange, images, publishing
+from lms.studio import AUTHORS, bp
+from lms.studio.forms import (
+    AddStepForm,
+    CsrfForm,
+    ImageForm,
+    ImportForm,
+    MetadataForm,
+    NewModuleForm,
+    PublishForm,
+    read_step,
+    rearranging,
+)
+from lms.urlargs import query_int
+from lms.viewtools import REFUSED, is_htmx, run_service
+
+
+def _draft(draft_id: int) -> ModuleDraft:
+    return db.get_or_404(ModuleDraft, draft_id)
+
+
+def _csrf_or_400() -> None:
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+
+
+def _index(new_form=None, import_form=None, status: int = 200):
+    return render_template(
+        "studio/index.html", drafts=drafts.list_drafts(), synced=drafts.modules_outside_studio(),
+        new_form=new_form or NewModuleForm(formdata=None),
+        import_form=import_form or ImportForm(formdata=None), status=drafts.status,
+        data_of=drafts.data_of, pending=drafts.has_unpublished_changes), status
+
+
+@bp.route("/")
+@roles_required(*AUTHORS)
+def index():
+    return _index()
+
+
+@bp.route("/new", methods=["POST"])
+@roles_required(*AUTHORS)
+def new_module():
+    form = NewModuleForm()
+    if form.validate_on_submit():
+        draft = run_service(form, lambda: drafts.create_draft(
+            current_user, slug=form.slug.data, title=form.title.data))
+        if draft is not REFUSED:
+            flash("Module created as a draft.", "success")
+            return redirect(url_for("studio.edit", draft_id=draft.id))
+    return _index(new_form=form, status=422)
+
+
+@bp.route("/adopt/<int:module_id>", methods=["POST"])
+@roles_required(*AUTHORS)
+def adopt(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    _csrf_or_400()
+    try:
+        draft = drafts.draft_for_module(module, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("studio.index"))
+    db.session.commit()
+    return redirect(url_for("studio.edit", draft_id=draft.id))
+
+
+def _editor(draft: ModuleDraft, meta_form=None, publish_form=None, image_form=None,
+            status: int = 200):
+    data = drafts.data_of(draft)
+    if meta_form is None:
+        meta_form = MetadataForm(formdata=None)
+        meta_form.fill(data)
+    validation = drafts.validate(draft)
+    for name, messages in validation.fields.items():
+        if name in meta_form._fields and not meta_form[name].errors:
+            meta_form[name].errors = list(messages)
+    return render_template(
+        "studio/edit.html", draft=draft, data=data, meta_form=meta_form,
+        add_form=AddStepForm(), publish_form=publish_form or PublishForm(),
+        validation=validation, kinds=KINDS, status=drafts.status(draft),
+        pending=drafts.has_unpublished_changes(draft), image_form=image_form or ImageForm(),
+        images=images.images_of(draft)), status
+
+
+@bp.route("/<int:draft_id>", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit(draft_id: int):
+    draft = _draft(draft_id)
+    form = MetadataForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            result = run_service(form, lambda: drafts.update_metadata(
+                draft, current_user, form.values()))
+            if result is not REFUSED:
+                flash("Details saved to the draft.", "success")
+                return redirect(url_for("studio.edit", draft_id=draft.id))
+        return _editor(draft, meta_form=form, status=422)
+    return _editor(draft)
+
+
+@bp.route("/<int:draft_id>/steps", methods=["POST"])
+@roles_required(*AUTHORS)
+def add_step(draft_id: int):
+    draft = _draft(draft_id)
+    form = AddStepForm()
+    if not form.validate_on_submit():
+        return _editor(draft, status=422)
+    index = drafts.add_step(draft, current_user, form.kind.data)
+    db.session.commit()
+    return redirect(url_for("studio.edit_step", draft_id=draft.id, index=index))
+
+
+@bp.route("/<int:draft_id>/steps/<int:index>/move", methods=["POST"])
+@roles_required(*AUTHORS)
+def move_step(draft_id: int, index: int):
+    draft = _draft(draft_id)
+    _csrf_or_400()
+    offset = -1 if request.form.get("direction") == "up" else 1
+    moved_to = drafts.move_step(draft, current_user, index, offset)
+    db.session.commit()
+    data = drafts.data_of(draft)
+    direction = "up" if offset < 0 else "down"
+    if moved_to == 0 and direction == "up":
+        direction = "down"
+    elif moved_to == len(data["steps"]) - 1 and direction == "down":
+        direction = "up"
+    focus = f"move-{moved_to}-{direction}" if len(data["steps"]) > 1 else None
+    if is_htmx():
+        return render_template("studio/_steps.html", draft=draft, data=data,
+                               validation=drafts.validate(draft), kinds=KINDS, focus=focus,
+                               moved=f"Moved to position {moved_to + 1}.")
+    flash(f"Moved to position {moved_to + 1}.", "success")
+    return redirect(url_for("studio.edit", draft_id=draft.id, _anchor=focus or "steps-heading"))
+
+
+@bp.route("/<int:draft_id>/steps/<int:index>/remove", methods=["POST"])
+@roles_required(*AUTHORS)
+def remove_step(draft_id: int, index: int):
+    draft = _draft(draft_id)
+    _csrf_or_400()
+    drafts.remove_step(draft, current_user, index)
+    db.session.commit()
+    flash("Step removed from the draft.", "success")
+    return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="steps-heading"))
+
+
+PART_ERROR = re.compile(r"^(prompt|question|item) '([^']*)': (.*)$")
+PART_LISTS = {"prompt": "prompts", "question": "questions", "item": "items"}
+
+
+def _step_errors(validation, index: int, step: dict) -> tuple[list[str], dict[str, list[str]]]:
+    """The step's problems: those of one prompt, question or statement under
+    ``<kind>-<position>`` (shown in its fieldset), and the rest (shown above the form)."""
+    general, placed = [], {}
+    for message in validation.steps.get(index, []):
+        part = PART_ERROR.match(message)
+        items = step.get(PART_LISTS[part[1]]) if part else None
+        ids = [str(item.get("id")) for item in items if isinstance(item, dict)] \
+            if isinstance(items, list) else []
+        if part and part[2] in ids:
+            placed.setdefault(f"{part[1]}-{ids.index(part[2])}", []).append(part[3])
+        else:
+            general.append(message)
+    return general, placed
+
+
+@bp.route("/<int:draft_id>/steps/<int:index>", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_step(draft_id: int, index: int):
+    draft = _draft(draft_id)
+    try:
+        step = drafts.step_at(draft, index)
+    except LookupError:
+        abort(404)
+    kind = step.get("kind")
+    if kind not in KINDS:
+        abort(404)
+    markdown = dict(draft.files)
+    if request.method == "POST":
+        _csrf_or_400()
+        step, new_markdown = read_step(kind, request.form)
+        markdown.update(new_markdown)
+        if rearranging(request.form):
+            # Shown again unsaved, with the rows added, removed or moved.
+            return render_template("studio/step.html", draft=draft, index=index, step=step,
+                                   kind=KINDS[kind], markdown=markdown, errors=[],
+                                   placed={}, prompt_types=PROMPT_TYPES,
+                                   focus=_focus(request.form))
+        drafts.replace_step(draft, current_user, index, step, new_markdown)
+        db.session.commit()
+        errors, placed = _step_errors(drafts.validate(draft), index, step)
+        if not errors and not placed:
+            flash("Step saved to the draft.", "success")
+            return redirect(url_for("studio.edit", draft_id=draft.id, _anchor=f"step-{index}"))
+        flash("Step saved to the draft; it has problems to fix before publishing.", "warning")
+        return redirect(url_for("studio.edit_step", draft_id=draft.id, index=index))
+    errors, placed = _step_errors(drafts.validate(draft), index, step)
+    return render_template("studio/step.html", draft=draft, index=index, step=step,
+                           kind=KINDS[kind], markdown=markdown, errors=errors, placed=placed,
+                           prompt_types=PROMPT_TYPES, focus=None)
+
+
+def _focus(form) -> str | None:
+    for name in ("prompt", "question", "item"):
+        if form.get(f"add_{name}"):
+            return f"{name}-new"
+        move = form.get(f"move_{name}", "")
+        if move:
+            index, _, direction = move.partition(":")
+            if index.isdigit():
+                target = int(index) + (-1 if direction == "up" else 1)
+                return f"{name}-{target}-heading"
+        if form.get(f"remove_{name}"):
+            return f"{name}s-heading"
+    return None
+
+
+@bp.route("/markdown-preview", methods=["POST"])
+@roles_required(*AUTHORS)
+def markdown_preview():
+    _csrf_or_400()
+    field = request.form.get("field", "body")
+    text = request.form.get(field, "")[:200_000]
+    template = "studio/_markdown_preview.html" if is_htmx() else "studio/markdown_preview.html"
+    return render_template(template, html=render_markdown(text))
+
+
+@bp.route("/<int:draft_id>/publish", methods=["POST"])
+@roles_required(*AUTHORS)
+def publish(draft_id: int):
+    draft = _draft(draft_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _editor(draft, publish_form=form, status=422)
+    result = run_service(form, lambda: publishing.publish(
+        draft, current_user, confirm=bool(form.confirm.data)))
+    if result is REFUSED:
+        return _editor(draft, publish_form=form, status=422)
+    flash("Published. Learners now get this version; earlier answers keep theirs.", "success")
+    return redirect(url_for("studio.edit", draft_id=draft.id))
+
+
+@bp.route("/<int:draft_id>/archive", methods=["POST"])
+@roles_required(*AUTHORS)
+def archive(draft_id: int):
+    draft = _draft(draft_id)
+    _csrf_or_400()
+    publishing.archive(draft, current_user)
+    db.session.commit()
+    flash("Archived: the module left the catalogue; its history stays.", "success")
+    return redirect(url_for("studio.index"))
+
+
+# --- preview ------------------------------------------------------------------------------
+
+def _preview_objects(draft: ModuleDraft):
+    """The draft as transient Module and Step objects, never added to the session."""
+    definition = drafts.validate(draft).definition
+    if definition is None:
+        return None, []
+    data = definition.data
+    module = Module(slug=draft.slug, title=data["title"], summary=data["summary"],
+                    topics=data["topics"], estimated_minutes=data["estimated_minutes"] or 0,
+                    audience=data["audience"], prerequisites=data["prerequisites"],
+                    pacing=data["pacing"], has_certificate=data["certificate"],
+                    standard=data["standard"], content_hash=definition.content_hash)
+    steps = []
+    for position, spec in enumerate(definition.steps):
+        step = Step(id=-(position + 1), slug=spec["slug"], position=position, kind=spec["kind"],
+                    title=spec["title"], is_optional=spec["optional"],
+                    unlock_after_days=spec["unlock_after_days"], config=spec["config"])
+        step.module = module
+        steps.append(step)
+    return module, steps
+
+
+@bp.route("/<int:draft_id>/preview")
+@bp.route("/<int:draft_id>/preview/<step_slug>")
+@roles_required(*AUTHORS)
+def preview(draft_id: int, step_slug: str | None = None):
+    draft = _draft(draft_id)
+    module, steps = _preview_objects(draft)
+    if module is None or not steps:
+        flash("Fix the problems shown before previewing the draft.", "warning")
+        return redirect(url_for("studio.edit", draft_id=draft.id))
+    step = next((s for s in steps if s.slug == step_slug), steps[0])
+    states = [StepState(step=s, number=i + 1) for i, s in enumerate(steps)]
+    progress = ModuleProgress(module=module, enrollment=None, states=states)
+    state = states[steps.index(step)]
+    context = {"module": module, "step": step, "state": state, "progress": progress,
+               "preview_of": draft, "preview_steps": steps}
+    if step.kind == "challenge":
+        form = SubmitChallengeForm()
+        form.draft_version.data = 0
+        form.part.data = 1
+        context.update(submission=None, editable=True, part=1, parts=len(
+            step.config["prompts"]), answers={}, errors={}, form=form, coauthored=None)
+    elif step.kind == "check":
+        draw = step.config.get("draw")
+        context.update(record=None, check=evidence.CheckStatus(step=step, attempts=[],
+                                                               next_number=1),
+                       questions=step.config["questions"][:draw] if draw
+                       else step.config["questions"], last_questions=[])
+    elif step.kind == "survey":
+        context["answered"] = False
+    return render_template("studio/preview.html", **context)
+
+
+# --- history ------------------------------------------------------------------------------
+
+def _module_of(draft: ModuleDraft) -> Module:
+    if draft.module is None:
+        abort(404)
+    return draft.module
+
+
+@bp.route("/<int:draft_id>/history")
+@roles_required(*AUTHORS)
+def history(draft_id: int):
+    draft = _draft(draft_id)
+    rows = publishing.history(draft.module) if draft.module is not None else []
+    return render_template("studio/history.html", draft=draft, rows=rows)
+
+
+@bp.route("/<int:draft_id>/diff")
+@roles_required(*AUTHORS)
+def diff(draft_id: int):
+    draft = _draft(draft_id)
+    module = _module_of(draft)
+    rows = publishing.history(module)
+    try:
+        newer = publishing.version_of(module, query_int("to") or rows[0].version.id)
+        before = [r.version for r in rows if r.version.created_at <= newer.created_at
+                  and r.version.id != newer.id]
+        older = publishing.version_of(
+            module, query_int("from") or (before[0].id if before else newer.id))
+    except (LookupError, IndexError):
+        abort(404)
+    return render_template("studio/diff.html", draft=draft, older=older, newer=newer,
+                           files=publishing.diff(older, newer))
+
+
+@bp.route("/<int:draft_id>/revert/<int:version_id>", methods=["POST"])
+@roles_required(*AUTHORS)
+def revert(draft_id: int, version_id: int):
+    draft = _draft(draft_id)
+    module = _module_of(draft)
+    _csrf_or_400()
+    try:
+        version = publishing.version_of(module, version_id)
+        publishing.revert(draft, version, current_user)
+    except LookupError:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("studio.history", draft_id=draft.id))
+    db.session.commit()
+    flash("The draft now holds that version. Publish to make it current.", "success")
+    return redirect(url_for("studio.edit", draft_id=draft.id))
+
+
+def _read_upload(upload, limit: int) -> bytes:
+    """At most ``limit`` bytes of an uploaded file, which is closed after."""
+    if not upload:
+        return b""
+    try:
+        return upload.read(limit)
+    finally:
+        upload.close()
+
+
+# --- exchange -----------------------------------------------------------------------------
+
+@bp.route("/<int:draft_id>/export")
+@roles_required(*AUTHORS)
+def export(draft_id: int):
+    draft = _draft(draft_id)
+    data = exchange.export_zip(draft.slug, draft.files)
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{draft.slug}.zip"'})
+
+
+@bp.route("/import", methods=["POST"])
+@roles_required(*AUTHORS)
+def import_module():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.archive.data
+        data = _read_upload(upload, exchange.MAX_ZIP_BYTES + 1)
+        if not data:
+            form.archive.errors = ["Choose a zip file to import."]
+        else:
+            draft = run_service(form, lambda: exchange.import_zip(data, current_user))
+            if draft is not REFUSED:
+                flash("Imported into the draft. Check it, then publish.", "success")
+                return redirect(url_for("studio.edit", draft_id=draft.id))
+    return _index(import_form=form, status=422)
+
+
+# --- images -------------------------------------------------------------------------------
+
+@bp.route("/<int:draft_id>/images", methods=["POST"])
+@roles_required(*AUTHORS)
+def upload_image(draft_id: int):
+    draft = _draft(draft_id)
+    form = ImageForm()
+    if form.validate_on_submit():
+        upload = form.image.data
+        data = _read_upload(upload, images.MAX_BYTES + 1)
+        if not data:
+            form.image.errors = ["Choose an image to upload."]
+        else:
+            image = run_service(form, lambda: images.upload(
+                draft, current_user, upload.filename or "", data), field="image")
+            if image is not REFUSED:
+                flash(f"Image uploaded. Use it in Markdown as "
+                      f"![description]({images.url_of(image)})", "success")
+                return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="images"))
+    return _editor(draft, image_form=form, status=422)
+
+
+@bp.route("/images/<int:draft_id>/<filename>")
+@login_required
+def image(draft_id: int, filename: str):
+    """An uploaded image, for anyone signed in (learners read the pages it is on)."""
+    found = images.find(draft_id, filename)
+    if found is None:
+        abort(404)
+    response = Response(found.data, mimetype=found.media_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Disposition"] = f'inline; filename="{found.filename}"'
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

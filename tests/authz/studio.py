@@ -1,0 +1,53 @@
+"""The studio: authors and admins only; an uploaded image for anyone signed in."""
+
+from tests.authz_matrix import ADMIN, AUTHOR, SIGNED_IN, Rule
+
+AUTHORS = frozenset({AUTHOR, ADMIN})
+DRAFT = {"draft_id": "studio_draft.id"}
+
+ROWS = [
+    Rule("studio.index", AUTHORS),
+    Rule("studio.new_module", AUTHORS, "POST"),
+    Rule("studio.adopt", AUTHORS, "POST", args={"module_id": "studio_module.id"}),
+    Rule("studio.edit", AUTHORS, args=DRAFT),
+    Rule("studio.edit", AUTHORS, "POST", args=DRAFT),
+    Rule("studio.add_step", AUTHORS, "POST", args=DRAFT),
+    Rule("studio.move_step", AUTHORS, "POST", args={**DRAFT, "index": "=0"}),
+    Rule("studio.remove_step", AUTHORS, "POST", args={**DRAFT, "index": "=0"}),
+    Rule("studio.edit_step", AUTHORS, args={**DRAFT, "index": "=0"}),
+    Rule("studio.edit_step", AUTHORS, "POST", args={**DRAFT, "index": "=0"}),
+    Rule("studio.markdown_preview", AUTHORS, "POST"),
+    Rule("studio.publish", AUTHORS, "POST", args=DRAFT),
+    Rule("studio.archive", AUTHORS, "POST", args=DRAFT),
+    Rule("studio.preview", AUTHORS, args=DRAFT),
+    Rule("studio.preview", AUTHORS, args={**DRAFT, "step_slug": "=welcome"}),
+    Rule("studio.history", AUTHORS, args=DRAFT),
+    Rule("studio.diff", AUTHORS, args=DRAFT),
+    Rule("studio.revert", AUTHORS, "POST", args={**DRAFT, "version_id": "studio_version.id"}),
+    Rule("studio.export", AUTHORS, args=DRAFT),
+    Rule("studio.import_module", AUTHORS, "POST"),
+    Rule("studio.upload_image", AUTHORS, "POST", args=DRAFT),
+    Rule("studio.image", SIGNED_IN, args={**DRAFT, "filename": "studio_image.filename"}),
+]
+
+
+def build_world(world, factories):
+    """A published studio module with one page, its version and an image."""
+    from lms.content.kinds.page import KIND  # noqa: F401  (the registry is loaded)
+    from lms.extensions import db
+    from lms.models import StudioImage
+    from lms.services.studio import drafts, publishing
+
+    author = factories.make_user(roles=("author",), name="Matrix Author")
+    draft = drafts.create_draft(author, slug="matrix-studio-module", title="Matrix Studio")
+    index = drafts.add_step(draft, author, "page")
+    step = drafts.step_at(draft, index)
+    step["slug"], step["body"] = "welcome", "welcome.md"
+    drafts.replace_step(draft, author, index, step, {"welcome.md": "Hello.\n"})
+    world.studio_version = publishing.publish(draft, author)
+    world.studio_draft = draft
+    world.studio_module = draft.module
+    world.studio_image = StudioImage(draft_id=draft.id, filename="dot.png",
+                                     media_type="image/png", data=b"\x89PNG\r\n\x1a\n")
+    db.session.add(world.studio_image)
+    db.session.flush()

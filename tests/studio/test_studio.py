@@ -1,0 +1,327 @@
+"""The authoring studio through its pages: write, validate, preview, publish, history, exchange."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from lms.content.sync import sync_modules
+from lms.extensions import db
+from lms.models import Module, ModuleDraft, ModuleVersion, Submission
+from lms.services.learning import challenges
+from lms.services.studio import exchange, images
+from tests.content_helpers import page, write_module
+from tests.fixtures.people import AuthActions
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "teal").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = png()
+
+
+def csrf(client, url: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                     client.get(url).get_data(as_text=True))[1]
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user(roles=("author",), name="Ada Author")
+
+
+@pytest.fixture
+def signed_in(client, author):
+    AuthActions(client).login(author)
+    return client
+
+
+def create(client, slug="allyship-basics", title="Allyship basics") -> ModuleDraft:
+    token = csrf(client, "/studio/")
+    response = client.post("/studio/new", data={"csrf_token": token, "title": title,
+                                                "slug": slug})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalar(select(ModuleDraft).where(ModuleDraft.slug == slug))
+
+
+def add_step(client, draft, kind) -> int:
+    token = csrf(client, f"/studio/{draft.id}")
+    response = client.post(f"/studio/{draft.id}/steps", data={"csrf_token": token,
+                                                              "kind": kind})
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def save_step(client, draft, index, **fields):
+    token = csrf(client, f"/studio/{draft.id}/steps/{index}")
+    return client.post(f"/studio/{draft.id}/steps/{index}", data={"csrf_token": token,
+                                                                  **fields})
+
+
+def write_module_in_studio(client) -> ModuleDraft:
+    draft = create(client)
+    token = csrf(client, f"/studio/{draft.id}")
+    client.post(f"/studio/{draft.id}", data={
+        "csrf_token": token, "title": "Allyship basics", "summary": "Start here.",
+        "topics": "allyship, listening", "estimated_minutes": "20", "pacing": "self-paced"})
+    index = add_step(client, draft, "page")
+    assert save_step(client, draft, index, title="Welcome", slug="welcome",
+                     body="## Why allies matter\n\nListening comes first.").status_code == 302
+    index = add_step(client, draft, "challenge")
+    response = save_step(client, draft, index, **{
+        "title": "Map your identities", "slug": "identities", "review": "optional",
+        "prompt_count": "1", "prompt-0-id": "identities", "prompt-0-type": "rows",
+        "prompt-0-label": "Your identities", "prompt-0-required": "y",
+        "prompt-0-columns": "identity | Identity\nshows | How it shows up | long_text",
+        "prompt-0-min_rows": "1"})
+    assert response.status_code == 302
+    index = add_step(client, draft, "check")
+    save_step(client, draft, index, **{
+        "title": "Quick check", "slug": "quick-check", "question_count": "1",
+        "question-0-id": "q1", "question-0-prompt": "What comes first?",
+        "question-0-options": "* Listening | Yes.\nSpeaking | Not first."})
+    return draft
+
+
+def test_an_author_writes_a_module_that_validates_and_publishes(signed_in, author):
+    draft = write_module_in_studio(signed_in)
+    page_html = signed_in.get(f"/studio/{draft.id}").get_data(as_text=True)
+    assert "problem" not in page_html.lower()
+    assert "Map your identities" in page_html
+    listing = signed_in.get("/studio/").get_data(as_text=True)
+    assert "Allyship basics" in listing and "Draft" in listing and "Ada Author" in listing
+    assert signed_in.get("/learn/allyship-basics").status_code == 404
+
+    token = csrf(signed_in, f"/studio/{draft.id}")
+    response = signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
+    assert response.status_code == 302
+    module = db.session.scalar(select(Module).where(Module.slug == "allyship-basics"))
+    assert [s.kind for s in module.steps] == ["page", "challenge", "check"]
+    assert module.steps[1].config["prompts"][0]["columns"][1]["type"] == "long_text"
+    version = db.session.scalar(select(ModuleVersion).where(ModuleVersion.module_id == module.id))
+    assert version.source == "studio" and version.author_id == author.id
+    assert signed_in.get("/learn/allyship-basics").status_code == 200
+
+
+def test_validation_is_shown_at_the_step_and_blocks_publishing(signed_in):
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "video")
+    save_step(signed_in, draft, index, title="A talk", slug="talk", url="ftp://nope",
+              transcript="Words.")
+    html = signed_in.get(f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    assert "must start with http:// or https://" in html
+    token = csrf(signed_in, f"/studio/{draft.id}")
+    response = signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "Fix the 1 problem(s)" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Module).where(Module.slug == draft.slug)) is None
+
+
+def test_metadata_errors_show_at_their_field(signed_in):
+    draft = create(signed_in)
+    token = csrf(signed_in, f"/studio/{draft.id}")
+    signed_in.post(f"/studio/{draft.id}", data={"csrf_token": token, "title": "T",
+                                               "estimated_minutes": "lots",
+                                               "pacing": "self-paced"})
+    html = signed_in.get(f"/studio/{draft.id}").get_data(as_text=True)
+    assert re.search(r'id="estimated_minutes-error">[^<]*whole number', html)
+
+
+def test_steps_move_up_and_down_and_are_removed(signed_in):
+    draft = create(signed_in)
+    add_step(signed_in, draft, "page")
+    add_step(signed_in, draft, "video")
+    token = csrf(signed_in, f"/studio/{draft.id}")
+    signed_in.post(f"/studio/{draft.id}/steps/1/move", data={"csrf_token": token,
+                                                             "direction": "up"})
+    db.session.refresh(draft)
+    assert "- slug: video-2" in draft.files["module.yaml"].split("- slug: page-1")[0]
+    response = signed_in.post(f"/studio/{draft.id}/steps/0/move", headers={"HX-Request": "1"},
+                              data={"csrf_token": token, "direction": "down"})
+    assert 'id="move-1-up" data-autofocus="Moved to position 2."' in response.get_data(
+        as_text=True)
+    signed_in.post(f"/studio/{draft.id}/steps/0/remove", data={"csrf_token": token})
+    db.session.refresh(draft)
+    assert "page-1" not in draft.files["module.yaml"]
+    assert "page-1.md" not in draft.files
+
+
+def test_prompts_are_added_and_reordered_before_saving(signed_in):
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "challenge")
+    form = {"title": "Reflect", "slug": "reflect", "prompt_count": "1",
+            "prompt-0-id": "first", "prompt-0-type": "long_text", "prompt-0-label": "First"}
+    html = save_step(signed_in, draft, index, add_prompt="1", **form).get_data(as_text=True)
+    assert 'name="prompt_count" value="2"' in html and "A new prompt" in html
+    form.update({"prompt_count": "2", "prompt-1-id": "second", "prompt-1-type": "short_text",
+                 "prompt-1-label": "Second"})
+    html = save_step(signed_in, draft, index, move_prompt="1:up", **form).get_data(as_text=True)
+    assert html.index('value="second"') < html.index('value="first"')
+
+
+def test_preview_renders_the_learner_player_from_the_draft(signed_in):
+    draft = write_module_in_studio(signed_in)
+    html = signed_in.get(f"/studio/{draft.id}/preview/identities").get_data(as_text=True)
+    assert "Preview of the draft" in html and "Your identities" in html
+    assert "How it shows up" in html
+    assert signed_in.get(f"/studio/{draft.id}/preview/quick-check").status_code == 200
+    assert "Listening comes first" in signed_in.get(
+        f"/studio/{draft.id}/preview").get_data(as_text=True)
+
+
+def test_answers_stay_with_the_prompt_they_were_given_to(signed_in, make_user, client, app):
+    draft = write_module_in_studio(signed_in)
+    token = csrf(signed_in, f"/studio/{draft.id}")
+    signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
+    module = db.session.scalar(select(Module).where(Module.slug == "allyship-basics"))
+    learner = make_user(roles=("learner",))
+    step = module.steps[1]
+    challenges.submit(learner, step, {"identities": [{"identity": "Teacher",
+                                                      "shows": "I lead the room"}]}, 0)
+    db.session.commit()
+    # The author renames the prompt's column and drops the prompt: publishing asks first.
+    save_step(signed_in, draft, 1, **{
+        "title": "Map your identities", "slug": "identities", "review": "optional",
+        "prompt_count": "1", "prompt-0-id": "values", "prompt-0-type": "long_text",
+        "prompt-0-label": "What you value", "prompt-0-required": "y"})
+    response = signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "Earlier answers were given to prompts" in response.get_data(as_text=True)
+    response = signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token,
+                                                                   "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    submission = db.session.scalar(select(Submission).where(Submission.user_id == learner.id))
+    assert [p["id"] for p in challenges.prompts_answered(submission)] == ["identities"]
+    signed_in.post("/auth/logout")
+    AuthActions(signed_in).login(learner)
+    html = signed_in.get("/learn/allyship-basics/identities").get_data(as_text=True)
+    assert "Your identities" in html and "Teacher" in html and "How it shows up" in html
+
+
+def test_history_shows_a_readable_diff_and_reverts(signed_in):
+    draft = write_module_in_studio(signed_in)
+    token = csrf(signed_in, f"/studio/{draft.id}")
+    signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
+    signed_in.post(f"/studio/{draft.id}", data={"csrf_token": token, "title": "Allyship 101",
+                                               "pacing": "self-paced"})
+    signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
+    html = signed_in.get(f"/studio/{draft.id}/history").get_data(as_text=True)
+    assert html.count("<td>Ada Author</td>") == 2 and "Current" in html
+    ids = [v.id for v in db.session.scalars(select(ModuleVersion).order_by(ModuleVersion.id))]
+    diff = signed_in.get(f"/studio/{draft.id}/diff?from={ids[0]}&to={ids[1]}").get_data(
+        as_text=True)
+    assert "<del>−title: Allyship basics</del>" in diff
+    assert "<ins>+title: Allyship 101</ins>" in diff
+    signed_in.post(f"/studio/{draft.id}/revert/{ids[0]}", data={"csrf_token": token})
+    db.session.refresh(draft)
+    assert "title: Allyship basics" in draft.files["module.yaml"]
+    assert signed_in.get(f"/studio/{draft.id}/diff?from={ids[0]}&to=999").status_code == 404
+
+
+def test_export_import_export_is_byte_identical(signed_in):
+    draft = write_module_in_studio(signed_in)
+    first = signed_in.get(f"/studio/{draft.id}/export")
+    assert first.headers["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(first.data)).namelist()
+    assert names == sorted(names) and "allyship-basics/module.yaml" in names
+    token = csrf(signed_in, "/studio/")
+    response = signed_in.post("/studio/import", data={
+        "csrf_token": token, "archive": (io.BytesIO(first.data), "allyship-basics.zip")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert signed_in.get(f"/studio/{draft.id}/export").data == first.data
+
+
+def test_import_refuses_what_is_not_a_module(signed_in):
+    token = csrf(signed_in, "/studio/")
+    for data, message in ((b"not a zip", "This is not a zip file."),
+                          (exchange.export_zip("x", {"../evil.md": "x"}), "Unexpected entry"),
+                          (exchange.export_zip("bad", {"module.yaml": "slug: bad\n"}),
+                           "The module has problems")):
+        response = signed_in.post("/studio/import", data={
+            "csrf_token": token, "archive": (io.BytesIO(data), "m.zip")},
+            content_type="multipart/form-data")
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(ModuleDraft)) is None
+
+
+def test_sync_reports_a_conflict_with_a_studio_module_and_leaves_it(signed_in, tmp_path, runner):
+    root = tmp_path / "modules"
+    write_module(root, "allyship-basics", [page("intro")], title="From the folder")
+    sync_modules(root)
+    db.session.commit()
+    module = db.session.scalar(select(Module).where(Module.slug == "allyship-basics"))
+    token = csrf(signed_in, "/studio/")
+    signed_in.post(f"/studio/adopt/{module.id}", data={"csrf_token": token})
+    draft = db.session.scalar(select(ModuleDraft))
+    assert draft.files["intro.md"].startswith("## Intro")
+    signed_in.post(f"/studio/{draft.id}", data={"csrf_token": token, "title": "From the studio",
+                                               "pacing": "self-paced"})
+    signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
+    write_module(root, "allyship-basics", [page("intro")], title="Changed in the folder")
+    result = runner.invoke(args=["modules", "sync", "--path", str(root)])
+    assert "Conflict: allyship-basics was changed in the studio" in result.output
+    db.session.expire_all()
+    assert db.session.get(Module, module.id).title == "From the studio"
+    result = runner.invoke(args=["modules", "sync", "--path", str(root), "--override-studio"])
+    db.session.expire_all()
+    assert db.session.get(Module, module.id).title == "Changed in the folder"
+
+
+def test_images_are_checked_and_served_as_images(signed_in, monkeypatch):
+    monkeypatch.setattr(images, "MAX_BYTES", 5000)  # the limit, small enough to send quickly
+    draft = create(signed_in)
+    token = csrf(signed_in, f"/studio/{draft.id}")
+
+    def upload(data, name):
+        return signed_in.post(f"/studio/{draft.id}/images", data={
+            "csrf_token": token, "image": (io.BytesIO(data), name)},
+            content_type="multipart/form-data")
+
+    assert "Upload a PNG, JPEG, GIF or WebP image." in upload(
+        b"<svg onload=alert(1)>", "x.png").get_data(as_text=True)
+    assert "could not be read as an image" in upload(
+        b"\x89PNG\r\n\x1a\n" + b"junk" * 10, "x.png").get_data(as_text=True)
+    assert "must end in .png" in upload(PNG, "dot.html").get_data(as_text=True)
+    assert "larger than 2 MB" in upload(PNG + b"\0" * 5001, "big.png").get_data(as_text=True)
+    assert upload(PNG, "My Dot.PNG").status_code == 302
+    response = signed_in.get(f"/studio/images/{draft.id}/my-dot.png")
+    assert response.data == PNG and response.headers["Content-Type"] == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_the_studio_list_runs_a_fixed_number_of_queries(signed_in, count_queries):
+    create(signed_in, "one", "One")
+    with count_queries() as few:
+        signed_in.get("/studio/")
+    for n in range(4):
+        create(signed_in, f"more-{n}", f"More {n}")
+    with count_queries() as many:
+        signed_in.get("/studio/")
+    assert many.count == few.count
+
+
+def test_a_prompts_problem_is_shown_in_its_own_fieldset(signed_in):
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "challenge")
+    save_step(signed_in, draft, index, **{
+        "title": "Reflect", "slug": "reflect", "prompt_count": "2",
+        "prompt-0-id": "fine", "prompt-0-type": "long_text", "prompt-0-label": "Fine",
+        "prompt-1-id": "rows", "prompt-1-type": "rows", "prompt-1-label": "Rows",
+        "prompt-1-min_words": "5"})
+    html = signed_in.get(f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    fieldset = html.split('id="prompt-1-heading"')[1].split("</fieldset>")[0]
+    assert "&#39;columns&#39; must be a non-empty list" in fieldset
+    assert 'href="#prompt-1-heading">Prompt 2: &#39;columns&#39; must be' in html
+    assert "To fix" not in html.split('id="prompt-1-heading"')[0]
