@@ -20,6 +20,12 @@ and an exception they raise reaches the caller (the view rolls back).
     (``services.assignments.rules.on_module_completed`` marks the person's
     open obligations for the module satisfied).
 
+``module_started(app, user=, module=, enrollment=)``
+    A learner has just enrolled in a module (the ``Enrollment`` row is flushed).
+    Sent by ``lms.services.learning.progress.start_module``.
+    Listener: assignments (``services.assignments.rules.on_module_started``
+    marks the person's open obligations for the module in progress).
+
 ``submission_submitted(app, submission=, revision=)``
     A learner has submitted a revision of a reflection.
     Sent by ``lms.services.learning.challenges.submit``.
@@ -52,6 +58,7 @@ from flask import current_app
 _signals = Namespace()
 
 module_completed = _signals.signal("module-completed")
+module_started = _signals.signal("module-started")
 submission_submitted = _signals.signal("submission-submitted")
 people_changed = _signals.signal("people-changed")
 
