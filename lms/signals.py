@@ -40,6 +40,10 @@ and an exception they raise reaches the caller (the view rolls back).
     Listener: assignments (``services.assignments.rules.refresh_for_people``
     opens and closes their obligations).
 
+Every signal above is also received by the per-person caches
+(``services.personal_cache.forget_people_named``, connected by ``create_app``):
+what is cached for the people a signal names is stale from then on.
+
 Extension points that are not events are registered per application in the
 same ``init_app`` functions: navigation items and badges
 (``lms.templating.add_nav``, ``add_nav_badge``), home-page panels

@@ -8,7 +8,6 @@ from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from lms.localtime import format_local
-from lms.services import personal_cache
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
@@ -105,7 +104,5 @@ def nav_badge(endpoint: str) -> tuple[int, str] | None:
     cache = g.setdefault("_nav_badges", {})
     if endpoint not in cache:
         count, noun = badge
-        user = current_user._get_current_object()
-        cache[endpoint] = (personal_cache.cached(user.id, f"badge:{endpoint}",
-                                                 lambda: count(user)), noun)
+        cache[endpoint] = (count(current_user), noun)
     return cache[endpoint]

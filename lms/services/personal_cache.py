@@ -49,6 +49,11 @@ QUIET_TABLES = frozenset({
 SHARED_TABLES = frozenset({"reviews", "mentor_links"})
 # A reflection's status changes its mentors' queues; its draft text only its authors' pages.
 SUBMISSION_SHARED_FIELDS = ("status", "submitted_at")
+# Set-based writes to these tables move nobody's generation: whoever they concern is told
+# otherwise (obligations change with a module started or completed, people changed, a rule
+# saved — each a signal or an ORM write of its own; ``status.reconcile`` forgets everyone
+# when it repairs rows).
+PERSONAL_BULK_TABLES = frozenset({"obligations"})
 PENDING_KEY = "personal_cache.pending"
 
 
@@ -111,7 +116,8 @@ def cached_many(user_id: int, names: list[str], compute: Callable[[str], object]
 
 # --- invalidation --------------------------------------------------------------------------
 
-def _on_signal(_sender, **data) -> None:
+def forget_people_named(_sender, **data) -> None:
+    """Receiver of the signals in ``register``: the people they name have new data."""
     people = set(data.get("user_ids") or ())
     for name in ("user", "learner"):
         if data.get(name) is not None:
@@ -166,7 +172,7 @@ def _after_bulk(state) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in QUIET_TABLES:
+    if getattr(table, "name", None) in QUIET_TABLES | PERSONAL_BULK_TABLES:
         return
     pending = state.session.info.setdefault(PENDING_KEY, {"people": set(), "everyone": False})
     pending["everyone"] = True
@@ -190,7 +196,7 @@ def register(app: Flask) -> None:
 
     for signal in (signals.module_started, signals.module_completed,
                    signals.submission_submitted, signals.people_changed):
-        signal.connect(_on_signal, sender=app)
+        signal.connect(forget_people_named, sender=app)
     if not getattr(db, "_personal_cache_hooks", False):
         session_class = db.session.session_factory.class_
         event.listen(session_class, "after_flush", _after_flush)

@@ -32,7 +32,7 @@ from sqlalchemy import Date, and_, bindparam, case, exists, literal, or_, select
 from lms import clock
 from lms.extensions import db
 from lms.models import Assignment, Enrollment, ModuleCompletion, Obligation, User
-from lms.services import audit, duedates
+from lms.services import audit, duedates, personal_cache
 from lms.services.errors import DomainError
 
 STATUSES = ("completed", "in_progress", "not_started", "overdue", "exempt")
@@ -175,6 +175,8 @@ def reconcile(on: date | None = None) -> SyncResult:
     if total.corrected:
         audit.record(None, "assignment.reconcile", None, corrected=len(total.corrected),
                      obligations=total.corrected[:100])
+    if total.corrected or total.moved:
+        personal_cache.forget_everyone()
     return total
 
 
