@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from typing import Any
 
@@ -64,7 +65,8 @@ def register_url_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from lms.auth.loader import configure_login
-    from lms.extensions import csrf, db, limiter, migrate
+    from lms.extensions import cache, csrf, db, limiter, migrate
+    from lms.services import personal_cache
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -74,7 +76,25 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True, render_item=render_migration_item)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app, config=cache_config(app))
+    personal_cache.register(app)
     configure_login(app)
+
+
+def cache_config(app: Flask) -> dict[str, Any]:
+    """Flask-Caching settings: Redis when ``LMS_CACHE_REDIS_URL`` is set, else in-process.
+
+    Keys carry a prefix naming the database, so applications over different
+    databases sharing one Redis never read each other's entries.
+    """
+    prefix = "lms:" + hashlib.sha256(
+        app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12] + ":"
+    url = app.config.get("LMS_CACHE_REDIS_URL")
+    if url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": prefix,
+                "CACHE_DEFAULT_TIMEOUT": app.config["LMS_CACHE_SECONDS"]}
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 20_000,
+            "CACHE_DEFAULT_TIMEOUT": app.config["LMS_CACHE_SECONDS"]}
 
 
 def tune_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

@@ -91,6 +91,11 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_SCORECARD_MONTHS": (12, int, "Months shown in the scorecard's trend charts."),
     "LMS_SCORECARD_CACHE_SECONDS": (300, int, "How long each worker reuses a computed "
                                     "scorecard before working it out again (0: every request)."),
+    "LMS_CACHE_REDIS_URL": (None, str, "Redis for the per-person home-page and navigation "
+                            "caches, shared by every worker; in each worker's memory when "
+                            "unset."),
+    "LMS_CACHE_SECONDS": (600, int, "Longest a cached home-page panel or navigation count is "
+                          "reused; changes invalidate them at once anyway."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
                         "X-Forwarded-For/-Proto headers are trusted (rate limits per client "

@@ -22,6 +22,12 @@ and an exception they raise reaches the caller (the view rolls back).
     (``services.assignments.rules.on_module_completed`` marks the person's
     open obligations for the module satisfied).
 
+``module_started(app, user=, module=, enrollment=)``
+    A learner has just enrolled in a module (the ``Enrollment`` row is flushed).
+    Sent by ``lms.services.learning.progress.start_module``.
+    Listener: assignments (``services.assignments.rules.on_module_started``
+    marks the person's open obligations for the module in progress).
+
 ``submission_submitted(app, submission=, revision=)``
     A learner has submitted a revision of a reflection.
     Sent by ``lms.services.learning.challenges.submit``.
@@ -35,6 +41,10 @@ and an exception they raise reaches the caller (the view rolls back).
     creation and edits, the CSV import).
     Listener: assignments (``services.assignments.rules.refresh_for_people``
     opens and closes their obligations).
+
+Every signal above is also received by the per-person caches
+(``services.personal_cache.forget_people_named``, connected by ``create_app``):
+what is cached for the people a signal names is stale from then on.
 
 Extension points that are not events are registered per application in the
 same ``init_app`` functions: navigation items and badges
@@ -54,6 +64,7 @@ from flask import current_app
 _signals = Namespace()
 
 module_completed = _signals.signal("module-completed")
+module_started = _signals.signal("module-started")
 submission_submitted = _signals.signal("submission-submitted")
 people_changed = _signals.signal("people-changed")
 

@@ -10,9 +10,11 @@ from lms.models import STEP_KINDS
 from lms.services.learning.step_kinds import KINDS
 
 RECEIVERS = {
-    signals.module_completed: {"issue_for_completion", "on_module_completed"},
-    signals.submission_submitted: {"notify_mentors_of_submission"},
-    signals.people_changed: {"refresh_for_people"},
+    signals.module_started: {"on_module_started", "forget_people_named"},
+    signals.module_completed: {"issue_for_completion", "on_module_completed",
+                               "forget_people_named"},
+    signals.submission_submitted: {"notify_mentors_of_submission", "forget_people_named"},
+    signals.people_changed: {"refresh_for_people", "forget_people_named"},
 }
 
 

@@ -23,7 +23,11 @@ def init_app(app: Flask) -> None:
     from lms.main.views import add_home_section
     from lms.services import reminders
     from lms.services.assignments.reminders import run_due_reminders
-    from lms.services.assignments.rules import on_module_completed, refresh_for_people
+    from lms.services.assignments.rules import (
+        on_module_completed,
+        on_module_started,
+        refresh_for_people,
+    )
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
@@ -32,4 +36,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(assignments_cli)
     reminders.add_job(app, "assignments", run_due_reminders)
     signals.module_completed.connect(on_module_completed, sender=app)
+    signals.module_started.connect(on_module_started, sender=app)
     signals.people_changed.connect(refresh_for_people, sender=app)

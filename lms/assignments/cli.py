@@ -25,3 +25,18 @@ def refresh() -> None:
     db.session.commit()
     click.echo(f"Opened {result.opened}, closed {result.closed} obligation(s); "
                f"checked completions on {updated}.")
+
+
+@assignments_cli.command("reconcile")
+def reconcile() -> None:
+    """Recompute every open obligation's stored status from completions, enrollments and
+    rules; repair and list the rows that were wrong (``flask reminders send`` does this
+    nightly before reminding anyone)."""
+    from lms.services.assignments.status import reconcile as run
+
+    result = run()
+    db.session.commit()
+    click.echo(f"Checked {result.examined} open obligation(s): {len(result.corrected)} "
+               f"corrected, {result.moved} moved on with the date.")
+    if result.corrected:
+        click.echo("Corrected obligation ids: " + ", ".join(map(str, result.corrected[:200])))

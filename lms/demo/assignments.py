@@ -11,6 +11,7 @@ from lms.demo import learners
 from lms.extensions import db
 from lms.models import Assignment, Department, Obligation, User
 from lms.services import duedates
+from lms.services.assignments import status as stored_status
 from lms.services.assignments.rules import Rule, create_assignment
 from lms.services.learning import progress as learning
 
@@ -65,6 +66,7 @@ def _overdue_learner(admin: User | None, today) -> None:
     for obligation in db.session.execute(select(Obligation).where(
             Obligation.assignment_id == assignment.id)).scalars():
         obligation.due_on = past
+    stored_status.sync_assignments([assignment.id])
 
 
 def _certified_learner(bias) -> None:

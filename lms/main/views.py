@@ -2,12 +2,14 @@
 
 from flask import Flask, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from lms.extensions import db
 from lms.main import bp
 from lms.main.forms import ProfileForm
 from lms.permissions import login_required, public
+from lms.services import personal_cache
 from lms.services.accounts import security as account_security
 from lms.services.sso.policy import has_usable_password
 
@@ -27,16 +29,30 @@ def add_home_section(app: Flask, template: str, context=None,
         sections.append((roles, template, context))
 
 
+# Panels are cached as HTML per person; the CSRF token belongs to the browser session, not
+# the person, so the cached copy holds this placeholder and each answer puts the token in.
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+
+
+def _render_section(template: str, context) -> str:
+    # Each panel is rendered with its context function's dict as template variables
+    # (also reachable as ``context``).
+    values = context(current_user) if context else {}
+    return render_template(template, context=values, **values,
+                           csrf_token=lambda: CSRF_PLACEHOLDER)
+
+
 @bp.route("/")
 @login_required
 def home():
-    # Each panel is rendered with its context function's dict as template variables
-    # (also reachable as ``context``), then placed on the page in registration order.
-    sections = []
-    for roles, template, context in current_app.extensions.get(HOME_SECTIONS_KEY, []):
-        if roles is None or current_user.has_role(*roles):
-            values = context(current_user) if context else {}
-            sections.append(Markup(render_template(template, context=values, **values)))
+    chosen = {template: context
+              for roles, template, context in current_app.extensions.get(HOME_SECTIONS_KEY, [])
+              if roles is None or current_user.has_role(*roles)}
+    html = personal_cache.cached_many(
+        current_user.id, [f"home:{t}" for t in chosen],
+        lambda name: _render_section(name[5:], chosen[name[5:]]))
+    token = generate_csrf()
+    sections = [Markup(html[f"home:{t}"].replace(CSRF_PLACEHOLDER, token)) for t in chosen]
     return render_template("main/home.html", sections=sections)
 
 

@@ -125,6 +125,9 @@ class Obligation(Base):
               postgresql_where=text("closed_at IS NULL")),
         Index("ix_obligations_assignment_closed", "assignment_id", "closed_at"),
         Index("ix_obligations_user_module", "user_id", "module_id"),
+        # Compliance reads one assignment's open rows with their status dates.
+        Index("ix_obligations_open_assignment_status", "closed_at", "assignment_id", "status",
+              "next_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +143,13 @@ class Obligation(Base):
         ForeignKey("module_completions.id", ondelete="SET NULL"), index=True)
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="not_started",
+                                        server_default="not_started")
+    is_started: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    valid_until: Mapped[date | None]
+    next_due_on: Mapped[date | None]
+    exempt_at: Mapped[datetime | None]
+    exempt_reason: Mapped[str | None] = mapped_column(String(200))
 
     assignment: Mapped[Assignment] = relationship()
     user: Mapped[User] = relationship()

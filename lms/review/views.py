@@ -26,7 +26,7 @@ from lms.permissions import login_required, roles_required
 from lms.review import bp
 from lms.review.forms import LinkForm, PreferenceForm, ReviewForm
 from lms.safe_redirect import safe_redirect_target
-from lms.services import notifications
+from lms.services import notifications, personal_cache
 from lms.services.accounts import mentor_notices, mentoring
 from lms.services.errors import DomainError
 from lms.services.learning import challenges
@@ -86,7 +86,9 @@ def queue():
                "now": utcnow()}
     if is_htmx() and not is_history_restore():
         return render_template("review/_queue.html", **context)
-    has_learners = db.session.scalar(select(mentoring.learner_ids_query(current_user).exists()))
+    has_learners = personal_cache.cached(
+        current_user.id, "review:has-learners",
+        lambda: db.session.scalar(select(mentoring.learner_ids_query(current_user).exists())))
     return render_template("review/queue.html", modules=reviews.challenge_choices(),
                            has_learners=has_learners, **context)
 

@@ -1,7 +1,8 @@
 """Who is done, who is late: compliance counts and people lists, set-based.
 
-Every figure comes from one grouped query over open obligations joined to
-people and enrollments; the status of each obligation is a SQL ``CASE``:
+Every figure comes from one grouped query over open obligations (joined to
+people when departments matter); the status of each obligation is a SQL
+``CASE`` over the status columns stored on it (``status.current_status``):
 
 - completed: the latest completion exists and, with recertification, is
   still valid today;
@@ -21,20 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from lms.extensions import db
-from lms.models import (
-    Assignment,
-    Department,
-    Enrollment,
-    Module,
-    ModuleCompletion,
-    Obligation,
-    User,
-)
-from lms.models.base import UTCDateTime
+from lms.models import Assignment, Department, Module, ModuleCompletion, Obligation, User
 from lms.services import duedates
+from lms.services.assignments import status as stored_status
 from lms.services.departments import department_descendants
 from lms.services.spreadsheet import csv_text
 
@@ -141,57 +134,27 @@ def department_choices(scope: set[int] | None) -> list[tuple[int, str]]:
 # --- the status of every obligation, in SQL -----------------------------------------------
 
 def status_expression(on: date | None = None):
-    """A SQL CASE giving each open obligation's status (query must join Assignment and, as
-    ``obligation_rows`` does, the enrollment only when it is in progress).
-
-    Validity of completions depends only on the assignment's recertification
-    period, so the cut-off instants are computed here, once per distinct
-    period, and passed in as parameters.
-    """
-    on = on or duedates.today()
-    periods = sorted(set(db.session.execute(select(Assignment.recertify_months).where(
-        Assignment.recertify_months.is_not(None), Assignment.deleted_at.is_(None))).scalars()))
-    satisfied = Obligation.satisfied_at
-    due_passed = Obligation.due_on < literal(on, Date())
-    if periods:
-        valid_from = case(
-            *[(Assignment.recertify_months == m,
-               literal(duedates.valid_from(m, on), UTCDateTime())) for m in periods],
-            else_=None)
-        renewal_not_due_from = case(
-            *[(Assignment.recertify_months == m,
-               literal(duedates.not_yet_overdue_from(m, on), UTCDateTime())) for m in periods],
-            else_=None)
-        completed = and_(satisfied.is_not(None), or_(Assignment.recertify_months.is_(None),
-                                                     satisfied >= valid_from))
-        overdue = and_(due_passed, or_(satisfied.is_(None), satisfied < renewal_not_due_from))
-    else:
-        completed = satisfied.is_not(None)
-        overdue = due_passed
-    return case((completed, "completed"), (overdue, "overdue"),
-                (Enrollment.status.is_not(None), "in_progress"), else_="not_started")
+    """A SQL CASE giving each open obligation's status on ``on`` (default today), from the
+    status columns stored on the obligation (``lms.services.assignments.status``)."""
+    return stored_status.current_status(on)
 
 
 def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
                     on: date | None = None, join_users: bool = True) -> Select:
-    """Open obligations with their status, filtered and scoped; a subquery-ready select.
+    """Open, not exempt obligations with their status, filtered and scoped; a subquery-ready
+    select.
 
-    ``join_users=False`` leaves people out (faster) when neither the columns
-    nor a department, scope or name filter needs them.
+    Reads the obligations table (and people when needed) only: the status
+    comes from the stored columns. ``join_users=False`` leaves people out
+    when neither the columns nor a department, scope or name filter needs them.
     """
     status = status_expression(on).label("status")
     join_users = join_users or bool(filters.department_id or filters.q or scope is not None)
-    query = (select(*columns, status)
-             .select_from(Obligation)
-             .join(Assignment, Assignment.id == Obligation.assignment_id))
+    query = select(*columns, status).select_from(Obligation)
     if join_users:
         query = query.join(User, User.id == Obligation.user_id)
-    # Only in-progress enrollments matter to the status; joining just those keeps the
-    # join to the (much larger) enrollments table small at institution scale.
-    query = (query.outerjoin(Enrollment, and_(Enrollment.user_id == Obligation.user_id,
-                                              Enrollment.module_id == Obligation.module_id,
-                                              Enrollment.status == "in_progress"))
-             .where(Obligation.closed_at.is_(None), Assignment.deleted_at.is_(None)))
+    # Deleting an assignment closes its obligations, so open rows belong to live ones.
+    query = query.where(Obligation.closed_at.is_(None), Obligation.exempt_at.is_(None))
     if filters.assignment_id:
         query = query.where(Obligation.assignment_id == filters.assignment_id)
     if filters.department_id:
@@ -305,8 +268,8 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
     unless ``total`` is known already (from ``summarise``).
     """
     inner = obligation_rows(filters, scope, Obligation.id.label("obligation_id"),
-                  Obligation.due_on.label("due_on"), Obligation.satisfied_at.label("satisfied_at"),
-                  Assignment.recertify_months.label("months"),
+                  Obligation.next_due_on.label("due_on"),
+                  Obligation.satisfied_at.label("satisfied_at"),
                   Obligation.module_id.label("module_id"), User.id.label("user_id"),
                   Obligation.completion_id.label("completion_id"),
                   User.name.label("name"), User.email.label("email"),
@@ -339,7 +302,7 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
         rows.append(PersonRow(
             name=data["name"], email=data["email"],
             department=data["department_name"] or NO_DEPARTMENT, module=data["module_title"],
-            due=duedates.effective_due(data["due_on"], satisfied, data["months"]),
+            due=data["due_on"],
             status=data["status"],
             completed_on=duedates.local_date(satisfied) if satisfied else None,
             user_id=data["user_id"], score_percent=data["score_percent"],

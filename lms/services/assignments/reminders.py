@@ -27,6 +27,7 @@ from sqlalchemy import insert, select
 from lms.extensions import db
 from lms.models import Assignment, Department, Module, Obligation, Reminder, User
 from lms.services import audit, duedates
+from lms.services.assignments import status as stored_status
 from lms.services.assignments.compliance import Filters, obligation_rows
 from lms.services.mail import queue_email
 
@@ -62,15 +63,14 @@ def _link(endpoint: str, **values) -> str:
 def pending(assignment: Assignment, on: date) -> list[Pending]:
     """Everyone who still has to complete ``assignment``, with their (next) due date."""
     inner = obligation_rows(Filters(assignment_id=assignment.id), None,
-                  Obligation.user_id.label("user_id"), Obligation.due_on.label("due_on"),
-                  Obligation.satisfied_at.label("satisfied_at"), User.email.label("email"),
+                  Obligation.user_id.label("user_id"), Obligation.next_due_on.label("due_on"),
+                  User.email.label("email"),
                   User.name.label("name"), User.department_id.label("department_id"),
                   on=on).where(User.is_active_account.is_(True)).subquery()
     rows = db.session.execute(select(inner).where(inner.c.status != "completed")
                               .order_by(inner.c.user_id))
-    months = assignment.recertify_months
     return [Pending(user_id=r.user_id, email=r.email, name=r.name, department_id=r.department_id,
-                    due=duedates.effective_due(r.due_on, r.satisfied_at, months)) for r in rows]
+                    due=r.due_on) for r in rows]
 
 
 def _existing_keys(assignment: Assignment) -> set[str]:
@@ -221,8 +221,17 @@ def _escalate(assignment: Assignment, escalations: dict[int, list[tuple[Pending,
 
 
 def run_due_reminders() -> int:
-    """The ``flask reminders send`` job: every active assignment of a published module."""
+    """The ``flask reminders send`` job: every active assignment of a published module.
+
+    First reconciles the stored obligation statuses (``status.reconcile``), so
+    the nightly run repairs and reports any row an event missed before anyone
+    is reminded from it.
+    """
     on = duedates.today()
+    corrected = stored_status.reconcile(on).corrected
+    if corrected:
+        current_app.logger.warning("Reconciling obligation statuses corrected %d row(s): %s",
+                                   len(corrected), corrected[:20])
     assignments = db.session.execute(
         select(Assignment).join(Module, Module.id == Assignment.module_id)
         .where(Assignment.deleted_at.is_(None), Module.is_published)

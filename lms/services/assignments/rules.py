@@ -66,6 +66,7 @@ from lms.models.assignments import (
 from lms.models.base import UTCDateTime
 from lms.models.users import Role, cohort_members, user_roles
 from lms.services import audit, duedates
+from lms.services.assignments import status as stored_status
 from lms.services.departments import department_descendants
 from lms.services.errors import DomainError
 from lms.services.learning import step_kinds
@@ -295,6 +296,13 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
                 select(still_targeted.c.assignment_id, still_targeted.c.user_id)))
             .values(closed_at=now, close_reason="no longer in the assigned group"))
         result.closed += max(deactivated.rowcount or 0, 0) + max(left.rowcount or 0, 0)
+        if opened.rowcount:
+            # The new rows' stored status, from their completion and enrollment.
+            new_rows = [Obligation.assignment_id.in_([a.id for a in chunk]),
+                        Obligation.assigned_at == now]
+            if user_ids is not None:
+                new_rows.append(Obligation.user_id.in_(user_ids))
+            stored_status.sync(*new_rows)
     if result.opened >= ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
         # Thousands of new rows the planner has no statistics for yet would
         # get nested-loop plans in the compliance view until autovacuum runs.
@@ -329,7 +337,17 @@ def record_completions(user_ids: Sequence[int] | None = None, *,
         completion_id=_latest_completion(completions.c.id, obligations.c.user_id,
                                          obligations.c.module_id)))
     db.session.flush()
+    stored_status.sync(*_sync_conditions(user_ids, module_ids))
     return max(result.rowcount or 0, 0)
+
+
+def _sync_conditions(user_ids, module_ids) -> list:
+    conditions = []
+    if user_ids is not None:
+        conditions.append(Obligation.user_id.in_(list(user_ids)))
+    if module_ids is not None:
+        conditions.append(Obligation.module_id.in_(list(module_ids)))
+    return conditions
 
 
 def on_module_completed(_sender, *, user: User, module: Module,
@@ -337,6 +355,13 @@ def on_module_completed(_sender, *, user: User, module: Module,
     """Receiver of ``signals.module_completed``: the person's open obligations for the module
     are now satisfied."""
     record_completions([user.id], module_ids=[module.id])
+
+
+def on_module_started(_sender, *, user: User, module: Module,
+                      enrollment: Enrollment) -> None:
+    """Receiver of ``signals.module_started``: the person's obligations for the module are in
+    progress."""
+    stored_status.sync_people_modules([user.id], [module.id])
 
 
 def _recompute_due_dates(assignment: Assignment) -> None:
@@ -356,6 +381,7 @@ def _recompute_due_dates(assignment: Assignment) -> None:
     db.session.execute(update(obligations).where(
         obligations.c.assignment_id == assignment.id, obligations.c.closed_at.is_(None)
     ).values(due_on=due))
+    db.session.flush()
 
 
 # --- validating and saving rules ----------------------------------------------------------
@@ -551,6 +577,8 @@ def update_assignment(assignment: Assignment, *, actor: User | None,
     if (assignment.due_kind, assignment.due_on, assignment.due_days) != due_before:
         _recompute_due_dates(assignment)
     result = refresh_obligations([assignment])
+    # Due dates and the recertification period decide the stored status.
+    stored_status.sync_assignments([assignment.id])
     after = describe(assignment)
     changed = {key: {"before": before[key], "after": after[key]}
                for key in after if before[key] != after[key]}
@@ -680,5 +708,6 @@ def renew(user: User, module: Module) -> Enrollment:
     db.session.execute(delete(StepProgress).where(
         StepProgress.user_id == user.id, StepProgress.step_id.in_(renewed_steps)))
     db.session.flush()
+    stored_status.sync_people_modules([user.id], [module.id])
     audit.record(user, "assignment.renew", module, module=module.slug)
     return enrollment

@@ -105,6 +105,8 @@ def start_module(user: User, module: Module) -> Enrollment:
     except IntegrityError:
         enrollment = enrollment_for(user.id, module.id)
         assert enrollment is not None
+        return enrollment
+    signals.send(signals.module_started, user=user, module=module, enrollment=enrollment)
     return enrollment
 
 

@@ -37,7 +37,7 @@ from lms.models import (
     utcnow,
 )
 from lms.pagination import Page
-from lms.services import audit, notifications
+from lms.services import audit, notifications, personal_cache
 from lms.services.accounts import mentoring
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
@@ -216,7 +216,11 @@ def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
     Two queries whatever the number of submissions. Only submissions of the
     mentor's own learners appear; kept-private ones show as completed only.
     """
-    counts = queue_counts(mentor, filters)
+    if filters.module_id or filters.step_id or filters.learner:
+        counts = queue_counts(mentor, filters)
+    else:
+        counts = personal_cache.cached(mentor.id, "review:queue-counts",
+                                       lambda: queue_counts(mentor))
     rows, params = _filtered_queue(mentor, filters)
     query = select(rows).order_by(rows.c.submitted_at, rows.c.submission_id)
     if filters.status in QUEUE_STATES:

@@ -1,0 +1,136 @@
+"""Cached home panels and navigation counts: per person, and never stale after a change.
+
+Two people sign in one after the other through the same application (one
+worker, one cache) and each sees only their own panels; what one does shows
+on their own next page at once. Runs with the in-process cache and, when a
+Redis server answers on 127.0.0.1:6379, with Redis as production would.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from datetime import timedelta
+
+import pytest
+
+from lms import clock, create_app
+from lms.extensions import cache, db
+from lms.main.views import CSRF_PLACEHOLDER
+from lms.services import duedates, personal_cache
+from lms.services.learning import progress as learning
+from tests.assignments.helpers import assign, at, complete_module, write_short_module
+from tests.content_helpers import page, write_module
+from tests.fixtures.database import TEST_PASSWORD, test_config
+from tests.learn.conftest import module_root, sync_root  # noqa: F401 - fixtures
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["memory", "redis"])
+def cache_kind(request, app):
+    if request.param == "redis":
+        if not _redis_answers():
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        from lms import cache_config
+
+        saved = dict(app.config)
+        app.config["LMS_CACHE_REDIS_URL"] = "redis://127.0.0.1:6379/15"
+        settings = cache_config(app)
+        settings["CACHE_KEY_PREFIX"] += f"test-{id(request)}:"
+        cache.init_app(app, config=settings)
+        yield "redis"
+        cache.clear()
+        app.config.update(saved)
+        cache.init_app(app, config=cache_config(app))
+        return
+    yield "memory"
+
+
+@pytest.fixture
+def two_modules(app, module_root, sync_root):  # noqa: F811 - fixtures from learn
+    write_short_module(module_root)
+    write_module(module_root, "second-course", [page("one")], title="Second course")
+    sync_root()
+    return learning.published_module("short-course"), learning.published_module("second-course")
+
+
+def test_two_people_through_one_worker_see_only_their_own_panels(
+        cache_kind, app, client, auth, admin, make_user, two_modules):
+    first, second = two_modules
+    alex, blair = make_user(name="Alex Example"), make_user(name="Blair Example")
+    due = duedates.today() + timedelta(days=20)
+    assign(admin, first, target_kind="people", people_emails=[alex.email], due_on=due)
+    assign(admin, second, target_kind="people", people_emails=[blair.email], due_on=due)
+
+    auth.login(alex)
+    for _ in range(2):  # the second answer comes from the cache
+        home = client.get("/").get_data(as_text=True)
+        assert first.title in home and second.title not in home
+    auth.logout()
+
+    auth.login(blair)
+    home = client.get("/").get_data(as_text=True)
+    assert second.title in home and first.title not in home
+    auth.logout()
+
+    # What Alex does shows on Alex's next page (the signal moves Alex's generation).
+    auth.login(alex)
+    learning.start_module(alex, first)
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert f'Continue<span class="visually-hidden"> {first.title}' in home
+
+
+def test_cached_panels_carry_the_current_sessions_csrf_token(app, make_user, two_modules,
+                                                            admin):
+    """A form in a cached panel (renewing a completion) posts with the token of the
+    browser that asked for the page, not of the one whose answer was cached."""
+    person = make_user()
+    first, _ = two_modules
+    start = duedates.today()
+    with clock.frozen_at(at(start)):
+        assign(admin, first, target_kind="people", people_emails=[person.email],
+               due_on=start + timedelta(days=3), recertify_months=1)
+        complete_module(person, first)
+    tokens = []
+    with clock.frozen_at(at(start + timedelta(days=20))):
+        for _ in range(2):
+            browser = app.test_client()
+            browser.post("/auth/login", data={"email": person.email,
+                                              "password": TEST_PASSWORD})
+            home = browser.get("/").get_data(as_text=True)
+            assert CSRF_PLACEHOLDER not in home
+            found = re.search(r'name="csrf_token" value="([^"]+)"', home)
+            assert found, "the renewal form is on the page"
+            with browser.session_transaction() as session:
+                assert session.get("csrf_token")
+            tokens.append(found.group(1))
+    assert tokens[0] != tokens[1]
+
+
+def test_a_commit_moves_the_generation_of_the_people_it_wrote(app, make_user):
+    person, other = make_user(), make_user()
+    before = personal_cache.generation(person.id), personal_cache.generation(other.id)
+    person.pronouns = "they/them"
+    db.session.commit()
+    after = personal_cache.generation(person.id), personal_cache.generation(other.id)
+    assert after[0] != before[0]
+    assert after[1].split(".")[1] == before[1].split(".")[1]
+
+
+def test_redis_keys_name_the_database(tmp_path):
+    one = create_app(test_config(f"sqlite:///{tmp_path}/one.db",
+                                 LMS_CACHE_REDIS_URL="redis://127.0.0.1:6379/15"))
+    two = create_app(test_config(f"sqlite:///{tmp_path}/two.db",
+                                 LMS_CACHE_REDIS_URL="redis://127.0.0.1:6379/15"))
+    from lms import cache_config
+
+    assert cache_config(one)["CACHE_TYPE"] == "RedisCache"
+    assert cache_config(one)["CACHE_KEY_PREFIX"] != cache_config(two)["CACHE_KEY_PREFIX"]
