@@ -7,18 +7,22 @@ from datetime import datetime
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
-from lms.localtime import format_local
+from lms import dates
+from lms.i18n import LANGUAGES
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """Show an aware UTC datetime in the institution's time zone."""
-    if value is None:
-        return ""
-    return format_local(value, fmt).lstrip("0")
+    """An aware UTC datetime in the institution's time zone and the reader's language.
+
+    ``fmt`` names the parts to show in strftime's letters (``"%d %b %Y"``: day, short month,
+    year); ``lms.dates`` writes them the locale's way.
+    """
+    return dates.format_strftime(value, fmt)
 
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
+    dates.register_filters(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -26,6 +30,8 @@ def register(app: Flask) -> None:
     def inject_globals():
         return {
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
+            "page_language": dates.current_locale().language,
+            "languages": LANGUAGES,
             "nav_items": _request_navigation(),
             "nav_badge": nav_badge,
             "nav_current": nav_current,

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from lms import dates
 from lms.extensions import db
 from lms.models import ActionPlan, Goal, PlanAction
 from lms.permissions import login_required, roles_required
@@ -42,12 +43,9 @@ GOAL_FIELDS = ("title", "value", "behaviours", "circle_of_influence", "support_n
 
 @bp.app_template_filter("plan_date")
 def plan_date(value: date | datetime | None) -> str:
-    """"3 March 2026"; datetimes are shown as their date in the institution's time zone."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = service.local_date(value)
-    return f"{value.day} {value:%B %Y}"
+    """"March 3, 2026" (``lms.dates``, long style); datetimes are shown as their date in the
+    institution's time zone."""
+    return dates.format_date(value, "long")
 
 
 @bp.context_processor

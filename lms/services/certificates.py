@@ -17,6 +17,7 @@ from flask import current_app, url_for
 from fpdf import FPDF
 from sqlalchemy import select
 
+from lms import dates
 from lms.extensions import db
 from lms.models import Certificate, Enrollment, Module, ModuleCompletion, User
 from lms.services import duedates
@@ -145,8 +146,8 @@ def render_pdf(certificate: Certificate) -> bytes:
     centred(certificate.learner_name, 26, "B", gap=4)
     centred("has completed", 13, gap=3)
     centred(certificate.module_title, 18, "B", gap=5)
-    completed = duedates.local_date(certificate.completed_at)
-    centred(f"on {completed.day} {completed:%B %Y} · {duedates.hours_label(certificate.minutes)}",
+    completed = dates.format_date(certificate.completed_at, "long")
+    centred(f"on {completed} · {duedates.hours_label(certificate.minutes)}",
             13, gap=5)
     if certificate.standard:
         centred(f"Standard: {certificate.standard}", 11, gap=3, colour=(74, 84, 102))

@@ -68,7 +68,7 @@ def test_learner_downloads_a_pdf_that_says_what_it_should(client, auth, issued):
     assert response.headers["Content-Type"] == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     text = _pdf_text(response.data)
-    for expected in (NAME, "Implicit Bias for Licensing", "14 March 2026", "1.5 hours",
+    for expected in (NAME, "Implicit Bias for Licensing", "March 14, 2026", "1.5 hours",
                      "State Board of Medicine implicit-bias requirement",
                      certificate.display_code, certificate.version,
                      f"http://lms.test/verify/{certificate.display_code}"):
@@ -99,7 +99,7 @@ def test_verify_page_confirms_and_shows_nothing_else(client, issued):
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert "This certificate is genuine" in html
-        for shown in (NAME, "Implicit Bias for Licensing", "14 March 2026",
+        for shown in (NAME, "Implicit Bias for Licensing", "March 14, 2026",
                       "State Board of Medicine implicit-bias requirement"):
             assert shown in html
         assert learner.email not in html

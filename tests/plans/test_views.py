@@ -249,7 +249,7 @@ def test_the_30_day_check_in_is_reminded_written_and_kept(client, auth, runner, 
         assert "30-day check-in due" in html(client.get("/plans/"))
 
         form = html(client.get(f"/plans/goals/{goal.id}/check-in"))
-        assert "Your 30-day check-in was due on 1 April 2026" in form
+        assert "Your 30-day check-in was due on April 1, 2026" in form
         assert "Status of “Learn three phrases”" in form
         empty = client.post(f"/plans/goals/{goal.id}/check-in", data={
             "did": " ", "obstacles": "", "next_steps": "", f"status_{first}": "done",

@@ -20,8 +20,8 @@ from flask import current_app
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from lms.dates import format_date
 from lms.extensions import db
-from lms.localtime import format_local as format_local
 from lms.localtime import today as local_today
 from lms.localtime import utc_to_local as utc_to_local
 from lms.localtime import zone as institution_zone
@@ -64,7 +64,8 @@ def local_to_utc(value: datetime, field_name: str | None = None) -> datetime:
     aware = value.replace(tzinfo=zone)
     round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != value:
-        raise DomainError(f"{value:%H:%M} on {value:%d %b %Y} does not exist in {zone.key}: "
+        raise DomainError(f"{value:%H:%M} on {format_date(value.date())} does not exist in "
+                          f"{zone.key}: "
                           "the clocks change that night. Choose another time.", field=field_name)
     return aware.astimezone(UTC)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 from fpdf import FPDF
 
+from lms import dates
 from lms.models import ActionPlan, Goal
 from lms.services.plans.action_plans import STATUS_LABELS, local_date, local_today
 
@@ -24,7 +25,7 @@ GOAL_SECTIONS = (
 
 
 def _date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    return dates.format_date(value, "long")
 
 
 def export_filename(plan: ActionPlan, extension: str) -> str:
