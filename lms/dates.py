@@ -151,7 +151,26 @@ def due_phrase(due: date, today: date | None = None) -> str:
     return ngettext("due in %(num)d month", "due in %(num)d months", round(days / 30.4))
 
 
+def countdown(moment: datetime, now: datetime) -> str:
+    """How far away ``moment`` is, to the hour: "in 3 days", "in 1 day and 2 hours",
+    "in 5 hours", "in 1 minute"; "now" once it has come."""
+    seconds = int((moment - now).total_seconds())
+    if seconds <= 0:
+        return "now"  # a key the templates test for, never shown as such
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = max(rest // 60, 1)
+    if days >= 2 or (days == 1 and hours == 0):
+        return ngettext("in %(num)d day", "in %(num)d days", days)
+    if days == 1:
+        return ngettext("in 1 day and %(num)d hour", "in 1 day and %(num)d hours", hours)
+    if hours >= 1:
+        return ngettext("in %(num)d hour", "in %(num)d hours", hours)
+    return ngettext("in %(num)d minute", "in %(num)d minutes", minutes)
+
+
 def days_ago(value: datetime, now: datetime) -> str:
+
     """"today" or "3 days ago" for something that happened at ``value``."""
     days = (now - value).days
     if days < 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, g, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms import dates
@@ -20,9 +21,43 @@ def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
     return dates.format_strftime(value, fmt)
 
 
+ROLE_LABELS = {"learner": _l("learner"), "mentor": _l("mentor"), "admin": _l("admin"),
+               "author": _l("author"), "reviewer": _l("reviewer")}
+
+
+STEP_KIND_LABELS = {"page": _l("page"), "video": _l("video"), "challenge": _l("challenge"),
+                    "check": _l("knowledge check"), "survey": _l("survey"),
+                    "live": _l("live session"), "plan": _l("action plan")}
+STEP_STATUS_LABELS = {
+    "done": _l("Done"), "not done yet": _l("Not done yet"), "not started": _l("Not started"),
+    "draft saved": _l("Draft saved"), "completed, kept private": _l("Completed, kept private"),
+    "submitted, awaiting review": _l("Submitted, awaiting review"),
+    "submitted": _l("Submitted"), "revision requested": _l("Revision requested"),
+    "approved": _l("Approved")}
+
+
+def step_kind_label(kind: str) -> str:
+    """A step kind as learners read it ("knowledge check")."""
+    return str(STEP_KIND_LABELS.get(kind, kind.replace("_", " ")))
+
+
+def step_status_label(status: str) -> str:
+    """A step's status in words, capitalised ("Draft saved")."""
+    label = STEP_STATUS_LABELS.get(status)
+    return str(label) if label is not None else status.capitalize()
+
+
+def role_label(name: str) -> str:
+    """A role's name in the reader's language."""
+    return str(ROLE_LABELS.get(name, name))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     dates.register_filters(app)
+    app.jinja_env.filters.update({"role_label": role_label, "step_kind_label": step_kind_label,
+                                  "step_status_label": step_status_label})
+
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -67,7 +102,8 @@ def navigation_for(user) -> list[tuple[str, str]]:
     """(endpoint, label) pairs for the signed-in person's roles; blueprints add theirs."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items: list[tuple[str, str]] = [("main.home", "Home")]
+    items: list[tuple[str, str]] = [("main.home", _l("Home"))]
+
     # Learning first, then the person's own things, then mentor and admin tools.
     ordered = sorted(current_app.extensions.get(NAV_KEY, []), key=lambda entry: (
         entry[1] != "learn.catalogue", entry[0] == ("admin",), entry[0] == ("mentor",)))

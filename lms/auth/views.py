@@ -4,6 +4,7 @@ import math
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -82,7 +83,7 @@ def logout():
     if single_logout:  # signed in through a SAML provider with single logout
         session[SINGLE_LOGOUT_KEY] = single_logout
         return redirect(url_for("sso.saml_logout_start"))
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -100,8 +101,8 @@ def forgot_password():
                                 "auth/email/reset.txt", kind="password_reset")
             db.session.commit()
         # Same answer whether or not the account exists.
-        flash("If that email belongs to an account, a reset link is on its way. "
-              "It works once, within an hour.", "info")
+        flash(_("If that email belongs to an account, a reset link is on its way. "
+              "It works once, within an hour."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -120,7 +121,7 @@ def reset_password(token: str):
         db.session.commit()
         logout_user()
         session.clear()
-        flash("Your password is changed. Please sign in with it.", "success")
+        flash(_("Your password is changed. Please sign in with it."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
 
@@ -148,6 +149,6 @@ def change_password():
             session.clear()
             session.permanent = True
             login_user(user)
-            flash("Your password is changed. Other devices have been signed out.", "success")
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -91,7 +92,7 @@ def catalogue():
 @bp.route("/<slug>")
 @login_required
 def module(slug: str):
-    module, _ = _load(slug)
+    module, _step = _load(slug)
     progress = learning.module_progress(current_user, module)
     if progress.enrollment is not None and learning.refresh_completion(
             current_user, module, progress):
@@ -105,10 +106,10 @@ def module(slug: str):
 @bp.route("/<slug>/start", methods=["POST"])
 @login_required
 def start(slug: str):
-    module, _ = _load(slug)
+    module, _step = _load(slug)
     progress = learning.module_progress(current_user, module)
     if progress.missing_prerequisites:
-        flash(progress.states[0].lock_reason if progress.states else "Locked.", "warning")
+        flash(progress.states[0].lock_reason if progress.states else _("Locked."), "warning")
         return redirect(url_for("learn.module", slug=slug))
     learning.start_module(current_user, module)
     db.session.commit()
@@ -153,9 +154,9 @@ def _after_step(module: Module, step: Step):
     completed = learning.refresh_completion(current_user, module, progress)
     db.session.commit()
     if completed:
-        flash(f"You completed {module.title}. Well done.", "success")
+        flash(_("You completed %(title)s. Well done.", title=module.title), "success")
         return redirect(url_for("learn.module", slug=module.slug))
-    _, following = _neighbours(progress, step)
+    _previous, following = _neighbours(progress, step)
     if following is not None and not following.locked:
         return redirect(url_for("learn.step", slug=module.slug, step_slug=following.step.slug))
     return redirect(url_for("learn.module", slug=module.slug))
@@ -262,7 +263,7 @@ def save_draft(slug: str, step_slug: str):
         return render_template("learn/_save_status.html", submission=submission)
     target = {"next": part + 1, "back": part - 1}.get(meta.go.data or request.form.get("go"),
                                                        part)
-    flash("Draft saved.", "success")
+    flash(_("Draft saved."), "success")
     return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
                             part=max(1, min(target, _parts(step) + 1)),
                             _anchor=_row_button_anchor(prompts, answers)))
@@ -294,7 +295,7 @@ def _row_button_anchor(prompts, answers: dict) -> str | None:
     """After 'Add a row' or 'Remove row', the field to land on: the new row's first
     field, or the first field of the row that took the removed one's place."""
     add = request.form.get("add_row")
-    remove_prompt, _, remove_index = (request.form.get("remove_row") or "").partition(":")
+    remove_prompt, _colon, remove_index = (request.form.get("remove_row") or "").partition(":")
     for prompt in prompts:
         if prompt["type"] != "rows" or prompt["id"] not in (add, remove_prompt):
             continue
@@ -320,7 +321,7 @@ def submit_challenge(slug: str, step_slug: str):
     if submission is not None and submission.status not in challenges.EDITABLE:
         if form.draft_version.data == submission.submitted_version:
             return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-        flash("These answers are already submitted.", "info")
+        flash(_("These answers are already submitted."), "info")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
     answers = _merged(step, read_answers(prompts, request.form))
     errors = validate_answers(prompts, answers, final=True,
@@ -344,10 +345,13 @@ def submit_challenge(slug: str, step_slug: str):
         db.session.rollback()
         flash(error.message, "warning")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    flash("Submitted. Your answers are saved and can't be lost." + (
-        " A mentor will review them." if step.review_required and not form.keep_private.data
-        else "") + (" Everyone you named is invited as a co-author and becomes one on "
-                    "accepting." if coauthors else ""), "success")
+    message = [_("Submitted. Your answers are saved and can't be lost.")]
+    if step.review_required and not form.keep_private.data:
+        message.append(_("A mentor will review them."))
+    if coauthors:
+        message.append(_("Everyone you named is invited as a co-author and becomes one on "
+                         "accepting."))
+    flash(" ".join(message), "success")
     return _after_step(module, step)
 
 
@@ -418,5 +422,5 @@ def answer_survey(slug: str, step_slug: str):
         db.session.rollback()
         flash(error.message, "info")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    flash("Thank you. Your answers were stored without your name.", "success")
+    flash(_("Thank you. Your answers were stored without your name."), "success")
     return _after_step(module, step)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms import dates
@@ -74,8 +76,8 @@ def _own_action(action_id: int) -> PlanAction:
 
 def _row_error(error: DomainError, rows: list[int]) -> DomainError:
     """Point an error about the n-th chosen action at that row of the form."""
-    name, _, rest = (error.field or "").partition("-")
-    index, _, sub = rest.partition("-")
+    name, _dash, rest = (error.field or "").partition("-")
+    index, _dash, sub = rest.partition("-")
     if name == "actions" and index.isdigit() and int(index) < len(rows):
         return DomainError(error.message, field=f"actions-{rows[int(index)]}-{sub}")
     return error
@@ -144,7 +146,7 @@ def new_goal():
             actions=drafts, source="template" if template else "blank",
             source_ref=template.key if template else None))
         if goal is not REFUSED:
-            flash("Goal added to your plan.", "success")
+            flash(_("Goal added to your plan."), "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/goal_form.html", form=form, goal=None, template=template,
                            templates=GOAL_TEMPLATES)
@@ -157,7 +159,7 @@ def edit_goal(goal_id: int):
     form = GoalForm(obj=goal)
     if form.validate_on_submit() and run_service(form, lambda: service.update_goal(
             goal, **{name: form[name].data for name in GOAL_FIELDS})) is not REFUSED:
-        flash("Goal saved.", "success")
+        flash(_("Goal saved."), "success")
         return redirect(_goal_anchor(goal.id))
     return render_template("plans/goal_form.html", form=form, goal=goal, template=None,
                            templates=())
@@ -169,7 +171,7 @@ def delete_goal(goal_id: int):
     goal = _own_goal(goal_id)
     service.delete_goal(goal, actor=current_user)
     db.session.commit()
-    flash("Goal deleted, with its actions and check-ins.", "success")
+    flash(_("Goal deleted, with its actions and check-ins."), "success")
     return redirect(url_for("plans.index"))
 
 
@@ -180,7 +182,7 @@ def add_action(goal_id: int):
     form = ActionForm(prefix=f"goal-{goal.id}")
     if form.validate_on_submit() and run_service(form, lambda: service.add_action(
             goal, text=form.text.data, target_date=form.target_date.data)) is not REFUSED:
-        flash("Action added.", "success")
+        flash(_("Action added."), "success")
         return redirect(_goal_anchor(goal.id))
     return _render_index(action_forms={goal.id: form})
 
@@ -193,7 +195,7 @@ def edit_action(action_id: int):
     if form.validate_on_submit() and run_service(form, lambda: service.update_action(
             action, text=form.text.data, target_date=form.target_date.data,
             status=form.status.data)) is not REFUSED:
-        flash("Action saved.", "success")
+        flash(_("Action saved."), "success")
         return redirect(_goal_anchor(action.goal_id))
     return render_template("plans/action_form.html", form=form, action=action)
 
@@ -211,7 +213,8 @@ def set_action_status(action_id: int):
         return render_template("plans/_action_row.html", action=action,
                                status_form=_status_form(action),
                                status_labels=service.STATUS_LABELS, just_saved=True)
-    flash(f"Status set to {service.STATUS_LABELS[action.status].lower()}.", "success")
+    flash(_("Status set to %(status)s.", status=str(service.STATUS_LABELS[action.status]).lower()),
+          "success")
     return redirect(_goal_anchor(action.goal_id))
 
 
@@ -222,7 +225,7 @@ def delete_action(action_id: int):
     goal_id = action.goal_id
     service.delete_action(action)
     db.session.commit()
-    flash("Action deleted.", "success")
+    flash(_("Action deleted."), "success")
     return redirect(_goal_anchor(goal_id))
 
 
@@ -236,7 +239,7 @@ def checkin(goal_id: int):
         if run_service(form, lambda: service.record_checkin(
                 goal, did=form.did.data, obstacles=form.obstacles.data,
                 next_steps=form.next_steps.data, statuses=statuses)) is not REFUSED:
-            flash("Check-in saved. Well done for keeping your plan alive.", "success")
+            flash(_("Check-in saved. Well done for keeping your plan alive."), "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/checkin.html", form=form, goal=goal,
                            due=service.checkin_due_for_goal(goal),
@@ -253,9 +256,9 @@ def set_sharing():
     service.set_sharing(plan, shared=form.shared.data, actor=current_user)
     db.session.commit()
     if plan.is_shared:
-        flash("Your plan is shared with your mentors. They can read it and comment.", "success")
+        flash(_("Your plan is shared with your mentors. They can read it and comment."), "success")
     else:
-        flash("Your plan is private. Only you can see it.", "success")
+        flash(_("Your plan is private. Only you can see it."), "success")
     return redirect(url_for("plans.index", _anchor="sharing"))
 
 
@@ -276,7 +279,7 @@ def _plan_for_export() -> ActionPlan | None:
 def export_markdown():
     plan = _plan_for_export()
     if plan is None:
-        flash("Add a goal first; then you can download your plan.", "warning")
+        flash(_("Add a goal first; then you can download your plan."), "warning")
         return redirect(url_for("plans.index"))
     return Response(plan_export.plan_markdown(plan), mimetype="text/markdown",
                     headers={"Content-Disposition": "attachment; filename="
@@ -288,7 +291,7 @@ def export_markdown():
 def export_pdf():
     plan = _plan_for_export()
     if plan is None:
-        flash("Add a goal first; then you can download your plan.", "warning")
+        flash(_("Add a goal first; then you can download your plan."), "warning")
         return redirect(url_for("plans.index"))
     return Response(plan_export.plan_pdf(plan), mimetype="application/pdf",
                     headers={"Content-Disposition": "attachment; filename="
@@ -325,8 +328,9 @@ def from_challenge(source_id: str):
             show_error(form, _row_error(error, rows))
         else:
             db.session.commit()
-            flash(f"Goal added with {len(goal.actions)} action"
-                  f"{'' if len(goal.actions) == 1 else 's'} from your answers.", "success")
+            flash(ngettext("Goal added with %(num)d action from your answers.",
+                           "Goal added with %(num)d actions from your answers.",
+                           len(goal.actions)), "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/from_challenge.html", form=form, source=source,
                            source_id=source_id, has_suggestions=bool(form.actions.entries))
@@ -363,7 +367,7 @@ def comment(plan_id: int):
     form = CommentForm()
     if form.validate_on_submit() and run_service(form, lambda: service.add_comment(
             plan, author=current_user, body=form.body.data)) is not REFUSED:
-        flash(f"Comment posted. {plan.user.name} has been told by email.", "success")
+        flash(_("Comment posted. %(name)s has been told by email.", name=plan.user.name), "success")
         return redirect(url_for("plans.shared_plan", plan_id=plan.id, _anchor="comments"))
     return render_template("plans/shared_plan.html", plan=plan, form=form,
                            status_labels=service.STATUS_LABELS)

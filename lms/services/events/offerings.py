@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from lms.dates import format_date
+from lms.dates import countdown, format_date
 from lms.extensions import db
 from lms.localtime import today as local_today
 from lms.localtime import utc_to_local as utc_to_local
@@ -71,22 +71,9 @@ def local_to_utc(value: datetime, field_name: str | None = None) -> datetime:
 
 
 def countdown_text(moment: datetime, now: datetime | None = None) -> str:
-    """Plain words for how far away ``moment`` is: "in 3 days", "in 5 hours", "now"."""
-    now = now or utcnow()
-    delta = moment - now
-    seconds = int(delta.total_seconds())
-    if seconds <= 0:
-        return "now"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = max(rest // 60, 1)
-    if days >= 2:
-        return f"in {days} days"
-    if days == 1:
-        return "in 1 day" if hours == 0 else f"in 1 day and {hours} hour{'s' if hours != 1 else ''}"
-    if hours >= 1:
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
-    return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    """Plain words for how far away ``moment`` is: "in 3 days", "in 5 hours", "now"
+    (``lms.dates.countdown``, in the reader's language)."""
+    return countdown(moment, now or utcnow())
 
 
 # --- trainings -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -40,7 +41,8 @@ COMMENT_MAX = 4000
 ACTIONS_PER_GOAL_MAX = 30
 GOALS_PER_PLAN_MAX = 20
 
-STATUS_LABELS = {"planned": "Planned", "doing": "Doing", "done": "Done", "dropped": "Dropped"}
+STATUS_LABELS = {"planned": _l("Planned"), "doing": _l("Doing"), "done": _l("Done"),
+                 "dropped": _l("Dropped")}
 DEFAULT_CHECKIN_DAYS = (30, 60, 90)
 # The same content sent again this soon is a double submit (a second click, a
 # browser retry), answered with what the first one created instead of a copy.
