@@ -45,14 +45,34 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(localtime.zone())
 
 
+def _day(value: date, skeleton: str) -> str:
+    """``value`` with the parts ``skeleton`` names, in the locale's order and words.
+
+    CLDR has a pattern for the nearest skeleton; where that pattern shortens what was
+    asked for ("dom" for "domingo"), the full words are put back.
+    """
+    locale = current_locale()
+    key = babel_dates.match_skeleton(skeleton, locale.datetime_skeletons) or "yMMMd"
+    pattern = locale.datetime_skeletons[key].pattern
+    parts = pattern.split("'")  # even parts are pattern letters, odd parts quoted text
+    for index in range(0, len(parts), 2):
+        if "EEEE" in skeleton:
+            parts[index] = re.sub(r"E+|c+", "EEEE", parts[index])
+        if "MMMM" in skeleton:
+            parts[index] = re.sub(r"M{3,}", "MMMM", re.sub(r"L{3,}", "LLLL", parts[index]))
+    return babel_dates.format_date(value, "'".join(parts), locale=locale)
+
+
+
 def format_date(value: date | datetime | None, style: str = "medium") -> str:
     """A calendar day; an instant is shown as its day in the institution's zone."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = _local(value).date()
-    return babel_dates.format_skeleton(DATE_STYLES.get(style, style), value,
-                                       locale=current_locale())
+    if style in ("short", "medium", "long", "full"):
+        return babel_dates.format_date(value, style, locale=current_locale())
+    return _day(value, DATE_STYLES.get(style, style))
 
 
 def format_time(value: datetime | None, zone: bool = False) -> str:
@@ -193,10 +213,11 @@ def format_strftime(value: datetime | date | None, fmt: str) -> str:
     has_time = any(code in fmt for code in ("%H", "%I", "%M"))
     has_zone = "%Z" in fmt
     if isinstance(value, date) and not isinstance(value, datetime):
-        return babel_dates.format_skeleton(skeleton or "yMMMd", value, locale=current_locale())
+        return _day(value, skeleton or "yMMMd")
     if not skeleton:
         return format_time(value, zone=has_zone) if has_time else ""
-    day = babel_dates.format_skeleton(skeleton, _local(value).date(), locale=current_locale())
+    day = _day(_local(value).date(), skeleton)
+
     if not has_time:
         return day
     pattern = str(current_locale().datetime_formats["medium"])

@@ -272,7 +272,21 @@ def test_the_30_day_check_in_is_reminded_written_and_kept(client, auth, runner, 
     assert reminder.dedupe_key == f"checkin:{goal.id}:30"
 
 
+def test_a_check_in_past_its_day_says_it_is_overdue(client, auth, learner, make_goal):
+    with clock.frozen_at(START):
+        goal = make_goal(learner, title="Speak up when I witness exclusion", actions=["Ask"])
+    auth.login(learner)
+    with clock.frozen_at(START + timedelta(days=31, hours=2)):
+        form = html(client.get(f"/plans/goals/{goal.id}/check-in"))
+        assert "Your 30-day check-in was due on April 1, 2026 (overdue by 1 day)." in form
+        assert "(overdue by 1 day: April 1, 2026)" in html(client.get("/plans/"))
+        assert "(overdue by 1 day: April 1, 2026)" in html(client.get("/"))
+    with clock.frozen_at(START + timedelta(days=30, hours=2)):
+        assert "(due today: April 1, 2026)" in html(client.get("/plans/"))
+
+
 # --- sharing and mentor comments ------------------------------------------------------------
+
 
 def test_a_learner_shares_with_a_mentor_who_comments(client, auth, learner, mentor,
                                                      make_goal):
