@@ -43,3 +43,53 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     # {% trans %} blocks collapse their whitespace, as the extractor does (babel.cfg).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+
+# --- training content in the reader's language ---------------------------------------------
+
+class Localized:
+    """A module or step as read in one language: the translated fields, and everything else
+    (ids, slugs, kinds, relations) from the original object."""
+
+    def __init__(self, original, language: str, **fields):
+        self._original = original
+        self._fields = fields
+        self.content_language = language
+
+    def __getattr__(self, name: str):
+        fields = self.__dict__.get("_fields", {})
+        if name in fields:
+            return fields[name]
+        return getattr(self.__dict__["_original"], name)
+
+    def __eq__(self, other) -> bool:
+        return self._original == getattr(other, "_original", other)
+
+    def __hash__(self) -> int:
+        return hash(self._original)
+
+
+def content_language() -> str:
+    """The language training content should be shown in: the interface's."""
+    from lms.dates import current_locale
+
+    return current_locale().language
+
+
+def in_language(item, language: str | None = None):
+    """``item`` (a Module or a Step) in ``language`` (default: the reader's) when the module
+    ships a translation for it; otherwise the original, which is the fallback."""
+    if item is None or isinstance(item, Localized):
+        return item
+    language = language or content_language()
+    translations = getattr(item, "translations", None)
+    if translations is not None:  # a module
+        translated = (translations or {}).get(language)
+        if not translated:
+            return item
+        return Localized(item, language, **{k: v for k, v in translated.items() if v})
+    config = getattr(item, "config", None) or {}
+    translated = (config.get("translations") or {}).get(language)
+    if not translated:
+        return item
+    return Localized(item, language, title=translated["title"], config=translated["config"])

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms import dates
-from lms.i18n import LANGUAGES
+from lms.i18n import LANGUAGES, in_language
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
@@ -56,7 +56,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     dates.register_filters(app)
     app.jinja_env.filters.update({"role_label": role_label, "step_kind_label": step_kind_label,
-                                  "step_status_label": step_status_label})
+                                  "step_status_label": step_status_label,
+                                  "in_language": in_language})
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

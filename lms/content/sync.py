@@ -66,6 +66,8 @@ def _apply(module: Module, definition: ModuleDefinition) -> None:
     module.pacing = data["pacing"]
     module.has_certificate = data["certificate"]
     module.standard = data["standard"]
+    module.translations = {language: translated["module"]
+                           for language, translated in definition.translations.items()}
     module.content_hash = definition.content_hash
     module.is_published = True
     module.synced_at = utcnow()
@@ -76,7 +78,8 @@ def _apply(module: Module, definition: ModuleDefinition) -> None:
     if known_version is None:
         db.session.add(ModuleVersion(
             module_id=module.id, content_hash=definition.content_hash,
-            definition={"module": data, "steps": definition.steps}))
+            definition={"module": data, "steps": definition.steps,
+                        "translations": definition.translations}))
     steps = {s.slug: s for s in db.session.execute(
         select(Step).where(Step.module_id == module.id)).scalars()}
     wanted = set()
@@ -91,7 +94,11 @@ def _apply(module: Module, definition: ModuleDefinition) -> None:
         step.title = spec["title"]
         step.is_optional = spec["optional"]
         step.unlock_after_days = spec["unlock_after_days"]
-        step.config = spec["config"]
+        step.config = dict(spec["config"])
+        translated = {language: t["steps"][spec["slug"]]
+                      for language, t in definition.translations.items()}
+        if translated:
+            step.config["translations"] = translated
         step.is_active = True
     for slug, step in steps.items():
         if slug not in wanted:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from lms.formtools import SINGLE_LINE_MESSAGE
@@ -80,50 +81,52 @@ def validate_answers(prompts: list[dict[str, Any]], answers: dict[str, Any], *, 
         pid, kind = prompt["id"], prompt["type"]
         if pid not in answers:
             if final and prompt.get("required", True):
-                add(pid, "Please answer this question.")
+                add(pid, _("Please answer this question."))
             continue
         value = answers[pid]
         if kind in ("long_text", "short_text"):
             limit = prompt.get("max_chars") or max_chars if kind == "short_text" else max_chars
             if not isinstance(value, str):
-                add(pid, "This answer could not be read.")
+                add(pid, _("This answer could not be read."))
                 continue
             if len(value) > limit:
-                add(pid, f"This answer is {len(value):,} characters; the limit is {limit:,}. "
-                         "Please shorten it (your text is kept below).")
+                length, most = f"{len(value):,}", f"{limit:,}"
+                add(pid, _("This answer is %(length)s characters; the limit is %(limit)s. "
+                           "Please shorten it (your text is kept below).",
+                           length=length, limit=most))
             if kind == "short_text" and has_control_characters(value):
                 add(pid, SINGLE_LINE_MESSAGE)
             if not final:
                 continue
             if not value:
                 if prompt.get("required", True):
-                    add(pid, "Please answer this question.")
+                    add(pid, _("Please answer this question."))
                 continue
             words = word_count(value)
             if kind == "long_text" and prompt.get("min_words") and words < prompt["min_words"]:
-                add(pid, f"Please write at least {prompt['min_words']} words "
-                         f"(you have {words}).")
+                add(pid, _("Please write at least %(minimum)d words (you have %(words)d).",
+                           minimum=prompt["min_words"], words=words))
             if kind == "long_text" and prompt.get("max_words") and words > prompt["max_words"]:
-                add(pid, f"Please keep this to {prompt['max_words']} words or fewer "
-                         f"(you have {words}).")
+                add(pid, _("Please keep this to %(maximum)d words or fewer (you have "
+                           "%(words)d).", maximum=prompt["max_words"], words=words))
         elif kind in ("single_choice", "likert"):
             options = prompt["options"] if kind == "single_choice" else prompt["scale"]
             if value and value not in options:
-                add(pid, "Choose one of the options shown.")
+                add(pid, _("Choose one of the options shown."))
             elif final and not value and prompt.get("required", True):
-                add(pid, "Please choose an option.")
+                add(pid, _("Please choose an option."))
         elif kind == "multi_choice":
             if any(v not in prompt["options"] for v in value):
-                add(pid, "Choose from the options shown.")
+                add(pid, _("Choose from the options shown."))
             elif final and not value and prompt.get("required", True):
-                add(pid, "Please choose at least one option.")
+                add(pid, _("Please choose at least one option."))
         elif kind == "acknowledge":
             if final and value is not True and prompt.get("required", True):
-                add(pid, "Please confirm to continue.")
+                add(pid, _("Please confirm to continue."))
         elif kind == "rows":
             columns = {c["id"]: c for c in prompt["columns"]}
             if len(value) > prompt.get("max_rows", 20):
-                add(pid, f"Use at most {prompt['max_rows']} rows.")
+                add(pid, _("Use at most %(rows)d rows.", rows=prompt["max_rows"]))
             for index, row in enumerate(value, start=1):
                 for col_id, cell in row.items():
                     column = columns.get(col_id)
@@ -131,13 +134,16 @@ def validate_answers(prompts: list[dict[str, Any]], answers: dict[str, Any], *, 
                         continue
                     if column["type"] == "single_choice" and cell and \
                             cell not in column["options"]:
-                        add(pid, f"Row {index}: choose one of the options for "
-                                 f"'{column['label']}'.")
+                        add(pid, _("Row %(number)d: choose one of the options for "
+                                   "“%(column)s”.", number=index, column=column["label"]))
                     if len(cell) > max_chars:
-                        add(pid, f"Row {index}: '{column['label']}' is over {max_chars:,} "
-                                 "characters.")
+                        most = f"{max_chars:,}"
+                        add(pid, _("Row %(number)d: “%(column)s” is over %(limit)s "
+                                   "characters.", number=index, column=column["label"],
+                                   limit=most))
                 if final and not all(row.get(c) for c in columns):
-                    add(pid, f"Row {index}: please fill in every column, or remove the row.")
+                    add(pid, _("Row %(number)d: please fill in every column, or remove the "
+                               "row.", number=index))
             if final and len(value) < prompt.get("min_rows", 1) and prompt.get("required", True):
                 add(pid, f"Please add at least {prompt.get('min_rows', 1)} "
                          f"row{'s' if prompt.get('min_rows', 1) != 1 else ''}.")

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.i18n import in_language
 from lms.learn import bp
 from lms.learn.challenge_form import cell_name, read_answers, validate_answers
 from lms.learn.forms import ChallengeMetaForm, SubmitChallengeForm
@@ -41,8 +42,8 @@ def _open_state(module: Module, step: Step):
     if state is None:
         abort(404)
     if state.locked:
-        response = render_template("learn/locked.html", module=module, state=state,
-                                   progress=progress)
+        response = render_template("learn/locked.html", module=in_language(module),
+                                   state=state, progress=progress)
         abort(current_app.make_response((response, 403)))
     return progress, state
 
@@ -100,7 +101,8 @@ def module(slug: str):
     last = None
     if progress.enrollment and progress.enrollment.last_step_id:
         last = progress.state_for(progress.enrollment.last_step_id)
-    return render_template("learn/module.html", module=module, progress=progress, last=last)
+    return render_template("learn/module.html", module=in_language(module), progress=progress,
+                           last=last)
 
 
 @bp.route("/<slug>/start", methods=["POST"])
@@ -127,7 +129,8 @@ def step(slug: str, step_slug: str):
     progress, state = _open_state(module, step)
     if learning.touch(current_user, module, step, progress.enrollment):
         db.session.commit()
-    context = {"module": module, "step": step, "state": state, "progress": progress}
+    context = {"module": in_language(module), "step": in_language(step), "state": state,
+               "progress": progress}
     if step.kind == "challenge":
         context.update(_challenge_context(step, part=query_int("part")))
         if request.args.get("check") and context["editable"]:
@@ -216,8 +219,9 @@ def _render_step(module, step, status: int = 200, **context):
     """The step page again (after a refused POST), with what the learner sent."""
     progress = learning.module_progress(current_user, module)
     state = progress.state_for(step.id)
-    return render_template("learn/step.html", module=module, step=step, state=state,
-                           progress=progress, **context), status
+    return render_template("learn/step.html", module=in_language(module),
+                           step=in_language(step), state=state, progress=progress,
+                           **context), status
 
 
 @bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
@@ -237,7 +241,7 @@ def save_draft(slug: str, step_slug: str):
     if errors:
         if htmx:
             return render_template("learn/_save_status.html", problem=(
-                "Not saved: " + " ".join(m for ms in errors.values() for m in ms))), 200
+                _("Not saved:") + " " + " ".join(m for ms in errors.values() for m in ms))), 200
         db.session.rollback()
         return _render_step(module, step, 422, **_challenge_context(
             step, part, answers=_merged(step, answers), errors=errors, meta_form=None))

@@ -29,6 +29,8 @@ class Module(Base):
     pacing: Mapped[str] = mapped_column(String(20), default="self-paced")
     has_certificate: Mapped[bool] = mapped_column(default=False)
     standard: Mapped[str | None] = mapped_column(String(300))
+    # {language: {"title", "summary", "audience", "standard"}} from module.<language>.yaml.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     # Unpublished when its folder disappears: history stays, the catalogue hides it.
     is_published: Mapped[bool] = mapped_column(default=True, index=True)

@@ -32,8 +32,9 @@ STATUS_CHOICES = [(status, STATUS_LABELS[status]) for status in ACTION_STATUSES]
 
 
 def _too_long(limit: int) -> Length:
+    shown = f"{limit:,}"
     return Length(max=limit, message=_l("Keep this to %(limit)s characters or fewer.",
-                                         limit=f"{limit:,}"))
+                                        limit=shown))
 
 
 def _not_past(_form, field) -> None:

@@ -1,7 +1,8 @@
-"""language preference
+"""language preference and translated modules
 
 Each person may choose the interface's language on their profile; empty means
-"as my browser asks".
+"as my browser asks". A module keeps the translations of its title and summary
+(its steps keep theirs in their config).
 
 Revision ID: 1700
 Revises: 1100
@@ -22,8 +23,13 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locale', sa.String(length=10), nullable=True))
+    with op.batch_alter_table('modules', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('translations', sa.JSON(), nullable=False,
+                                      server_default='{}'))
 
 
 def downgrade():
+    with op.batch_alter_table('modules', schema=None) as batch_op:
+        batch_op.drop_column('translations')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('locale')
