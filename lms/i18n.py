@@ -93,3 +93,12 @@ def in_language(item, language: str | None = None):
     if not translated:
         return item
     return Localized(item, language, title=translated["title"], config=translated["config"])
+
+
+def format_list(items: list[str]) -> str:
+    """"30, 60 and 90" / "30, 60 y 90": a list in the reader's language."""
+    from babel.lists import format_list as babel_format_list
+
+    from lms.dates import current_locale
+
+    return babel_format_list([str(item) for item in items], locale=current_locale())

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from lms import dates
 from lms.extensions import db
+from lms.i18n import format_list
 from lms.models import ActionPlan, Goal, PlanAction
 from lms.permissions import login_required, roles_required
 from lms.plans import bp
@@ -32,6 +33,7 @@ from lms.plans.forms import (
     number_rows,
 )
 from lms.plans.goal_templates import GOAL_TEMPLATES, TEMPLATES_BY_KEY
+from lms.plans.goal_templates import in_language as template_in_language
 from lms.plans.sources import find_answer_source
 from lms.services.errors import DomainError
 from lms.services.plans import action_plans as service
@@ -52,8 +54,8 @@ def plan_date(value: date | datetime | None) -> str:
 
 @bp.context_processor
 def plan_template_globals() -> dict:
-    days = [str(day) for day in service.checkin_offsets()]
-    text = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    text = format_list(service.checkin_offsets())
+
     return {"plan_today": service.local_today(), "status_labels": service.STATUS_LABELS,
             "checkin_days_text": text}
 
@@ -130,6 +132,7 @@ def new_goal():
     template = TEMPLATES_BY_KEY.get(template_key) if template_key else None
     if template_key and template is None:
         abort(404)
+    template = template_in_language(template) if template else None
     if request.method == "GET" and template is not None:
         suggested = _first_checkin_date()
         data = {name: getattr(template, name) for name in GOAL_FIELDS}
@@ -149,7 +152,7 @@ def new_goal():
             flash(_("Goal added to your plan."), "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/goal_form.html", form=form, goal=None, template=template,
-                           templates=GOAL_TEMPLATES)
+                           templates=[template_in_language(t) for t in GOAL_TEMPLATES])
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
