@@ -28,7 +28,7 @@ MESSAGES = {
 
 def render_error(code: int, detail: str | None = None):
     """The friendly page for ``code``; ``detail`` replaces the generic advice when given."""
-    title, generic = MESSAGES.get(code, MESSAGES[500])
+    title, generic = (str(text) for text in MESSAGES.get(code, MESSAGES[500]))
     detail = detail or generic
     if is_htmx():
         return render_template("errors/_inline.html", code=code, title=title,

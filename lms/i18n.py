@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 # The languages the interface is translated into, as people name their own language.
@@ -23,6 +23,15 @@ def default_locale() -> Locale:
         return Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
     except RuntimeError:  # no application
         return Locale.parse("en")
+
+
+def current_locale() -> Locale:
+    """The locale pages are written in (the default when no request is being served)."""
+    try:
+        found = get_locale()
+    except RuntimeError:  # no application context
+        found = None
+    return found or default_locale()
 
 
 def select_locale() -> str:
@@ -71,8 +80,6 @@ class Localized:
 
 def content_language() -> str:
     """The language training content should be shown in: the interface's."""
-    from lms.dates import current_locale
-
     return current_locale().language
 
 
@@ -98,7 +105,5 @@ def in_language(item, language: str | None = None):
 def format_list(items: list[str]) -> str:
     """"30, 60 and 90" / "30, 60 y 90": a list in the reader's language."""
     from babel.lists import format_list as babel_format_list
-
-    from lms.dates import current_locale
 
     return babel_format_list([str(item) for item in items], locale=current_locale())
