@@ -107,3 +107,18 @@ def format_list(items: list[str]) -> str:
     from babel.lists import format_list as babel_format_list
 
     return babel_format_list([str(item) for item in items], locale=current_locale())
+
+
+def in_default_language(function):
+    """Run ``function`` in the institution's default language: for documents (PDFs,
+    exports) whose words are not translated yet, so their dates agree with their text."""
+    from functools import wraps
+
+    from flask_babel import force_locale
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return function(*args, **kwargs)
+
+    return wrapper

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from lms import dates
 from lms.extensions import db
+from lms.i18n import in_default_language
 from lms.models import Certificate, Enrollment, Module, ModuleCompletion, User
 from lms.services import duedates
 
@@ -112,6 +113,7 @@ def filename(certificate: Certificate) -> str:
     return f"certificate-{slug or 'module'}-{certificate.code}.pdf"
 
 
+@in_default_language
 def render_pdf(certificate: Certificate) -> bytes:
     """The certificate as an A4 landscape PDF, with an embedded Unicode font."""
     fonts = Path(current_app.static_folder) / "fonts"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -18,7 +17,7 @@ from lms.localtime import local_midnight, today
 from lms.models import Offering, OutboxMessage, Registration, TeamRequest, utcnow
 from lms.models.events import DROP_IN, REGISTERED, SCHEDULED, WAITLISTED
 from lms.services.events.calendar import ICS_MIME, external_url, invitation_ics
-from lms.services.mail import queue_email
+from lms.services.mail import queue_email, render_email
 
 
 def _ics_attachment(registration: Registration) -> tuple[str, str, bytes]:
@@ -29,7 +28,7 @@ def _ics_attachment(registration: Registration) -> tuple[str, str, bytes]:
 def _send(registration: Registration, template: str, subject: str, *, kind: str,
           dedupe_key: str | None = None, with_ics: bool = True, **context):
     offering = registration.offering
-    body = render_template(f"events/email/{template}", registration=registration,
+    body = render_email(f"events/email/{template}", registration=registration,
                            offering=offering, training=offering.training,
                            user=registration.user,
                            page=external_url("events.offering", offering_id=offering.id),
@@ -122,7 +121,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def notify_request_update(request: TeamRequest):
     """Tell the contact of a team training request what the programme office decided."""
-    body = render_template("events/email/team_request.txt", request=request,
+    body = render_email("events/email/team_request.txt", request=request,
                            page=external_url("events.my_team_requests"),
                            offering_page=external_url("events.offering",
                                                       offering_id=request.offering_id)
