@@ -10,7 +10,8 @@ from lms.formtools import AppForm
 def _long_enough(form, field) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(field.data or "") < minimum:
-        raise ValidationError(f"Use at least {minimum} characters. A short sentence works well.")
+        raise ValidationError(_("Use at least %(minimum)d characters. A short sentence works "
+                                "well.", minimum=minimum))
 
 
 def _password_sign_in_allowed(form, field) -> None:

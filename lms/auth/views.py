@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from lms.services.accounts import security as account_security
 from lms.services.accounts.password_mail import queue_password_link
 from lms.services.sso import SINGLE_LOGOUT_KEY
 
-BAD_LOGIN = "That email and password do not match an active account."
+BAD_LOGIN = _l("That email and password do not match an active account.")
 
 
 def _login_limit() -> str:
@@ -28,8 +29,8 @@ def _login_limit() -> str:
 
 
 def _too_many(wait: timedelta) -> str:
-    return (f"Too many wrong passwords for this account. To keep it safe, please wait "
-            f"{throttle.describe(wait)} before trying again.")
+    return _("Too many wrong passwords for this account. To keep it safe, please wait "
+             "%(wait)s before trying again.", wait=throttle.describe(wait))
 
 
 def _throttled(template: str, field, form, wait: timedelta):
@@ -57,7 +58,7 @@ def login():
         if user is None:
             wait = throttle.record_failure(attempt)
             db.session.commit()
-            form.password.errors.append(BAD_LOGIN if wait is None
+            form.password.errors.append(str(BAD_LOGIN) if wait is None
                                         else f"{BAD_LOGIN} {_too_many(wait)}")
         else:
             throttle.record_success(attempt)
@@ -139,7 +140,7 @@ def change_password():
         if not passwords.check_password(user, form.current.data):
             wait = throttle.record_failure(attempt)
             db.session.commit()
-            form.current.errors.append("That is not your current password." + (
+            form.current.errors.append(_("That is not your current password.") + (
                 "" if wait is None else f" {_too_many(wait)}"))
         else:
             throttle.record_success(attempt)
