@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install install-test test test-sqlite test-postgres e2e lint bench clean db sso-providers
+.PHONY: run install install-test test test-sqlite test-postgres e2e lint bench clean db sso-providers \
+	translations translations-extract translations-update translations-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +73,25 @@ lint: $(VENV)/.installed-dev
 # runs one of the other benchmarks instead. BENCH_DATABASE_URL=postgresql://... for PostgreSQL.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Interface translations (gettext, Babel). Extract the messages into lms/translations/messages.pot,
+# merge them into each language's .po (translators fill in the new ones), compile the .mo files
+# the application reads. The compiled .mo files are committed; tests/test_i18n.py fails when one
+# is older than its .po or a message has no translation.
+PYBABEL := $(BIN)/pybabel
+TRANSLATIONS := lms/translations
+
+translations-extract: install
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
+		--project "Ally LMS" -o $(TRANSLATIONS)/messages.pot .
+
+translations-update: translations-extract
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+translations-compile: install
+	$(PYBABEL) compile -d $(TRANSLATIONS)
+
+translations: translations-update translations-compile
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     register_url_converters(app)
     register_extensions(app)
+    register_languages(app)
     register_areas(app)
     register_commands(app)
     register_request_hooks(app)
@@ -118,6 +119,13 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
+
+
+def register_languages(app: Flask) -> None:
+    """Flask-Babel: the interface's language per request and the gettext catalogues."""
+    from lms import i18n
+
+    i18n.init_app(app)
 
 
 def register_areas(app: Flask) -> None:

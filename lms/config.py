@@ -53,6 +53,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_BASE_URL": ("http://127.0.0.1:5000", str, "Public address used in emails, "
                      "calendar feeds and certificates."),
     "LMS_TIMEZONE": ("America/Detroit", str, "Institution time zone for display and due dates."),
+    "LMS_DEFAULT_LANGUAGE": ("en", str, "Interface language (en or es) for people who have not "
+                             "chosen one and whose browser asks for none we have."),
     "LMS_INTERNAL_EMAIL_DOMAINS": ("", str, "Comma-separated email domains of the "
                                    "institution's own people; others count as external "
                                    "professionals for live sessions. Empty: all are internal."),

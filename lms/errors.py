@@ -4,28 +4,31 @@ import time
 from datetime import timedelta
 
 from flask import Flask, render_template
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.viewtools import is_htmx
 
 MESSAGES = {
-    400: ("Something in that request was not right",
-          "The form may have expired. Go back, reload the page and try again."),
-    401: ("Please sign in", "You need to sign in to see this page."),
-    403: ("You don't have access to this page",
-          "If you think you should, contact your programme office."),
-    404: ("Page not found", "The page may have moved, or the link may be mistyped."),
-    405: ("That action isn't available here", "Go back and use the buttons on the page."),
-    413: ("That file is too large", "Upload a smaller file (the limit is shown on the form)."),
-    429: ("Too many attempts", "Please wait a minute before trying again."),
-    500: ("Something went wrong on our side",
-          "Nothing you typed was lost by us on purpose; please try again in a moment."),
+    400: (_l("Something in that request was not right"),
+          _l("The form may have expired. Go back, reload the page and try again.")),
+    401: (_l("Please sign in"), _l("You need to sign in to see this page.")),
+    403: (_l("You don't have access to this page"),
+          _l("If you think you should, contact your programme office.")),
+    404: (_l("Page not found"), _l("The page may have moved, or the link may be mistyped.")),
+    405: (_l("That action isn't available here"), _l("Go back and use the buttons on the page.")),
+    413: (_l("That file is too large"),
+          _l("Upload a smaller file (the limit is shown on the form).")),
+    429: (_l("Too many attempts"), _l("Please wait a minute before trying again.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Nothing you typed was lost by us on purpose; please try again in a moment.")),
 }
 
 
 def render_error(code: int, detail: str | None = None):
     """The friendly page for ``code``; ``detail`` replaces the generic advice when given."""
-    title, generic = MESSAGES.get(code, MESSAGES[500])
+    title, generic = (str(text) for text in MESSAGES.get(code, MESSAGES[500]))
     detail = detail or generic
     if is_htmx():
         return render_template("errors/_inline.html", code=code, title=title,
@@ -45,7 +48,7 @@ def rate_limit_wait() -> str | None:
     seconds = max(1.0, reset_at - time.time())
     window = getattr(getattr(current, "limit", None), "get_expiry", lambda: None)()
     wait = timedelta(seconds=min(seconds, window) if window else seconds)
-    return f"Please wait {describe(wait)} before trying again."
+    return gettext("Please wait %(wait)s before trying again.", wait=describe(wait))
 
 
 def register_error_pages(app: Flask) -> None:

@@ -5,23 +5,63 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, g, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lms import clock
-from lms.localtime import countdown_words, format_local
+from lms import clock, dates
+from lms.i18n import LANGUAGES, in_language
+from lms.localtime import countdown_words
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """Show an aware UTC datetime in the institution's time zone."""
-    if value is None:
-        return ""
-    return format_local(value, fmt).lstrip("0")
+    """An aware UTC datetime in the institution's time zone and the reader's language.
+
+    ``fmt`` names the parts to show in strftime's letters (``"%d %b %Y"``: day, short month,
+    year); ``lms.dates`` writes them the locale's way.
+    """
+    return dates.format_strftime(value, fmt)
+
+
+ROLE_LABELS = {"learner": _l("learner"), "mentor": _l("mentor"), "admin": _l("admin"),
+               "author": _l("author"), "reviewer": _l("reviewer")}
+
+
+STEP_KIND_LABELS = {"page": _l("page"), "video": _l("video"), "challenge": _l("challenge"),
+                    "check": _l("knowledge check"), "survey": _l("survey"),
+                    "live": _l("live session"), "plan": _l("action plan")}
+STEP_STATUS_LABELS = {
+    "done": _l("Done"), "not done yet": _l("Not done yet"), "not started": _l("Not started"),
+    "draft saved": _l("Draft saved"), "completed, kept private": _l("Completed, kept private"),
+    "submitted, awaiting review": _l("Submitted, awaiting review"),
+    "submitted": _l("Submitted"), "revision requested": _l("Revision requested"),
+    "approved": _l("Approved")}
+
+
+def step_kind_label(kind: str) -> str:
+    """A step kind as learners read it ("knowledge check")."""
+    return str(STEP_KIND_LABELS.get(kind, kind.replace("_", " ")))
+
+
+def step_status_label(status: str) -> str:
+    """A step's status in words, capitalised ("Draft saved")."""
+    label = STEP_STATUS_LABELS.get(status)
+    return str(label) if label is not None else status.capitalize()
+
+
+def role_label(name: str) -> str:
+    """A role's name in the reader's language."""
+    return str(ROLE_LABELS.get(name, name))
 
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["countdown_words"] = countdown_words
     app.jinja_env.globals["now_iso"] = lambda: clock.now().isoformat()
+    dates.register_filters(app)
+    app.jinja_env.filters.update({"role_label": role_label, "step_kind_label": step_kind_label,
+                                  "step_status_label": step_status_label,
+                                  "in_language": in_language})
+
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -29,6 +69,8 @@ def register(app: Flask) -> None:
     def inject_globals():
         return {
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
+            "page_language": dates.current_locale().language,
+            "languages": LANGUAGES,
             "nav_items": _request_navigation(),
             "nav_badge": nav_badge,
             "nav_current": nav_current,
@@ -64,7 +106,8 @@ def navigation_for(user) -> list[tuple[str, str]]:
     """(endpoint, label) pairs for the signed-in person's roles; blueprints add theirs."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items: list[tuple[str, str]] = [("main.home", "Home")]
+    items: list[tuple[str, str]] = [("main.home", _l("Home"))]
+
     # Learning first, then the person's own things, then mentor and admin tools.
     ordered = sorted(current_app.extensions.get(NAV_KEY, []), key=lambda entry: (
         entry[1] != "learn.catalogue", entry[0] == ("admin",), entry[0] == ("mentor",)))

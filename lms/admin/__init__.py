@@ -1,6 +1,7 @@
 """People, departments, cohorts, mentor links, the Outbox and the audit log."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -11,4 +12,4 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "admin.index", "Admin", roles=("admin",))
+    add_nav(app, "admin.index", _l("Admin"), roles=("admin",))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -132,7 +133,7 @@ def edit_user(user_id: int):
             show_error(form, error, "email")
         else:
             db.session.commit()
-            flash("Changes saved.", "success")
+            flash(_("Changes saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -188,7 +189,7 @@ def departments():
             if form.parent_id.data else None,
             lead=db.session.get(User, form.lead_id.data) if form.lead_id.data else None),
             field="name") is not REFUSED:
-        flash("Department added.", "success")
+        flash(_("Department added."), "success")
         return redirect(url_for("admin.departments"))
     staff = dict(db.session.execute(
         select(User.department_id, func.count(User.id)).group_by(User.department_id)).all())
@@ -205,7 +206,7 @@ def cohorts():
     if form.validate_on_submit() and run_service(form, lambda: accounts.create_cohort(
             name=form.name.data, description=form.description.data or "",
             actor=current_user), field="name") is not REFUSED:
-        flash("Cohort added.", "success")
+        flash(_("Cohort added."), "success")
         return redirect(url_for("admin.cohorts"))
     from lms.models.users import cohort_members
 
@@ -239,7 +240,7 @@ def outbox_message(message_id: int):
 @roles_required("admin")
 def outbox_deliver():
     if not smtp_configured():
-        flash("No mail server is configured; messages stay in the Outbox.", "warning")
+        flash(_("No mail server is configured; messages stay in the Outbox."), "warning")
         return redirect(url_for("admin.outbox"))
     sent, failed = deliver_pending()
     db.session.commit()

@@ -1,6 +1,7 @@
 """Mandatory assignments, compliance and reminders."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -31,7 +32,7 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "assignments.index", "Assignments", roles=("admin",))
+    add_nav(app, "assignments.index", _l("Assignments"), roles=("admin",))
     add_home_section(app, "assignments/_home.html", _home_context)
     app.cli.add_command(assignments_cli)
     reminders.add_job(app, "assignments", run_due_reminders)

@@ -1,3 +1,5 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,53 +25,54 @@ def parse_days(text: str | None) -> list[int]:
 
 class AssignmentForm(AppForm):
     # Not limited to the listed choices: the service explains an unpublished module.
-    module_id = SelectField("Module", coerce=optional_int, validators=[Optional()],
+    module_id = SelectField(_l("Module"), coerce=optional_int, validators=[Optional()],
                             validate_choice=False,
-                            description="Only published modules can be assigned.")
-    target_kind = RadioField("Assign to", choices=choices(TARGET_LABELS.items()),
+                            description=_l("Only published modules can be assigned."))
+    target_kind = RadioField(_l("Assign to"), choices=choices(TARGET_LABELS.items()),
                              default="departments",
                              validators=[InputRequired("Choose who the module is assigned to.")])
-    department_ids = MultiCheckboxField("Departments", coerce=int, validators=[Optional()])
-    include_subdepartments = BooleanField("Include their sub-departments", default=True)
-    cohort_ids = MultiCheckboxField("Cohorts", coerce=int, validators=[Optional()])
-    role = SelectField("Role", validators=[Optional()], choices=choices(
+    department_ids = MultiCheckboxField(_l("Departments"), coerce=int, validators=[Optional()])
+    include_subdepartments = BooleanField(_l("Include their sub-departments"), default=True)
+    cohort_ids = MultiCheckboxField(_l("Cohorts"), coerce=int, validators=[Optional()])
+    role = SelectField(_l("Role"), validators=[Optional()], choices=choices(
         [("", "Choose a role"), *((r, r.capitalize()) for r in ROLE_NAMES)]))
-    people = TextAreaField("People", validators=[Optional(), Length(max=50000)],
-                           description="Email addresses, one per line (or separated by commas).")
-    due_kind = RadioField("Due date is", choices=choices(DUE_LABELS.items()), default="date",
+    people = TextAreaField(_l("People"), validators=[Optional(), Length(max=50000)],
+                           description=_l("Email addresses, one per line "
+                                          "(or separated by commas)."))
+    due_kind = RadioField(_l("Due date is"), choices=choices(DUE_LABELS.items()), default="date",
                           validators=[InputRequired("Choose how the due date is set.")])
-    due_on = DateField("Due date", validators=[Optional()],
-                       description="Used with 'On a date'. Complete by the end of this day.")
-    due_days = IntegerField("Number of days", validators=[Optional()],
-                            description="Used with 'Days after being assigned' or "
-                                        "'Days after joining'.")
+    due_on = DateField(_l("Due date"), validators=[Optional()],
+                       description=_l("Used with 'On a date'. Complete by the end of this day."))
+    due_days = IntegerField(_l("Number of days"), validators=[Optional()],
+                            description=_l("Used with 'Days after being assigned' or "
+                                        "'Days after joining'."))
     recertify_months = IntegerField(
-        "Renew every (months)", validators=[Optional()],
-        description="A completion stays valid this many months, then the module is due "
-                    "again. Leave empty if it never expires.")
+        _l("Renew every (months)"), validators=[Optional()],
+        description=_l("A completion stays valid this many months, then the module is due "
+                    "again. Leave empty if it never expires."))
     remind_days_before = StringField(
-        "Remind this many days before the due date", default="14, 3, 0",
+        _l("Remind this many days before the due date"), default="14, 3, 0",
         validators=[Length(max=100)],
-        description="Numbers separated by commas; 0 means on the due date. "
-                    "Leave empty for no reminders before the due date.")
+        description=_l("Numbers separated by commas; 0 means on the due date. "
+                    "Leave empty for no reminders before the due date."))
     overdue_every_days = IntegerField(
-        "While overdue, remind every (days)", default=7,
+        _l("While overdue, remind every (days)"), default=7,
         validators=[InputRequired("Enter a number of days (0 for no repeats)."),
                     NumberRange(0, 90, "Enter 0 (no repeats) to 90 days.")])
     escalate_after_days = IntegerField(
-        "Tell the department lead after (days overdue)", default=14,
+        _l("Tell the department lead after (days overdue)"), default=14,
         validators=[Optional(), NumberRange(1, 365, "Enter 1 to 365 days, or leave it empty.")],
-        description="Leave empty to never tell the lead.")
-    submit = SubmitField("Save assignment")
+        description=_l("Leave empty to never tell the lead."))
+    submit = SubmitField(_l("Save assignment"))
 
     def validate_remind_days_before(self, field):
         try:
             days = parse_days(field.data)
         except ValueError as error:
-            raise ValidationError("Use whole numbers separated by commas, like 14, 3, 0.") \
+            raise ValidationError(_("Use whole numbers separated by commas, like 14, 3, 0.")) \
                 from error
         if any(d < 0 or d > 365 for d in days):
-            raise ValidationError("Reminder days must be between 0 and 365.")
+            raise ValidationError(_("Reminder days must be between 0 and 365."))
 
     def to_rule(self, module: Module | None) -> Rule:
         emails = (self.people.data or "").replace(",", "\n").replace(";", "\n").split()
@@ -105,4 +108,4 @@ class ActionForm(AppForm):
 
 
 class DeleteForm(AppForm):
-    submit = SubmitField("Delete assignment")
+    submit = SubmitField(_l("Delete assignment"))

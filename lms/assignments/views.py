@@ -4,6 +4,7 @@ their departments; learners see what is assigned to them."""
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -142,7 +143,7 @@ def remind(assignment_id: int):
         flash(f"Everyone still to complete it ({skipped}) was already reminded today; "
               "nothing was sent twice.", "info")
     else:
-        flash("Everyone assigned has completed it; no reminders were needed.", "info")
+        flash(_("Everyone assigned has completed it; no reminders were needed."), "info")
     return redirect(url_for("assignments.compliance", assignment=assignment.id))
 
 

@@ -4,6 +4,8 @@ import math
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -20,7 +22,7 @@ from lms.services.accounts.password_mail import queue_password_link
 from lms.services.sso import SINGLE_LOGOUT_KEY
 from lms.services.sso.policy import has_usable_password
 
-BAD_LOGIN = "That email and password do not match an active account."
+BAD_LOGIN = _l("That email and password do not match an active account.")
 
 
 def _login_limit() -> str:
@@ -28,8 +30,8 @@ def _login_limit() -> str:
 
 
 def _too_many(wait: timedelta) -> str:
-    return (f"Too many wrong passwords for this account. To keep it safe, please wait "
-            f"{throttle.describe(wait)} before trying again.")
+    return _("Too many wrong passwords for this account. To keep it safe, please wait "
+             "%(wait)s before trying again.", wait=throttle.describe(wait))
 
 
 def _throttled(template: str, field, form, wait: timedelta):
@@ -57,7 +59,7 @@ def login():
         if user is None:
             wait = throttle.record_failure(attempt)
             db.session.commit()
-            form.password.errors.append(BAD_LOGIN if wait is None
+            form.password.errors.append(str(BAD_LOGIN) if wait is None
                                         else f"{BAD_LOGIN} {_too_many(wait)}")
         else:
             throttle.record_success(attempt)
@@ -83,7 +85,7 @@ def logout():
     if single_logout:  # signed in through a SAML provider with single logout
         session[SINGLE_LOGOUT_KEY] = single_logout
         return redirect(url_for("sso.saml_logout_start"))
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -101,8 +103,8 @@ def forgot_password():
                                 "auth/email/reset.txt", kind="password_reset")
             db.session.commit()
         # Same answer whether or not the account exists.
-        flash("If that email belongs to an account, a reset link is on its way. "
-              "It works once, within an hour.", "info")
+        flash(_("If that email belongs to an account, a reset link is on its way. "
+              "It works once, within an hour."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -121,7 +123,7 @@ def reset_password(token: str):
         db.session.commit()
         logout_user()
         session.clear()
-        flash("Your password is changed. Please sign in with it.", "success")
+        flash(_("Your password is changed. Please sign in with it."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
 
@@ -143,7 +145,7 @@ def change_password():
         if not passwords.check_password(user, form.current.data):
             wait = throttle.record_failure(attempt)
             db.session.commit()
-            form.current.errors.append("That is not your current password." + (
+            form.current.errors.append(_("That is not your current password.") + (
                 "" if wait is None else f" {_too_many(wait)}"))
         else:
             throttle.record_success(attempt)
@@ -153,6 +155,6 @@ def change_password():
             session.clear()
             session.permanent = True
             login_user(user)
-            flash("Your password is changed. Other devices have been signed out.", "success")
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

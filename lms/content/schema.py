@@ -9,6 +9,7 @@ What each step kind and prompt type accepts is in ``lms.content.kinds``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,8 @@ class ModuleDefinition:
     # The folder's files as read (module.yaml and the Markdown it names), for history,
     # the studio and export.
     files: dict[str, str] = field(default_factory=dict)
+    # {language: {"module": {title, summary, ...}, "steps": {slug: {title, config}}}}
+    translations: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,30 +103,32 @@ def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, 
     return step
 
 
-def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list[ContentError]]:
-    """Validate one module folder; return its definition when it has no errors."""
-    yaml_path = folder / "module.yaml"
-    display = str(yaml_path.relative_to(root.parent)) if root.parent in yaml_path.parents \
-        else str(yaml_path)
-    c = _Checker(folder, display)
+def _display(path: Path, root: Path) -> str:
+    return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+
+
+def _read_definition(folder: Path, yaml_path: Path, root: Path):
+    """Check one module.yaml (the original or a translation): ``(module, steps, raw, checker)``,
+    module None when the file cannot be read at all."""
+    c = _Checker(folder, _display(yaml_path, root))
     if not yaml_path.is_file():
-        c.error(1, "module.yaml is missing")
-        return None, c.errors
+        c.error(1, f"{yaml_path.name} is missing")
+        return None, [], b"", c
     raw = yaml_path.read_bytes()
     try:
         data = load_yaml(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        c.error(1, "module.yaml is not UTF-8 text")
-        return None, c.errors
+        c.error(1, f"{yaml_path.name} is not UTF-8 text")
+        return None, [], raw, c
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error)
         c.error(line, f"bad YAML: {problem}")
-        return None, c.errors
+        return None, [], raw, c
     if not isinstance(data, LineDict):
-        c.error(1, "module.yaml must be a mapping of fields")
-        return None, c.errors
+        c.error(1, f"{yaml_path.name} must be a mapping of fields")
+        return None, [], raw, c
     c.unknown_keys(data, MODULE_KEYS, "")
     slug = c.text(data, "slug", required=True, max_len=100)
     if slug and not SLUG.match(slug):
@@ -157,15 +162,138 @@ def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list
             c.error(s.line_of("slug"), f"duplicate step slug '{step['slug']}'")
         seen.add(step["slug"])
         steps.append(step)
-    if c.errors:
+    return module, steps, raw, c
+
+
+# A translation of a module sits beside its module.yaml as module.<language>.yaml (e.g.
+# module.es.yaml), naming its own Markdown files (e.g. identity-mapping.es.md).
+TRANSLATION_FILE = re.compile(r"^module\.([a-z]{2})\.yaml$")
+# What a learner reads, per step kind and per prompt: a translation replaces these and
+# must keep everything else (ids, types, how many options) as the original has it.
+TRANSLATED_MODULE_FIELDS = ("title", "summary", "audience", "standard")
+
+
+def _shape(step: dict[str, Any]) -> Any:
+    """What must match between an original step and its translation."""
+    config = step["config"]
+    shape: list[Any] = [step["slug"], step["kind"]]
+    if step["kind"] == "challenge":
+        for prompt in config.get("prompts", []):
+            shape.append((prompt["id"], prompt["type"], len(prompt.get("options") or []),
+                          len(prompt.get("scale") or []),
+                          [(col["id"], col["type"], len(col.get("options") or []))
+                           for col in prompt.get("columns", [])]))
+        shape.append(("rubric", [len(r["levels"]) for r in config.get("rubric", [])]))
+        shape.append(("guiding", len(config.get("guiding_questions", []))))
+    elif step["kind"] == "check":
+        shape.extend((q["id"], [o["correct"] for o in q["options"]])
+                     for q in config.get("questions", []))
+    elif step["kind"] == "survey":
+        shape.extend((i["id"], i["type"], len(i.get("scale") or []))
+                     for i in config.get("items", []))
+    elif step["kind"] == "video":
+        shape.append(config.get("url"))
+    elif step["kind"] == "live":
+        shape.append(config.get("training"))
+    return shape
+
+
+def _labels(original: list[str], translated: list[str]) -> dict[str, str]:
+    return dict(zip(original, translated, strict=False))
+
+
+def _translated_config(original: dict[str, Any], translated: dict[str, Any]) -> dict[str, Any]:
+    """The translation's config for the player. Answers are stored in the original's words
+    (an option chosen in Spanish is saved as the original option), so choices keep their
+    original values and carry their translated labels beside them."""
+    config = dict(translated)
+    if "prompts" in original:
+        prompts = []
+        for source, target in zip(original["prompts"], translated["prompts"], strict=True):
+            prompt = dict(target)
+            for key in ("options", "scale"):
+                if source.get(key):
+                    prompt[key] = source[key]
+                    prompt["option_labels"] = _labels(source[key], target[key])
+            columns = []
+            for source_col, target_col in zip(source.get("columns", []),
+                                              target.get("columns", []), strict=True):
+                column = dict(target_col)
+                if source_col.get("options"):
+                    column["options"] = source_col["options"]
+                    column["option_labels"] = _labels(source_col["options"],
+                                                      target_col["options"])
+                columns.append(column)
+            if columns:
+                prompt["columns"] = columns
+            prompts.append(prompt)
+        config["prompts"] = prompts
+    if "items" in original:
+        items = []
+        for source, target in zip(original["items"], translated["items"], strict=True):
+            item = dict(target)
+            if source.get("scale"):
+                item["scale"] = source["scale"]
+                item["option_labels"] = _labels(source["scale"], target["scale"])
+            items.append(item)
+        config["items"] = items
+    return config
+
+
+def _read_translations(folder: Path, root: Path, steps: list[dict[str, Any]],
+                       digest) -> tuple[dict[str, Any], list[ContentError]]:
+    """Every module.<language>.yaml beside module.yaml, checked on its own and against the
+    original: same steps in the same order, same kinds, same prompts, questions and items."""
+    translations: dict[str, Any] = {}
+    errors: list[ContentError] = []
+    for path in sorted(folder.iterdir()):
+        found = TRANSLATION_FILE.match(path.name)
+        if not found:
+            continue
+        language = found.group(1)
+        module, translated_steps, raw, c = _read_definition(folder, path, root)
+        if module is not None:
+            if len(translated_steps) != len(steps):
+                c.error(1, f"the translation has {len(translated_steps)} steps; module.yaml "
+                           f"has {len(steps)}")
+            for original, translated in zip(steps, translated_steps, strict=False):
+                if _shape(original) != _shape(translated):
+                    c.error(translated["line"],
+                            f"step '{translated['slug']}' must have the same slug, kind, "
+                            f"prompts, options, questions and items as step "
+                            f"'{original['slug']}' in module.yaml")
+        errors.extend(c.errors)
+        if c.errors or module is None:
+            continue
+        digest.update(b"\0" + path.name.encode() + b"\0" + raw)
+        for name in sorted(c.files):
+            digest.update(b"\0" + name.encode() + b"\0" + c.files[name])
+        translations[language] = {
+            "module": {key: module[key] for key in TRANSLATED_MODULE_FIELDS},
+            "steps": {t["slug"]: {"title": t["title"],
+                                  "config": _translated_config(o["config"], t["config"])}
+                      for o, t in zip(steps, translated_steps, strict=True)},
+        }
+    return translations, errors
+
+
+def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list[ContentError]]:
+    """Validate one module folder (and its translations); return its definition when it has
+    no errors."""
+    module, steps, raw, c = _read_definition(folder, folder / "module.yaml", root)
+    if module is None or c.errors:
         return None, c.errors
     digest = hashlib.sha256(raw)
     for name in sorted(c.files):
         digest.update(b"\0" + name.encode() + b"\0" + c.files[name])
+    translations, errors = _read_translations(folder, root, steps, digest)
+    if errors:
+        return None, errors
     files = {"module.yaml": raw.decode("utf-8")}
     files.update((name, c.files[name].decode("utf-8")) for name in sorted(c.files))
-    return ModuleDefinition(slug=slug, data=plain(module), steps=plain(steps),
-                            content_hash=digest.hexdigest(), folder=folder, files=files), []
+    return ModuleDefinition(slug=module["slug"], data=plain(module), steps=plain(steps),
+                            content_hash=digest.hexdigest(), folder=folder, files=files,
+                            translations=plain(translations)), []
 
 
 def read_modules(root: Path) -> ReadResult:

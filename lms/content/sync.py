@@ -82,6 +82,8 @@ def apply_definition(module: Module, definition: ModuleDefinition, *, author_id:
     module.standard = data["standard"]
     module.minimum_minutes = data.get("minimum_minutes") or 0
     module.attestation = data.get("attestation")
+    module.translations = {language: translated["module"]
+                           for language, translated in definition.translations.items()}
     module.content_hash = definition.content_hash
     module.is_published = True
     module.synced_at = utcnow()
@@ -93,8 +95,9 @@ def apply_definition(module: Module, definition: ModuleDefinition, *, author_id:
     if known_version is None:
         db.session.add(ModuleVersion(
             module_id=module.id, content_hash=definition.content_hash,
-            definition={"module": data, "steps": definition.steps}, files=definition.files,
-            source=source, author_id=author_id))
+            definition={"module": data, "steps": definition.steps,
+                        "translations": definition.translations},
+            files=definition.files, source=source, author_id=author_id))
     steps = {s.slug: s for s in db.session.execute(
         select(Step).where(Step.module_id == module.id)).scalars()}
     wanted = set()
@@ -109,7 +112,11 @@ def apply_definition(module: Module, definition: ModuleDefinition, *, author_id:
         step.title = spec["title"]
         step.is_optional = spec["optional"]
         step.unlock_after_days = spec["unlock_after_days"]
-        step.config = spec["config"]
+        step.config = dict(spec["config"])
+        translated = {language: t["steps"][spec["slug"]]
+                      for language, t in definition.translations.items()}
+        if translated:
+            step.config["translations"] = translated
         step.is_active = True
     for slug, step in steps.items():
         if slug not in wanted:

@@ -1,5 +1,7 @@
 """The confirmation an admin gives before erasing a person."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
@@ -7,9 +9,9 @@ from wtforms.validators import InputRequired, ValidationError
 
 class EraseForm(FlaskForm):
     confirm_email = StringField(
-        "Type the person's email address to confirm",
+        _l("Type the person's email address to confirm"),
         validators=[InputRequired("Type the email address shown above.")])
-    submit = SubmitField("Erase this person")
+    submit = SubmitField(_l("Erase this person"))
 
     def __init__(self, *args, expected_email: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -17,4 +19,4 @@ class EraseForm(FlaskForm):
 
     def validate_confirm_email(self, field):
         if (field.data or "").strip().lower() != self.expected_email.lower():
-            raise ValidationError("That is not this person's email address; nothing was erased.")
+            raise ValidationError(_("That is not this person's email address; nothing was erased."))

@@ -2,6 +2,7 @@
 attendance, engagement weeks and team training requests."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -21,8 +22,8 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "events.index", "Live sessions")
-    add_nav(app, "events.manage", "Manage sessions", roles=("admin",))
+    add_nav(app, "events.index", _l("Live sessions"))
+    add_nav(app, "events.manage", _l("Manage sessions"), roles=("admin",))
     add_home_section(app, "events/_home.html", home.home_context)
     app.cli.add_command(events_cli)
     reminders.add_job(app, "live sessions", send_reminders)

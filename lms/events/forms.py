@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -58,71 +60,72 @@ class NextForm(AppForm):
 
 
 class CheckInForm(AppForm):
-    code = StringField("Check-in code", validators=[DataRequired("Enter the code shown in the "
+    code = StringField(_l("Check-in code"), validators=[DataRequired("Enter the code shown in the "
                                                                  "room or on the call."),
                                                     Length(max=20)],
-                       description="Six letters and digits, shown by the facilitator during "
-                                   "the session.")
-    submit = SubmitField("Check in")
+                       description=_l("Six letters and digits, shown by the facilitator during "
+                                   "the session."))
+    submit = SubmitField(_l("Check in"))
 
 
 class TrainingForm(AppForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Slug", validators=[Optional(), Length(max=100)],
-                       description="Module live steps name the training by this, e.g. "
-                                   "psychological-safety. Left blank, it is made from the title.")
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    series = StringField("Series", validators=[Optional(), Length(max=200)],
-                         description="For workshops in parts, e.g. Systemic Racism.")
-    part = IntegerField("Part", validators=[Optional(), NumberRange(min=1, max=50)])
-    related_modules = StringField("Related modules", validators=[Optional(), Length(max=1000)],
-                                  description="Module slugs, separated by commas.")
-    facilitator_ids = SelectMultipleField("Facilitators", coerce=int, validators=[Optional()],
-                                          description="They see the roster and mark attendance."
-                                                      " Hold Ctrl or Cmd to choose several.")
-    submit = SubmitField("Save training")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Slug"), validators=[Optional(), Length(max=100)],
+                       description=_l("Module live steps name the training by this, e.g. "
+                                   "psychological-safety. Left blank, it is made from the title."))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    series = StringField(_l("Series"), validators=[Optional(), Length(max=200)],
+                         description=_l("For workshops in parts, e.g. Systemic Racism."))
+    part = IntegerField(_l("Part"), validators=[Optional(), NumberRange(min=1, max=50)])
+    related_modules = StringField(_l("Related modules"), validators=[Optional(), Length(max=1000)],
+                                  description=_l("Module slugs, separated by commas."))
+    facilitator_ids = SelectMultipleField(_l("Facilitators"), coerce=int, validators=[Optional()],
+                                          description=_l("They see the roster and mark attendance."
+                                                      " Hold Ctrl or Cmd to choose several."))
+    submit = SubmitField(_l("Save training"))
 
 
 class OfferingForm(AppForm):
-    starts_at = DateTimeLocalField("Starts", format=LOCAL_FORMAT,
+    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMAT,
                                    validators=[DataRequired("Give the start date and time.")])
-    ends_at = DateTimeLocalField("Ends", format=LOCAL_FORMAT,
+    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMAT,
                                  validators=[DataRequired("Give the end date and time.")])
-    mode = SelectField("Where", choices=choices((m, MODE_LABELS[m]) for m in MODES))
-    location = StringField("Room", validators=[Optional(), Length(max=300)],
-                           description="Building and room, for sessions on campus.")
-    video_url = URLField("Video call link", validators=[Optional(), Length(max=500)],
-                         description="Starts with https://. Shown only to people with a seat.")
-    capacity = IntegerField("Seats", validators=[
+    mode = SelectField(_l("Where"), choices=choices((m, MODE_LABELS[m]) for m in MODES))
+    location = StringField(_l("Room"), validators=[Optional(), Length(max=300)],
+                           description=_l("Building and room, for sessions on campus."))
+    video_url = URLField(_l("Video call link"), validators=[Optional(), Length(max=500)],
+                         description=_l("Starts with https://. Shown only to people with a seat."))
+    capacity = IntegerField(_l("Seats"), validators=[
         InputRequired("Give the number of seats."),
-        NumberRange(min=1, max=10000, message="Seats must be between 1 and 10,000.")])
+        NumberRange(min=1, max=10000, message=_l("Seats must be between 1 and 10,000."))])
     registration_opens_at = DateTimeLocalField(
-        "Registration opens", format=LOCAL_FORMAT, validators=[Optional()],
-        description="Leave blank to open registration now.")
+        _l("Registration opens"), format=LOCAL_FORMAT, validators=[Optional()],
+        description=_l("Leave blank to open registration now."))
     registration_closes_at = DateTimeLocalField(
-        "Registration closes", format=LOCAL_FORMAT, validators=[Optional()],
-        description="Leave blank to close it when the session starts.")
-    audience = SelectField("Who may register",
+        _l("Registration closes"), format=LOCAL_FORMAT, validators=[Optional()],
+        description=_l("Leave blank to close it when the session starts."))
+    audience = SelectField(_l("Who may register"),
                            choices=choices((a, AUDIENCE_LABELS[a]) for a in AUDIENCES))
-    department_id = SelectField("Department", coerce=optional_int, validators=[Optional()],
-                                description="Only for sessions reserved for one department.")
-    fee_note = StringField("Fee note", validators=[Optional(), Length(max=300)],
-                           description="For sessions open to external professionals, e.g. "
-                                       "“$50 for participants from outside the institution”.")
-    fee = DecimalField("Fee for external participants", places=2,
+    department_id = SelectField(_l("Department"), coerce=optional_int, validators=[Optional()],
+                                description=_l("Only for sessions reserved for one department."))
+    fee_note = StringField(_l("Fee note"), validators=[Optional(), Length(max=300)],
+                           description=_l("For sessions open to external professionals, e.g. "
+                                       "“$50 for participants from outside the institution”."))
+    fee = DecimalField(_l("Fee for external participants"), places=2,
                        validators=[Optional()],
-                       description="The amount each external participant pays, e.g. 50.00. "
-                                   "Leave blank when the session is free. Staff never pay.")
-    drop_in = BooleanField("Drop-in: RSVP not required",
-                           description="Anyone with the check-in code is recorded as present.")
-    engagement_week_id = SelectField("Event week", coerce=optional_int, validators=[Optional()],
-                                     description="Attending earns a raffle entry for this week.")
-    notes = TextAreaField("Notes for participants", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Save session")
+                       description=_l("The amount each external participant pays, e.g. 50.00. "
+                                      "Leave blank when the session is free. Staff never pay."))
+    drop_in = BooleanField(_l("Drop-in: RSVP not required"),
+                           description=_l("Anyone with the check-in code is recorded as present."))
+    engagement_week_id = SelectField(_l("Event week"), coerce=optional_int, validators=[Optional()],
+                                     description=_l("Attending earns a raffle entry for "
+                                                    "this week."))
+    notes = TextAreaField(_l("Notes for participants"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Save session"))
 
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
-            raise ValidationError("The session must end after it starts.")
+            raise ValidationError(_("The session must end after it starts."))
 
     def validate_fee(self, field):
         # "NaN" parses as a decimal but cannot be compared, so test finiteness first.
@@ -132,80 +135,80 @@ class OfferingForm(AppForm):
 
 
 class ScheduleRequestForm(OfferingForm):
-    training_id = SelectField("Training", coerce=optional_int,
+    training_id = SelectField(_l("Training"), coerce=optional_int,
                               validators=[DataRequired("Choose the training to schedule.")])
-    note = TextAreaField("Note to the department", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Create the session and mark scheduled")
+    note = TextAreaField(_l("Note to the department"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Create the session and mark scheduled"))
 
 
 class CancelOfferingForm(AppForm):
-    reason = TextAreaField("Reason (sent to participants)",
+    reason = TextAreaField(_l("Reason (sent to participants)"),
                            validators=[Optional(), Length(max=1000)])
-    submit = SubmitField("Cancel this session")
+    submit = SubmitField(_l("Cancel this session"))
 
 
 class AttendanceForm(AppForm):
     registration_ids = SelectMultipleField(
-        "People", coerce=int, validate_choice=True,
+        _l("People"), coerce=int, validate_choice=True,
         validators=[DataRequired("Select at least one person.")])
-    attendance = SelectField("Mark selected people as", choices=choices([
+    attendance = SelectField(_l("Mark selected people as"), choices=choices([
         (ATTENDED, "Attended"), (NO_SHOW, "No-show"), ("clear", "Not marked")]))
-    submit = SubmitField("Apply to selected")
+    submit = SubmitField(_l("Apply to selected"))
 
 
 class WeekForm(AppForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)],
-                       description="e.g. We're All In Week.")
-    starts_on = DateField("First day", validators=[DataRequired("Give the first day.")])
-    ends_on = DateField("Last day", validators=[DataRequired("Give the last day.")])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    prizes = TextAreaField("Prizes", validators=[Optional(), Length(max=2000)],
-                           description="One per line, first prize first.")
-    submit = SubmitField("Save event week")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("e.g. We're All In Week."))
+    starts_on = DateField(_l("First day"), validators=[DataRequired("Give the first day.")])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired("Give the last day.")])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    prizes = TextAreaField(_l("Prizes"), validators=[Optional(), Length(max=2000)],
+                           description=_l("One per line, first prize first."))
+    submit = SubmitField(_l("Save event week"))
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            raise ValidationError("The last day cannot be before the first day.")
+            raise ValidationError(_("The last day cannot be before the first day."))
 
 
 class DrawForm(AppForm):
-    reason = TextAreaField("Reason for drawing before the week has ended",
+    reason = TextAreaField(_l("Reason for drawing before the week has ended"),
                            validators=[Optional(), Length(max=1000)],
-                           description="Needed only while the week is still running: people "
-                                       "can still earn entries. It is kept in the audit log.")
-    winners = IntegerField("Number of winners", default=3,
+                           description=_l("Needed only while the week is still running: people "
+                                          "can still earn entries. It is kept in the audit log."))
+    winners = IntegerField(_l("Number of winners"), default=3,
                            validators=[InputRequired("Give the number of winners."),
                                        NumberRange(min=1, max=100,
-                                                   message="Draw between 1 and 100 winners.")])
-    seed = StringField("Seed", validators=[Optional(), Length(max=100)],
-                       description="Leave blank for a random one. The same seed and entries "
-                                   "always give the same winners.")
-    submit = SubmitField("Draw winners")
+                                                   message=_l("Draw between 1 and 100 winners."))])
+    seed = StringField(_l("Seed"), validators=[Optional(), Length(max=100)],
+                       description=_l("Leave blank for a random one. The same seed and entries "
+                                   "always give the same winners."))
+    submit = SubmitField(_l("Draw winners"))
 
 
 class TeamRequestForm(AppForm):
-    department_id = SelectField("Department", coerce=optional_int, validators=[Optional()])
-    training_id = SelectField("Workshop", coerce=optional_int, validators=[Optional()],
-                              description="Choose one we already run, or describe the topic "
-                                          "below.")
+    department_id = SelectField(_l("Department"), coerce=optional_int, validators=[Optional()])
+    training_id = SelectField(_l("Workshop"), coerce=optional_int, validators=[Optional()],
+                              description=_l("Choose one we already run, or describe the topic "
+                                          "below."))
     # No Optional(): it would stop the chain before validate_topic runs.
-    topic = StringField("Topic", validators=[Length(max=300)],
-                        description="Required when no workshop is chosen.")
-    group_size = IntegerField("Group size", validators=[
-        InputRequired("Give the number of people.")])
-    preferred_dates = TextAreaField("Preferred dates", validators=[
+    topic = StringField(_l("Topic"), validators=[Length(max=300)],
+                        description=_l("Required when no workshop is chosen."))
+    group_size = IntegerField(_l("Group size"), validators=[
+        InputRequired(_l("Give the number of people."))])
+    preferred_dates = TextAreaField(_l("Preferred dates"), validators=[
         DataRequired("Give one or more dates or periods."), Length(max=2000)],
-        description="e.g. “Tuesday or Thursday mornings in March”.")
-    contact_name = StringField("Contact name", validators=[DataRequired(), Length(max=200)])
-    contact_email = EmailField("Contact email", validators=[
+        description=_l("e.g. “Tuesday or Thursday mornings in March”."))
+    contact_name = StringField(_l("Contact name"), validators=[DataRequired(), Length(max=200)])
+    contact_email = EmailField(_l("Contact email"), validators=[
         DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    details = TextAreaField("Anything else we should know", validators=[Optional(),
+    details = TextAreaField(_l("Anything else we should know"), validators=[Optional(),
                                                                          Length(max=5000)])
-    submit = SubmitField("Send request")
+    submit = SubmitField(_l("Send request"))
 
     def validate_topic(self, field):
         if not (field.data or "").strip() and not self.training_id.data:
-            raise ValidationError("Choose a workshop or describe the topic.")
+            raise ValidationError(_("Choose a workshop or describe the topic."))
 
     def validate_group_size(self, field):
         smallest = current_app.config["LMS_TEAM_REQUEST_MIN_SIZE"]
@@ -257,7 +260,7 @@ class RaffleConsentForm(AppForm):
 
 
 class TriageForm(AppForm):
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)],
-                         description="Sent to the contact when you decline.")
-    save = SubmitField("Save note")
-    decline = SubmitField("Decline request")
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Sent to the contact when you decline."))
+    save = SubmitField(_l("Save note"))
+    decline = SubmitField(_l("Decline request"))

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -208,7 +209,7 @@ def check_in(offering_id: int):
     form = CheckInForm()
     if form.validate_on_submit() and run_service(form, lambda: event_registration.check_in(
             current_user, item, form.code.data), field="code") is not REFUSED and not is_htmx():
-        flash("You're checked in. Enjoy the session!", "success")
+        flash(_("You're checked in. Enjoy the session!"), "success")
         return redirect(url_for("events.offering", offering_id=item.id), code=303)
     if is_htmx():
         return render_template("events/_checkin.html", offering=item, checkin_form=form,
@@ -247,8 +248,8 @@ def regenerate_feed():
         abort(400)
     event_calendar.regenerate_feed(current_user)
     db.session.commit()
-    flash("Your calendar has a new private link. The old link no longer works: update any "
-          "calendar that subscribed to it.", "success")
+    flash(_("Your calendar has a new private link. The old link no longer works: update any "
+          "calendar that subscribed to it."), "success")
     return redirect(url_for("events.calendar"), code=303)
 
 
@@ -288,6 +289,7 @@ def _week_page(item: EngagementWeek, consent_form: RaffleConsentForm | None = No
         entries=event_raffle.user_entries(current_user.id, item.id), winners=winners,
         unnamed=unnamed, drawn=latest is not None, consent=consent, consent_form=consent_form,
         starts_at=localtime.local_midnight(item.starts_on),
+        week_countdown=events.countdown_text(localtime.local_midnight(item.starts_on)),
         started=localtime.local_midnight(item.starts_on) <= utcnow(),
         next_url=url_for("events.week", week_id=item.id)), status
 
@@ -371,6 +373,6 @@ def new_team_request():
                 contact_email=form.contact_email.data, department_id=form.department_id.data,
                 training_id=form.training_id.data, details=form.details.data or ""),
             requester=current_user), field="topic") is not REFUSED:
-        flash("Thank you. The programme office will reply by email.", "success")
+        flash(_("Thank you. The programme office will reply by email."), "success")
         return redirect(url_for("events.my_team_requests"), code=303)
     return render_template("events/team_request_form.html", form=form)

@@ -36,7 +36,7 @@ def create_token():
     if not form.validate_on_submit():
         return _page(form, status=400)
     try:
-        _, secret = tokens.create_token(name=form.name.data,
+        _token, secret = tokens.create_token(name=form.name.data,
                                         actor=current_user._get_current_object())
     except DomainError as error:
         form.name.errors.append(error.message)

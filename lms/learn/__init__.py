@@ -1,6 +1,7 @@
 """The module catalogue and the step player."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
@@ -18,5 +19,5 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "learn.catalogue", "Modules")
+    add_nav(app, "learn.catalogue", _l("Modules"))
     add_home_section(app, "learn/_home_learning.html", _learning_context)

@@ -1,5 +1,6 @@
 """Forms of the learner area. Challenge prompts are read by challenge_form.py."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -15,13 +16,13 @@ class ChallengeMetaForm(AppForm):
 
 
 class SubmitChallengeForm(ChallengeMetaForm):
-    keep_private = BooleanField("Keep private: count my completion only",
-                                description="No mentor will read these answers; your "
-                                            "completion still counts.")
-    coauthors = TextAreaField("Co-authors (group challenge)", validators=[Length(max=2000)],
-                              description="Email addresses of the other people in your group, "
+    keep_private = BooleanField(_l("Keep private: count my completion only"),
+                                description=_l("No mentor will read these answers; your "
+                                            "completion still counts."))
+    coauthors = TextAreaField(_l("Co-authors (group challenge)"), validators=[Length(max=2000)],
+                              description=_l("Email addresses of the other people in your group, "
                                           "one per line. Each is invited, and becomes a co-author "
-                                          "(with access and credit) only on accepting.")
+                                          "(with access and credit) only on accepting."))
 
 
 class AttestForm(AppForm):
@@ -34,4 +35,4 @@ class SearchForm(AppForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.i18n import in_language
 from lms.learn import bp
 from lms.learn.challenge_form import cell_name, read_answers, validate_answers
 from lms.learn.forms import AttestForm, ChallengeMetaForm, SubmitChallengeForm
@@ -40,8 +42,8 @@ def _open_state(module: Module, step: Step):
     if state is None:
         abort(404)
     if state.locked:
-        response = render_template("learn/locked.html", module=module, state=state,
-                                   progress=progress)
+        response = render_template("learn/locked.html", module=in_language(module),
+                                   state=state, progress=progress)
         abort(current_app.make_response((response, 403)))
     return progress, state
 
@@ -91,7 +93,7 @@ def catalogue():
 @bp.route("/<slug>")
 @login_required
 def module(slug: str):
-    module, _ = _load(slug)
+    module, _step = _load(slug)
     progress = learning.module_progress(current_user, module)
     if progress.enrollment is not None and learning.refresh_completion(
             current_user, module, progress):
@@ -99,18 +101,18 @@ def module(slug: str):
     last = None
     if progress.enrollment and progress.enrollment.last_step_id:
         last = progress.state_for(progress.enrollment.last_step_id)
-    return render_template("learn/module.html", module=module, progress=progress, last=last,
-                           requirements=evidence.requirements(current_user, module),
+    return render_template("learn/module.html", module=in_language(module), progress=progress,
+                           last=last, requirements=evidence.requirements(current_user, module),
                            attest_form=AttestForm())
 
 
 @bp.route("/<slug>/start", methods=["POST"])
 @login_required
 def start(slug: str):
-    module, _ = _load(slug)
+    module, _step = _load(slug)
     progress = learning.module_progress(current_user, module)
     if progress.missing_prerequisites:
-        flash(progress.states[0].lock_reason if progress.states else "Locked.", "warning")
+        flash(progress.states[0].lock_reason if progress.states else _("Locked."), "warning")
         return redirect(url_for("learn.module", slug=slug))
     learning.start_module(current_user, module)
     db.session.commit()
@@ -132,7 +134,8 @@ def step(slug: str, step_slug: str):
         wrote = True
     if wrote:
         db.session.commit()
-    context = {"module": module, "step": step, "state": state, "progress": progress,
+    context = {"module": in_language(module), "step": in_language(step), "state": state,
+               "progress": progress,
                "requirements": evidence.requirements(current_user, module)}
     if step.kind == "challenge":
         context.update(_challenge_context(step, part=query_int("part")))
@@ -162,9 +165,9 @@ def _after_step(module: Module, step: Step):
     completed = learning.refresh_completion(current_user, module, progress)
     db.session.commit()
     if completed:
-        flash(f"You completed {module.title}. Well done.", "success")
+        flash(_("You completed %(title)s. Well done.", title=module.title), "success")
         return redirect(url_for("learn.module", slug=module.slug))
-    _, following = _neighbours(progress, step)
+    _previous, following = _neighbours(progress, step)
     if following is not None and not following.locked:
         return redirect(url_for("learn.step", slug=module.slug, step_slug=following.step.slug))
     return redirect(url_for("learn.module", slug=module.slug))
@@ -224,8 +227,8 @@ def _render_step(module, step, status: int = 200, **context):
     """The step page again (after a refused POST), with what the learner sent."""
     progress = learning.module_progress(current_user, module)
     state = progress.state_for(step.id)
-    return render_template("learn/step.html", module=module, step=step, state=state,
-                           progress=progress,
+    return render_template("learn/step.html", module=in_language(module),
+                           step=in_language(step), state=state, progress=progress,
                            requirements=evidence.requirements(current_user, module),
                            **context), status
 
@@ -247,7 +250,7 @@ def save_draft(slug: str, step_slug: str):
     if errors:
         if htmx:
             return render_template("learn/_save_status.html", problem=(
-                "Not saved: " + " ".join(m for ms in errors.values() for m in ms))), 200
+                _("Not saved:") + " " + " ".join(m for ms in errors.values() for m in ms))), 200
         db.session.rollback()
         return _render_step(module, step, 422, **_challenge_context(
             step, part, answers=_merged(step, answers), errors=errors, meta_form=None))
@@ -273,7 +276,7 @@ def save_draft(slug: str, step_slug: str):
         return render_template("learn/_save_status.html", submission=submission)
     target = {"next": part + 1, "back": part - 1}.get(meta.go.data or request.form.get("go"),
                                                        part)
-    flash("Draft saved.", "success")
+    flash(_("Draft saved."), "success")
     return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
                             part=max(1, min(target, _parts(step) + 1)),
                             _anchor=_row_button_anchor(prompts, answers)))
@@ -305,7 +308,7 @@ def _row_button_anchor(prompts, answers: dict) -> str | None:
     """After 'Add a row' or 'Remove row', the field to land on: the new row's first
     field, or the first field of the row that took the removed one's place."""
     add = request.form.get("add_row")
-    remove_prompt, _, remove_index = (request.form.get("remove_row") or "").partition(":")
+    remove_prompt, _colon, remove_index = (request.form.get("remove_row") or "").partition(":")
     for prompt in prompts:
         if prompt["type"] != "rows" or prompt["id"] not in (add, remove_prompt):
             continue
@@ -331,7 +334,7 @@ def submit_challenge(slug: str, step_slug: str):
     if submission is not None and submission.status not in challenges.EDITABLE:
         if form.draft_version.data == submission.submitted_version:
             return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-        flash("These answers are already submitted.", "info")
+        flash(_("These answers are already submitted."), "info")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
     answers = _merged(step, read_answers(prompts, request.form))
     errors = validate_answers(prompts, answers, final=True,
@@ -355,10 +358,13 @@ def submit_challenge(slug: str, step_slug: str):
         db.session.rollback()
         flash(error.message, "warning")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    flash("Submitted. Your answers are saved and can't be lost." + (
-        " A mentor will review them." if step.review_required and not form.keep_private.data
-        else "") + (" Everyone you named is invited as a co-author and becomes one on "
-                    "accepting." if coauthors else ""), "success")
+    message = [_("Submitted. Your answers are saved and can't be lost.")]
+    if step.review_required and not form.keep_private.data:
+        message.append(_("A mentor will review them."))
+    if coauthors:
+        message.append(_("Everyone you named is invited as a co-author and becomes one on "
+                         "accepting."))
+    flash(" ".join(message), "success")
     return _after_step(module, step)
 
 
@@ -484,5 +490,5 @@ def answer_survey(slug: str, step_slug: str):
         db.session.rollback()
         flash(error.message, "info")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    flash("Thank you. Your answers were stored without your name.", "success")
+    flash(_("Thank you. Your answers were stored without your name."), "success")
     return _after_step(module, step)

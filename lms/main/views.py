@@ -1,6 +1,8 @@
 """Home, profile and the privacy notice."""
 
 from flask import Flask, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -64,8 +66,10 @@ def profile():
         current_user.name = form.name.data.strip()
         current_user.pronouns = (form.pronouns.data or "").strip() or None
         current_user.licence_number = (form.licence_number.data or "").strip() or None
+        current_user.locale = form.locale.data or None
         db.session.commit()
-        flash("Profile saved.", "success")
+        refresh()  # the message below is in the language just chosen
+        flash(_("Profile saved."), "success")
         return redirect(url_for("main.profile"))
     return render_template("main/profile.html", form=form,
                            sign_ins=account_security.sign_in_history(current_user),

@@ -34,6 +34,8 @@ class Module(Base):
     # Completion rules of the current version (lms.services.learning.evidence).
     minimum_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     attestation: Mapped[str | None] = mapped_column(Text)
+    # {language: {"title", "summary", "audience", "standard"}} from module.<language>.yaml.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     # Unpublished when its folder disappears: history stays, the catalogue hides it.
     is_published: Mapped[bool] = mapped_column(default=True, index=True)

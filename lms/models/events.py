@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -25,7 +26,8 @@ from lms.models.users import Department, User
 # Offering.mode
 IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
 MODES = (IN_PERSON, VIRTUAL, HYBRID)
-MODE_LABELS = {IN_PERSON: "In person", VIRTUAL: "Video call", HYBRID: "In person and video call"}
+MODE_LABELS = {IN_PERSON: _l("In person"), VIRTUAL: _l("Video call"),
+               HYBRID: _l("In person and video call")}
 
 # Offering.audience
 INTERNAL, OPEN, DEPARTMENT = "internal", "open", "department"
@@ -213,7 +215,7 @@ class Offering(Base, TimestampMixin):
 
     @property
     def mode_label(self) -> str:
-        return MODE_LABELS.get(self.mode, self.mode)
+        return str(MODE_LABELS.get(self.mode, self.mode))
 
     @property
     def has_room(self) -> bool:

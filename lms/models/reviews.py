@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -115,8 +116,9 @@ class Review(Base):
 
     @property
     def decision_label(self) -> str:
-        return {"approve": "Approved", "revise": "Revision requested",
-                "comment": "Comment"}.get(self.decision, self.decision)
+        labels = {"approve": _l("Approved"), "revise": _l("Revision requested"),
+                  "comment": _l("Comment")}
+        return str(labels.get(self.decision, self.decision))
 
     def __repr__(self) -> str:
         return f"<Review {self.decision} r{self.revision_id} by {self.mentor_id}>"

@@ -98,6 +98,8 @@ class User(UserMixin, Base, TimestampMixin):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None]
     joined_at: Mapped[datetime | None]
+    # The interface language the person chose ("es"); None follows their browser.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")

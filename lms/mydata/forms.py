@@ -1,5 +1,6 @@
 """Forms of the 'my data' pages."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
@@ -8,17 +9,17 @@ from lms.formtools import choices
 
 
 class RequestExportForm(FlaskForm):
-    submit = SubmitField("Prepare a download of my data")
+    submit = SubmitField(_l("Prepare a download of my data"))
 
 
 class DeleteReflectionForm(FlaskForm):
     completion = RadioField(
-        "Should this challenge still count as done?",
+        _l("Should this challenge still count as done?"),
         choices=choices([("keep", "Yes, keep it counted as done"),
                          ("remove", "No, mark it as not done (I may write it again)")]),
         validators=[InputRequired("Choose whether the challenge still counts as done.")])
-    submit = SubmitField("Delete the text of this reflection")
+    submit = SubmitField(_l("Delete the text of this reflection"))
 
 
 class KeepReflectionForm(FlaskForm):
-    submit = SubmitField("Keep mine")
+    submit = SubmitField(_l("Keep mine"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.extensions import db
@@ -31,10 +32,10 @@ def request_export():
     export = exports.request_export(current_user)
     db.session.commit()
     if export.is_ready:
-        flash("Your data is ready to download.", "success")
+        flash(_("Your data is ready to download."), "success")
     else:
-        flash("Your account holds a lot of data, so the download is being prepared in the "
-              "background. Come back to this page in a few minutes.", "info")
+        flash(_("Your account holds a lot of data, so the download is being prepared in the "
+              "background. Come back to this page in a few minutes."), "info")
     return redirect(url_for("mydata.index"))
 
 

@@ -1,6 +1,7 @@
 """Personal action plans: goals, actions, check-ins, sharing with mentors."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -18,8 +19,8 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "plans.index", "My action plan", roles=("learner",))
-    add_nav(app, "plans.shared", "Shared plans", roles=("mentor",))
+    add_nav(app, "plans.index", _l("My action plan"), roles=("learner",))
+    add_nav(app, "plans.shared", _l("Shared plans"), roles=("mentor",))
     add_home_section(app, "plans/_home_checkins.html", checkins_home_context,
                      roles=("learner",))
     app.cli.add_command(plans_cli)

@@ -10,9 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from lms import dates
 from lms.extensions import db
+from lms.i18n import format_list
 from lms.models import ActionPlan, Goal, PlanAction
 from lms.permissions import login_required, roles_required
 from lms.plans import bp
@@ -29,6 +33,7 @@ from lms.plans.forms import (
     number_rows,
 )
 from lms.plans.goal_templates import GOAL_TEMPLATES, TEMPLATES_BY_KEY
+from lms.plans.goal_templates import in_language as template_in_language
 from lms.plans.sources import find_answer_source
 from lms.services.errors import DomainError
 from lms.services.plans import action_plans as service
@@ -42,18 +47,15 @@ GOAL_FIELDS = ("title", "value", "behaviours", "circle_of_influence", "support_n
 
 @bp.app_template_filter("plan_date")
 def plan_date(value: date | datetime | None) -> str:
-    """"3 March 2026"; datetimes are shown as their date in the institution's time zone."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = service.local_date(value)
-    return f"{value.day} {value:%B %Y}"
+    """"March 3, 2026" (``lms.dates``, long style); datetimes are shown as their date in the
+    institution's time zone."""
+    return dates.format_date(value, "long")
 
 
 @bp.context_processor
 def plan_template_globals() -> dict:
-    days = [str(day) for day in service.checkin_offsets()]
-    text = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    text = format_list(service.checkin_offsets())
+
     return {"plan_today": service.local_today(), "status_labels": service.STATUS_LABELS,
             "checkin_days_text": text}
 
@@ -76,8 +78,8 @@ def _own_action(action_id: int) -> PlanAction:
 
 def _row_error(error: DomainError, rows: list[int]) -> DomainError:
     """Point an error about the n-th chosen action at that row of the form."""
-    name, _, rest = (error.field or "").partition("-")
-    index, _, sub = rest.partition("-")
+    name, _dash, rest = (error.field or "").partition("-")
+    index, _dash, sub = rest.partition("-")
     if name == "actions" and index.isdigit() and int(index) < len(rows):
         return DomainError(error.message, field=f"actions-{rows[int(index)]}-{sub}")
     return error
@@ -130,6 +132,7 @@ def new_goal():
     template = TEMPLATES_BY_KEY.get(template_key) if template_key else None
     if template_key and template is None:
         abort(404)
+    template = template_in_language(template) if template else None
     if request.method == "GET" and template is not None:
         suggested = _first_checkin_date()
         data = {name: getattr(template, name) for name in GOAL_FIELDS}
@@ -146,10 +149,10 @@ def new_goal():
             actions=drafts, source="template" if template else "blank",
             source_ref=template.key if template else None))
         if goal is not REFUSED:
-            flash("Goal added to your plan.", "success")
+            flash(_("Goal added to your plan."), "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/goal_form.html", form=form, goal=None, template=template,
-                           templates=GOAL_TEMPLATES)
+                           templates=[template_in_language(t) for t in GOAL_TEMPLATES])
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
@@ -159,7 +162,7 @@ def edit_goal(goal_id: int):
     form = GoalForm(obj=goal)
     if form.validate_on_submit() and run_service(form, lambda: service.update_goal(
             goal, **{name: form[name].data for name in GOAL_FIELDS})) is not REFUSED:
-        flash("Goal saved.", "success")
+        flash(_("Goal saved."), "success")
         return redirect(_goal_anchor(goal.id))
     return render_template("plans/goal_form.html", form=form, goal=goal, template=None,
                            templates=())
@@ -171,7 +174,7 @@ def delete_goal(goal_id: int):
     goal = _own_goal(goal_id)
     service.delete_goal(goal, actor=current_user)
     db.session.commit()
-    flash("Goal deleted, with its actions and check-ins.", "success")
+    flash(_("Goal deleted, with its actions and check-ins."), "success")
     return redirect(url_for("plans.index"))
 
 
@@ -182,7 +185,7 @@ def add_action(goal_id: int):
     form = ActionForm(prefix=f"goal-{goal.id}")
     if form.validate_on_submit() and run_service(form, lambda: service.add_action(
             goal, text=form.text.data, target_date=form.target_date.data)) is not REFUSED:
-        flash("Action added.", "success")
+        flash(_("Action added."), "success")
         return redirect(_goal_anchor(goal.id))
     return _render_index(action_forms={goal.id: form})
 
@@ -195,7 +198,7 @@ def edit_action(action_id: int):
     if form.validate_on_submit() and run_service(form, lambda: service.update_action(
             action, text=form.text.data, target_date=form.target_date.data,
             status=form.status.data)) is not REFUSED:
-        flash("Action saved.", "success")
+        flash(_("Action saved."), "success")
         return redirect(_goal_anchor(action.goal_id))
     return render_template("plans/action_form.html", form=form, action=action)
 
@@ -213,7 +216,8 @@ def set_action_status(action_id: int):
         return render_template("plans/_action_row.html", action=action,
                                status_form=_status_form(action),
                                status_labels=service.STATUS_LABELS, just_saved=True)
-    flash(f"Status set to {service.STATUS_LABELS[action.status].lower()}.", "success")
+    flash(_("Status set to %(status)s.", status=str(service.STATUS_LABELS[action.status]).lower()),
+          "success")
     return redirect(_goal_anchor(action.goal_id))
 
 
@@ -224,7 +228,7 @@ def delete_action(action_id: int):
     goal_id = action.goal_id
     service.delete_action(action)
     db.session.commit()
-    flash("Action deleted.", "success")
+    flash(_("Action deleted."), "success")
     return redirect(_goal_anchor(goal_id))
 
 
@@ -238,7 +242,7 @@ def checkin(goal_id: int):
         if run_service(form, lambda: service.record_checkin(
                 goal, did=form.did.data, obstacles=form.obstacles.data,
                 next_steps=form.next_steps.data, statuses=statuses)) is not REFUSED:
-            flash("Check-in saved. Well done for keeping your plan alive.", "success")
+            flash(_("Check-in saved. Well done for keeping your plan alive."), "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/checkin.html", form=form, goal=goal,
                            due=service.checkin_due_for_goal(goal),
@@ -255,9 +259,9 @@ def set_sharing():
     service.set_sharing(plan, shared=form.shared.data, actor=current_user)
     db.session.commit()
     if plan.is_shared:
-        flash("Your plan is shared with your mentors. They can read it and comment.", "success")
+        flash(_("Your plan is shared with your mentors. They can read it and comment."), "success")
     else:
-        flash("Your plan is private. Only you can see it.", "success")
+        flash(_("Your plan is private. Only you can see it."), "success")
     return redirect(url_for("plans.index", _anchor="sharing"))
 
 
@@ -278,7 +282,7 @@ def _plan_for_export() -> ActionPlan | None:
 def export_markdown():
     plan = _plan_for_export()
     if plan is None:
-        flash("Add a goal first; then you can download your plan.", "warning")
+        flash(_("Add a goal first; then you can download your plan."), "warning")
         return redirect(url_for("plans.index"))
     return Response(plan_export.plan_markdown(plan), mimetype="text/markdown",
                     headers={"Content-Disposition": "attachment; filename="
@@ -290,7 +294,7 @@ def export_markdown():
 def export_pdf():
     plan = _plan_for_export()
     if plan is None:
-        flash("Add a goal first; then you can download your plan.", "warning")
+        flash(_("Add a goal first; then you can download your plan."), "warning")
         return redirect(url_for("plans.index"))
     return Response(plan_export.plan_pdf(plan), mimetype="application/pdf",
                     headers={"Content-Disposition": "attachment; filename="
@@ -327,8 +331,9 @@ def from_challenge(source_id: str):
             show_error(form, _row_error(error, rows))
         else:
             db.session.commit()
-            flash(f"Goal added with {len(goal.actions)} action"
-                  f"{'' if len(goal.actions) == 1 else 's'} from your answers.", "success")
+            flash(ngettext("Goal added with %(num)d action from your answers.",
+                           "Goal added with %(num)d actions from your answers.",
+                           len(goal.actions)), "success")
             return redirect(_goal_anchor(goal.id))
     return render_template("plans/from_challenge.html", form=form, source=source,
                            source_id=source_id, has_suggestions=bool(form.actions.entries))
@@ -365,7 +370,7 @@ def comment(plan_id: int):
     form = CommentForm()
     if form.validate_on_submit() and run_service(form, lambda: service.add_comment(
             plan, author=current_user, body=form.body.data)) is not REFUSED:
-        flash(f"Comment posted. {plan.user.name} has been told by email.", "success")
+        flash(_("Comment posted. %(name)s has been told by email.", name=plan.user.name), "success")
         return redirect(url_for("plans.shared_plan", plan_id=plan.id, _anchor="comments"))
     return render_template("plans/shared_plan.html", plan=plan, form=form,
                            status_labels=service.STATUS_LABELS)

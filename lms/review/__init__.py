@@ -1,6 +1,7 @@
 """Mentor review of reflections, mentor links and notifications."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -35,11 +36,11 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav, add_nav_badge
 
     app.register_blueprint(bp)
-    add_nav(app, "review.queue", "Review queue", roles=("mentor",))
-    add_nav(app, "review.mine", "My reflections", roles=("learner",))
-    add_nav(app, "review.notifications", "Notifications")
-    add_nav(app, "review.admin_overview", "Reviews", roles=("admin",))
-    add_nav_badge(app, "review.notifications", _unread, "unread")
+    add_nav(app, "review.queue", _l("Review queue"), roles=("mentor",))
+    add_nav(app, "review.mine", _l("My reflections"), roles=("learner",))
+    add_nav(app, "review.notifications", _l("Notifications"))
+    add_nav(app, "review.admin_overview", _l("Reviews"), roles=("admin",))
+    add_nav_badge(app, "review.notifications", _unread, _l("unread"))
     add_home_section(app, "review/_home_queue.html", _mentor_home, roles=("mentor",))
     add_home_section(app, "review/_home_feedback.html", _learner_home, roles=("learner",))
     reminders.add_job(app, "review-digest", notifications.send_digests)

@@ -5,6 +5,7 @@ access records; notifications; admin links and counts."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -259,7 +260,7 @@ def preferences():
     if form.validate_on_submit():
         notifications.set_email_choice(current_user, form.submission_emails.data)
         db.session.commit()
-        flash("Your email choice is saved.", "success")
+        flash(_("Your email choice is saved."), "success")
         return redirect(url_for("review.notifications"))
     page = notifications.for_user(current_user, page=1)
     return render_template("review/notifications.html", page=page, form=form), 422

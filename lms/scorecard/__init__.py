@@ -1,6 +1,7 @@
 """Programme scorecard: the published view for all staff, the admin view with drill-down."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("scorecard", __name__)
 
@@ -12,6 +13,6 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "scorecard.index", "Scorecard")
+    add_nav(app, "scorecard.index", _l("Scorecard"))
     for provider in PROVIDERS:
         register(app, provider)

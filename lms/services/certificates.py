@@ -17,7 +17,9 @@ from flask import current_app, url_for
 from fpdf import FPDF
 from sqlalchemy import select
 
+from lms import dates
 from lms.extensions import db
+from lms.i18n import in_default_language
 from lms.models import Certificate, Enrollment, Module, ModuleCompletion, User
 from lms.services import duedates
 
@@ -138,6 +140,7 @@ def evidence_lines(certificate: Certificate) -> list[str]:
     return lines
 
 
+@in_default_language
 def render_pdf(certificate: Certificate) -> bytes:
     """The certificate as an A4 landscape PDF, with an embedded Unicode font."""
     fonts = Path(current_app.static_folder) / "fonts"
@@ -172,8 +175,8 @@ def render_pdf(certificate: Certificate) -> bytes:
     centred(certificate.learner_name, 26, "B", gap=4)
     centred("has completed", 13, gap=3)
     centred(certificate.module_title, 18, "B", gap=5)
-    completed = duedates.local_date(certificate.completed_at)
-    centred(f"on {completed.day} {completed:%B %Y} · {duedates.hours_label(certificate.minutes)}",
+    completed = dates.format_date(certificate.completed_at, "long")
+    centred(f"on {completed} · {duedates.hours_label(certificate.minutes)}",
             13, gap=5)
     if certificate.standard:
         centred(f"Standard: {certificate.standard}", 11, gap=3, colour=(74, 84, 102))

@@ -19,6 +19,7 @@ from sqlalchemy import Date
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from lms.dates import due_phrase
 from lms.localtime import end_of_day as end_of_day
 from lms.localtime import local_date as local_date
 from lms.localtime import local_midnight as local_midnight
@@ -82,21 +83,9 @@ def effective_due(due_on: date, satisfied_at: datetime | None, months: int | Non
 
 
 def due_words(due: date, on: date | None = None) -> str:
-    """'due today', 'due in 5 days', '3 days overdue' — time left in words."""
-    days = (due - (on or today())).days
-    if days == 0:
-        return "due today"
-    if days == 1:
-        return "due tomorrow"
-    if days == -1:
-        return "1 day overdue"
-    if days < 0:
-        return f"{-days} days overdue"
-    if days < 14:
-        return f"due in {days} days"
-    if days < 63:
-        return f"due in {days // 7} weeks"
-    return f"due in {round(days / 30.4)} months"
+    """'due today', 'due in 5 days', 'overdue by 3 days' — time left in words, in the
+    reader's language (``lms.dates.due_phrase``)."""
+    return due_phrase(due, on or today())
 
 
 def hours_label(minutes: int) -> str:

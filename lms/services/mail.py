@@ -15,7 +15,8 @@ from email import policy
 from email.errors import MessageError
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import Row, select, update
 
 from lms.extensions import db
@@ -23,6 +24,17 @@ from lms.models import OutboxMessage, utcnow
 from lms.services.upsert import dialect_insert
 
 MAX_ATTEMPTS = 5
+
+
+def render_email(template: str, **context) -> str:
+    """The text of a message from ``template``, in the institution's default language.
+
+    Email templates are not translated yet: rendering them in the default language keeps
+    their words and the dates inside them (``lms.dates``) in one language, whoever's
+    request sends them.
+    """
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return render_template(template, **context)
 
 
 def queue_email(to: str, subject: str, body: str, *, kind: str = "general",

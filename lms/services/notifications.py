@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms import localtime
+from lms import dates, localtime
 from lms.extensions import db
 from lms.models import EMAIL_CHOICES, Notification, NotificationPreference, User, utcnow
 from lms.services.errors import DomainError
@@ -128,7 +128,6 @@ def send_digests() -> int:
         .where(Notification.kind == NEW_SUBMISSION, Notification.emailed_at.is_(None),
                User.is_active_account.is_(True))
         .order_by(Notification.user_id, Notification.created_at)).all()
-    zone = localtime.zone()
     people: dict[int, User] = {}
     by_user: dict[int, list[Notification]] = {}
     for notification, user in pending:
@@ -137,7 +136,7 @@ def send_digests() -> int:
     queued = 0
     for user_id, notifications in by_user.items():
         user = people[user_id]
-        lines = [f"- {n.text} ({n.created_at.astimezone(zone).strftime('%d %b, %H:%M')})"
+        lines = [f"- {n.text} ({dates.format_datetime(n.created_at, 'day_month')})"
                  for n in notifications]
         body = (f"Hello {user.name},\n\n"
                 f"{len(notifications)} reflection{'s' if len(notifications) != 1 else ''} "

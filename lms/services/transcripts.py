@@ -15,6 +15,7 @@ from flask import current_app
 from fpdf import FPDF
 from sqlalchemy import select
 
+from lms.dates import format_date
 from lms.extensions import db
 from lms.models import Certificate, Module, ModuleCompletion, User, utcnow
 from lms.services import duedates
@@ -66,8 +67,8 @@ def filename(user: User) -> str:
 
 
 def _day(moment: datetime) -> str:
-    day = duedates.local_date(moment)
-    return f"{day.day} {day:%b %Y}"
+    """The day as the transcript page writes it (``lms.dates``), so page and PDF agree."""
+    return format_date(moment)
 
 
 def render_pdf(user: User, rows: list[TranscriptRow]) -> bytes:

@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from lms.extensions import csrf, db
@@ -112,7 +113,7 @@ def saml_logout_start():
     if provider is not None and provider.protocol == "saml":
         redirect_to_idp = saml_logout.request_logout(provider, details)
     if redirect_to_idp is None:
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
         return redirect(url_for("auth.login"))
     return redirect_to_idp
 
@@ -127,7 +128,7 @@ def saml_slo(provider_name: str):
     try:
         if "SAMLResponse" in request.form:
             saml_logout.finish_logout(provider, request.form["SAMLResponse"], relay_state)
-            flash("You are signed out.", "info")
+            flash(_("You are signed out."), "info")
             return redirect(url_for("auth.login"))
         message = saml_logout.read_logout_request(provider, request.form.get("SAMLRequest", ""))
         accounts.end_sessions(provider, str(message.name_id.text))

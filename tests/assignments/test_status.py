@@ -33,7 +33,7 @@ def test_add_months_clamps_to_month_end(day, months, expected):
 
 @pytest.mark.parametrize(("days", "words"), [
     (0, "due today"), (1, "due tomorrow"), (5, "due in 5 days"), (21, "due in 3 weeks"),
-    (120, "due in 4 months"), (-1, "1 day overdue"), (-3, "3 days overdue"),
+    (120, "due in 4 months"), (-1, "overdue by 1 day"), (-3, "overdue by 3 days"),
 ])
 def test_time_left_in_words(app, days, words):
     today = date(2026, 3, 2)

@@ -68,7 +68,7 @@ def test_learner_downloads_a_pdf_that_says_what_it_should(client, auth, issued):
     assert response.headers["Content-Type"] == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     text = _pdf_text(response.data)
-    for expected in (NAME, "Implicit Bias for Licensing", "14 March 2026", "1.5 hours",
+    for expected in (NAME, "Implicit Bias for Licensing", "March 14, 2026", "1.5 hours",
                      "State Board of Medicine implicit-bias requirement",
                      certificate.display_code, certificate.version,
                      f"http://lms.test/verify/{certificate.display_code}"):
@@ -99,7 +99,7 @@ def test_verify_page_confirms_and_shows_what_the_certificate_states(client, issu
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert "This certificate is genuine" in html
-        for shown in (NAME, "Implicit Bias for Licensing", "14 March 2026",
+        for shown in (NAME, "Implicit Bias for Licensing", "March 14, 2026",
                       "State Board of Medicine implicit-bias requirement"):
             assert shown in html
         assert learner.email not in html
@@ -152,12 +152,12 @@ def test_transcripts_list_every_completion_with_its_evidence(client, auth, issue
     auth.login(learner)
     page = client.get("/transcript").get_data(as_text=True)
     assert "Implicit Bias for Licensing" in page and certificate.display_code in page
-    assert certificate.content_hash[:12] in page and "14 Mar 2026" in page
+    assert certificate.content_hash[:12] in page and "Mar 14, 2026" in page
     own = client.get("/transcript.pdf")
     assert own.headers["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(own.data)).pages)
     for shown in ("Training transcript", NAME, "Implicit Bias for Licensing",
-                  "Completed 14 Mar 2026", certificate.display_code,
+                  "Completed Mar 14, 2026", certificate.display_code,
                   f"version {certificate.content_hash[:12]}"):
         assert shown in text
     # Someone else cannot fetch it; an admin can, without any reflection text.

@@ -55,7 +55,7 @@ def test_offering_times_are_entered_in_local_time_and_stored_in_utc(client, auth
     # America/Detroit is UTC-4 on 10 March 2031 (daylight time began on 9 March).
     assert offering.starts_at == datetime(2031, 3, 10, 16, 0, tzinfo=UTC)
     page = text(client.get(f"/events/offerings/{offering.id}"))
-    assert "12:00–14:00 EDT" in page
+    assert "12:00 – 2:00\u00a0PM EDT" in page
     edit = text(client.get(f"/events/manage/offerings/{offering.id}"))
     assert 'value="2031-03-10T12:00"' in edit
 

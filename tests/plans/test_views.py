@@ -249,7 +249,7 @@ def test_the_30_day_check_in_is_reminded_written_and_kept(client, auth, runner, 
         assert "30-day check-in due" in html(client.get("/plans/"))
 
         form = html(client.get(f"/plans/goals/{goal.id}/check-in"))
-        assert "Your 30-day check-in was due on 1 April 2026" in form
+        assert "Your 30-day check-in was due on April 1, 2026" in form
         assert "Status of “Learn three phrases”" in form
         empty = client.post(f"/plans/goals/{goal.id}/check-in", data={
             "did": " ", "obstacles": "", "next_steps": "", f"status_{first}": "done",
@@ -272,7 +272,42 @@ def test_the_30_day_check_in_is_reminded_written_and_kept(client, auth, runner, 
     assert reminder.dedupe_key == f"checkin:{goal.id}:30"
 
 
+def test_a_check_in_past_its_day_says_it_is_overdue(client, auth, learner, make_goal):
+    with clock.frozen_at(START):
+        goal = make_goal(learner, title="Speak up when I witness exclusion", actions=["Ask"])
+    auth.login(learner)
+    with clock.frozen_at(START + timedelta(days=31, hours=2)):
+        form = html(client.get(f"/plans/goals/{goal.id}/check-in"))
+        assert "Your 30-day check-in was due on April 1, 2026 (overdue by 1 day)." in form
+        assert "(overdue by 1 day: April 1, 2026)" in html(client.get("/plans/"))
+        assert "(overdue by 1 day: April 1, 2026)" in html(client.get("/"))
+    with clock.frozen_at(START + timedelta(days=30, hours=2)):
+        assert "(due today: April 1, 2026)" in html(client.get("/plans/"))
+
+
+def test_a_goal_date_reads_the_same_on_the_page_in_the_email_and_in_the_pdf(
+        client, auth, runner, learner, make_goal):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    with clock.frozen_at(START):
+        make_goal(learner, title="Speak up when I witness exclusion", actions=["Ask"])
+    auth.login(learner)
+    with clock.frozen_at(START + timedelta(days=30, hours=2)):
+        page = html(client.get("/plans/"))
+        assert runner.invoke(args=["plans", "send-checkin-reminders"]).exit_code == 0
+        pdf = client.get("/plans/export.pdf").data
+    email = db.session.execute(select(OutboxMessage)).scalar_one().body_text
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    assert "Set on March 2, 2026." in page
+    assert "in your action plan on March 2, 2026." in email
+    assert "Set on March 2, 2026" in " ".join(text.split())
+
+
 # --- sharing and mentor comments ------------------------------------------------------------
+
+
 
 def test_a_learner_shares_with_a_mentor_who_comments(client, auth, learner, mentor,
                                                      make_goal):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from lms.content.checker import DEFAULT_LIKERT, PROMPT_ID, Checker
@@ -132,62 +133,68 @@ def _validate_text(a: AnswerCheck) -> None:
     short = prompt["type"] == "short_text"
     limit = prompt.get("max_chars") or a.max_chars if short else a.max_chars
     if not isinstance(value, str):
-        a.add("This answer could not be read.")
+        a.add(_("This answer could not be read."))
         return
     if len(value) > limit:
-        a.add(f"This answer is {len(value):,} characters; the limit is {limit:,}. "
-              "Please shorten it (your text is kept below).")
+        a.add(_("This answer is %(length)s characters; the limit is %(limit)s. "
+                "Please shorten it (your text is kept below).",
+                length=f"{len(value):,}", limit=f"{limit:,}"))
     if short and has_control_characters(value):
         a.add(SINGLE_LINE_MESSAGE)
     if not a.final:
         return
     if not value:
         if a.required:
-            a.add("Please answer this question.")
+            a.add(_("Please answer this question."))
         return
     words = word_count(value)
     if not short and prompt.get("min_words") and words < prompt["min_words"]:
-        a.add(f"Please write at least {prompt['min_words']} words (you have {words}).")
+        a.add(_("Please write at least %(minimum)d words (you have %(words)d).",
+                minimum=prompt["min_words"], words=words))
     if not short and prompt.get("max_words") and words > prompt["max_words"]:
-        a.add(f"Please keep this to {prompt['max_words']} words or fewer (you have {words}).")
+        a.add(_("Please keep this to %(maximum)d words or fewer (you have %(words)d).",
+                maximum=prompt["max_words"], words=words))
 
 
 def _validate_single(a: AnswerCheck) -> None:
     options = a.prompt["options"] if a.prompt["type"] == "single_choice" else a.prompt["scale"]
     if a.value and a.value not in options:
-        a.add("Choose one of the options shown.")
+        a.add(_("Choose one of the options shown."))
     elif a.final and not a.value and a.required:
-        a.add("Please choose an option.")
+        a.add(_("Please choose an option."))
 
 
 def _validate_multi(a: AnswerCheck) -> None:
     if any(v not in a.prompt["options"] for v in a.value):
-        a.add("Choose from the options shown.")
+        a.add(_("Choose from the options shown."))
     elif a.final and not a.value and a.required:
-        a.add("Please choose at least one option.")
+        a.add(_("Please choose at least one option."))
 
 
 def _validate_acknowledge(a: AnswerCheck) -> None:
     if a.final and a.value is not True and a.required:
-        a.add("Please confirm to continue.")
+        a.add(_("Please confirm to continue."))
 
 
 def _validate_rows(a: AnswerCheck) -> None:
     prompt, value, max_chars = a.prompt, a.value, a.max_chars
     columns = {c["id"]: c for c in prompt["columns"]}
     if len(value) > prompt.get("max_rows", 20):
-        a.add(f"Use at most {prompt['max_rows']} rows.")
+        a.add(_("Use at most %(rows)d rows.", rows=prompt["max_rows"]))
     for index, row in enumerate(value, start=1):
         for col_id, cell in row.items():
             column = columns.get(col_id)
             if column is None:
                 continue
             if column["type"] == "single_choice" and cell and cell not in column["options"]:
-                a.add(f"Row {index}: choose one of the options for '{column['label']}'.")
+                a.add(_("Row %(number)d: choose one of the options for “%(column)s”.",
+                        number=index, column=column["label"]))
             if len(cell) > max_chars:
-                a.add(f"Row {index}: '{column['label']}' is over {max_chars:,} characters.")
+                a.add(_("Row %(number)d: “%(column)s” is over %(limit)s characters.",
+                        number=index, column=column["label"], limit=f"{max_chars:,}"))
         if a.final and not all(row.get(c) for c in columns):
-            a.add(f"Row {index}: please fill in every column, or remove the row.")
+            a.add(_("Row %(number)d: please fill in every column, or remove the row.",
+                    number=index))
     if a.final and len(value) < prompt.get("min_rows", 1) and a.required:
         a.add(f"Please add at least {prompt.get('min_rows', 1)} "
               f"row{'s' if prompt.get('min_rows', 1) != 1 else ''}.")

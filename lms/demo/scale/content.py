@@ -174,7 +174,7 @@ def _generated_modules(b: Build, count: int, rng: random.Random) -> list[ModuleP
                           "optional": False, "unlock_after_days": 0, "config": config})
         module_rows.append((module_id, slug, title, summary, json.dumps(topics), pages * 5,
                             data["audience"], "[]", "self-paced", certificate, None,
-                            content_hash, True, stamp))
+                            content_hash, True, stamp, "{}"))
         version_rows.append((version_base + k, module_id, content_hash,
                              json.dumps({"module": data, "steps": specs}), stamp, "files"))
         plans.append(ModulePlan(id=module_id, slug=slug, title=title, content_hash=content_hash,
@@ -183,7 +183,8 @@ def _generated_modules(b: Build, count: int, rng: random.Random) -> list[ModuleP
     loader = b.loader
     loader.load("modules", ["id", "slug", "title", "summary", "topics", "estimated_minutes",
                             "audience", "prerequisites", "pacing", "has_certificate",
-                            "standard", "content_hash", "is_published", "synced_at"],
+                            "standard", "content_hash", "is_published", "synced_at",
+                            "translations"],
                 module_rows)
     loader.load("module_versions", ["id", "module_id", "content_hash", "definition",
                                     "created_at", "source"], version_rows)

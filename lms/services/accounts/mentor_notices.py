@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -18,7 +17,7 @@ from lms.extensions import db
 from lms.models import Department, MentorLink, ReflectionAccess, Submission, User
 from lms.models.users import cohort_members
 from lms.services import notifications
-from lms.services.mail import queue_email
+from lms.services.mail import queue_email, render_email
 
 MENTOR_LINK = "mentor_link"
 
@@ -61,7 +60,7 @@ def announce_link(link: MentorLink) -> int:
     for learner in learners:
         notifications.notify(learner, MENTOR_LINK, text, path)
         queue_email(learner.email, f"{mentor.name} can now read your reflections",
-                    render_template("review/email/mentor_link.txt", learner=learner,
+                    render_email("review/email/mentor_link.txt", learner=learner,
                                     mentor=mentor, link=link,
                                     page=notifications.absolute(path)),
                     kind=MENTOR_LINK)

@@ -13,7 +13,7 @@ command line; it refuses in production.
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -21,7 +21,7 @@ from lms.models import OutboxMessage, User, normalise_email
 from lms.services import notifications
 from lms.services.accounts import passwords
 from lms.services.errors import DomainError
-from lms.services.mail import body_for_recipient, queue_email
+from lms.services.mail import body_for_recipient, queue_email, render_email
 
 HIDDEN_LINK = "[private link: sent only to the recipient's mailbox, never shown here]"
 EXPIRED_LINK = ("[this link is no longer available: ask for a new one on the sign-in page, "
@@ -35,7 +35,7 @@ def queue_password_link(user: User, purpose: str, subject: str, template: str, *
     if purpose not in passwords.TOKEN_PURPOSES:
         raise ValueError(f"unknown password-link purpose {purpose!r}")
     message = queue_email(user.email, subject,
-                          render_template(template, user=user, link=HIDDEN_LINK), kind=kind)
+                          render_email(template, user=user, link=HIDDEN_LINK), kind=kind)
     message.secret_ref = f"password:{purpose}:{user.id}"
     db.session.flush()
     return message

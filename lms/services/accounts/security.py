@@ -7,7 +7,6 @@ make cannot go unnoticed. The profile page lists them (``sign_in_history``).
 
 from __future__ import annotations
 
-from flask import render_template
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -15,7 +14,7 @@ from lms.models import AuditEvent, User, utcnow
 from lms.services import audit
 from lms.services.accounts import passwords
 from lms.services.errors import DomainError
-from lms.services.mail import queue_email
+from lms.services.mail import queue_email, render_email
 
 PASSWORD_CHANGED = "account.password_changed"
 SIGN_IN_METHOD_ADDED = "account.sign_in_method_added"
@@ -55,7 +54,7 @@ def sign_in_method_added(user: User, method: str, *, detail: str = "") -> None:
 def _tell(user: User, action: str, subject: str, *, what: str, **details) -> None:
     audit.record(user, action, user, what=what, **details)
     queue_email(user.email, subject,
-                render_template("auth/email/security_notice.txt", user=user, what=what,
+                render_email("auth/email/security_notice.txt", user=user, what=what,
                                 when=utcnow()),
                 kind="security_notice")
 

@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import ngettext
 from sqlalchemy import delete, select, update
 
 from lms.extensions import db
@@ -102,6 +103,6 @@ def describe(wait: timedelta) -> str:
     """``wait`` for people: "40 seconds", "1 minute", "15 minutes" (always rounded up)."""
     seconds = math.ceil(wait.total_seconds())
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import insert, select
 
 from lms.extensions import db
@@ -29,7 +29,7 @@ from lms.models import Assignment, Department, Module, Obligation, Reminder, Use
 from lms.services import audit, duedates
 from lms.services.assignments import status as stored_status
 from lms.services.assignments.compliance import Filters, obligation_rows
-from lms.services.mail import queue_email
+from lms.services.mail import queue_email, render_email
 
 
 @dataclass
@@ -119,7 +119,7 @@ def _queue_for_person(assignment: Assignment, person: Pending, kind: str, stage:
     """Queue one reminder; append its ``Reminder`` row to ``records``. False if already sent."""
     key = person.key(assignment.id, stage)
     module = assignment.module
-    body = render_template(
+    body = render_email(
         "assignments/email/reminder.txt", name=person.name, module=module, due=person.due,
         words=duedates.due_words(person.due, on), kind=kind,
         minutes=module.estimated_minutes, link=_link("learn.module", slug=module.slug),
@@ -199,7 +199,7 @@ def _escalate(assignment: Assignment, escalations: dict[int, list[tuple[Pending,
         keys = sorted(key for _, key in items)
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
         people = [(p.name, (on - p.due).days) for p, _ in sorted(items, key=lambda i: i[0].name)]
-        body = render_template(
+        body = render_email(
             "assignments/email/escalation.txt", lead=lead, module=assignment.module,
             people=people, days=assignment.escalate_after_days,
             link=_link("assignments.compliance", assignment=assignment.id, status="overdue"))

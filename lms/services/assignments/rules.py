@@ -37,7 +37,7 @@ from sqlalchemy import (
     update,
 )
 
-from lms import clock
+from lms import clock, dates
 from lms.extensions import db
 from lms.models import (
     DUE_KINDS,
@@ -429,7 +429,8 @@ def _resolve(rule: Rule, *, creating: bool) -> _Resolved:
             raise DomainError("Enter the due date.", field="due_on")
         if rule.due_on < duedates.today():
             raise DomainError(
-                f"The due date {rule.due_on:%d %B %Y} is in the past. Choose today or later.",
+                f"The due date {dates.format_date(rule.due_on, 'long')} is in the past. "
+                "Choose today or later.",
                 field="due_on")
     else:
         if rule.due_days is None or not 1 <= rule.due_days <= MAX_DUE_DAYS:
@@ -529,7 +530,7 @@ def target_text(assignment: Assignment) -> str:
 
 def due_rule_text(assignment: Assignment) -> str:
     if assignment.due_kind == "date" and assignment.due_on:
-        text = f"by {assignment.due_on.day} {assignment.due_on:%b %Y}"
+        text = f"by {dates.format_date(assignment.due_on)}"
     elif assignment.due_kind == "after_assigned":
         text = f"{assignment.due_days} days after being assigned"
     else:

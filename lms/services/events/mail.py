@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -18,7 +17,7 @@ from lms.localtime import local_midnight, today
 from lms.models import Offering, OutboxMessage, Registration, TeamRequest, utcnow
 from lms.models.events import DROP_IN, REGISTERED, SCHEDULED, WAITLISTED
 from lms.services.events.calendar import ICS_MIME, external_url, invitation_ics
-from lms.services.mail import queue_email
+from lms.services.mail import queue_email, render_email
 
 
 def _ics_attachment(registration: Registration) -> tuple[str, str, bytes]:
@@ -37,7 +36,7 @@ def _send(registration: Registration, template: str, subject: str, *, kind: str,
     person = registration.person
     page = (HIDDEN_MANAGE_LINK if registration.is_external
             else external_url("events.offering", offering_id=offering.id))
-    body = render_template(f"events/email/{template}", registration=registration,
+    body = render_email(f"events/email/{template}", registration=registration,
                            offering=offering, training=offering.training,
                            user=person, page=page, **context)
     message = queue_email(person.email, subject, body, kind=kind, dedupe_key=dedupe_key,
@@ -133,7 +132,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def notify_request_update(request: TeamRequest):
     """Tell the contact of a team training request what the programme office decided."""
-    body = render_template("events/email/team_request.txt", request=request,
+    body = render_email("events/email/team_request.txt", request=request,
                            page=external_url("events.my_team_requests"),
                            offering_page=external_url("events.offering",
                                                       offering_id=request.offering_id)

@@ -21,8 +21,8 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lms.content.kinds.live import attended_training_slugs as attended_training_slugs
+from lms.dates import countdown, format_date
 from lms.extensions import db
-from lms.localtime import format_local as format_local
 from lms.localtime import today as local_today
 from lms.localtime import utc_to_local as utc_to_local
 from lms.localtime import zone as institution_zone
@@ -64,28 +64,16 @@ def local_to_utc(value: datetime, field_name: str | None = None) -> datetime:
     aware = value.replace(tzinfo=zone)
     round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != value:
-        raise DomainError(f"{value:%H:%M} on {value:%d %b %Y} does not exist in {zone.key}: "
+        raise DomainError(f"{value:%H:%M} on {format_date(value.date())} does not exist in "
+                          f"{zone.key}: "
                           "the clocks change that night. Choose another time.", field=field_name)
     return aware.astimezone(UTC)
 
 
 def countdown_text(moment: datetime, now: datetime | None = None) -> str:
-    """Plain words for how far away ``moment`` is: "in 3 days", "in 5 hours", "now"."""
-    now = now or utcnow()
-    delta = moment - now
-    seconds = int(delta.total_seconds())
-    if seconds <= 0:
-        return "now"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = max(rest // 60, 1)
-    if days >= 2:
-        return f"in {days} days"
-    if days == 1:
-        return "in 1 day" if hours == 0 else f"in 1 day and {hours} hour{'s' if hours != 1 else ''}"
-    if hours >= 1:
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
-    return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    """Plain words for how far away ``moment`` is: "in 3 days", "in 5 hours", "now"
+    (``lms.dates.countdown``, in the reader's language)."""
+    return countdown(moment, now or utcnow())
 
 
 # --- trainings -------------------------------------------------------------------------------

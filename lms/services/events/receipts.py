@@ -8,10 +8,10 @@ from pathlib import Path
 from flask import current_app
 from fpdf import FPDF
 
+from lms.dates import format_datetime as format_local
 from lms.models import Registration
 from lms.services import duedates
 from lms.services.certificates import FONT_FILES
-from lms.services.events.offerings import format_local
 
 
 def money(cents: int | None) -> str:

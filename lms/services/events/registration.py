@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from lms.dates import format_datetime
 from lms.extensions import db
 from lms.models import ExternalParticipant, Offering, Registration, User, utcnow
 from lms.models.events import (
@@ -43,7 +44,7 @@ from lms.models.events import (
 from lms.services import audit
 from lms.services.errors import DomainError
 from lms.services.events import mail as event_mail
-from lms.services.events.offerings import audience_problem, format_local
+from lms.services.events.offerings import audience_problem
 
 # Self check-in opens this long before the start and closes at the end.
 CHECKIN_OPENS_BEFORE = timedelta(minutes=15)
@@ -69,9 +70,9 @@ def timing_problem(offering: Offering) -> str | None:
     if now >= offering.starts_at:
         return "This session has already started; registration is closed."
     if offering.registration_opens_at and now < offering.registration_opens_at:
-        return f"Registration opens on {format_local(offering.registration_opens_at)}."
+        return f"Registration opens on {format_datetime(offering.registration_opens_at)}."
     if offering.registration_closes_at and now >= offering.registration_closes_at:
-        return f"Registration closed on {format_local(offering.registration_closes_at)}."
+        return f"Registration closed on {format_datetime(offering.registration_closes_at)}."
     return None
 
 
@@ -344,9 +345,9 @@ def _check_code(offering: Offering, code: str) -> None:
     if offering.status != SCHEDULED:
         raise DomainError("This session was cancelled.", field="code")
     if now < opens:
-        raise DomainError(f"Check-in opens at {format_local(opens)}.", field="code")
+        raise DomainError(f"Check-in opens at {format_datetime(opens)}.", field="code")
     if now > closes:
-        raise DomainError(f"Check-in closed when the session ended ({format_local(closes)}). "
+        raise DomainError(f"Check-in closed when the session ended ({format_datetime(closes)}). "
                           "Ask the facilitator to mark your attendance.", field="code")
     if not normalise_code(code):
         raise DomainError("Enter the code shown in the room or on the call.", field="code")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,9 +20,10 @@ class StaleDraft(DomainError):
     """The draft changed elsewhere (another tab) since this form was loaded."""
 
     def __init__(self, submission: Submission):
-        super().__init__("This draft was changed in another tab or window after you opened "
-                         "this page. Nothing here was saved: copy anything you want to keep, "
-                         "then reload to see the latest version.")
+        super().__init__(gettext(
+            "This draft was changed in another tab or window after you opened this page. "
+            "Nothing here was saved: copy anything you want to keep, then reload to see the "
+            "latest version."))
         self.submission = submission
 
 
@@ -57,8 +59,8 @@ def save_draft(user: User, step: Step, answers: dict, expected_version: int | No
     """
     submission = _get_or_create(user, step)
     if submission.status not in EDITABLE:
-        raise DomainError("These answers are submitted and read-only until a mentor asks "
-                          "for a revision.")
+        raise DomainError(gettext("These answers are submitted and read-only until a mentor "
+                                  "asks for a revision."))
     _check_version(submission, expected_version)
     # Bump the version with a conditional UPDATE so two concurrent saves of the
     # same version cannot both win.
@@ -90,7 +92,7 @@ def submit(user: User, step: Step, answers: dict, expected_version: int | None, 
     if submission.status not in EDITABLE:
         if expected_version is not None and expected_version == submission.submitted_version:
             return submission  # double click, back button or retry
-        raise DomainError("These answers are already submitted.")
+        raise DomainError(gettext("These answers are already submitted."))
     if answers:
         submission = save_draft(user, step, answers, expected_version)
     else:

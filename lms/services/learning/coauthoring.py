@@ -13,7 +13,6 @@ authors), so nobody approves their own work.
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from flask import render_template
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -32,7 +31,7 @@ from lms.models.progress import submission_coauthors
 from lms.services import audit, notifications
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
-from lms.services.mail import queue_email
+from lms.services.mail import queue_email, render_email
 
 INVITATION = "coauthor_invitation"
 MAX_COAUTHORS = 10
@@ -87,7 +86,7 @@ def invite(submission: Submission, inviter: User, emails: list[str]) -> None:
                 f"({step.module.title}). Accept or decline.")
         notifications.notify(invitee, INVITATION, text, page, ref=f"coauthor:{invitation.id}")
         queue_email(invitee.email, f"Invitation to co-author: {step.title}",
-                    render_template("learn/email/coauthor_invitation.txt", invitee=invitee,
+                    render_email("learn/email/coauthor_invitation.txt", invitee=invitee,
                                     inviter=inviter, step=step,
                                     page=notifications.absolute(page)),
                     kind=INVITATION)

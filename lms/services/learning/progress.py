@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -190,15 +191,18 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
         if progress.missing_prerequisites:
             state.locked = True
             names = ", ".join(m.title for m in progress.missing_prerequisites)
-            state.lock_reason = f"Complete {names} first."
+            state.lock_reason = gettext("Complete %(names)s first.", names=names)
         elif module.pacing == "spaced" and step.unlock_after_days:
             start = enrollment.started_at if enrollment else now
             opens = start + timedelta(days=step.unlock_after_days)
             if opens > now:
                 state.locked = True
                 state.unlocks_at = opens
-                state.lock_reason = (f"Opens {step.unlock_after_days} days after you start, "
-                                     "to leave time for reflection and action between parts.")
+                state.lock_reason = ngettext(
+                    "Opens %(num)d day after you start, to leave time for reflection and "
+                    "action between parts.",
+                    "Opens %(num)d days after you start, to leave time for reflection and "
+                    "action between parts.", step.unlock_after_days)
         progress.states.append(state)
     return progress
 
@@ -223,7 +227,8 @@ def require_open(progress: ModuleProgress, step: Step) -> StepState:
     if state is None:
         raise DomainError("This step is not part of the module.")
     if state.locked:
-        raise DomainError(state.lock_reason or "This step is locked.")
+        raise DomainError(state.lock_reason or gettext("This step is locked."))
+
     return state
 
 

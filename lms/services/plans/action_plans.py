@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -31,7 +32,7 @@ from lms.models import ACTION_STATUSES, ActionPlan, CheckIn, Goal, PlanAction, P
 from lms.services import audit
 from lms.services.accounts.mentoring import is_mentor_of, mentee_ids, mentors_of
 from lms.services.errors import DomainError
-from lms.services.mail import queue_email
+from lms.services.mail import queue_email, render_email
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
@@ -41,7 +42,8 @@ COMMENT_MAX = 4000
 ACTIONS_PER_GOAL_MAX = 30
 GOALS_PER_PLAN_MAX = 20
 
-STATUS_LABELS = {"planned": "Planned", "doing": "Doing", "done": "Done", "dropped": "Dropped"}
+STATUS_LABELS = {"planned": _l("Planned"), "doing": _l("Doing"), "done": _l("Done"),
+                 "dropped": _l("Dropped")}
 DEFAULT_CHECKIN_DAYS = (30, 60, 90)
 # The same content sent again this soon is a double submit (a second click, a
 # browser retry), answered with what the first one created instead of a copy.
@@ -484,7 +486,7 @@ def send_checkin_reminders() -> int:
     for key, goal_id, set_at, day, email, name in owed:
         if key in already:
             continue
-        body = render_template("plans/email/checkin_reminder.txt", name=name, day=day,
+        body = render_email("plans/email/checkin_reminder.txt", name=name, day=day,
                                set_on=local_date(set_at),
                                link=_absolute_url("plans.checkin", goal_id=goal_id),
                                plan_link=_absolute_url("plans.index"))
@@ -535,7 +537,7 @@ def add_comment(plan: ActionPlan, *, author: User, body: str) -> PlanComment:
     audit.record(author, "plan.comment", plan, comment_id=comment.id)
     learner = plan.user
     queue_email(learner.email, "A mentor commented on your action plan",
-                render_template("plans/email/comment.txt", learner=learner, author=author,
+                render_email("plans/email/comment.txt", learner=learner, author=author,
                                 link=_absolute_url("plans.index", anchor="comments")),
                 kind="plan_comment")
     return comment

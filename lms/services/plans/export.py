@@ -12,6 +12,8 @@ from pathlib import Path
 from flask import current_app
 from fpdf import FPDF
 
+from lms import dates
+from lms.i18n import in_default_language
 from lms.models import ActionPlan, Goal
 from lms.services.plans.action_plans import STATUS_LABELS, local_date, local_today
 
@@ -24,7 +26,7 @@ GOAL_SECTIONS = (
 
 
 def _date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    return dates.format_date(value, "long")
 
 
 def export_filename(plan: ActionPlan, extension: str) -> str:
@@ -40,6 +42,7 @@ def _indent(text: str, prefix: str = "  ") -> str:
     return ("\n" + prefix).join(text.splitlines())
 
 
+@in_default_language
 def plan_markdown(plan: ActionPlan) -> str:
     """The whole plan (goals, actions, check-ins; not mentor comments) as Markdown."""
     lines = [f"# Action plan: {plan.user.name}", "", f"Exported on {_date(local_today())}.", ""]
@@ -92,6 +95,7 @@ def _fonts_dir() -> Path:
     return Path(current_app.static_folder) / "fonts"
 
 
+@in_default_language
 def plan_pdf(plan: ActionPlan) -> bytes:
     """The same content as ``plan_markdown`` laid out as an A4 PDF."""
     pdf = _PlanPDF(format="A4")

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from lms import dates
 from lms.extensions import db
 from lms.models import Notification, Review, Step, Submission, User, utcnow
 from lms.services import audit, notifications
@@ -96,7 +97,7 @@ def apply() -> tuple[int, int]:
             notifications.notify(
                 submission.user_id, NOTICE_KIND,
                 f"The text of your reflection “{title}” will be removed on "
-                f"{when:%d %b %Y}. Choose “Keep mine” on your data page to keep it.",
+                f"{dates.format_date(when)}. Choose “Keep mine” on your data page to keep it.",
                 notifications.path_for("mydata.index"), ref=_ref(submission))
             noticed += 1
         elif (approved_at + timedelta(days=days) <= now

@@ -1,0 +1,124 @@
+"""The interface's languages: which one a page is written in, and the catalogues behind it.
+
+Each person may choose a language on their profile (``User.locale``); until they do, the
+browser's ``Accept-Language`` decides, and the institution's default after that. Messages
+are translated through gettext catalogues in ``lms/translations/<language>/``
+(``make translations`` extracts, updates and compiles them; see the README).
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+# The languages the interface is translated into, as people name their own language.
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+
+
+def default_locale() -> Locale:
+    """The institution's default language (``LMS_DEFAULT_LANGUAGE``)."""
+    try:
+        return Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
+    except RuntimeError:  # no application
+        return Locale.parse("en")
+
+
+def current_locale() -> Locale:
+    """The locale pages are written in (the default when no request is being served)."""
+    try:
+        found = get_locale()
+    except RuntimeError:  # no application context
+        found = None
+    return found or default_locale()
+
+
+def select_locale() -> str:
+    """The language of this request: the person's choice, else the browser's, else the
+    default."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = getattr(current_user, "locale", None) if current_user else None
+    if chosen in LANGUAGES:
+        return chosen
+    return (request.accept_languages.best_match(list(LANGUAGES))
+            or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("LMS_DEFAULT_LANGUAGE", "en"))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["LMS_TIMEZONE"])
+    Babel(app, locale_selector=select_locale)
+    # {% trans %} blocks collapse their whitespace, as the extractor does (babel.cfg).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+
+# --- training content in the reader's language ---------------------------------------------
+
+class Localized:
+    """A module or step as read in one language: the translated fields, and everything else
+    (ids, slugs, kinds, relations) from the original object."""
+
+    def __init__(self, original, language: str, **fields):
+        self._original = original
+        self._fields = fields
+        self.content_language = language
+
+    def __getattr__(self, name: str):
+        fields = self.__dict__.get("_fields", {})
+        if name in fields:
+            return fields[name]
+        return getattr(self.__dict__["_original"], name)
+
+    def __eq__(self, other) -> bool:
+        return self._original == getattr(other, "_original", other)
+
+    def __hash__(self) -> int:
+        return hash(self._original)
+
+
+def content_language() -> str:
+    """The language training content should be shown in: the interface's."""
+    return current_locale().language
+
+
+def in_language(item, language: str | None = None):
+    """``item`` (a Module or a Step) in ``language`` (default: the reader's) when the module
+    ships a translation for it; otherwise the original, which is the fallback."""
+    if item is None or isinstance(item, Localized):
+        return item
+    language = language or content_language()
+    translations = getattr(item, "translations", None)
+    if translations is not None:  # a module
+        translated = (translations or {}).get(language)
+        if not translated:
+            return item
+        return Localized(item, language, **{k: v for k, v in translated.items() if v})
+    config = getattr(item, "config", None) or {}
+    translated = (config.get("translations") or {}).get(language)
+    if not translated:
+        return item
+    return Localized(item, language, title=translated["title"], config=translated["config"])
+
+
+def format_list(items: list[str]) -> str:
+    """"30, 60 and 90" / "30, 60 y 90": a list in the reader's language."""
+    from babel.lists import format_list as babel_format_list
+
+    return babel_format_list([str(item) for item in items], locale=current_locale())
+
+
+def in_default_language(function):
+    """Run ``function`` in the institution's default language: for documents (PDFs,
+    exports) whose words are not translated yet, so their dates agree with their text."""
+    from functools import wraps
+
+    from flask_babel import force_locale
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return function(*args, **kwargs)
+
+    return wrapper
