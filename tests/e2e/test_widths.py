@@ -198,3 +198,21 @@ def test_the_review_link_is_on_screen_on_a_phone(page):
         "table td", "cells => cells.map((c) => getComputedStyle(c, '::before').content)")
     assert any(label.startswith('"Submitted"') for label in labels), labels
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_challenge_part_after_the_first_starts_near_the_top(page):
+    login_as(page, "learner5@example.edu")
+    page.goto("/learn/identity-mapping")
+    page.get_by_role("button", name="Start this module").click()
+    page.wait_for_load_state()
+    page.goto("/learn/identity-mapping/challenge")
+    intro = page.get_by_role("heading", name="About this challenge")
+    assert intro.is_visible()  # in full on the first part
+    page.goto("/learn/identity-mapping/challenge?part=2")
+    field = page.locator("form.challenge-form textarea, form.challenge-form input:visible").first
+    assert field.bounding_box()["y"] < DESKTOP["height"], field.bounding_box()
+    assert not intro.is_visible()
+    page.get_by_text("Introduction", exact=True).click()  # folded, one click away
+    assert intro.is_visible()
+    check_a11y(page)
+    screenshot(page, "width-learner-1280-challenge-part-2")
