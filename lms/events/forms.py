@@ -26,7 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from lms.formtools import AppForm, choices
+from lms.formtools import AppForm, MultiCheckboxField, choices
 from lms.models.events import (
     ATTENDED,
     AUDIENCE_LABELS,
@@ -69,8 +69,8 @@ class TrainingForm(AppForm):
     series = StringField("Series", validators=[Optional(), Length(max=200)],
                          description="For workshops in parts, e.g. Systemic Racism.")
     part = IntegerField("Part", validators=[Optional(), NumberRange(min=1, max=50)])
-    related_modules = StringField("Related modules", validators=[Optional(), Length(max=1000)],
-                                  description="Module slugs, separated by commas.")
+    related_modules = MultiCheckboxField("Related modules", validators=[Optional()],
+                                         description="Modules that go with this workshop.")
     facilitator_ids = SelectMultipleField("Facilitators", coerce=int, validators=[Optional()],
                                           description="They see the roster and mark attendance."
                                                       " Hold Ctrl or Cmd to choose several.")
