@@ -162,3 +162,16 @@ def test_reading_a_step_again_writes_nothing_until_the_learner_moves_on(
     enrollment = db.session.scalar(select(Enrollment))
     assert db.session.get(Step, enrollment.last_step_id).slug == "p2"
     assert enrollment.last_activity_at == start + timedelta(minutes=8)
+
+
+def test_tables_in_module_text_stack_on_a_phone_with_each_cell_labelled():
+    from lms.content.markdown import render_markdown
+    from lms.templating import prose_tables
+
+    html = render_markdown("Intro\n\n| Challenge | Focus & *aim* |\n|---|---|\n"
+                           "| Identity | Who you are |\n| Power | \"Rank\" & role |\n")
+    out = str(prose_tables(html))
+    assert out.count('<table class="stack">') == 1
+    assert out.count('<td data-label="Challenge">') == 2
+    assert out.count('<td data-label="Focus &amp; aim">') == 2
+    assert "<p>Intro</p>" in out and str(prose_tables("<p>No table</p>")) == "<p>No table</p>"
