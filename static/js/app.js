@@ -118,6 +118,11 @@ document.addEventListener("click", function (event) {
   document.addEventListener("click", function (event) {
     if (nav.classList.contains("is-open") && !nav.contains(event.target)) { setOpen(false); }
   });
+  // Tabbing on past the last item closes the panel, so it does not cover the page.
+  nav.addEventListener("focusout", function (event) {
+    if (nav.classList.contains("is-open") && event.relatedTarget
+        && !nav.contains(event.relatedTarget)) { setOpen(false); }
+  });
   var pending = false;
   window.addEventListener("resize", function () {
     if (pending) { return; }

@@ -170,6 +170,11 @@ def test_the_menu_folds_behind_a_button_that_works_by_keyboard(page):
     assert toggle.get_attribute("aria-expanded") == "false"
     assert page.evaluate("document.activeElement.textContent.trim()") == "Menu"
     page.keyboard.press("Space")
+    links = menu.get_by_role("link")
+    links.last.focus()
+    page.keyboard.press("Tab")  # past the last item: the panel closes
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
     menu.get_by_role("link", name="Assignments").click()
     page.wait_for_url("**/assignments/")
 
