@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from lms import clock, dates
 from lms.i18n import LANGUAGES, in_language
@@ -53,6 +56,36 @@ def role_label(name: str) -> str:
     return str(ROLE_LABELS.get(name, name))
 
 
+_PROSE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEAD = re.compile(r"<thead>(.*?)</thead>", re.S)
+_HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def prose_tables(sanitised_html: str | None) -> Markup:
+    """Module HTML (already sanitised at sync) with each table able to stack on a phone:
+    class "stack" and every body cell labelled with its column's header (``data-label``).
+    """
+    def label_rows(table: re.Match) -> str:
+        inner = table.group(1)
+        head = _HEAD.search(inner)
+        if head is None:
+            return table.group(0)
+        labels = [html.unescape(_TAG.sub("", cell)).strip()
+                  for cell in _HEADER_CELL.findall(head.group(1))]
+
+        def label_cells(row: re.Match) -> str:
+            names = iter(labels)
+            return re.sub(r"<td>", lambda _cell: f'<td data-label="{escape(next(names, ""))}">',
+                          row.group(0))
+
+        body = _ROW.sub(label_cells, inner[head.end():])
+        return f'<table class="stack">{inner[:head.end()]}{body}</table>'
+
+    return Markup(_PROSE_TABLE.sub(label_rows, sanitised_html or ""))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["countdown_words"] = countdown_words
@@ -62,6 +95,7 @@ def register(app: Flask) -> None:
                                   "step_status_label": step_status_label,
                                   "in_language": in_language})
 
+    app.jinja_env.filters["prose_tables"] = prose_tables
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -8,7 +8,7 @@ upcoming ones.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -26,7 +26,9 @@ UPJOHN = "W.E. Upjohn M.D. Campus, Room 1120"
 OAKLAND = "Oakland Drive Campus, Conference Room B"
 
 # slug, title, series, part, description, related module slugs, offerings:
-# (days from today, local start, minutes, mode, room, capacity, in event week, drop-in)
+# (days from today, local start, minutes, mode, room, capacity, in event week, drop-in).
+# Workshops fall on weekdays: a date on a weekend moves to the Monday after, and the
+# event week runs Monday to Friday, its sessions counted from its Monday.
 TRAININGS = [
     ("psychological-safety", "Psychological Safety", None, None,
      "Cultivating psychological safety and building a culture of inclusivity: how teams make "
@@ -46,13 +48,13 @@ TRAININGS = [
      "takes to dismantle it where we work and learn.",
      ["implicit-bias-foundations"],
      [(8, time(12, 0), 120, "virtual", None, 60, False, False),
-      (WEEK_STARTS_IN_DAYS + 1, time(15, 0), 120, "hybrid", UPJOHN, 35, True, False)]),
+      (1, time(15, 0), 120, "hybrid", UPJOHN, 35, True, False)]),
     ("lunch-n-unlearn", "Lunch n' Unlearn", None, None,
      "An in-person gathering for faculty, students, staff and trainees to engage in an "
      "experiential activity over lunch. RSVP helps us order food but is not required.",
      [],
-     [(WEEK_STARTS_IN_DAYS + 2, time(12, 0), 90, "in_person", "Annenberg 5-205", 40, True, True),
-      (WEEK_STARTS_IN_DAYS + 4, time(12, 0), 90, "in_person", "Annenberg 5-205", 40, True, True)]),
+     [(2, time(12, 0), 90, "in_person", "Annenberg 5-205", 40, True, True),
+      (4, time(12, 0), 90, "in_person", "Annenberg 5-205", 40, True, True)]),
 ]
 
 # People already holding seats at the small offering, so the next one lands on the waitlist.
@@ -63,11 +65,18 @@ def _user(email: str) -> User | None:
     return db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
 
 
+def _weekday(day: date) -> date:
+    """``day``, or the Monday after it when it falls on a Saturday or Sunday."""
+    return day + timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
+
+
 def _ensure_week() -> EngagementWeek:
     week = db.session.execute(
         select(EngagementWeek).where(EngagementWeek.name == WEEK_NAME)).scalar_one_or_none()
     if week is None:
+        # the first Monday at least WEEK_STARTS_IN_DAYS away
         starts = events.local_today() + timedelta(days=WEEK_STARTS_IN_DAYS)
+        starts += timedelta(days=-starts.weekday() % 7)
         week = event_raffle.create_week(event_raffle.WeekData(
             name=WEEK_NAME, starts_on=starts, ends_on=starts + timedelta(days=4),
             description="A week of programmes for new and returning members of our community "
@@ -96,7 +105,9 @@ def load_events_demo() -> None:
         if upcoming >= 2:
             continue
         for days, start, minutes, mode, room, capacity, in_week, drop_in in dates:
-            starts_local = datetime.combine(today + timedelta(days=days), start)
+            day = (week.starts_on + timedelta(days=days) if in_week
+                   else _weekday(today + timedelta(days=days)))
+            starts_local = datetime.combine(day, start)
             starts_at = events.local_to_utc(starts_local)
             offering = events.create_offering(training, events.OfferingData(
                 starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),

@@ -31,7 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from lms.formtools import AppForm, choices
+from lms.formtools import AppForm, MultiCheckboxField, choices
 from lms.models.events import (
     ATTENDED,
     AUDIENCE_LABELS,
@@ -77,8 +77,8 @@ class TrainingForm(AppForm):
     series = StringField(_l("Series"), validators=[Optional(), Length(max=200)],
                          description=_l("For workshops in parts, e.g. Systemic Racism."))
     part = IntegerField(_l("Part"), validators=[Optional(), NumberRange(min=1, max=50)])
-    related_modules = StringField(_l("Related modules"), validators=[Optional(), Length(max=1000)],
-                                  description=_l("Module slugs, separated by commas."))
+    related_modules = MultiCheckboxField(_l("Related modules"), validators=[Optional()],
+                                         description=_l("Modules that go with this workshop."))
     facilitator_ids = SelectMultipleField(_l("Facilitators"), coerce=int, validators=[Optional()],
                                           description=_l("They see the roster and mark attendance."
                                                       " Hold Ctrl or Cmd to choose several."))

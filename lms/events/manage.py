@@ -25,6 +25,7 @@ from lms.formtools import choices
 from lms.models import (
     Department,
     EngagementWeek,
+    Module,
     Offering,
     Registration,
     Role,
@@ -68,11 +69,21 @@ def _facilitator_choices():
     return choices((i, f"{name} ({email})") for i, name, email in rows)
 
 
+def _module_choices(saved: list[str]):
+    """The published modules by title, and any module the training already names that is
+    no longer published (kept, so saving the form does not drop it unseen)."""
+    rows = list(db.session.execute(
+        select(Module.slug, Module.title).where(Module.is_published).order_by(Module.title)))
+    published = {slug for slug, _title in rows}
+    return choices([*rows, *((slug, f"{slug} (not published)") for slug in saved
+                             if slug not in published)])
+
+
 def _training_data(form: TrainingForm) -> events.TrainingData:
     return events.TrainingData(
         title=form.title.data, slug=form.slug.data or "", description=form.description.data or "",
         series=form.series.data, part=form.part.data,
-        related_module_slugs=events.parse_slug_list(form.related_modules.data or ""),
+        related_module_slugs=list(form.related_modules.data or []),
         facilitator_ids=form.facilitator_ids.data or [])
 
 
@@ -81,6 +92,7 @@ def _training_data(form: TrainingForm) -> events.TrainingData:
 def new_training():
     form = TrainingForm()
     form.facilitator_ids.choices = _facilitator_choices()
+    form.related_modules.choices = _module_choices([])
     if form.validate_on_submit():
         item = run_service(form, lambda: events.create_training(
             _training_data(form), actor=current_user), field="title")
@@ -96,8 +108,9 @@ def edit_training(training_id: int):
     item = db.get_or_404(Training, training_id)
     form = TrainingForm(obj=item)
     form.facilitator_ids.choices = _facilitator_choices()
+    form.related_modules.choices = _module_choices(item.related_module_slugs or [])
     if request.method == "GET":
-        form.related_modules.data = ", ".join(item.related_module_slugs or [])
+        form.related_modules.data = list(item.related_module_slugs or [])
         form.facilitator_ids.data = [u.id for u in item.facilitators]
     if form.validate_on_submit() and run_service(form, lambda: events.update_training(
             item, _training_data(form), actor=current_user), field="title") is not REFUSED:

@@ -91,3 +91,52 @@ document.addEventListener("htmx:load", function (event) {
     announce(target.dataset.autofocus);
   }
 });
+// The main menu stays one line: when its items do not fit, they fold behind the Menu
+// button (a disclosure: Enter or Space opens it, Escape closes it and returns to the button).
+(function () {
+  var nav = document.querySelector(".site-nav");
+  var toggle = nav && nav.querySelector(".nav-toggle");
+  var list = nav && nav.querySelector(".nav-list");
+  if (!toggle || !list || !list.children.length) { return; }
+  function setOpen(open) {
+    nav.classList.toggle("is-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  function fitsOnOneLine() {
+    var items = list.children;
+    return items[items.length - 1].offsetTop === items[0].offsetTop;
+  }
+  function layout() {
+    var wasCollapsed = nav.classList.contains("is-collapsed");
+    nav.classList.remove("is-collapsed");
+    toggle.hidden = true;
+    var collapse = !fitsOnOneLine();
+    nav.classList.toggle("is-collapsed", collapse);
+    toggle.hidden = !collapse;
+    if (!collapse || !wasCollapsed) { setOpen(false); }
+  }
+  toggle.addEventListener("click", function () {
+    setOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  nav.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && nav.classList.contains("is-open")) {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (nav.classList.contains("is-open") && !nav.contains(event.target)) { setOpen(false); }
+  });
+  // Tabbing on past the last item closes the panel, so it does not cover the page.
+  nav.addEventListener("focusout", function (event) {
+    if (nav.classList.contains("is-open") && event.relatedTarget
+        && !nav.contains(event.relatedTarget)) { setOpen(false); }
+  });
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; layout(); });
+  });
+  layout();
+})();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -22,14 +23,15 @@ def _offering_form(**overrides) -> dict:
     return values
 
 
-def test_admin_creates_a_training_with_facilitators_and_modules(client, auth, admin,
+def test_admin_creates_a_training_with_facilitators_and_modules(client, auth, admin, synced,
                                                                 make_user):
     mentor = make_user(roles=("mentor", "learner"), name="Dr. Amara Okafor")
     auth.login(admin)
     response = client.post("/events/manage/trainings/new", data={
         "title": "Systemic Racism Pt. 2", "slug": "", "series": "Systemic Racism", "part": "2",
-        "description": "With ERACCE.", "related_modules": "implicit-bias-foundations, "
-        "inclusive-allyship", "facilitator_ids": [str(mentor.id)]})
+        "description": "With ERACCE.",
+        "related_modules": ["implicit-bias-foundations", "inclusive-allyship"],
+        "facilitator_ids": [str(mentor.id)]})
     assert response.status_code == 303
     training = db.session.execute(select(Training)).scalar_one()
     assert training.slug == "systemic-racism-pt-2"
@@ -39,9 +41,21 @@ def test_admin_creates_a_training_with_facilitators_and_modules(client, auth, ad
         "title": "Another", "slug": "systemic-racism-pt-2"})
     assert "Another training already uses this slug." in text(again)
     bad = client.post("/events/manage/trainings/new", data={
-        "title": "Bad", "related_modules": "Not A Slug!"})
-    assert "is not a module slug" in text(bad)
+        "title": "Bad", "related_modules": ["no-such-module"]})
+    assert bad.status_code == 200 and "not a valid choice" in text(bad)
     assert db.session.scalar(select(func.count(Training.id))) == 1
+
+    # The edit form offers the modules by title, ticks the chosen ones, and keeps one
+    # that is no longer published instead of dropping it unseen.
+    training.related_module_slugs = ["inclusive-allyship", "retired-module"]
+    db.session.commit()
+    form = client.get(f"/events/manage/trainings/{training.id}").get_data(as_text=True)
+    boxes = {value: bool(checked) for checked, value in re.findall(
+        r'<input( checked)? id="related_modules-\d+" name="related_modules" '
+        r'type="checkbox" value="([a-z0-9-]+)">', form)}
+    assert boxes["inclusive-allyship"] and boxes["retired-module"]
+    assert not boxes["implicit-bias-foundations"]
+    assert "Inclusive Allyship Programme" in form and "retired-module (not published)" in form
 
 
 def test_offering_times_are_entered_in_local_time_and_stored_in_utc(client, auth, admin,

@@ -181,3 +181,18 @@ def test_private_choice_is_kept_where_allowed(client, synced, make_user, auth):
     _draft(client, 1, part=3, **{"p-catalyst_for_change": REFLECTION})
     client.post(f"{STEP}/submit", data={"draft_version": 2, "keep_private": "y"})
     assert _submission(learner).is_private is True
+
+
+def test_the_introduction_is_in_full_on_the_first_part_and_folded_on_the_others(
+        client, synced, make_user, auth):
+    auth.login(make_user())
+    client.post("/learn/identity-mapping/start")
+    intro = "challenge-intro"
+    first = client.get(STEP).get_data(as_text=True)
+    second = client.get(f"{STEP}?part=2").get_data(as_text=True)
+    opening = first.split('<div class="prose">', 1)[1].split("</div>", 1)[0].strip()[:60]
+    assert opening and intro not in first
+    # the same text, inside a closed <details> that comes before the part's field
+    folded = second.split(f'<details class="card {intro}">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>Introduction</summary>" in folded and opening in folded
+    assert second.index(intro) < second.index('class="challenge-form')

@@ -185,3 +185,14 @@ def test_moving_on_from_a_page_by_its_arrow_marks_it_done(client, synced, make_u
     response = client.post(f"/learn/identity-mapping/{first.slug}/complete")
     assert response.headers["Location"].endswith(f"/learn/identity-mapping/{second.slug}")
     assert module_progress(learner, module).states[0].done
+def test_tables_in_module_text_stack_on_a_phone_with_each_cell_labelled():
+    from lms.content.markdown import render_markdown
+    from lms.templating import prose_tables
+
+    html = render_markdown("Intro\n\n| Challenge | Focus & *aim* |\n|---|---|\n"
+                           "| Identity | Who you are |\n| Power | \"Rank\" & role |\n")
+    out = str(prose_tables(html))
+    assert out.count('<table class="stack">') == 1
+    assert out.count('<td data-label="Challenge">') == 2
+    assert out.count('<td data-label="Focus &amp; aim">') == 2
+    assert "<p>Intro</p>" in out and str(prose_tables("<p>No table</p>")) == "<p>No table</p>"
