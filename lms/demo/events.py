@@ -136,7 +136,7 @@ def _ensure_open_session() -> None:
             Offering.status == SCHEDULED, Offering.starts_at > utcnow())).first():
         return
     starts_at = events.local_to_utc(datetime.combine(
-        events.local_today() + timedelta(days=24), time(12, 0)))
+        _weekday(events.local_today() + timedelta(days=24)), time(12, 0)))
     events.create_offering(training, events.OfferingData(
         starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), capacity=30,
         mode="virtual", video_url="https://video.example.edu/j/psychological-safety-public",
