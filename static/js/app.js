@@ -1,7 +1,12 @@
 // Small progressive enhancements; every page works without this file.
 document.addEventListener("submit", function (event) {
   var button = event.submitter;
-  if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+  if (!button || !button.dataset.confirm) { return; }
+  if (button.dataset.confirmed) {  // asked already; the submit waited for an autosave
+    delete button.dataset.confirmed;
+    return;
+  }
+  if (!window.confirm(button.dataset.confirm)) {
     event.preventDefault();
   }
 });
@@ -33,6 +38,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
     var submitter = waitingSubmit.get(form);
     waitingSubmit.delete(form);
     // after htmx has swapped in the new draft version
+    // A question the person has answered is not asked again for the same submit.
+    if (submitter && submitter.dataset.confirm) { submitter.dataset.confirmed = "true"; }
     window.setTimeout(function () { form.requestSubmit(submitter); }, 50);
   }
 });

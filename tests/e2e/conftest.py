@@ -287,6 +287,16 @@ def login_as(page, email: str, password: str = DEMO_PASSWORD) -> None:
     assert "/auth/login" not in page.url, f"could not sign in as {email}"
 
 
+def menu_link(page, name: str):
+    """A link of the main menu, opening the menu first when it is folded behind its
+    Menu button (its items do not fit on one line)."""
+    menu = page.get_by_role("navigation", name="Main")
+    toggle = menu.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        toggle.click()
+    return menu.get_by_role("link", name=name)
+
+
 def logout(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/auth/login")

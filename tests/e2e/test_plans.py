@@ -26,6 +26,7 @@ from lms import clock
 from lms.extensions import db
 from lms.models import OutboxMessage
 from lms.plans.sources import SOURCES_KEY, AnswerSource, add_answer_source
+from tests.e2e.conftest import menu_link
 from tests.plans.conftest import START
 from tests.plans.test_services import EQUITY_IMPACT_YAML
 
@@ -152,7 +153,7 @@ def test_equity_answers_to_a_plan_with_a_check_in_and_a_mentor_comment(
 
         page.get_by_role("button", name="Sign out").click()
         kit.login_as(page, people.mentor.email)
-        page.get_by_role("link", name="Shared plans").click()
+        menu_link(page, "Shared plans").click()
         kit.check_a11y(page)
         page.get_by_role("link", name="Lucía Fernández").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
