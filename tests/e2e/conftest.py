@@ -349,6 +349,9 @@ def check_a11y(page) -> None:
     """
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click that starts a navigation returns once the new document is committed, which
+    # may be before it is parsed: read the page only once it has loaded.
+    page.wait_for_load_state("load")
     identity = _page_identity(page)
     if identity in _clean_pages:
         return

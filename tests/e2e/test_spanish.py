@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Module, Step, Training
+from lms.models import ApplicationCall, EngagementWeek, Module, Step, Training
 
 pytestmark = pytest.mark.e2e
 
@@ -62,6 +62,10 @@ def newcomer(kit):
             if "es" not in (step.config or {}).get("translations", {}):
                 content.add(step.title)
         content.update(db.session.execute(select(Training.title)).scalars())
+        # Names staff give to weeks and calls are content too; other browser tests add
+        # some ("Open Week …") to the same database while this one runs.
+        content.update(db.session.execute(select(EngagementWeek.name)).scalars())
+        content.update(db.session.execute(select(ApplicationCall.title)).scalars())
         db.session.remove()
     return email, sorted(
 (c for c in content if c), key=len, reverse=True)
