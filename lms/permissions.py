@@ -24,6 +24,7 @@ from lms.models import (
     Department,
     Offering,
     Registration,
+    StudioImage,
     Submission,
     User,
 )
@@ -34,6 +35,7 @@ from lms.services.departments import department_descendants
 from lms.services.events.offerings import is_facilitator
 from lms.services.plans.action_plans import owns
 from lms.services.reviews.review import is_author
+from lms.services.studio.images import is_published as image_is_published
 
 F = TypeVar("F", bound=Callable)
 
@@ -124,6 +126,12 @@ def can_see_video_link(user: User, offering: Offering, registration: Registratio
             and registration.user_id == user.id:
         return True
     return can_manage_roster(user, offering)
+
+
+def can_see_studio_image(user: User, image: StudioImage) -> bool:
+    """Authors and admins see every uploaded image; anyone else only one that a published
+    version of a module in the catalogue shows (a draft's image stays with its authors)."""
+    return user.has_role("author", "admin") or image_is_published(image)
 
 
 def can_review_call(user: User, call: ApplicationCall) -> bool:

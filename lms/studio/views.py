@@ -13,7 +13,7 @@ from lms.content.markdown import render_markdown
 from lms.extensions import db
 from lms.learn.forms import SubmitChallengeForm
 from lms.models import Module, ModuleDraft, Step
-from lms.permissions import login_required, roles_required
+from lms.permissions import can_see_studio_image, login_required, roles_required
 from lms.services.errors import DomainError
 from lms.services.learning import evidence
 from lms.services.learning.progress import ModuleProgress, StepState
@@ -444,9 +444,10 @@ def upload_image(draft_id: int):
 @bp.route("/images/<int:draft_id>/<filename>")
 @login_required
 def image(draft_id: int, filename: str):
-    """An uploaded image, for anyone signed in (learners read the pages it is on)."""
+    """An uploaded image: a published one for anyone signed in (learners read the pages it
+    is on), one only a draft uses for authors and admins."""
     found = images.find(draft_id, filename)
-    if found is None:
+    if found is None or not can_see_studio_image(current_user, found):
         abort(404)
     response = Response(found.data, mimetype=found.media_type)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,4 +1,5 @@
-"""The studio: authors and admins only; an uploaded image for anyone signed in."""
+"""The studio: authors and admins only; an uploaded image that a published version shows
+for anyone signed in, one that only the draft uses for authors and admins."""
 
 from tests.authz_matrix import ADMIN, AUTHOR, SIGNED_IN, Rule
 
@@ -28,11 +29,16 @@ ROWS = [
     Rule("studio.import_module", AUTHORS, "POST"),
     Rule("studio.upload_image", AUTHORS, "POST", args=DRAFT),
     Rule("studio.image", SIGNED_IN, args={**DRAFT, "filename": "studio_image.filename"}),
+    Rule("studio.image", AUTHORS, args={**DRAFT, "filename": "studio_draft_image.filename"}),
+    Rule("studio.image", AUTHORS,
+         args={"draft_id": "studio_unpublished_draft.id",
+               "filename": "studio_unpublished_image.filename"}),
 ]
 
 
 def build_world(world, factories):
-    """A published studio module with one page, its version and an image."""
+    """A published studio module with one page, its version, the image the page shows and
+    one only its draft uses; a never-published draft whose page shows an image."""
     from lms.content.kinds.page import KIND  # noqa: F401  (the registry is loaded)
     from lms.extensions import db
     from lms.models import StudioImage
@@ -43,11 +49,30 @@ def build_world(world, factories):
     index = drafts.add_step(draft, author, "page")
     step = drafts.step_at(draft, index)
     step["slug"], step["body"] = "welcome", "welcome.md"
-    drafts.replace_step(draft, author, index, step, {"welcome.md": "Hello.\n"})
+    drafts.replace_step(draft, author, index, step, {
+        "welcome.md": f"Hello.\n\n![A dot](/studio/images/{draft.id}/dot.png)\n"})
     world.studio_version = publishing.publish(draft, author)
+    # Used by the draft only, after publishing.
+    drafts.replace_step(draft, author, index, step, {
+        "welcome.md": f"Hello.\n\n![A dot](/studio/images/{draft.id}/dot.png)\n"
+                      f"![New](/studio/images/{draft.id}/new-dot.png)\n"})
     world.studio_draft = draft
     world.studio_module = draft.module
-    world.studio_image = StudioImage(draft_id=draft.id, filename="dot.png",
-                                     media_type="image/png", data=b"\x89PNG\r\n\x1a\n")
-    db.session.add(world.studio_image)
+    unpublished = drafts.create_draft(author, slug="matrix-unpublished", title="Unpublished")
+    index = drafts.add_step(unpublished, author, "page")
+    step = drafts.step_at(unpublished, index)
+    step["slug"], step["body"] = "welcome", "welcome.md"
+    drafts.replace_step(unpublished, author, index, step, {
+        "welcome.md": f"![A dot](/studio/images/{unpublished.id}/dot.png)\n"})
+    world.studio_unpublished_draft = unpublished
+
+    def image(of, filename):
+        made = StudioImage(draft_id=of.id, filename=filename, media_type="image/png",
+                           data=b"\x89PNG\r\n\x1a\n")
+        db.session.add(made)
+        return made
+
+    world.studio_image = image(draft, "dot.png")
+    world.studio_draft_image = image(draft, "new-dot.png")
+    world.studio_unpublished_image = image(unpublished, "dot.png")
     db.session.flush()

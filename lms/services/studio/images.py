@@ -14,7 +14,7 @@ import re
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import ModuleDraft, StudioImage, User
+from lms.models import ModuleDraft, ModuleVersion, StudioImage, User
 from lms.services.errors import DomainError
 
 MAX_BYTES = 2_000_000
@@ -93,3 +93,17 @@ def find(draft_id: int, filename: str) -> StudioImage | None:
 def url_of(image: StudioImage) -> str:
     """The address Markdown uses for the image (``lms.content.markdown`` allows only these)."""
     return f"/studio/images/{image.draft_id}/{image.filename}"
+
+
+def is_published(image: StudioImage) -> bool:
+    """True when a published version of the image's module shows it: the module is in the
+    catalogue and one of its versions' files names the image's address. An image that
+    only a draft uses is not (its draft may never be published)."""
+    draft = db.session.get(ModuleDraft, image.draft_id)
+    module = draft.module if draft is not None else None
+    if module is None or not module.is_published:
+        return False
+    named = re.compile(re.escape(url_of(image)) + r"(?![\w.-])")
+    versions = db.session.scalars(select(ModuleVersion.files).where(
+        ModuleVersion.module_id == module.id))
+    return any(named.search(text) for files in versions if files for text in files.values())
