@@ -397,7 +397,7 @@ def _read_upload(upload, limit: int) -> bytes:
 @roles_required(*AUTHORS)
 def export(draft_id: int):
     draft = _draft(draft_id)
-    data = exchange.export_zip(draft.slug, draft.files)
+    data = exchange.export_draft(draft)
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{draft.slug}.zip"'})
 

@@ -8,11 +8,11 @@ import zipfile
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lms.content.sync import sync_modules
 from lms.extensions import db
-from lms.models import Module, ModuleDraft, ModuleVersion, Submission
+from lms.models import Module, ModuleDraft, ModuleVersion, StudioImage, Submission
 from lms.services.learning import challenges
 from lms.services.studio import exchange, images
 from tests.content_helpers import page, write_module
@@ -239,6 +239,55 @@ def test_export_import_export_is_byte_identical(signed_in):
         content_type="multipart/form-data")
     assert response.status_code == 302
     assert signed_in.get(f"/studio/{draft.id}/export").data == first.data
+
+
+def test_images_travel_in_the_zip_and_the_round_trip_is_byte_identical(signed_in):
+    draft = write_module_in_studio(signed_in)
+    token = csrf(signed_in, f"/studio/{draft.id}")
+    signed_in.post(f"/studio/{draft.id}/images", data={
+        "csrf_token": token, "image": (io.BytesIO(PNG), "dot.png")},
+        content_type="multipart/form-data")
+    save_step(signed_in, draft, 0, title="Welcome", slug="welcome",
+              body=f"Listening comes first.\n\n![A teal dot](/studio/images/{draft.id}/dot.png)")
+    first = signed_in.get(f"/studio/{draft.id}/export").data
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    assert archive.read("allyship-basics/images/dot.png") == PNG
+    assert "![A teal dot](images/dot.png)" in archive.read(
+        "allyship-basics/welcome.md").decode()
+    # Imported where the draft and its image are gone (another installation, say), as a
+    # draft of another number.
+    create(signed_in, "placeholder", "Placeholder")
+    db.session.execute(delete(StudioImage))
+    db.session.delete(draft)
+    db.session.commit()
+    response = signed_in.post("/studio/import", data={
+        "csrf_token": csrf(signed_in, "/studio/"),
+        "archive": (io.BytesIO(first), "allyship-basics.zip")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    imported = db.session.scalar(select(ModuleDraft).where(
+        ModuleDraft.slug == "allyship-basics"))
+    assert imported.id != draft.id
+    assert f"](/studio/images/{imported.id}/dot.png)" in imported.files["welcome.md"]
+    assert signed_in.get(f"/studio/images/{imported.id}/dot.png").data == PNG
+    preview = signed_in.get(f"/studio/{imported.id}/preview/welcome").get_data(as_text=True)
+    assert f'src="/studio/images/{imported.id}/dot.png"' in preview
+    assert signed_in.get(f"/studio/{imported.id}/export").data == first
+
+
+def test_an_image_in_the_zip_is_checked_like_an_upload(signed_in):
+    draft = write_module_in_studio(signed_in)
+    files = dict(draft.files)
+    response = signed_in.post("/studio/import", data={
+        "csrf_token": csrf(signed_in, "/studio/"),
+        "archive": (io.BytesIO(exchange.export_zip("allyship-basics", files, {
+            "dot.png": b"<svg onload=alert(1)>"})), "m.zip")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "images/dot.png: Upload a PNG, JPEG, GIF or WebP image." in response.get_data(
+        as_text=True)
+    assert db.session.scalar(select(StudioImage)) is None
+    assert db.session.get(ModuleDraft, draft.id).files == files
 
 
 def test_import_refuses_what_is_not_a_module(signed_in):

@@ -1,8 +1,11 @@
 """Import and export of a module in the ``modules/`` folder format, as a zip.
 
-An export holds ``<slug>/module.yaml`` and the Markdown files it names, in name
-order with fixed timestamps and permissions, so export → import → export gives the
-same bytes.
+An export holds ``<slug>/module.yaml``, the Markdown files it names and the draft's
+images under ``<slug>/images/``, in name order with fixed timestamps and permissions,
+so export → import → export gives the same bytes. In the zip, Markdown names an image
+by its place in the folder (``images/dot.png``); in the studio, by the address it is
+served at (``/studio/images/<draft>/dot.png``), so it travels with the module to
+another draft or another installation.
 """
 
 from __future__ import annotations
@@ -16,29 +19,54 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Module, ModuleDraft, User
 from lms.services.errors import DomainError
+from lms.services.studio import images as studio_images
 from lms.services.studio.drafts import create_draft, draft_for_module, replace_files, validate
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(md|yaml)$")
-MAX_ZIP_BYTES = 2_000_000
+IMAGE_FOLDER = "images"
+IMAGE_NAME = re.compile(r"^[a-z0-9-]+\.(png|jpe?g|gif|webp)$")
+MAX_ZIP_BYTES = 10_000_000
 MAX_FILES = 200
 
 
-def export_zip(slug: str, files: dict[str, str]) -> bytes:
-    """The folder ``slug/`` with ``files`` as a zip with stable bytes."""
+def export_zip(slug: str, files: dict[str, str],
+               images: dict[str, bytes] | None = None) -> bytes:
+    """The folder ``slug/`` with ``files`` and, under ``images/``, ``images`` as a zip
+    with stable bytes."""
+    entries = {name: text.encode("utf-8") for name, text in files.items()}
+    entries.update({f"{IMAGE_FOLDER}/{name}": data for name, data in (images or {}).items()})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
+        for name in sorted(entries):
             info = zipfile.ZipInfo(f"{slug}/{name}", date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name].encode("utf-8"))
+            archive.writestr(info, entries[name])
     return buffer.getvalue()
 
 
-def read_zip(data: bytes) -> tuple[str, dict[str, str]]:
-    """The folder name and files of an exported module. Raises ``DomainError`` at
-    ``archive`` for anything that is not one module folder of YAML and Markdown."""
+def _served_at(draft_id: int) -> re.Pattern[str]:
+    return re.compile(r"\]\(/studio/images/" + str(draft_id) + r"/(?=[a-z0-9-]+\.)")
+
+
+IN_FOLDER = re.compile(r"\]\(" + IMAGE_FOLDER + r"/(?=[a-z0-9-]+\.)")
+
+
+def export_draft(draft: ModuleDraft) -> bytes:
+    """The draft as a zip: its files, Markdown naming its images by their place in the
+    folder, and the images themselves."""
+    served = _served_at(draft.id)
+    files = {name: served.sub(f"]({IMAGE_FOLDER}/", text) if name.endswith(".md") else text
+             for name, text in draft.files.items()}
+    return export_zip(draft.slug, files, {image.filename: image.data
+                                          for image in studio_images.images_of(draft)})
+
+
+def read_zip(data: bytes) -> tuple[str, dict[str, str], dict[str, bytes]]:
+    """The folder name, text files and images of an exported module. Raises
+    ``DomainError`` at ``archive`` for anything that is not one module folder of YAML and
+    Markdown with, in ``images/``, its images."""
     if len(data) > MAX_ZIP_BYTES:
         raise DomainError("The file is larger than 2 MB.", field="archive")
     try:
@@ -48,9 +76,22 @@ def read_zip(data: bytes) -> tuple[str, dict[str, str]]:
         raise DomainError("This is not a zip file.", field="archive") from None
     if not infos or len(infos) > MAX_FILES:
         raise DomainError("The zip holds no module folder.", field="archive")
-    folders, files, total = set(), {}, 0
+    folders, files, pictures, total = set(), {}, {}, 0
     for info in infos:
         folder, _, name = info.filename.partition("/")
+        subfolder, _, image_name = name.partition("/")
+        if subfolder == IMAGE_FOLDER and IMAGE_NAME.match(image_name) \
+                and not folder.startswith("."):
+            total += info.file_size
+            if total > MAX_ZIP_BYTES * 5:
+                raise DomainError("The zip unpacks to too much text.", field="archive")
+            folders.add(folder)
+            try:
+                pictures[image_name] = archive.read(info)
+            except (zipfile.BadZipFile, ValueError, RuntimeError):
+                raise DomainError(f"{info.filename} could not be read.",
+                                  field="archive") from None
+            continue
         if not name or "/" in name or not FILE_NAME.match(name) or folder.startswith("."):
             raise DomainError(f"Unexpected entry {info.filename!r}: a module zip holds one "
                               "folder of module.yaml and Markdown files.", field="archive")
@@ -66,14 +107,15 @@ def read_zip(data: bytes) -> tuple[str, dict[str, str]]:
             raise DomainError(f"{info.filename} could not be read.", field="archive") from None
     if len(folders) != 1 or "module.yaml" not in files:
         raise DomainError("The zip must hold one folder with a module.yaml.", field="archive")
-    return folders.pop(), files
+    return folders.pop(), files, pictures
 
 
 def import_zip(data: bytes, author: User) -> ModuleDraft:
     """Load an exported module into the studio as a draft (new, or replacing the draft of
     the module with that slug); publishing is a separate step. Raises ``DomainError`` at
-    ``archive`` when the zip or its module is not valid (nothing is changed then)."""
-    slug, files = read_zip(data)
+    ``archive`` when the zip, its module or one of its images is not valid (nothing is
+    changed then)."""
+    slug, files, pictures = read_zip(data)
     draft = db.session.scalar(select(ModuleDraft).where(ModuleDraft.slug == slug))
     probe = draft or ModuleDraft(slug=slug, files=files)
     result = validate(probe, files)
@@ -84,5 +126,14 @@ def import_zip(data: bytes, author: User) -> ModuleDraft:
         module = db.session.scalar(select(Module).where(Module.slug == slug))
         draft = draft_for_module(module, author, files) if module is not None else create_draft(
             author, slug=slug, title=result.definition.data["title"])
-    replace_files(draft, author, files)
+    for name, picture in sorted(pictures.items()):
+        try:
+            studio_images.upload(draft, author, name, picture)
+        except DomainError as problem:
+            raise DomainError(f"{IMAGE_FOLDER}/{name}: {problem.message}",
+                              field="archive") from None
+    served = f"](/studio/images/{draft.id}/"
+    replace_files(draft, author, {
+        name: IN_FOLDER.sub(served, text) if name.endswith(".md") else text
+        for name, text in files.items()})
     return draft
