@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask
 
 from lms import create_app, signals
-from lms.content.schema import STEP_SCHEMAS
 from lms.models import STEP_KINDS
 from lms.services.learning.step_kinds import KINDS
 
@@ -40,4 +39,3 @@ def test_receivers_belong_to_their_application_not_to_imported_modules(app_confi
 
 def test_one_definition_per_step_kind():
     assert list(KINDS) == list(STEP_KINDS)
-    assert list(STEP_SCHEMAS) == list(STEP_KINDS)

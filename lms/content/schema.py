@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from lms.content.kinds.prompts import check_prompt
 from lms.content.yamlio import LineDict, LineList, load_yaml, plain
 
 PROMPT_TYPES = tuple(PROMPT_TYPE_REGISTRY)
-STEP_KINDS = tuple(KINDS)
 MODULE_KEYS = {"slug", "title", "summary", "topics", "estimated_minutes", "audience",
                "prerequisites", "pacing", "certificate", "standard", "steps",
                "minimum_minutes", "attestation"}
@@ -60,35 +58,20 @@ class ReadResult:
     errors: list[ContentError] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class StepSchema:
-    """How one step kind is written in module.yaml: its own keys and their checks, which
-    return the step's stored ``config``."""
-
-    keys: frozenset[str]
-    check: Callable[[_Checker, LineDict, str], dict[str, Any]]
-
-
-# A view of the registry, in its order.
-STEP_SCHEMAS: dict[str, StepSchema] = {
-    name: StepSchema(kind.keys, kind.check) for name, kind in KINDS.items()}
-STEP_KEYS = {kind: schema.keys for kind, schema in STEP_SCHEMAS.items()}
-
-
 def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, Any]:
     slug = s.get("slug")
     where = f"step {index + 1} ('{slug}'): " if slug else f"step {index + 1}: "
     kind = s.get("kind")
     if "kind" not in s:
         c.error(s.line, f"{where}missing required field 'kind'")
-    elif kind not in STEP_KINDS:
+    elif kind not in KINDS:
         c.error(s.line_of("kind"),
-                f"{where}unknown step kind '{kind}' (use one of {', '.join(STEP_KINDS)})")
+                f"{where}unknown step kind '{kind}' (use one of {', '.join(KINDS)})")
         kind = None
     if not isinstance(slug, str) or not SLUG.match(slug):
         c.error(s.line_of("slug"), f"{where}'slug' must be lowercase words joined by hyphens")
     if kind:
-        c.unknown_keys(s, COMMON_STEP_KEYS | STEP_KEYS[kind], where)
+        c.unknown_keys(s, COMMON_STEP_KEYS | KINDS[kind].keys, where)
     step: dict[str, Any] = {
         "slug": slug, "kind": kind,
         "title": c.text(s, "title", required=True, where=where, max_len=300),
@@ -99,7 +82,7 @@ def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, 
     if step["unlock_after_days"] and pacing != "spaced":
         c.error(s.line_of("unlock_after_days"),
                 f"{where}unlock_after_days needs 'pacing: spaced' on the module")
-    step["config"] = STEP_SCHEMAS[kind].check(c, s, where) if kind else {}
+    step["config"] = KINDS[kind].check(c, s, where) if kind else {}
     return step
 
 

@@ -7,17 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms.content.kinds import KINDS
+from lms.content.kinds.challenge import player_context
 from lms.extensions import db
 from lms.i18n import in_language
 from lms.learn import bp
 from lms.learn.challenge_form import cell_name, read_answers, validate_answers
 from lms.learn.forms import AttestForm, ChallengeMetaForm, SubmitChallengeForm
+from lms.learn.player import page_context, visit
 from lms.models import Enrollment, Module, Step
 from lms.permissions import login_required
 from lms.services.errors import DomainError
-from lms.services.learning import challenges, coauthoring, evidence, step_kinds, surveys
+from lms.services.learning import challenges, coauthoring, evidence, step_kinds
 from lms.services.learning import progress as learning
-from lms.urlargs import query_int
 from lms.viewtools import is_htmx
 
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
@@ -134,21 +136,7 @@ def step(slug: str, step_slug: str):
         wrote = True
     if wrote:
         db.session.commit()
-    context = {"module": in_language(module), "step": in_language(step), "state": state,
-               "progress": progress,
-               "requirements": evidence.requirements(current_user, module)}
-    if step.kind == "challenge":
-        context.update(_challenge_context(step, part=query_int("part")))
-        if context["submission"] is not None and not context["editable"]:
-            context["answered_prompts"] = challenges.prompts_answered(context["submission"])
-        if request.args.get("check") and context["editable"]:
-            # Arrived from the review part's error summary: show this part's problem.
-            context["errors"] = _part_errors(step, context["part"], context["answers"])
-    elif step.kind == "check":
-        context.update(_check_context(step))
-    elif step.kind == "survey":
-        context["answered"] = surveys.has_answered(current_user, step)
-    return render_template("learn/step.html", **context)
+    return render_template("learn/step.html", **page_context(module, step, state, progress))
 
 
 def _neighbours(progress, step):
@@ -189,48 +177,16 @@ def _parts(step: Step) -> int:
 
 def _challenge_context(step: Step, part: int | None, answers=None, errors=None,
                        meta_form=None) -> dict:
-    submission = challenges.submission_for(current_user, step)
-    editable = submission is None or submission.status in challenges.EDITABLE
-    group = step.config.get("mode") == "group"
-    total = _parts(step)
-    if part is None or not 1 <= part <= total + 1:
-        part = total + 1 if not editable else 1
-    if answers is None:
-        answers = dict(submission.answers) if submission else {}
-    form = meta_form or SubmitChallengeForm()
-    if meta_form is None:
-        form.draft_version.data = submission.draft_version if submission else 0
-        form.part.data = part
-        if submission is not None:
-            form.keep_private.data = submission.is_private
-            form.coauthors.data = "\n".join(c.email for c in submission.coauthors)
-            if group:
-                pending = coauthoring.pending_emails(submission)
-                form.coauthors.data = "\n".join(filter(None, [form.coauthors.data, *pending]))
-    coauthored = (coauthoring.group_submission_for(current_user, step)
-                  if group and (submission is None or submission.status == "draft") else None)
-    return {"submission": submission, "editable": editable, "part": part, "parts": total,
-            "answers": answers, "errors": errors or {}, "form": form,
-            "coauthored": coauthored}
-
-
-def _part_errors(step: Step, part: int, answers: dict) -> dict[str, list[str]]:
-    """What submitting would refuse in ``part`` (nothing for the review part)."""
-    prompts = step.config["prompts"]
-    if not 1 <= part <= len(prompts):
-        return {}
-    return validate_answers(prompts[part - 1:part], answers, final=True,
-                            max_chars=current_app.config["LMS_MAX_ANSWER_CHARS"])
+    return player_context(visit(step), part, answers=answers, errors=errors,
+                          meta_form=meta_form)
 
 
 def _render_step(module, step, status: int = 200, **context):
     """The step page again (after a refused POST), with what the learner sent."""
     progress = learning.module_progress(current_user, module)
     state = progress.state_for(step.id)
-    return render_template("learn/step.html", module=in_language(module),
-                           step=in_language(step), state=state, progress=progress,
-                           requirements=evidence.requirements(current_user, module),
-                           **context), status
+    return render_template("learn/step.html",
+                           **page_context(module, step, state, progress, **context)), status
 
 
 @bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
@@ -379,51 +335,54 @@ def _coauthors(step: Step, text: str | None) -> tuple[list[str], str | None]:
         return [], problem.message
 
 
-# --- checks and surveys ---------------------------------------------------------------
+# --- answers to checks, surveys and other kinds ----------------------------------------
+
+@bp.route("/<slug>/<step_slug>/answer", methods=["POST"])
+@login_required
+def answer(slug: str, step_slug: str):
+    """An answer to a step whose kind takes one (``StepKind.take``)."""
+    return _answer(slug, step_slug)
+
 
 @bp.route("/<slug>/<step_slug>/check", methods=["POST"])
 @login_required
 def answer_check(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "check")
-    meta = ChallengeMetaForm()
-    meta.validate_on_submit() or abort(400)
-    status = evidence.check_status(current_user, step)
-    number = meta.part.data or status.next_number
-    if number < status.next_number:  # the same try sent again: its result stands
-        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
-                                _anchor="feedback"))
-    if not status.can_try:
-        flash("You have no tries left on this check." if status.passed is None
-              else "You have already passed this check.", "info")
+    return _answer(slug, step_slug, "check")
+
+
+@bp.route("/<slug>/<step_slug>/survey", methods=["POST"])
+@login_required
+def answer_survey(slug: str, step_slug: str):
+    return _answer(slug, step_slug, "survey")
+
+
+def _answer(slug: str, step_slug: str, kind_name: str | None = None):
+    """Load the open step (400 for a kind that takes no answer here), let its kind take
+    the answer, then show the step again (refused), or go back to it or on."""
+    module, step = _load(slug, step_slug)
+    _open_state(module, step)
+    kind = KINDS.get(step.kind)
+    if kind is None or not kind.takes_answers or kind_name not in (None, step.kind):
+        abort(400)
+    ChallengeMetaForm().validate_on_submit() or abort(400)
+    at_step = visit(step)
+    try:
+        answered = kind.take(at_step, request.form)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    chosen, missing = {}, []
-    for question in evidence.drawn_questions(current_user, step, status.next_number):
-        value = request.form.get(f"q-{question['id']}", "")
-        if value.isdigit() and int(value) < len(question["options"]):
-            chosen[question["id"]] = int(value)
-        else:
-            missing.append(question["id"])
-    if missing:
-        return _render_step(module, step, 422, **_check_context(step, status),
-                            chosen=chosen, missing=missing)
-    attempt = learning.record_check(current_user, step, chosen, status.next_number)
-    learning.touch(current_user, module, step)
-    db.session.commit()
-    if evidence.pass_mark(step) and not attempt.is_passed:
-        flash(f"You scored {attempt.score_percent}%; this check needs "
-              f"{evidence.pass_mark(step)}%.", "warning")
-    return redirect(url_for("learn.step", slug=slug, step_slug=step_slug, _anchor="feedback"))
-
-
-def _check_context(step: Step, status=None) -> dict:
-    """The learner's tries at a check and the questions of their next try."""
-    status = status or evidence.check_status(current_user, step)
-    by_id = {q["id"]: q for q in step.config["questions"]}
-    last = status.last
-    return {"check": status,
-            "questions": evidence.drawn_questions(current_user, step, status.next_number),
-            "last_questions": [by_id[qid] for qid in last.question_ids if qid in by_id]
-            if last else []}
+    if answered.is_refused:
+        db.session.rollback()
+        return _render_step(module, step, 422,
+                            **{**kind.player_context(at_step), **answered.refused})
+    if answered.message:
+        flash(answered.message, answered.category)
+    if answered.stay:
+        db.session.commit()
+        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
+                                _anchor=answered.anchor))
+    return _after_step(module, step)
 
 
 @bp.route("/<slug>/<step_slug>/engaged", methods=["POST"])
@@ -469,26 +428,4 @@ def continue_after(slug: str, step_slug: str):
     """Leave a finished check for the next step (completion may happen here)."""
     module, step = _load(slug, step_slug)
     _open_state(module, step)
-    return _after_step(module, step)
-
-
-@bp.route("/<slug>/<step_slug>/survey", methods=["POST"])
-@login_required
-def answer_survey(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "survey")
-    ChallengeMetaForm().validate_on_submit() or abort(400)
-    answers, missing = step_kinds.KINDS[step.kind].read(step.config, request.form)
-    skip = request.form.get("skip") == "1" and step.is_optional
-    if missing and not skip:
-        return _render_step(module, step, 422, answered=False, chosen=answers,
-                            missing=missing)
-    try:
-        if not skip:
-            surveys.record_response(current_user, step, answers)
-        learning.mark_step_done(current_user, step)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-        return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    flash(_("Thank you. Your answers were stored without your name."), "success")
     return _after_step(module, step)

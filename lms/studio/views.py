@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.content.kinds import KINDS
 from lms.content.kinds.prompts import PROMPT_TYPES
 from lms.content.markdown import render_markdown
 from lms.extensions import db
-from lms.learn.forms import SubmitChallengeForm
+from lms.learn.player import page_context
 from lms.models import Module, ModuleDraft, Step
 from lms.permissions import can_see_studio_image, login_required, roles_required
 from lms.services.errors import DomainError
-from lms.services.learning import evidence
 from lms.services.learning.progress import ModuleProgress, StepState
 from lms.services.studio import drafts, exchange, images, publishing
 from lms.studio import AUTHORS, bp
@@ -227,7 +227,7 @@ def _focus(form) -> str | None:
             return f"{name}-new"
         move = form.get(f"move_{name}", "")
         if move:
-            index, _, direction = move.partition(":")
+            index, _colon, direction = move.partition(":")
             if index.isdigit():
                 target = int(index) + (-1 if direction == "up" else 1)
                 return f"{name}-{target}-heading"
@@ -275,7 +275,8 @@ def archive(draft_id: int):
 # --- preview ------------------------------------------------------------------------------
 
 def _preview_objects(draft: ModuleDraft):
-    """The draft as transient Module and Step objects, never added to the session."""
+    """The draft as transient Module and Step objects, never added to the session (the
+    steps' negative ids name no learner's record), set as publishing would set them."""
     definition = drafts.validate(draft).definition
     if definition is None:
         return None, []
@@ -284,47 +285,77 @@ def _preview_objects(draft: ModuleDraft):
                     topics=data["topics"], estimated_minutes=data["estimated_minutes"] or 0,
                     audience=data["audience"], prerequisites=data["prerequisites"],
                     pacing=data["pacing"], has_certificate=data["certificate"],
-                    standard=data["standard"], content_hash=definition.content_hash)
+                    standard=data["standard"], content_hash=definition.content_hash,
+                    minimum_minutes=data.get("minimum_minutes") or 0,
+                    attestation=data.get("attestation"),
+                    translations={language: translated["module"] for language, translated
+                                  in definition.translations.items()})
     steps = []
     for position, spec in enumerate(definition.steps):
+        config = dict(spec["config"])
+        translated = {language: t["steps"][spec["slug"]]
+                      for language, t in definition.translations.items()}
+        if translated:
+            config["translations"] = translated
         step = Step(id=-(position + 1), slug=spec["slug"], position=position, kind=spec["kind"],
                     title=spec["title"], is_optional=spec["optional"],
-                    unlock_after_days=spec["unlock_after_days"], config=spec["config"])
+                    unlock_after_days=spec["unlock_after_days"], config=config)
         step.module = module
         steps.append(step)
     return module, steps
+
+
+def _inert(html: str, draft: ModuleDraft, step_slug: str) -> str:
+    """The learner's page with its addresses kept in the preview: links to the module's
+    steps open their preview, and every form (and autosave, and the time heartbeat)
+    posts to the preview, which saves nothing."""
+    learn = re.escape(url_for("learn.module", slug=draft.slug))
+    answer = url_for("studio.preview_answer", draft_id=draft.id, step_slug=step_slug)
+
+    def address(match: re.Match[str]) -> str:
+        attribute, rest = match["attribute"], match["rest"] or ""
+        if attribute != "href":
+            return f'{attribute}="{answer}"'
+        slug, _slash, tail = rest.lstrip("/").partition("?")
+        slug, _hash, anchor = slug.partition("#")
+        target = url_for("studio.preview", draft_id=draft.id, step_slug=slug or None)
+        query = f"?{tail}" if tail else ""
+        return f'href="{target}{query}{"#" + anchor if anchor else ""}"'
+
+    return re.sub(r'(?P<attribute>action|href|data-hx-post|data-engaged-url)="' + learn
+                  + r'(?P<rest>/[^"]*)?"', address, html)
 
 
 @bp.route("/<int:draft_id>/preview")
 @bp.route("/<int:draft_id>/preview/<step_slug>")
 @roles_required(*AUTHORS)
 def preview(draft_id: int, step_slug: str | None = None):
+    """The learner's page of a step of the draft (the player's templates and the step
+    kinds' own context), as for a learner who has not begun it."""
     draft = _draft(draft_id)
     module, steps = _preview_objects(draft)
     if module is None or not steps:
-        flash("Fix the problems shown before previewing the draft.", "warning")
+        flash(_("Fix the problems shown before previewing the draft."), "warning")
         return redirect(url_for("studio.edit", draft_id=draft.id))
     step = next((s for s in steps if s.slug == step_slug), steps[0])
     states = [StepState(step=s, number=i + 1) for i, s in enumerate(steps)]
     progress = ModuleProgress(module=module, enrollment=None, states=states)
-    state = states[steps.index(step)]
-    context = {"module": module, "step": step, "state": state, "progress": progress,
-               "preview_of": draft, "preview_steps": steps}
-    if step.kind == "challenge":
-        form = SubmitChallengeForm()
-        form.draft_version.data = 0
-        form.part.data = 1
-        context.update(submission=None, editable=True, part=1, parts=len(
-            step.config["prompts"]), answers={}, errors={}, form=form, coauthored=None)
-    elif step.kind == "check":
-        draw = step.config.get("draw")
-        context.update(record=None, check=evidence.CheckStatus(step=step, attempts=[],
-                                                               next_number=1),
-                       questions=step.config["questions"][:draw] if draw
-                       else step.config["questions"], last_questions=[])
-    elif step.kind == "survey":
-        context["answered"] = False
-    return render_template("studio/preview.html", **context)
+    html = render_template("studio/preview.html", preview_of=draft, preview_steps=steps,
+                           **page_context(module, step, states[steps.index(step)], progress,
+                                          preview=True))
+    return _inert(html, draft, step.slug)
+
+
+@bp.route("/<int:draft_id>/preview/<step_slug>", methods=["POST"])
+@roles_required(*AUTHORS)
+def preview_answer(draft_id: int, step_slug: str):
+    """Where the preview's forms post: nothing is saved, and the author is told so."""
+    draft = _draft(draft_id)
+    message = _("This is a preview: nothing is saved.")
+    if is_htmx():
+        return render_template("learn/_save_status.html", problem=message)
+    flash(message, "info")
+    return redirect(url_for("studio.preview", draft_id=draft.id, step_slug=step_slug))
 
 
 # --- history ------------------------------------------------------------------------------

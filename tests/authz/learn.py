@@ -21,6 +21,7 @@ ROWS = [
     Rule("learn.answer_check", SIGNED_IN, "POST", args=CHECK),
     Rule("learn.continue_after", SIGNED_IN, "POST", args=CHECK),
     Rule("learn.answer_survey", SIGNED_IN, "POST", args=SURVEY),
+    Rule("learn.answer", SIGNED_IN, "POST", args=SURVEY),
     Rule("learn.engaged", SIGNED_IN, "POST",
          args={"slug": "=implicit-bias-foundations", "step_slug": "=welcome"}),
     Rule("learn.attest", SIGNED_IN, "POST", args={"slug": "=implicit-bias-foundations"},

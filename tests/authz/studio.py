@@ -22,6 +22,7 @@ ROWS = [
     Rule("studio.archive", AUTHORS, "POST", args=DRAFT),
     Rule("studio.preview", AUTHORS, args=DRAFT),
     Rule("studio.preview", AUTHORS, args={**DRAFT, "step_slug": "=welcome"}),
+    Rule("studio.preview_answer", AUTHORS, "POST", args={**DRAFT, "step_slug": "=welcome"}),
     Rule("studio.history", AUTHORS, args=DRAFT),
     Rule("studio.diff", AUTHORS, args=DRAFT),
     Rule("studio.revert", AUTHORS, "POST", args={**DRAFT, "version_id": "studio_version.id"}),

@@ -12,7 +12,16 @@ from sqlalchemy import delete, select
 
 from lms.content.sync import sync_modules
 from lms.extensions import db
-from lms.models import Module, ModuleDraft, ModuleVersion, StudioImage, Submission
+from lms.models import (
+    CheckAttempt,
+    Enrollment,
+    Module,
+    ModuleDraft,
+    ModuleVersion,
+    StepProgress,
+    StudioImage,
+    Submission,
+)
 from lms.services.learning import challenges
 from lms.services.studio import exchange, images
 from tests.content_helpers import page, write_module
@@ -175,6 +184,56 @@ def test_preview_renders_the_learner_player_from_the_draft(signed_in):
     assert signed_in.get(f"/studio/{draft.id}/preview/quick-check").status_code == 200
     assert "Listening comes first" in signed_in.get(
         f"/studio/{draft.id}/preview").get_data(as_text=True)
+
+
+LEARNER_ADDRESS = re.compile(r'="(/learn/allyship-basics|/studio/\d+/preview)[^"]*"')
+TOKEN = re.compile(r'value="[A-Za-z0-9._-]{30,}"')
+
+
+def player_markup(html: str) -> str:
+    """The player of a step page, with the addresses of its forms and of the module's
+    steps and the session's CSRF tokens set aside."""
+    player = html[html.index('<div class="player">'):html.index("</main>")]
+    return TOKEN.sub('value="token"', LEARNER_ADDRESS.sub('="address"', player))
+
+
+def test_the_preview_is_the_learners_player_for_the_draft(signed_in, make_user):
+    draft = write_module_in_studio(signed_in)
+    slugs = ["welcome", "identities", "quick-check"]
+    previews = {slug: signed_in.get(f"/studio/{draft.id}/preview/{slug}").get_data(
+        as_text=True) for slug in slugs}
+    second_part = signed_in.get(f"/studio/{draft.id}/preview/identities?part=2").get_data(
+        as_text=True)
+    assert f'action="/studio/{draft.id}/preview/quick-check"' in previews["quick-check"]
+    assert f'href="/studio/{draft.id}/preview/identities?part=2"' in previews["identities"]
+    assert "disabled" not in previews["identities"]
+    signed_in.post(f"/studio/{draft.id}/publish",
+                   data={"csrf_token": csrf(signed_in, f"/studio/{draft.id}")})
+    signed_in.post("/auth/logout")
+    AuthActions(signed_in).login(make_user(roles=("learner",)))
+    for slug in slugs:
+        learner = signed_in.get(f"/learn/allyship-basics/{slug}").get_data(as_text=True)
+        assert player_markup(previews[slug]) == player_markup(learner), slug
+    assert player_markup(second_part) == player_markup(signed_in.get(
+        "/learn/allyship-basics/identities?part=2").get_data(as_text=True))
+
+
+def test_the_preview_records_nothing(signed_in, author):
+    draft = write_module_in_studio(signed_in)
+    for slug in ("welcome", "identities", "quick-check"):
+        signed_in.get(f"/studio/{draft.id}/preview/{slug}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', signed_in.get(
+        f"/studio/{draft.id}/preview/quick-check").get_data(as_text=True))[1]
+    response = signed_in.post(f"/studio/{draft.id}/preview/quick-check", data={
+        "csrf_token": token, "part": "1", "q-q1": "0"})
+    assert response.headers["Location"].endswith(f"/studio/{draft.id}/preview/quick-check")
+    assert "This is a preview: nothing is saved." in signed_in.get(
+        response.headers["Location"]).get_data(as_text=True)
+    autosave = signed_in.post(f"/studio/{draft.id}/preview/identities", data={
+        "csrf_token": token, "identities-0-identity": "Teacher"}, headers={"HX-Request": "true"})
+    assert "nothing is saved" in autosave.get_data(as_text=True)
+    for model in (Enrollment, StepProgress, Submission, CheckAttempt):
+        assert db.session.scalar(select(model)) is None, model
 
 
 def test_answers_stay_with_the_prompt_they_were_given_to(signed_in, make_user, client, app):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from lms.content.checker import PROMPT_ID, Checker
-from lms.content.kinds import StepKind
-from lms.content.kinds.prompts import check_prompt
+from lms.content.kinds import StepKind, Visit
+from lms.content.kinds.prompts import check_prompt, validate_answers
 from lms.content.yamlio import LineDict
+from lms.urlargs import query_int
 
 MODES = ("individual", "group")
 REVIEW_MODES = ("required", "optional")
@@ -45,7 +48,63 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
     return config
 
 
+def player_context(visit: Visit, part: int | None = None, answers: dict | None = None,
+                   errors: dict | None = None, meta_form: Any = None) -> dict[str, Any]:
+    """The learner's submission, the part shown (1 to the number of prompts, then the
+    review part), the answers and problems to show and the form around the prompts.
+    A refused draft or submission passes what was sent as ``answers``, ``errors`` and
+    ``meta_form``."""
+    challenges, coauthoring = visit.learning.challenges, visit.learning.coauthoring
+    step, user = visit.step, visit.user
+    submission = challenges.submission_for(user, step)
+    editable = submission is None or submission.status in challenges.EDITABLE
+    group = step.config.get("mode") == "group"
+    total = len(step.config["prompts"])
+    if part is None or not 1 <= part <= total + 1:
+        part = total + 1 if not editable else 1
+    if answers is None:
+        answers = dict(submission.answers) if submission else {}
+    form = meta_form or visit.forms.SubmitChallengeForm()
+    if meta_form is None:
+        form.draft_version.data = submission.draft_version if submission else 0
+        form.part.data = part
+        if submission is not None:
+            form.keep_private.data = submission.is_private
+            form.coauthors.data = "\n".join(c.email for c in submission.coauthors)
+            if group:
+                pending = coauthoring.pending_emails(submission)
+                form.coauthors.data = "\n".join(filter(None, [form.coauthors.data, *pending]))
+    coauthored = (coauthoring.group_submission_for(user, step)
+                  if group and (submission is None or submission.status == "draft") else None)
+    return {"submission": submission, "editable": editable, "part": part, "parts": total,
+            "answers": answers, "errors": errors or {}, "form": form,
+            "coauthored": coauthored}
+
+
+def part_errors(step: Any, part: int, answers: dict) -> dict[str, list[str]]:
+    """What submitting would refuse in ``part`` (nothing for the review part)."""
+    prompts = step.config["prompts"]
+    if not 1 <= part <= len(prompts):
+        return {}
+    return validate_answers(prompts[part - 1:part], answers, final=True,
+                            max_chars=current_app.config["LMS_MAX_ANSWER_CHARS"])
+
+
+def context(visit: Visit) -> dict[str, Any]:
+    """The part asked for in ``?part=``; a submitted challenge shows the prompts its
+    answers were given to, and ``?check=1`` (from the review part's error summary)
+    shows the problem of the part."""
+    values = player_context(visit, part=query_int("part"))  # a 400 for a malformed part
+    if values["submission"] is not None and not values["editable"]:
+        values["answered_prompts"] = visit.learning.challenges.prompts_answered(
+            values["submission"])
+    if visit.args.get("check") and values["editable"]:
+        values["errors"] = part_errors(visit.step, values["part"], values["answers"])
+    return values
+
+
 KIND = StepKind("challenge", frozenset({"intro", "mode", "review", "allow_private",
                                         "guiding_questions", "prompts", "rubric"}), check,
                 label="Challenge",
-                help="A guided reflection: ordered prompts, guiding questions, a rubric.")
+                help="A guided reflection: ordered prompts, guiding questions, a rubric.",
+                context=context)

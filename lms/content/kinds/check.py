@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 from lms.content.checker import ITEM_ID, Checker
-from lms.content.kinds import StepKind
+from lms.content.kinds import Answered, StepKind, Visit
 from lms.content.yamlio import LineDict
 
 
@@ -80,7 +80,67 @@ def sample(config: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return {"chosen": chosen, "correct": correct, "total": len(config["questions"])}
 
 
+def context(visit: Visit, status: Any = None) -> dict[str, Any]:
+    """The learner's tries at the check and the questions of their next try."""
+    evidence = visit.learning.evidence
+    status = status or evidence.check_status(visit.user, visit.step)
+    by_id = {q["id"]: q for q in visit.step.config["questions"]}
+    last = status.last
+    return {"check": status,
+            "questions": evidence.drawn_questions(visit.user, visit.step, status.next_number),
+            "last_questions": [by_id[qid] for qid in last.question_ids if qid in by_id]
+            if last else []}
+
+
+def _read(visit: Visit, form: Any, number: int) -> tuple[dict[str, Any], list[str]]:
+    chosen, missing = {}, []
+    for question in visit.learning.evidence.drawn_questions(visit.user, visit.step, number):
+        value = form.get(f"q-{question['id']}", "")
+        if value.isdigit() and int(value) < len(question["options"]):
+            chosen[question["id"]] = int(value)
+        else:
+            missing.append(question["id"])
+    return chosen, missing
+
+
+def read(visit: Visit, form: Any) -> tuple[dict[str, Any], list[str]]:
+    """The option chosen for each question of the learner's next try (by position), and
+    the ids of the questions left unanswered."""
+    status = visit.learning.evidence.check_status(visit.user, visit.step)
+    return _read(visit, form, status.next_number)
+
+
+def accept(visit: Visit, form: Any) -> Answered:
+    """A try, kept when every question is answered and a try is left; the learner comes
+    back to the check's feedback. The same try sent twice keeps its first result."""
+    evidence, progress = visit.learning.evidence, visit.learning.progress
+    status = evidence.check_status(visit.user, visit.step)
+    sent = form.get("part", "")
+    number = int(sent) if sent.isdigit() and int(sent) else status.next_number
+    if number < status.next_number:
+        return Answered(stay=True, anchor="feedback")
+    if not status.can_try:
+        return Answered(message="You have no tries left on this check." if status.passed is None
+                        else "You have already passed this check.", category="info", stay=True)
+    chosen, missing = _read(visit, form, status.next_number)
+    if missing:
+        return Answered(refused={"chosen": chosen, "missing": missing})
+    attempt = progress.record_check(visit.user, visit.step, chosen, status.next_number)
+    progress.touch(visit.user, visit.step.module, visit.step)
+    mark = evidence.pass_mark(visit.step)
+    if mark and not attempt.is_passed:
+        return Answered(message=f"You scored {attempt.score_percent}%; this check needs "
+                        f"{mark}%.", category="warning", stay=True, anchor="feedback")
+    return Answered(stay=True, anchor="feedback")
+
+
+def finished(step: Any, record: dict[str, Any] | None) -> bool:
+    """With a pass mark, only a passing try finishes the check (a record kept from before
+    the version that set the mark does not count)."""
+    return not step.config.get("pass_mark") or bool((record or {}).get("passed"))
+
+
 KIND = StepKind("check", frozenset({"questions", "intro", "pass_mark", "attempts", "feedback",
                                     "draw"}), check, label="Knowledge check",
                 help="Multiple-choice questions with feedback on each option.", renewed=True,
-                sample=sample)
+                sample=sample, context=context, read=read, accept=accept, finished=finished)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from flask_babel import gettext as _
+
 from lms.content.checker import DEFAULT_LIKERT, ITEM_ID, Checker
-from lms.content.kinds import StepKind
+from lms.content.kinds import Answered, StepKind, Visit
 from lms.content.yamlio import LineDict
 
 ITEM_TYPES = ("likert", "yes_no")
@@ -42,10 +44,15 @@ def sample(config: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return answers
 
 
-def read(config: dict[str, Any], form: Any) -> tuple[dict[str, Any], list[str]]:
+def context(visit: Visit) -> dict[str, Any]:
+    """Whether the person has answered already (they are thanked, not asked again)."""
+    return {"answered": visit.learning.surveys.has_answered(visit.user, visit.step)}
+
+
+def read(visit: Visit, form: Any) -> tuple[dict[str, Any], list[str]]:
     """The answers chosen in a posted form, and the ids of items left unanswered."""
     answers, missing = {}, []
-    for item in config["items"]:
+    for item in visit.step.config["items"]:
         value = form.get(f"s-{item['id']}", "")
         allowed = item.get("scale") if item["type"] == "likert" else ["yes", "no"]
         if value in allowed:
@@ -55,6 +62,19 @@ def read(config: dict[str, Any], form: Any) -> tuple[dict[str, Any], list[str]]:
     return answers, missing
 
 
+def accept(visit: Visit, form: Any) -> Answered:
+    """Every item answered (or an optional survey skipped): the answers are kept without
+    the person (``surveys.record_response``) and the step is done."""
+    answers, missing = read(visit, form)
+    skip = form.get("skip") == "1" and visit.step.is_optional
+    if missing and not skip:
+        return Answered(refused={"answered": False, "chosen": answers, "missing": missing})
+    if not skip:
+        visit.learning.surveys.record_response(visit.user, visit.step, answers)
+    visit.learning.progress.mark_step_done(visit.user, visit.step)
+    return Answered(message=_("Thank you. Your answers were stored without your name."))
+
+
 KIND = StepKind("survey", frozenset({"items", "intro"}), check, label="Evaluation survey",
                 help="Anonymous statements to agree with, or yes/no questions.", sample=sample,
-                read=read)
+                read=read, context=context, accept=accept)

@@ -159,14 +159,12 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
     progress = ModuleProgress(module=module, enrollment=enrollment)
     steps = list(module.steps)
     step_ids = [s.id for s in steps]
-    pass_marked = {s.id for s in steps if s.kind == "check" and evidence.pass_mark(s)}
     records = dict(db.session.execute(select(StepProgress.step_id, StepProgress.data).where(
         StepProgress.user_id == user.id, StepProgress.step_id.in_(step_ids))).all()) \
         if step_ids else {}
-    # A check with a pass mark is done only by a passing try (a record kept from before
-    # the version that set the mark does not count).
-    finished = {step_id for step_id, data in records.items()
-                if step_id not in pass_marked or (data or {}).get("passed")}
+    # The kind decides whether a record finishes the step (a check with a pass mark needs
+    # a passing try).
+    finished = {s.id for s in steps if s.id in records and step_kinds.finishes(s, records[s.id])}
     submissions = _submissions_credited(user.id, step_ids)
     external = step_kinds.done_elsewhere(user.id, steps)
     if module.prerequisites:

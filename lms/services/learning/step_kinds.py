@@ -32,6 +32,13 @@ def marked_done_kinds() -> tuple[str, ...]:
     return tuple(name for name, kind in KINDS.items() if kind.marked_done)
 
 
+def finishes(step: Step, record: dict | None) -> bool:
+    """Whether the learner's stored record of ``step`` makes it done (its kind's
+    ``finished`` rule: a check with a pass mark needs a passing try)."""
+    step_kind = KINDS.get(step.kind)
+    return step_kind is None or step_kind.finishes(step, record)
+
+
 def done_elsewhere(user_id: int, steps: list[Step]) -> set[int]:
     """Ids of ``steps`` that the areas deciding their kind count as done."""
     done: set[int] = set()
