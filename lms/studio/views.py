@@ -412,14 +412,24 @@ def revert(draft_id: int, version_id: int):
     return redirect(url_for("studio.edit", draft_id=draft.id))
 
 
-def _read_upload(upload, limit: int) -> bytes:
-    """At most ``limit`` bytes of an uploaded file, which is closed after."""
-    if not upload:
-        return b""
-    try:
-        return upload.read(limit)
-    finally:
-        upload.close()
+def _take_upload(form, field: str, limit: int, missing: str, act):
+    """``act(file name, bytes)`` on the file sent in ``form``'s ``field``, read up to one
+    byte over ``limit`` (so the service can say it is too large) and closed after; the
+    service's result, or ``REFUSED`` with the message at the field when the form is not
+    valid, no file came or the service refused it."""
+    if not form.validate_on_submit():
+        return REFUSED
+    upload = form[field].data
+    data = b""
+    if upload:
+        try:
+            data = upload.read(limit + 1)
+        finally:
+            upload.close()
+    if not data:
+        form[field].errors = [missing]
+        return REFUSED
+    return run_service(form, lambda: act(upload.filename or "", data), field=field)
 
 
 # --- exchange -----------------------------------------------------------------------------
@@ -437,17 +447,13 @@ def export(draft_id: int):
 @roles_required(*AUTHORS)
 def import_module():
     form = ImportForm()
-    if form.validate_on_submit():
-        upload = form.archive.data
-        data = _read_upload(upload, exchange.MAX_ZIP_BYTES + 1)
-        if not data:
-            form.archive.errors = ["Choose a zip file to import."]
-        else:
-            draft = run_service(form, lambda: exchange.import_zip(data, current_user))
-            if draft is not REFUSED:
-                flash("Imported into the draft. Check it, then publish.", "success")
-                return redirect(url_for("studio.edit", draft_id=draft.id))
-    return _index(import_form=form, status=422)
+    draft = _take_upload(form, "archive", exchange.MAX_ZIP_BYTES,
+                         "Choose a zip file to import.",
+                         lambda name, data: exchange.import_zip(data, current_user))
+    if draft is REFUSED:
+        return _index(import_form=form, status=422)
+    flash("Imported into the draft. Check it, then publish.", "success")
+    return redirect(url_for("studio.edit", draft_id=draft.id))
 
 
 # --- images -------------------------------------------------------------------------------
@@ -457,19 +463,13 @@ def import_module():
 def upload_image(draft_id: int):
     draft = _draft(draft_id)
     form = ImageForm()
-    if form.validate_on_submit():
-        upload = form.image.data
-        data = _read_upload(upload, images.MAX_BYTES + 1)
-        if not data:
-            form.image.errors = ["Choose an image to upload."]
-        else:
-            image = run_service(form, lambda: images.upload(
-                draft, current_user, upload.filename or "", data), field="image")
-            if image is not REFUSED:
-                flash(f"Image uploaded. Use it in Markdown as "
-                      f"![description]({images.url_of(image)})", "success")
-                return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="images"))
-    return _editor(draft, image_form=form, status=422)
+    image = _take_upload(form, "image", images.MAX_BYTES, "Choose an image to upload.",
+                         lambda name, data: images.upload(draft, current_user, name, data))
+    if image is REFUSED:
+        return _editor(draft, image_form=form, status=422)
+    flash(f"Image uploaded. Use it in Markdown as ![description]({images.url_of(image)})",
+          "success")
+    return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="images"))
 
 
 @bp.route("/images/<int:draft_id>/<filename>")

@@ -46,26 +46,31 @@ def build_world(world, factories):
     from lms.services.studio import drafts, publishing
 
     author = factories.make_user(roles=("author",), name="Matrix Author")
-    draft = drafts.create_draft(author, slug="matrix-studio-module", title="Matrix Studio")
-    index = drafts.add_step(draft, author, "page")
-    step = drafts.step_at(draft, index)
-    step["slug"], step["body"] = "welcome", "welcome.md"
-    drafts.replace_step(draft, author, index, step, {
-        "welcome.md": f"Hello.\n\n![A dot](/studio/images/{draft.id}/dot.png)\n"})
+
+    def page_draft(slug, title, body):
+        """A draft of one page, "welcome", whose Markdown is ``body(draft)``."""
+        draft = drafts.create_draft(author, slug=slug, title=title)
+        write_page(draft, body(draft))
+        return draft
+
+    def write_page(draft, markdown):
+        step = drafts.step_at(draft, 0) if drafts.data_of(draft)["steps"] else None
+        if step is None:
+            step = drafts.step_at(draft, drafts.add_step(draft, author, "page"))
+        step["slug"], step["body"] = "welcome", "welcome.md"
+        drafts.replace_step(draft, author, 0, step, {"welcome.md": markdown})
+
+    draft = page_draft("matrix-studio-module", "Matrix Studio",
+                       lambda d: f"Hello.\n\n![A dot](/studio/images/{d.id}/dot.png)\n")
     world.studio_version = publishing.publish(draft, author)
     # Used by the draft only, after publishing.
-    drafts.replace_step(draft, author, index, step, {
-        "welcome.md": f"Hello.\n\n![A dot](/studio/images/{draft.id}/dot.png)\n"
-                      f"![New](/studio/images/{draft.id}/new-dot.png)\n"})
+    write_page(draft, f"Hello.\n\n![A dot](/studio/images/{draft.id}/dot.png)\n"
+                      f"![New](/studio/images/{draft.id}/new-dot.png)\n")
     world.studio_draft = draft
     world.studio_module = draft.module
-    unpublished = drafts.create_draft(author, slug="matrix-unpublished", title="Unpublished")
-    index = drafts.add_step(unpublished, author, "page")
-    step = drafts.step_at(unpublished, index)
-    step["slug"], step["body"] = "welcome", "welcome.md"
-    drafts.replace_step(unpublished, author, index, step, {
-        "welcome.md": f"![A dot](/studio/images/{unpublished.id}/dot.png)\n"})
-    world.studio_unpublished_draft = unpublished
+    world.studio_unpublished_draft = unpublished = page_draft(
+        "matrix-unpublished", "Unpublished",
+        lambda d: f"![A dot](/studio/images/{d.id}/dot.png)\n")
 
     def image(of, filename):
         made = StudioImage(draft_id=of.id, filename=filename, media_type="image/png",
