@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import MultiDict
@@ -25,27 +26,27 @@ class CsrfForm(FlaskForm):
 
 
 class NewModuleForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    slug = StringField("Short name", validators=[DataRequired(), Length(max=100)],
-                       description="Lowercase words joined by hyphens, e.g. bias-basics. "
-                                   "It is the module's address and folder name.")
-    submit = SubmitField("Create module")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("Lowercase words joined by hyphens, e.g. bias-basics. "
+                                      "It is the module's address and folder name."))
+    submit = SubmitField(_l("Create module"))
 
 
 class MetadataForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    summary = TextAreaField("Summary", validators=[Length(max=2000)])
-    topics = StringField("Topics", description="Separated by commas.")
-    estimated_minutes = StringField("Estimated minutes")
-    audience = StringField("Audience", validators=[Length(max=300)])
-    prerequisites = StringField("Prerequisites",
-                                description="Short names of modules to finish first, "
-                                            "separated by commas.")
-    pacing = SelectField("Pacing", choices=choices([
-        ("self-paced", "Self-paced"), ("spaced", "Spaced (steps unlock after days)")]))
-    certificate = BooleanField("Completing it earns a certificate")
-    standard = StringField("Standard it meets", validators=[Length(max=300)])
-    submit = SubmitField("Save details")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    topics = StringField(_l("Topics"), description=_l("Separated by commas."))
+    estimated_minutes = StringField(_l("Estimated minutes"))
+    audience = StringField(_l("Audience"), validators=[Length(max=300)])
+    prerequisites = StringField(_l("Prerequisites"),
+                                description=_l("Short names of modules to finish first, "
+                                               "separated by commas."))
+    pacing = SelectField(_l("Pacing"), choices=choices([
+        ("self-paced", _l("Self-paced")), ("spaced", _l("Spaced (steps unlock after days)"))]))
+    certificate = BooleanField(_l("Completing it earns a certificate"))
+    standard = StringField(_l("Standard it meets"), validators=[Length(max=300)])
+    submit = SubmitField(_l("Save details"))
 
     def values(self) -> dict[str, Any]:
         """The module.yaml fields, as the validator expects them."""
@@ -75,25 +76,27 @@ class MetadataForm(FlaskForm):
 
 
 class AddStepForm(FlaskForm):
-    kind = SelectField("Kind of step", choices=choices((k.name, k.label) for k in KINDS.values()))
-    submit = SubmitField("Add step")
+    kind = SelectField(_l("Kind of step"),
+                       choices=choices((k.name, k.label) for k in KINDS.values()))
+    submit = SubmitField(_l("Add step"))
 
 
 class PublishForm(FlaskForm):
-    confirm = BooleanField("Publish even though earlier answers lose their prompt in the "
-                           "new version (they stay readable with their original prompts)")
-    submit = SubmitField("Publish a new version")
+    confirm = BooleanField(_l("Publish even though earlier answers lose their prompt in the "
+                              "new version (they stay readable with their original prompts)"))
+    submit = SubmitField(_l("Publish a new version"))
 
 
 class ImportForm(FlaskForm):
-    archive = FileField("Module zip", description="A zip exported from the studio, or a "
-                                                  "module folder of module.yaml and Markdown.")
-    submit = SubmitField("Import")
+    archive = FileField(_l("Module zip"), description=_l("A zip exported from the studio, or a "
+                                                     "module folder of module.yaml and "
+                                                     "Markdown."))
+    submit = SubmitField(_l("Import"))
 
 
 class ImageForm(FlaskForm):
-    image = FileField("Image", description="PNG, JPEG, GIF or WebP, at most 2 MB.")
-    submit = SubmitField("Upload image")
+    image = FileField(_l("Image"), description=_l("PNG, JPEG, GIF or WebP, at most 2 MB."))
+    submit = SubmitField(_l("Upload image"))
 
 
 # --- reading a step's fields -------------------------------------------------------------

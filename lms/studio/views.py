@@ -6,6 +6,7 @@ import re
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.content.kinds import KINDS
@@ -43,12 +44,17 @@ def _csrf_or_400() -> None:
         abort(400)
 
 
+STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"),
+                 "archived": _l("Archived")}
+
+
 def _index(new_form=None, import_form=None, status: int = 200):
     return render_template(
         "studio/index.html", drafts=drafts.list_drafts(), synced=drafts.modules_outside_studio(),
         new_form=new_form or NewModuleForm(formdata=None),
         import_form=import_form or ImportForm(formdata=None), status=drafts.status,
-        data_of=drafts.data_of, pending=drafts.has_unpublished_changes), status
+        data_of=drafts.data_of, pending=drafts.has_unpublished_changes,
+        status_labels=STATUS_LABELS), status
 
 
 @bp.route("/")
@@ -65,7 +71,7 @@ def new_module():
         draft = run_service(form, lambda: drafts.create_draft(
             current_user, slug=form.slug.data, title=form.title.data))
         if draft is not REFUSED:
-            flash("Module created as a draft.", "success")
+            flash(_("Module created as a draft."), "success")
             return redirect(url_for("studio.edit", draft_id=draft.id))
     return _index(new_form=form, status=422)
 
@@ -99,6 +105,7 @@ def _editor(draft: ModuleDraft, meta_form=None, publish_form=None, image_form=No
         "studio/edit.html", draft=draft, data=data, meta_form=meta_form,
         add_form=AddStepForm(), publish_form=publish_form or PublishForm(),
         validation=validation, kinds=KINDS, status=drafts.status(draft),
+        status_labels=STATUS_LABELS,
         pending=drafts.has_unpublished_changes(draft), image_form=image_form or ImageForm(),
         images=images.images_of(draft)), status
 
@@ -113,7 +120,7 @@ def edit(draft_id: int):
             result = run_service(form, lambda: drafts.update_metadata(
                 draft, current_user, form.values()))
             if result is not REFUSED:
-                flash("Details saved to the draft.", "success")
+                flash(_("Details saved to the draft."), "success")
                 return redirect(url_for("studio.edit", draft_id=draft.id))
         return _editor(draft, meta_form=form, status=422)
     return _editor(draft)
@@ -149,8 +156,8 @@ def move_step(draft_id: int, index: int):
     if is_htmx():
         return render_template("studio/_steps.html", draft=draft, data=data,
                                validation=drafts.validate(draft), kinds=KINDS, focus=focus,
-                               moved=f"Moved to position {moved_to + 1}.")
-    flash(f"Moved to position {moved_to + 1}.", "success")
+                               moved=_("Moved to position %(number)d.", number=moved_to + 1))
+    flash(_("Moved to position %(number)d.", number=moved_to + 1), "success")
     return redirect(url_for("studio.edit", draft_id=draft.id, _anchor=focus or "steps-heading"))
 
 
@@ -161,7 +168,7 @@ def remove_step(draft_id: int, index: int):
     _csrf_or_400()
     drafts.remove_step(draft, current_user, index)
     db.session.commit()
-    flash("Step removed from the draft.", "success")
+    flash(_("Step removed from the draft."), "success")
     return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="steps-heading"))
 
 
@@ -211,9 +218,9 @@ def edit_step(draft_id: int, index: int):
         db.session.commit()
         errors, placed = _step_errors(drafts.validate(draft), index, step)
         if not errors and not placed:
-            flash("Step saved to the draft.", "success")
+            flash(_("Step saved to the draft."), "success")
             return redirect(url_for("studio.edit", draft_id=draft.id, _anchor=f"step-{index}"))
-        flash("Step saved to the draft; it has problems to fix before publishing.", "warning")
+        flash(_("Step saved to the draft; it has problems to fix before publishing."), "warning")
         return redirect(url_for("studio.edit_step", draft_id=draft.id, index=index))
     errors, placed = _step_errors(drafts.validate(draft), index, step)
     return render_template("studio/step.html", draft=draft, index=index, step=step,
@@ -257,7 +264,7 @@ def publish(draft_id: int):
         draft, current_user, confirm=bool(form.confirm.data)))
     if result is REFUSED:
         return _editor(draft, publish_form=form, status=422)
-    flash("Published. Learners now get this version; earlier answers keep theirs.", "success")
+    flash(_("Published. Learners now get this version; earlier answers keep theirs."), "success")
     return redirect(url_for("studio.edit", draft_id=draft.id))
 
 
@@ -268,7 +275,7 @@ def archive(draft_id: int):
     _csrf_or_400()
     publishing.archive(draft, current_user)
     db.session.commit()
-    flash("Archived: the module left the catalogue; its history stays.", "success")
+    flash(_("Archived: the module left the catalogue; its history stays."), "success")
     return redirect(url_for("studio.index"))
 
 
@@ -408,7 +415,7 @@ def revert(draft_id: int, version_id: int):
         flash(error.message, "warning")
         return redirect(url_for("studio.history", draft_id=draft.id))
     db.session.commit()
-    flash("The draft now holds that version. Publish to make it current.", "success")
+    flash(_("The draft now holds that version. Publish to make it current."), "success")
     return redirect(url_for("studio.edit", draft_id=draft.id))
 
 
@@ -448,11 +455,11 @@ def export(draft_id: int):
 def import_module():
     form = ImportForm()
     draft = _take_upload(form, "archive", exchange.MAX_ZIP_BYTES,
-                         "Choose a zip file to import.",
+                         _("Choose a zip file to import."),
                          lambda name, data: exchange.import_zip(data, current_user))
     if draft is REFUSED:
         return _index(import_form=form, status=422)
-    flash("Imported into the draft. Check it, then publish.", "success")
+    flash(_("Imported into the draft. Check it, then publish."), "success")
     return redirect(url_for("studio.edit", draft_id=draft.id))
 
 
@@ -463,12 +470,12 @@ def import_module():
 def upload_image(draft_id: int):
     draft = _draft(draft_id)
     form = ImageForm()
-    image = _take_upload(form, "image", images.MAX_BYTES, "Choose an image to upload.",
+    image = _take_upload(form, "image", images.MAX_BYTES, _("Choose an image to upload."),
                          lambda name, data: images.upload(draft, current_user, name, data))
     if image is REFUSED:
         return _editor(draft, image_form=form, status=422)
-    flash(f"Image uploaded. Use it in Markdown as ![description]({images.url_of(image)})",
-          "success")
+    flash(_("Image uploaded. Use it in Markdown as %(markdown)s",
+            markdown=f"![description]({images.url_of(image)})"), "success")
     return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="images"))
 
 

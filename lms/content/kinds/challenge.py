@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from lms.content.checker import PROMPT_ID, Checker
 from lms.content.kinds import StepKind, Visit
@@ -105,6 +106,6 @@ def context(visit: Visit) -> dict[str, Any]:
 
 KIND = StepKind("challenge", frozenset({"intro", "mode", "review", "allow_private",
                                         "guiding_questions", "prompts", "rubric"}), check,
-                label="Challenge",
-                help="A guided reflection: ordered prompts, guiding questions, a rubric.",
+                label=_l("Challenge"),
+                help=_l("A guided reflection: ordered prompts, guiding questions, a rubric."),
                 context=context)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from lms.content.checker import ITEM_ID, Checker
 from lms.content.kinds import Answered, StepKind, Visit
 from lms.content.yamlio import LineDict
@@ -141,6 +143,6 @@ def finished(step: Any, record: dict[str, Any] | None) -> bool:
 
 
 KIND = StepKind("check", frozenset({"questions", "intro", "pass_mark", "attempts", "feedback",
-                                    "draw"}), check, label="Knowledge check",
-                help="Multiple-choice questions with feedback on each option.", renewed=True,
+                                    "draw"}), check, label=_l("Knowledge check"),
+                help=_l("Multiple-choice questions with feedback on each option."), renewed=True,
                 sample=sample, context=context, read=read, accept=accept, finished=finished)

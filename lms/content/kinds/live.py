@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.content.checker import SLUG, Checker
@@ -41,6 +42,6 @@ def done(user_id: int, steps: list[Any]) -> set[int]:
     return {s.id for s in steps if s.config.get("training") in attended}
 
 
-KIND = StepKind("live", frozenset({"training", "body"}), check, label="Live session",
-                help="Attend an offering of a live training (done when attendance is taken).",
+KIND = StepKind("live", frozenset({"training", "body"}), check, label=_l("Live session"),
+                help=_l("Attend an offering of a live training (done when attendance is taken)."),
                 completion=done)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from lms.content.checker import Checker
 from lms.content.kinds import StepKind
 from lms.content.yamlio import LineDict
@@ -13,5 +15,5 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
     return {"body_html": c.markdown_file(s, "body", required=True, where=where)}
 
 
-KIND = StepKind("page", frozenset({"body"}), check, label="Page",
-                help="Text in Markdown that the learner reads.", marked_done=True, renewed=True)
+KIND = StepKind("page", frozenset({"body"}), check, label=_l("Page"),
+                help=_l("Text in Markdown that the learner reads."), marked_done=True, renewed=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.content.checker import Checker
@@ -52,5 +53,5 @@ def done(user_id: int, steps: list[Any]) -> set[int]:
             if added >= local_date(started + timedelta(days=s.unlock_after_days or 0))}
 
 
-KIND = StepKind("plan", frozenset({"body"}), check, label="Action plan",
-                help="Add a goal with an action to the personal action plan.", completion=done)
+KIND = StepKind("plan", frozenset({"body"}), check, label=_l("Action plan"),
+                help=_l("Add a goal with an action to the personal action plan."), completion=done)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from lms.content.checker import DEFAULT_LIKERT, PROMPT_ID, Checker
@@ -265,23 +266,24 @@ def _sample_rows(prompt: dict[str, Any], rng: random.Random, text: SampleText) -
 
 
 PROMPT_TYPES: dict[str, PromptType] = {t.name: t for t in (
-    PromptType("long_text", "Long text", frozenset({"min_words", "max_words", "produces_actions"}),
+    PromptType("long_text", _l("Long text"),
+               frozenset({"min_words", "max_words", "produces_actions"}),
                _check_long_text, _read_one, _validate_text,
                lambda p, rng, text: text.long(p, rng)),
-    PromptType("short_text", "Short text", frozenset({"max_chars", "produces_actions"}),
+    PromptType("short_text", _l("Short text"), frozenset({"max_chars", "produces_actions"}),
                _check_short_text, _read_one, _validate_text,
                lambda p, rng, text: text.short(rng)[:p.get("max_chars") or 300]),
-    PromptType("single_choice", "Single choice", frozenset({"options"}), _check_choice,
+    PromptType("single_choice", _l("Single choice"), frozenset({"options"}), _check_choice,
                _read_one, _validate_single, lambda p, rng, text: rng.choice(p["options"])),
-    PromptType("multi_choice", "Multiple choice", frozenset({"options"}), _check_choice,
+    PromptType("multi_choice", _l("Multiple choice"), frozenset({"options"}), _check_choice,
                _read_many, _validate_multi,
                lambda p, rng, text: rng.sample(p["options"], k=min(2, len(p["options"])))),
-    PromptType("likert", "Agreement scale", frozenset({"scale"}), _check_likert, _read_one,
+    PromptType("likert", _l("Agreement scale"), frozenset({"scale"}), _check_likert, _read_one,
                _validate_single,
                lambda p, rng, text: rng.choice(p["scale"][len(p["scale"]) // 2:])),
-    PromptType("rows", "Repeatable rows", frozenset({"columns", "min_rows", "max_rows"}),
+    PromptType("rows", _l("Repeatable rows"), frozenset({"columns", "min_rows", "max_rows"}),
                _check_rows, _read_rows, _validate_rows, _sample_rows),
-    PromptType("acknowledge", "Acknowledgement", frozenset({"statement"}), _check_acknowledge,
+    PromptType("acknowledge", _l("Acknowledgement"), frozenset({"statement"}), _check_acknowledge,
                _read_acknowledge, _validate_acknowledge, lambda p, rng, text: True),
 )}
 PROMPT_KEYS = COMMON_PROMPT_KEYS | frozenset().union(*(t.keys for t in PROMPT_TYPES.values()))

@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.content.checker import DEFAULT_LIKERT, ITEM_ID, Checker
 from lms.content.kinds import Answered, StepKind, Visit
@@ -75,6 +76,6 @@ def accept(visit: Visit, form: Any) -> Answered:
     return Answered(message=_("Thank you. Your answers were stored without your name."))
 
 
-KIND = StepKind("survey", frozenset({"items", "intro"}), check, label="Evaluation survey",
-                help="Anonymous statements to agree with, or yes/no questions.", sample=sample,
+KIND = StepKind("survey", frozenset({"items", "intro"}), check, label=_l("Evaluation survey"),
+                help=_l("Anonymous statements to agree with, or yes/no questions."), sample=sample,
                 read=read, context=context, accept=accept)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from lms.content.checker import Checker
 from lms.content.kinds import StepKind
 from lms.content.yamlio import LineDict
@@ -18,6 +20,6 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
             "transcript_html": c.markdown_file(s, "transcript", required=True, where=where)}
 
 
-KIND = StepKind("video", frozenset({"url", "minutes", "transcript"}), check, label="Video",
-                help="A link to a video with its transcript in Markdown.", marked_done=True,
+KIND = StepKind("video", frozenset({"url", "minutes", "transcript"}), check, label=_l("Video"),
+                help=_l("A link to a video with its transcript in Markdown."), marked_done=True,
                 renewed=True)
