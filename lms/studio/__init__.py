@@ -1,6 +1,7 @@
 """The authoring studio: programme staff write, preview, publish and exchange modules."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 AUTHORS = ("author", "admin")
@@ -12,4 +13,4 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "studio.index", "Studio", roles=AUTHORS)
+    add_nav(app, "studio.index", _l("Studio"), roles=AUTHORS)
