@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from lms.content.kinds import KINDS
 from lms.demo.bulk_load import Loader
 
 EMAIL_DOMAIN = "scale.example.edu"
@@ -56,8 +57,10 @@ class ModulePlan:
 
     @property
     def recorded_steps(self) -> int:
-        """Steps whose completion is a ``step_progress`` row."""
-        return sum(1 for s in self.steps if s.kind in ("page", "video", "check", "survey"))
+        """Steps whose completion is a ``step_progress`` row: all but those whose record is
+        elsewhere (a challenge's submission) or whose completion another area decides."""
+        return sum(1 for s in self.steps if s.kind != "challenge"
+                   and (s.kind not in KINDS or KINDS[s.kind].completion is None))
 
 
 @dataclass

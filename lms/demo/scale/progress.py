@@ -180,11 +180,7 @@ class _Progress:
         b, rows = self.b, self.rows
         user_id = b.user_id(index)
         kind = step.kind
-        if KINDS[kind].marked_done:
-            rows["step_progress"].append((user_id, step.id, at, "{}"))
-        elif kind == "check":
-            rows["step_progress"].append((user_id, step.id, at, self.rng.choice(step.variants)))
-        elif kind == "survey":
+        if kind == "survey":
             rows["step_progress"].append((user_id, step.id, at, "{}"))
             day = at.replace(hour=0, minute=0, second=0, microsecond=0)
             rows["survey_participations"].append((user_id, step.id, day))
@@ -200,6 +196,11 @@ class _Progress:
                 b.attendance_needed.append((index, step.config.get("training", ""), at))
         elif kind == "plan":
             b.plan_needed[index] = min(b.plan_needed.get(index, at), at)
+        else:
+            # A page or video, a check, or any kind whose answers are the step's record
+            # (``StepKind.take``): the record, holding a sample answer when the kind has one.
+            rows["step_progress"].append((user_id, step.id, at, self.rng.choice(step.variants)
+                                          if step.variants else "{}"))
         return at
 
     # --- reflections ------------------------------------------------------------------------
