@@ -8,6 +8,9 @@ are translated through gettext catalogues in ``lms/translations/<language>/``
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
@@ -109,16 +112,48 @@ def format_list(items: list[str]) -> str:
     return babel_format_list([str(item) for item in items], locale=current_locale())
 
 
+def language_of(person) -> str:
+    """The language ``person`` chose on their profile, else the institution's default: the
+    one their messages and documents are written in (no request's language applies)."""
+    chosen = getattr(person, "locale", None)
+    return chosen if chosen in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# The language of the document being written (an email, a PDF), while one is.
+_document_language: ContextVar[str | None] = ContextVar("document_language", default=None)
+
+
+def document_language() -> str:
+    """The language documents are written in here: the recipient's inside
+    :func:`written_for`, else the institution's default."""
+    return _document_language.get() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def written_for(person):
+    """Write what is made inside (a message's subject and body, a PDF) in ``person``'s
+    language, whoever's request makes it; its dates (``lms.dates``) follow."""
+    from flask_babel import force_locale
+
+    token = _document_language.set(language_of(person))
+    try:
+        with force_locale(document_language()):
+            yield
+    finally:
+        _document_language.reset(token)
+
+
 def in_default_language(function):
-    """Run ``function`` in the institution's default language: for documents (PDFs,
-    exports) whose words are not translated yet, so their dates agree with their text."""
+    """Run ``function`` in the language of the document being written: the recipient's
+    inside :func:`written_for`, else the institution's default, so its dates agree with
+    its text whoever's request makes it."""
     from functools import wraps
 
     from flask_babel import force_locale
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        with force_locale(document_language()):
             return function(*args, **kwargs)
 
     return wrapper

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import OutboxMessage, User, normalise_email
 from lms.services import notifications
 from lms.services.accounts import passwords
@@ -28,14 +29,16 @@ EXPIRED_LINK = ("[this link is no longer available: ask for a new one on the sig
                 "under 'Forgot your password?']")
 
 
-def queue_password_link(user: User, purpose: str, subject: str, template: str, *,
+def queue_password_link(user: User, purpose: str, subject, template: str, *,
                         kind: str) -> OutboxMessage:
-    """Queue ``template`` for ``user`` with a password link for ``purpose`` (``reset`` or
-    ``invite``) that is made only when the message is sent."""
+    """Queue ``template`` for ``user``, in their language (``subject`` is best a lazy
+    message), with a password link for ``purpose`` (``reset`` or ``invite``) that is made
+    only when the message is sent."""
     if purpose not in passwords.TOKEN_PURPOSES:
         raise ValueError(f"unknown password-link purpose {purpose!r}")
-    message = queue_email(user.email, subject,
-                          render_email(template, user=user, link=HIDDEN_LINK), kind=kind)
+    with written_for(user):
+        message = queue_email(user.email, str(subject),
+                              render_email(template, user=user, link=HIDDEN_LINK), kind=kind)
     message.secret_ref = f"password:{purpose}:{user.id}"
     db.session.flush()
     return message
