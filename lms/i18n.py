@@ -13,8 +13,10 @@ from contextvars import ContextVar
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 # The languages the interface is translated into, as people name their own language.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
@@ -110,6 +112,22 @@ def format_list(items: list[str]) -> str:
     from babel.lists import format_list as babel_format_list
 
     return babel_format_list([str(item) for item in items], locale=current_locale())
+
+
+class LazyText(LazyString):
+    """Text worked out when it is read, in the reader's language, and escaped in a template
+    like any other text (flask_babel's lazy strings are marked safe HTML, so a name put
+    into one would reach the page unescaped)."""
+
+    def __html__(self):
+        return escape(str(self))
+
+
+def lazy_text(message: str, **variables) -> LazyText:
+    """``lazy_gettext`` for messages with names or titles in them (import it as ``_l``):
+    for words kept longer than a request (a cached scorecard) and read in many
+    languages."""
+    return LazyText(gettext, message, **variables)
 
 
 def language_of(person) -> str:
