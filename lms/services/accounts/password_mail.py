@@ -14,6 +14,7 @@ command line; it refuses in production.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -69,9 +70,9 @@ def development_links(email: str) -> list[tuple[OutboxMessage, str]]:
     Raises ``DomainError`` in production and when a mail server is configured (then the
     links are in the mailbox)."""
     if current_app.config["LMS_ENV"] == "production":
-        raise DomainError("Links are never shown in production; they go by email only.")
+        raise DomainError(_("Links are never shown in production; they go by email only."))
     if current_app.config.get("MAIL_SERVER"):
-        raise DomainError("A mail server is configured: the links are in the mailbox.")
+        raise DomainError(_("A mail server is configured: the links are in the mailbox."))
     messages = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.to_address == normalise_email(email),
                                     OutboxMessage.secret_ref.is_not(None))
