@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from babel.numbers import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup, escape
+
+from lms.i18n import current_locale
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 26, 46
@@ -35,6 +38,11 @@ def scale(value: float, ticks: int = 5) -> tuple[int, int]:
         power *= 10
 
 
+def _number(value: int) -> str:
+    """"1,234" / "1234": a count as the reader's language writes it."""
+    return format_decimal(value, locale=current_locale())
+
+
 def describe(title: str, description: str, points: Sequence[tuple[str, int | None, str]],
              unit: str) -> str:
     """A sentence or two a screen reader can use in place of the picture."""
@@ -46,8 +54,8 @@ def describe(title: str, description: str, points: Sequence[tuple[str, int | Non
         high = max(drawn, key=lambda p: p[1])
         low = min(drawn, key=lambda p: p[1])
         parts.append(_("Highest: %(high)s %(unit)s in %(high_month)s; lowest: %(low)s in "
-                       "%(low_month)s.", high=f"{high[1]:,}", unit=unit, high_month=high[0],
-                       low=f"{low[1]:,}", low_month=low[0]))
+                       "%(low_month)s.", high=_number(high[1]), unit=unit, high_month=high[0],
+                       low=_number(low[1]), low_month=low[0]))
     hidden = len(points) - len(drawn)
     if hidden:
         parts.append(ngettext("%(num)d month is not drawn because the figure is too small to "
