@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectChoice, SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
 from lms.text import has_control_characters
+
+# Roles as a choice in a form names them ("Mentor"), in the reader's language.
+ROLE_CHOICE_LABELS = {"learner": _l("Learner"), "mentor": _l("Mentor"), "admin": _l("Admin"),
+                      "author": _l("Author"), "reviewer": _l("Reviewer")}
+
+
+def role_choices(names: Iterable[str]) -> list[tuple[str, Any]]:
+    """``(role, label)`` pairs for a form's choices."""
+    return [(name, ROLE_CHOICE_LABELS.get(name, name.capitalize())) for name in names]
 
 
 class MultiCheckboxField(SelectMultipleField):

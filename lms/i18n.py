@@ -8,10 +8,15 @@ are translated through gettext catalogues in ``lms/translations/<language>/``
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 # The languages the interface is translated into, as people name their own language.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
@@ -109,16 +114,64 @@ def format_list(items: list[str]) -> str:
     return babel_format_list([str(item) for item in items], locale=current_locale())
 
 
+class LazyText(LazyString):
+    """Text worked out when it is read, in the reader's language, and escaped in a template
+    like any other text (flask_babel's lazy strings are marked safe HTML, so a name put
+    into one would reach the page unescaped)."""
+
+    def __html__(self):
+        return escape(str(self))
+
+
+def lazy_text(message: str, **variables) -> LazyText:
+    """``lazy_gettext`` for messages with names or titles in them (import it as ``_l``):
+    for words kept longer than a request (a cached scorecard) and read in many
+    languages."""
+    return LazyText(gettext, message, **variables)
+
+
+def language_of(person) -> str:
+    """The language ``person`` chose on their profile, else the institution's default: the
+    one their messages and documents are written in (no request's language applies)."""
+    chosen = getattr(person, "locale", None)
+    return chosen if chosen in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# The language of the document being written (an email, a PDF), while one is.
+_document_language: ContextVar[str | None] = ContextVar("document_language", default=None)
+
+
+def document_language() -> str:
+    """The language documents are written in here: the recipient's inside
+    :func:`written_for`, else the institution's default."""
+    return _document_language.get() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def written_for(person):
+    """Write what is made inside (a message's subject and body, a PDF) in ``person``'s
+    language, whoever's request makes it; its dates (``lms.dates``) follow."""
+    from flask_babel import force_locale
+
+    token = _document_language.set(language_of(person))
+    try:
+        with force_locale(document_language()):
+            yield
+    finally:
+        _document_language.reset(token)
+
+
 def in_default_language(function):
-    """Run ``function`` in the institution's default language: for documents (PDFs,
-    exports) whose words are not translated yet, so their dates agree with their text."""
+    """Run ``function`` in the language of the document being written: the recipient's
+    inside :func:`written_for`, else the institution's default, so its dates agree with
+    its text whoever's request makes it."""
     from functools import wraps
 
     from flask_babel import force_locale
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        with force_locale(document_language()):
             return function(*args, **kwargs)
 
     return wrapper

@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from lms.formtools import AppForm, MultiCheckboxField, choices, optional_int
+from lms.formtools import AppForm, MultiCheckboxField, choices, optional_int, role_choices
 from lms.models import ROLE_NAMES
 
 
@@ -19,8 +19,7 @@ class UserForm(AppForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False),
                                             Length(max=254)])
     department_id = SelectField(_l("Department"), coerce=optional_int, validators=[Optional()])
-    roles = MultiCheckboxField(_l("Roles"),
-                               choices=choices((r, r.capitalize()) for r in ROLE_NAMES),
+    roles = MultiCheckboxField(_l("Roles"), choices=choices(role_choices(ROLE_NAMES)),
                                validators=[DataRequired(message=_l("Choose at least one role."))])
     cohort_ids = MultiCheckboxField(_l("Cohorts"), coerce=int, validators=[Optional()])
     is_active = BooleanField(_l("Account is active"), default=True)
@@ -30,8 +29,8 @@ class UserForm(AppForm):
 
 class ImportUsersForm(AppForm):
     file = FileField(_l("CSV file"), validators=[
-        FileRequired("Choose a CSV file."),
-        FileAllowed(["csv", "txt"], "Upload a .csv file.")],
+        FileRequired(_l("Choose a CSV file.")),
+        FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
         description=_l("Columns: email, name, department; optional roles, pronouns, cohorts "
                     "(several values separated by ';'). UTF-8. Nothing is imported if any row "
                     "has a problem."))

@@ -29,9 +29,9 @@ from lms.viewtools import REFUSED, run_service, show_error
 PAGE_SIZE = 50
 
 
-def _department_choices(blank: str = "No department") -> list[tuple]:
+def _department_choices(blank: str | None = None) -> list[tuple]:
     rows = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
-    return choices([("", blank), *rows])
+    return choices([("", blank or _("No department")), *rows])
 
 
 def _cohort_choices() -> list[tuple]:
@@ -69,7 +69,7 @@ def users():
     page = db.paginate(query.order_by(User.name, User.id), page=query_page(), per_page=PAGE_SIZE,
                        error_out=False)
     return render_template("admin/users.html", page=page, q=q, department_id=department_id,
-                           role=role, departments=_department_choices("All departments"))
+                           role=role, departments=_department_choices(_("All departments")))
 
 
 def _fill_user_form_choices(form: UserForm) -> None:
@@ -104,7 +104,7 @@ def new_user():
             show_error(form, error, "email")
         else:
             db.session.commit()
-            flash(f"Account created for {user.name}.", "success")
+            flash(_("Account created for %(name)s.", name=user.name), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -152,8 +152,8 @@ def invite_user(user_id: int):
         return redirect(url_for("admin.edit_user", user_id=user.id))
     audit.record(current_user, "user.invite", user)
     db.session.commit()
-    flash(f"A link to set a password was queued for {user.email}; it goes only to their "
-          "mailbox.", "success")
+    flash(_("A link to set a password was queued for %(email)s; it goes only to their "
+            "mailbox.", email=user.email), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -169,7 +169,7 @@ def import_users_page():
                 for user in report.created:
                     send_invitation(user)
             db.session.commit()
-            flash(f"Imported {len(report.created)} people.", "success")
+            flash(_("Imported %(count)s people.", count=len(report.created)), "success")
             return redirect(url_for("admin.users"))
         db.session.rollback()
     return render_template("admin/import.html", form=form, report=report,
@@ -180,9 +180,9 @@ def import_users_page():
 @roles_required("admin")
 def departments():
     form = DepartmentForm()
-    form.parent_id.choices = _department_choices("None (top level)")
+    form.parent_id.choices = _department_choices(_("None (top level)"))
     leads = db.session.execute(select(User.id, User.name).order_by(User.name))
-    form.lead_id.choices = choices([("", "No lead"), *leads])
+    form.lead_id.choices = choices([("", _("No lead")), *leads])
     if form.validate_on_submit() and run_service(form, lambda: accounts.create_department(
             name=form.name.data, actor=current_user,
             parent=db.session.get(Department, form.parent_id.data)
@@ -244,7 +244,7 @@ def outbox_deliver():
         return redirect(url_for("admin.outbox"))
     sent, failed = deliver_pending()
     db.session.commit()
-    flash(f"Sent {sent} message(s); {failed} could not be sent.",
+    flash(_("Sent %(sent)s message(s); %(failed)s could not be sent.", sent=sent, failed=failed),
           "success" if not failed else "warning")
     return redirect(url_for("admin.outbox"))
 

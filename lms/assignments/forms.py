@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from lms.formtools import AppForm, MultiCheckboxField, choices, optional_int
+from lms.formtools import AppForm, MultiCheckboxField, choices, optional_int, role_choices
 from lms.models import ROLE_NAMES, Module
 from lms.services.assignments.rules import DUE_LABELS, TARGET_LABELS, Rule
 
@@ -30,17 +30,18 @@ class AssignmentForm(AppForm):
                             description=_l("Only published modules can be assigned."))
     target_kind = RadioField(_l("Assign to"), choices=choices(TARGET_LABELS.items()),
                              default="departments",
-                             validators=[InputRequired("Choose who the module is assigned to.")])
+                             validators=[InputRequired(
+                                 _l("Choose who the module is assigned to."))])
     department_ids = MultiCheckboxField(_l("Departments"), coerce=int, validators=[Optional()])
     include_subdepartments = BooleanField(_l("Include their sub-departments"), default=True)
     cohort_ids = MultiCheckboxField(_l("Cohorts"), coerce=int, validators=[Optional()])
     role = SelectField(_l("Role"), validators=[Optional()], choices=choices(
-        [("", "Choose a role"), *((r, r.capitalize()) for r in ROLE_NAMES)]))
+        [("", _l("Choose a role")), *role_choices(ROLE_NAMES)]))
     people = TextAreaField(_l("People"), validators=[Optional(), Length(max=50000)],
                            description=_l("Email addresses, one per line "
                                           "(or separated by commas)."))
     due_kind = RadioField(_l("Due date is"), choices=choices(DUE_LABELS.items()), default="date",
-                          validators=[InputRequired("Choose how the due date is set.")])
+                          validators=[InputRequired(_l("Choose how the due date is set."))])
     due_on = DateField(_l("Due date"), validators=[Optional()],
                        description=_l("Used with 'On a date'. Complete by the end of this day."))
     due_days = IntegerField(_l("Number of days"), validators=[Optional()],
@@ -57,11 +58,11 @@ class AssignmentForm(AppForm):
                     "Leave empty for no reminders before the due date."))
     overdue_every_days = IntegerField(
         _l("While overdue, remind every (days)"), default=7,
-        validators=[InputRequired("Enter a number of days (0 for no repeats)."),
-                    NumberRange(0, 90, "Enter 0 (no repeats) to 90 days.")])
+        validators=[InputRequired(_l("Enter a number of days (0 for no repeats).")),
+                    NumberRange(0, 90, _l("Enter 0 (no repeats) to 90 days."))])
     escalate_after_days = IntegerField(
         _l("Tell the department lead after (days overdue)"), default=14,
-        validators=[Optional(), NumberRange(1, 365, "Enter 1 to 365 days, or leave it empty.")],
+        validators=[Optional(), NumberRange(1, 365, _l("Enter 1 to 365 days, or leave it empty."))],
         description=_l("Leave empty to never tell the lead."))
     submit = SubmitField(_l("Save assignment"))
 

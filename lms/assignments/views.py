@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -43,7 +44,7 @@ def _load(assignment_id: int) -> Assignment:
 
 
 def _fill_choices(form: AssignmentForm) -> None:
-    form.module_id.choices = choices([("", "Choose a module"), *db.session.execute(
+    form.module_id.choices = choices([("", _("Choose a module")), *db.session.execute(
         select(Module.id, Module.title).where(Module.is_published).order_by(Module.title))])
     form.department_ids.choices = choices(db.session.execute(
         select(Department.id, Department.name).order_by(Department.name)))
@@ -78,8 +79,9 @@ def new():
             actor=current_user, rule=form.to_rule(module)), field="target_kind")
         if created is not REFUSED:
             assignment, result = created
-            flash(f"{module.title} is now assigned to {result.opened} "
-                  f"{'person' if result.opened == 1 else 'people'}.", "success")
+            flash(ngettext("%(title)s is now assigned to %(num)d person.",
+                           "%(title)s is now assigned to %(num)d people.", result.opened,
+                           title=module.title), "success")
             return redirect(url_for("assignments.compliance", assignment=assignment.id))
     status = 422 if request.method == "POST" else 200
     return render_template("assignments/form.html", form=form, assignment=None), status
@@ -103,8 +105,8 @@ def edit(assignment_id: int):
             show_error(form, error, "target_kind")
         else:
             db.session.commit()
-            flash(f"Changes saved: {result.opened} newly assigned, {result.closed} no longer "
-                  "assigned.", "success")
+            flash(_("Changes saved: %(opened)s newly assigned, %(closed)s no longer assigned.",
+                    opened=result.opened, closed=result.closed), "success")
             return redirect(url_for("assignments.compliance", assignment=assignment.id))
     status = 422 if request.method == "POST" else 200
     return render_template("assignments/form.html", form=form, assignment=assignment), status
@@ -119,8 +121,9 @@ def delete(assignment_id: int):
         title = assignment.module.title
         closed = assignments.delete_assignment(assignment, actor=current_user)
         db.session.commit()
-        flash(f"The assignment of {title} was deleted; {closed} open obligations were closed. "
-              "Completions and certificates are kept.", "success")
+        flash(_("The assignment of %(title)s was deleted; %(closed)s open obligations were "
+                "closed. Completions and certificates are kept.", title=title, closed=closed),
+              "success")
         return redirect(url_for("assignments.index"))
     return render_template("assignments/delete.html", assignment=assignment, form=form,
                            open_count=assignments.open_count(assignment),
@@ -136,12 +139,13 @@ def remind(assignment_id: int):
     sent, skipped = assignment_reminders.send_now(assignment, actor=current_user)
     db.session.commit()
     if sent:
-        flash(f"Queued {sent} reminder(s) in the Outbox."
-              + (f" {skipped} people were already reminded today." if skipped else ""),
+        flash(_("Queued %(sent)s reminder(s) in the Outbox.", sent=sent)
+              + (" " + _("%(skipped)s people were already reminded today.", skipped=skipped)
+                 if skipped else ""),
               "success")
     elif skipped:
-        flash(f"Everyone still to complete it ({skipped}) was already reminded today; "
-              "nothing was sent twice.", "info")
+        flash(_("Everyone still to complete it (%(skipped)s) was already reminded today; "
+                "nothing was sent twice.", skipped=skipped), "info")
     else:
         flash(_("Everyone assigned has completed it; no reminders were needed."), "info")
     return redirect(url_for("assignments.compliance", assignment=assignment.id))
@@ -223,10 +227,10 @@ def compliance_csv():
     else:
         grouped = (compliance.by_department if table == "departments"
                    else compliance.by_assignment)(filters, scope)
-        header = ("Department" if table == "departments" else "Assignment",
+        header = (_("Department") if table == "departments" else _("Assignment"),
                   *compliance.COUNT_COLUMNS)
         rows = [row.cells() for row in grouped]
-    response = make_response(compliance.to_csv(header, rows))
+    response = make_response(compliance.to_csv([str(name) for name in header], rows))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     stamp = duedates.today().isoformat()
     response.headers["Content-Disposition"] = (
@@ -258,6 +262,6 @@ def renew(slug: str):
         flash(error.message, "info")
         return redirect(url_for("assignments.mine"))
     db.session.commit()
-    flash(f"{module.title} is open again. Your earlier completion and certificate are kept.",
-          "success")
+    flash(_("%(title)s is open again. Your earlier completion and certificate are kept.",
+            title=module.title), "success")
     return redirect(url_for("learn.module", slug=slug))

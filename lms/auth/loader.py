@@ -1,6 +1,7 @@
 """How Flask-Login finds the signed-in person: two indexed queries (the person, their roles)."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.extensions import db, login_manager
@@ -10,7 +11,8 @@ from lms.models import User
 def configure_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.localize_callback = str  # the message in the reader's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 

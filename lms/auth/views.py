@@ -99,7 +99,7 @@ def forgot_password():
             select(User).where(User.email == normalise_email(form.email.data))
         ).scalar_one_or_none()
         if user is not None and user.is_active:
-            queue_password_link(user, "reset", "Reset your Ally LMS password",
+            queue_password_link(user, "reset", _l("Reset your Ally LMS password"),
                                 "auth/email/reset.txt", kind="password_reset")
             db.session.commit()
         # Same answer whether or not the account exists.
@@ -134,8 +134,8 @@ def change_password():
     form = ChangePasswordForm()
     user = current_user._get_current_object()  # the proxy itself must not be stored in g
     if not has_usable_password(user, current_app.config):
-        flash("You sign in through your institution's account, so there is no password "
-              "to change here.", "info")
+        flash(_("You sign in through your institution's account, so there is no password "
+                "to change here."), "info")
         return redirect(url_for("main.profile"))
     if form.validate_on_submit():
         attempt = throttle.Attempt("password-change", str(user.id), request.remote_addr)

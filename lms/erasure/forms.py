@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, ValidationError
 class EraseForm(FlaskForm):
     confirm_email = StringField(
         _l("Type the person's email address to confirm"),
-        validators=[InputRequired("Type the email address shown above.")])
+        validators=[InputRequired(_l("Type the email address shown above."))])
     submit = SubmitField(_l("Erase this person"))
 
     def __init__(self, *args, expected_email: str, **kwargs):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import requests
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -30,12 +31,12 @@ def metadata_status(provider: Provider) -> tuple[bool, str]:
     try:
         if provider.protocol == "oidc":
             metadata = oidc_client.metadata(provider)
-            return True, f"Issuer {metadata.get('issuer')}"
-        return True, f"Entity {saml_client.idp_entity_id(provider)}"
+            return True, _("Issuer %(issuer)s", issuer=metadata.get("issuer"))
+        return True, _("Entity %(entity)s", entity=saml_client.idp_entity_id(provider))
     except SignInFailure as failure:
         return False, failure.detail or failure.message
     except (requests.RequestException, ValueError, OSError) as error:
-        return False, f"Could not load the metadata ({type(error).__name__})"
+        return False, _("Could not load the metadata (%(error)s)", error=type(error).__name__)
 
 
 def recent_sign_ins(provider: Provider) -> list[tuple[User, datetime]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.extensions import db
@@ -52,5 +53,5 @@ def revoke_token(token_id: int):
     token = db.get_or_404(ScimToken, token_id)
     tokens.revoke_token(token, actor=current_user._get_current_object())
     db.session.commit()
-    flash(f"The token “{token.name}” no longer works.", "success")
+    flash(_("The token “%(name)s” no longer works.", name=token.name), "success")
     return redirect(url_for("identity.index"))

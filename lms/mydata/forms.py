@@ -15,9 +15,9 @@ class RequestExportForm(FlaskForm):
 class DeleteReflectionForm(FlaskForm):
     completion = RadioField(
         _l("Should this challenge still count as done?"),
-        choices=choices([("keep", "Yes, keep it counted as done"),
-                         ("remove", "No, mark it as not done (I may write it again)")]),
-        validators=[InputRequired("Choose whether the challenge still counts as done.")])
+        choices=choices([("keep", _l("Yes, keep it counted as done")),
+                         ("remove", _l("No, mark it as not done (I may write it again)"))]),
+        validators=[InputRequired(_l("Choose whether the challenge still counts as done."))])
     submit = SubmitField(_l("Delete the text of this reflection"))
 
 

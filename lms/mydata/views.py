@@ -65,7 +65,8 @@ def delete_reflection(submission_id: int):
         withdrawal.withdraw(current_user, submission,
                             keep_completion=form.completion.data == "keep")
         db.session.commit()
-        flash(f"The text of your reflection “{submission.step.title}” was deleted.", "success")
+        flash(_("The text of your reflection “%(title)s” was deleted.",
+                title=submission.step.title), "success")
         return redirect(url_for("mydata.index"))
     return render_template("mydata/delete_reflection.html", form=form, submission=submission,
                            step=submission.step), 422 if form.errors else 200
@@ -82,5 +83,5 @@ def keep_reflection(submission_id: int):
         abort(400)
     retention.keep(current_user, submission)
     db.session.commit()
-    flash(f"The text of “{submission.step.title}” will be kept.", "success")
+    flash(_("The text of “%(title)s” will be kept.", title=submission.step.title), "success")
     return redirect(url_for("mydata.index"))

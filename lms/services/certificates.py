@@ -14,12 +14,13 @@ import secrets
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from fpdf import FPDF
 from sqlalchemy import select
 
 from lms import dates
 from lms.extensions import db
-from lms.i18n import in_default_language
+from lms.i18n import current_locale, written_for
 from lms.models import Certificate, Enrollment, Module, ModuleCompletion, User
 from lms.services import duedates
 
@@ -122,33 +123,47 @@ def evidence_lines(certificate: Certificate) -> list[str]:
     lines = []
     facts = []
     if certificate.score_percent is not None:
-        facts.append(f"Knowledge check score {certificate.score_percent}%")
+        facts.append(_("Knowledge check score %(percent)s%%", percent=certificate.score_percent))
     if certificate.engaged_minutes is not None:
-        facts.append(f"engaged time recorded {certificate.engaged_minutes} minutes")
+        facts.append(_("engaged time recorded %(minutes)s minutes",
+                       minutes=certificate.engaged_minutes))
     if certificate.attested_at is not None:
         attested = duedates.local_date(certificate.attested_at)
-        facts.append(f"completion attested by the learner on {attested.day} "
-                     f"{attested:%B %Y}")
+        facts.append(_("completion attested by the learner on %(day)s", day=_long_day(attested)))
     if facts:
         lines.append("; ".join(facts)[:1].upper() + "; ".join(facts)[1:] + ".")
-    provided = f"Provider: {certificate.provider}" if certificate.provider else ""
+    provided = _("Provider: %(provider)s", provider=certificate.provider) \
+        if certificate.provider else ""
     if certificate.licence_number:
         provided += ("   ·   " if provided else "") + \
-            f"Learner's licence number: {certificate.licence_number}"
+            _("Learner's licence number: %(number)s", number=certificate.licence_number)
     if provided:
         lines.append(provided)
     return lines
 
 
-@in_default_language
+def _long_day(day) -> str:
+    """"5 March 2026" in English, as certificates have always said it; the locale's long
+    date in other languages."""
+    if current_locale().language == "en":
+        return f"{day.day} {day:%B %Y}"
+    return dates.format_date(day, "long")
+
+
 def render_pdf(certificate: Certificate) -> bytes:
-    """The certificate as an A4 landscape PDF, with an embedded Unicode font."""
+    """The certificate as an A4 landscape PDF, with an embedded Unicode font, in the
+    learner's language."""
+    with written_for(certificate.user):
+        return _render_pdf(certificate)
+
+
+def _render_pdf(certificate: Certificate) -> bytes:
     fonts = Path(current_app.static_folder) / "fonts"
     institution = current_app.config["LMS_INSTITUTION_NAME"]
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(f"Certificate: {certificate.module_title}")
+    pdf.set_title(_("Certificate: %(title)s", title=certificate.module_title))
     pdf.set_author(institution)
-    pdf.set_subject(f"Certificate of completion for {certificate.learner_name}")
+    pdf.set_subject(_("Certificate of completion for %(name)s", name=certificate.learner_name))
     pdf.set_creation_date(certificate.issued_at)
     pdf.set_auto_page_break(False)
     for style, name in FONT_FILES.items():
@@ -170,21 +185,23 @@ def render_pdf(certificate: Certificate) -> bytes:
 
     pdf.set_y(28)
     centred(institution, 13, colour=(74, 84, 102), gap=6)
-    centred("Certificate of Completion", 30, "B", gap=8, colour=(47, 79, 143))
-    centred("This certifies that", 13, gap=3)
+    centred(_("Certificate of Completion"), 30, "B", gap=8, colour=(47, 79, 143))
+    centred(_("This certifies that"), 13, gap=3)
     centred(certificate.learner_name, 26, "B", gap=4)
-    centred("has completed", 13, gap=3)
+    centred(_("has completed"), 13, gap=3)
     centred(certificate.module_title, 18, "B", gap=5)
     completed = dates.format_date(certificate.completed_at, "long")
-    centred(f"on {completed} · {duedates.hours_label(certificate.minutes)}",
-            13, gap=5)
+    centred(_("on %(day)s · %(hours)s", day=completed,
+              hours=duedates.hours_label(certificate.minutes)), 13, gap=5)
     if certificate.standard:
-        centred(f"Standard: {certificate.standard}", 11, gap=3, colour=(74, 84, 102))
+        centred(_("Standard: %(standard)s", standard=certificate.standard), 11, gap=3,
+                colour=(74, 84, 102))
     for line in evidence_lines(certificate):
         centred(line, 10, gap=1, colour=(74, 84, 102))
     pdf.set_y(height - 44)
-    centred(f"Content version {certificate.version}   ·   "
-            f"Verification code {certificate.display_code}", 10, colour=(74, 84, 102), gap=1)
-    centred(f"Check this certificate at {verify_url(certificate)}", 10,
+    centred(_("Content version %(version)s", version=certificate.version) + "   ·   "
+            + _("Verification code %(code)s", code=certificate.display_code), 10,
+            colour=(74, 84, 102), gap=1)
+    centred(_("Check this certificate at %(address)s", address=verify_url(certificate)), 10,
             colour=(74, 84, 102), gap=0)
     return bytes(pdf.output())

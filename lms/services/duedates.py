@@ -15,11 +15,14 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime, timedelta
 
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Date
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from lms.dates import due_phrase
+from lms.dates import current_locale, due_phrase
 from lms.localtime import end_of_day as end_of_day
 from lms.localtime import local_date as local_date
 from lms.localtime import local_midnight as local_midnight
@@ -89,12 +92,12 @@ def due_words(due: date, on: date | None = None) -> str:
 
 
 def hours_label(minutes: int) -> str:
-    """'1 hour', '1.5 hours', '45 minutes'."""
+    """'1 hour', '1.5 hours', '45 minutes', in the reader's language."""
     if minutes < 60:
-        return f"{minutes} minutes"
+        return _("%(minutes)s minutes", minutes=minutes)
     hours = round(minutes / 60, 2)
-    text = f"{hours:g}"
-    return f"{text} hour" if hours == 1 else f"{text} hours"
+    text = format_decimal(hours, locale=current_locale())
+    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if hours == 1 else 2, hours=text)
 
 
 class shifted_date(FunctionElement):  # noqa: N801 - reads like the SQL function it is

@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from sqlalchemy import Row, select, update
 
 from lms.extensions import db
+from lms.i18n import document_language
 from lms.models import OutboxMessage, utcnow
 from lms.services.upsert import dialect_insert
 
@@ -27,13 +28,10 @@ MAX_ATTEMPTS = 5
 
 
 def render_email(template: str, **context) -> str:
-    """The text of a message from ``template``, in the institution's default language.
-
-    Email templates are not translated yet: rendering them in the default language keeps
-    their words and the dates inside them (``lms.dates``) in one language, whoever's
-    request sends them.
-    """
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+    """The text of a message from ``template`` in the recipient's language: write it (and
+    its subject) inside ``lms.i18n.written_for(recipient)``. Outside one, the institution's
+    default language, whoever's request sends it; the dates inside (``lms.dates``) follow."""
+    with force_locale(document_language()):
         return render_template(template, **context)
 
 

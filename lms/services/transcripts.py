@@ -12,11 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from fpdf import FPDF
 from sqlalchemy import select
 
 from lms.dates import format_date
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import Certificate, Module, ModuleCompletion, User, utcnow
 from lms.services import duedates
 
@@ -39,8 +41,8 @@ class TranscriptRow:
     def evidence_note(self) -> str:
         """How the completion was granted, for a reader who asks."""
         if self.rules is None:
-            return "Completed before this course set evidence rules"
-        return "Met every rule of this version"
+            return _("Completed before this course set evidence rules")
+        return _("Met every rule of this version")
 
 
 def rows_for(user: User) -> list[TranscriptRow]:
@@ -72,11 +74,16 @@ def _day(moment: datetime) -> str:
 
 
 def render_pdf(user: User, rows: list[TranscriptRow]) -> bytes:
-    """The transcript as an A4 PDF with an embedded Unicode font."""
+    """The transcript as an A4 PDF with an embedded Unicode font, in ``user``'s language."""
+    with written_for(user):
+        return _render_pdf(user, rows)
+
+
+def _render_pdf(user: User, rows: list[TranscriptRow]) -> bytes:
     fonts = Path(current_app.static_folder) / "fonts"
     institution = current_app.config["LMS_INSTITUTION_NAME"]
     pdf = FPDF(format="A4")
-    pdf.set_title(f"Training transcript: {user.name}")
+    pdf.set_title(_("Training transcript: %(name)s", name=user.name))
     pdf.set_author(institution)
     pdf.set_creation_date(utcnow())
     for style, name in FONT_FILES.items():
@@ -85,31 +92,32 @@ def render_pdf(user: User, rows: list[TranscriptRow]) -> bytes:
     pdf.set_font("DejaVu", "", 10)
     pdf.cell(0, 6, institution, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "B", 18)
-    pdf.cell(0, 10, "Training transcript", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, _("Training transcript"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)
     pdf.cell(0, 6, user.name, new_x="LMARGIN", new_y="NEXT")
     if user.licence_number:
-        pdf.cell(0, 6, f"Licence number: {user.licence_number}", new_x="LMARGIN",
+        pdf.cell(0, 6, _("Licence number: %(number)s", number=user.licence_number), new_x="LMARGIN",
                  new_y="NEXT")
-    pdf.cell(0, 6, f"Issued {_day(utcnow())}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _("Issued %(day)s", day=_day(utcnow())), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     if not rows:
-        pdf.multi_cell(0, 6, "No completed modules yet.")
+        pdf.multi_cell(0, 6, _("No completed modules yet."))
     for row in rows:
         pdf.set_font("DejaVu", "B", 11)
         pdf.multi_cell(0, 6, row.module_title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 9.5)
-        facts = [f"Completed {_day(row.completed_at)}", f"version {row.version}"]
+        facts = [_("Completed %(day)s", day=_day(row.completed_at)),
+                 _("version %(version)s", version=row.version)]
         if row.hours:
-            facts.append(f"credited {duedates.hours_label(row.hours)}")
+            facts.append(_("credited %(hours)s", hours=duedates.hours_label(row.hours)))
         if row.score_percent is not None:
-            facts.append(f"score {row.score_percent}%")
+            facts.append(_("score %(percent)s%%", percent=row.score_percent))
         if row.engaged_minutes is not None:
-            facts.append(f"engaged time {row.engaged_minutes} minutes")
+            facts.append(_("engaged time %(minutes)s minutes", minutes=row.engaged_minutes))
         if row.attested_at is not None:
-            facts.append(f"attested {_day(row.attested_at)}")
+            facts.append(_("attested %(day)s", day=_day(row.attested_at)))
         if row.certificate_code:
-            facts.append(f"certificate {row.certificate_code}")
+            facts.append(_("certificate %(code)s", code=row.certificate_code))
         pdf.multi_cell(0, 5, " · ".join(facts), new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(74, 84, 102)
         pdf.multi_cell(0, 5, row.evidence_note, new_x="LMARGIN", new_y="NEXT")

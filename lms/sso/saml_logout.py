@@ -14,6 +14,7 @@ from __future__ import annotations
 import traceback
 
 from flask import current_app, make_response
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.s_utils import UnsupportedBinding, sid
@@ -98,9 +99,9 @@ def _let_go(error: Exception) -> None:
 
 def _check_origin(provider: Provider, message) -> None:
     if message.signature is None:
-        raise LogoutRefused("the message was not signed")
+        raise LogoutRefused(_l("the message was not signed"))
     if message.issuer is None or message.issuer.text != idp_entity_id(provider):
-        raise LogoutRefused("the message came from another identity provider")
+        raise LogoutRefused(_l("the message came from another identity provider"))
 
 
 def finish_logout(provider: Provider, saml_response: str, relay_state: str) -> None:
@@ -108,23 +109,23 @@ def finish_logout(provider: Provider, saml_response: str, relay_state: str) -> N
     try:
         state = _serializer().loads(relay_state or "", max_age=REQUEST_MAX_AGE_SECONDS)
     except BadData as error:
-        raise LogoutRefused("the answer does not belong to a sign-out started here") \
+        raise LogoutRefused(_l("the answer does not belong to a sign-out started here")) \
             from error
     if state.get("provider") != provider.name:
-        raise LogoutRefused("the answer does not belong to a sign-out started here")
+        raise LogoutRefused(_l("the answer does not belong to a sign-out started here"))
     try:
         parsed = _client(provider).parse_logout_request_response(
             saml_response, BINDING_HTTP_POST)
     except SignInFailure:
-        raise LogoutRefused("the identity provider's metadata cannot be read") from None
+        raise LogoutRefused(_l("the identity provider's metadata cannot be read")) from None
     except Exception as error:  # pysaml2 raises plain exceptions for bad signatures
         _let_go(error)
-        raise LogoutRefused("its signature cannot be verified") from None
+        raise LogoutRefused(_l("its signature cannot be verified")) from None
     if parsed is None:
-        raise LogoutRefused("it is not a logout answer addressed to this service")
+        raise LogoutRefused(_l("it is not a logout answer addressed to this service"))
     _check_origin(provider, parsed.response)
     if parsed.response.in_response_to != state.get("request"):
-        raise LogoutRefused("the answer does not belong to a sign-out started here")
+        raise LogoutRefused(_l("the answer does not belong to a sign-out started here"))
 
 
 def read_logout_request(provider: Provider, saml_request: str):
@@ -132,12 +133,12 @@ def read_logout_request(provider: Provider, saml_request: str):
     try:
         parsed = _client(provider).parse_logout_request(saml_request, BINDING_HTTP_POST)
     except SignInFailure:
-        raise LogoutRefused("the identity provider's metadata cannot be read") from None
+        raise LogoutRefused(_l("the identity provider's metadata cannot be read")) from None
     except Exception as error:  # pysaml2 raises plain exceptions for bad signatures
         _let_go(error)
-        raise LogoutRefused("its signature cannot be verified") from None
+        raise LogoutRefused(_l("its signature cannot be verified")) from None
     if parsed is None or parsed.message is None or parsed.message.name_id is None:
-        raise LogoutRefused("it is not a logout request addressed to this service")
+        raise LogoutRefused(_l("it is not a logout request addressed to this service"))
     _check_origin(provider, parsed.message)
     return parsed.message
 
@@ -146,7 +147,7 @@ def answer_logout_request(provider: Provider, message, relay_state: str):
     """Redirect the browser back to the provider with a LogoutResponse (success)."""
     destination = idp_logout_url(provider)
     if destination is None:
-        raise LogoutRefused("the identity provider has no single logout service")
+        raise LogoutRefused(_l("the identity provider has no single logout service"))
     response = _client(provider).create_logout_response(
         message, [BINDING_HTTP_REDIRECT], sign=False)
     return _redirect(provider, response, destination, relay_state, response=True)

@@ -118,3 +118,16 @@ def test_forged_relay_state_is_refused(client, idp):
                            data={**fields, "RelayState": "forged"})
     assert response.status_code == 400
     assert _failures()[-1]["reason"] == "state_mismatch"
+
+
+def test_a_failed_sign_in_is_explained_in_the_browsers_language(client, idp):
+    start_response = client.get(START, headers={"Accept-Language": "es"})
+    _acs, fields = idp.answer(start_response.headers["Location"], sign=False)
+    response = client.post("/sso/saml/campus-saml/acs", data=fields,
+                           headers={"Accept-Language": "es"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "No se pudo iniciar sesión con Campus SAML" in page
+    assert "La respuesta de su proveedor de identidad no estaba firmada." in page
+    assert "Volver al inicio de sesión" in page and "Sign-in" not in page
+    assert _failures()[0]["reason"] == "unsigned"

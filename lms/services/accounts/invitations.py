@@ -1,5 +1,7 @@
 """Emailing people a link to set their first password."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.models import OutboxMessage, User
 from lms.services.accounts.password_mail import queue_password_link
@@ -14,7 +16,8 @@ def send_invitation(user: User) -> OutboxMessage:
     otherwise. The link reaches only the person's mailbox (``password_mail``).
     """
     if user.password_hash is not None:
-        raise DomainError(f"{user.name} already has a password. If they forgot it, they can "
-                          "ask for a reset link on the sign-in page; nobody else can set it.")
-    return queue_password_link(user, "invite", "Your Ally LMS account",
+        raise DomainError(_("%(name)s already has a password. If they forgot it, they can "
+                            "ask for a reset link on the sign-in page; nobody else can set it.",
+                            name=user.name))
+    return queue_password_link(user, "invite", _l("Your Ally LMS account"),
                                "auth/email/invite.txt", kind="invitation")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import Department, MentorLink, ReflectionAccess, Submission, User
 from lms.models.users import cohort_members
 from lms.services import notifications
@@ -59,11 +61,13 @@ def announce_link(link: MentorLink) -> int:
     learners = [learner for learner in learners_reached(link) if learner.id not in already]
     for learner in learners:
         notifications.notify(learner, MENTOR_LINK, text, path)
-        queue_email(learner.email, f"{mentor.name} can now read your reflections",
-                    render_email("review/email/mentor_link.txt", learner=learner,
-                                    mentor=mentor, link=link,
-                                    page=notifications.absolute(path)),
-                    kind=MENTOR_LINK)
+        with written_for(learner):
+            queue_email(learner.email,
+                        _("%(name)s can now read your reflections", name=mentor.name),
+                        render_email("review/email/mentor_link.txt", learner=learner,
+                                     mentor=mentor, link=link,
+                                     page=notifications.absolute(path)),
+                        kind=MENTOR_LINK)
     return len(learners)
 
 

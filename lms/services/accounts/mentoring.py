@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, exists, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, lazyload
@@ -197,17 +198,17 @@ def link_mentor(*, actor: User | None, mentor: User, learner: User | None = None
     when a mentor would mentor themself, or when the link exists already.
     """
     if actor is not None and actor.id == mentor.id:
-        raise DomainError("You cannot link yourself as a mentor: nobody grants themselves "
-                          "access to other people's reflections. Another administrator "
-                          "can make this link.", field="mentor_id")
+        raise DomainError(_("You cannot link yourself as a mentor: nobody grants themselves "
+                            "access to other people's reflections. Another administrator "
+                            "can make this link."), field="mentor_id")
     if not mentor.has_role("mentor"):
-        raise DomainError(f"{mentor.name} does not have the mentor role. Give it to them "
-                          "under People first.", field="mentor_id")
+        raise DomainError(_("%(name)s does not have the mentor role. Give it to them "
+                            "under People first.", name=mentor.name), field="mentor_id")
     targets = [t for t in (learner, department, cohort) if t is not None]
     if len(targets) != 1:
-        raise DomainError("Choose one learner, department or cohort.", field="target")
+        raise DomainError(_("Choose one learner, department or cohort."), field="target")
     if learner is not None and learner.id == mentor.id:
-        raise DomainError("A mentor cannot be their own mentor.", field="learner_email")
+        raise DomainError(_("A mentor cannot be their own mentor."), field="learner_email")
     link = MentorLink(mentor_id=mentor.id, learner_id=learner.id if learner else None,
                       department_id=department.id if department else None,
                       cohort_id=cohort.id if cohort else None,
@@ -216,8 +217,8 @@ def link_mentor(*, actor: User | None, mentor: User, learner: User | None = None
         with db.session.begin_nested():
             db.session.add(link)
     except IntegrityError:
-        raise DomainError(f"{mentor.name} is already linked to {targets[0].name}.",
-                          field="target") from None
+        raise DomainError(_("%(mentor)s is already linked to %(target)s.", mentor=mentor.name,
+                            target=targets[0].name), field="target") from None
     audit.record(actor, "mentor_link.create", link, mentor=mentor.email,
                  target_kind=link.target_kind, target_name=targets[0].name)
     mentor_notices.announce_link(link)

@@ -14,9 +14,11 @@ command line; it refuses in production.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import OutboxMessage, User, normalise_email
 from lms.services import notifications
 from lms.services.accounts import passwords
@@ -28,14 +30,16 @@ EXPIRED_LINK = ("[this link is no longer available: ask for a new one on the sig
                 "under 'Forgot your password?']")
 
 
-def queue_password_link(user: User, purpose: str, subject: str, template: str, *,
+def queue_password_link(user: User, purpose: str, subject, template: str, *,
                         kind: str) -> OutboxMessage:
-    """Queue ``template`` for ``user`` with a password link for ``purpose`` (``reset`` or
-    ``invite``) that is made only when the message is sent."""
+    """Queue ``template`` for ``user``, in their language (``subject`` is best a lazy
+    message), with a password link for ``purpose`` (``reset`` or ``invite``) that is made
+    only when the message is sent."""
     if purpose not in passwords.TOKEN_PURPOSES:
         raise ValueError(f"unknown password-link purpose {purpose!r}")
-    message = queue_email(user.email, subject,
-                          render_email(template, user=user, link=HIDDEN_LINK), kind=kind)
+    with written_for(user):
+        message = queue_email(user.email, str(subject),
+                              render_email(template, user=user, link=HIDDEN_LINK), kind=kind)
     message.secret_ref = f"password:{purpose}:{user.id}"
     db.session.flush()
     return message
@@ -66,9 +70,9 @@ def development_links(email: str) -> list[tuple[OutboxMessage, str]]:
     Raises ``DomainError`` in production and when a mail server is configured (then the
     links are in the mailbox)."""
     if current_app.config["LMS_ENV"] == "production":
-        raise DomainError("Links are never shown in production; they go by email only.")
+        raise DomainError(_("Links are never shown in production; they go by email only."))
     if current_app.config.get("MAIL_SERVER"):
-        raise DomainError("A mail server is configured: the links are in the mailbox.")
+        raise DomainError(_("A mail server is configured: the links are in the mailbox."))
     messages = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.to_address == normalise_email(email),
                                     OutboxMessage.secret_ref.is_not(None))

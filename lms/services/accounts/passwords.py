@@ -8,6 +8,7 @@ import hashlib
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from lms import clock
@@ -29,7 +30,7 @@ def _hasher() -> PasswordHasher:
 def hash_password(password: str) -> str:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        raise PasswordTooShort(f"Use at least {minimum} characters.")
+        raise PasswordTooShort(_("Use at least %(minimum)s characters.", minimum=minimum))
     return _hasher().hash(password)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms import signals
@@ -46,11 +47,12 @@ def _check_identity(email: str, name: str) -> None:
     try:
         validate_email(normalise_email(email), check_deliverability=False)
     except EmailNotValidError as error:
-        raise DomainError(f"That is not a valid email address ({error}).", field="email") from error
+        raise DomainError(_("That is not a valid email address (%(error)s).", error=error),
+                          field="email") from error
     if not (name or "").strip():
-        raise DomainError("Give the person's name.", field="name")
+        raise DomainError(_("Give the person's name."), field="name")
     if len(name.strip()) > 200:
-        raise DomainError("Use at most 200 characters for the name.", field="name")
+        raise DomainError(_("Use at most 200 characters for the name."), field="name")
 
 
 def create_user(*, email: str, name: str, actor: User | None = None,
@@ -65,11 +67,12 @@ def create_user(*, email: str, name: str, actor: User | None = None,
     _check_identity(email, name)
     roles = list(dict.fromkeys(roles))  # keep order, drop repeats
     if email_taken(email):
-        raise DomainError("An account with this email already exists.", field="email")
+        raise DomainError(_("An account with this email already exists."), field="email")
     role_map = ensure_roles()
     unknown = set(roles) - set(role_map)
     if unknown:
-        raise DomainError(f"Unknown role: {', '.join(sorted(unknown))}.", field="roles")
+        raise DomainError(_("Unknown role: %(roles)s.", roles=", ".join(sorted(unknown))),
+                          field="roles")
     password_hash = None
     if password:
         try:
@@ -97,18 +100,19 @@ def update_user(user: User, *, actor: User, name: str, email: str, roles: Iterab
     """
     _check_identity(email, name)
     if email_taken(email, except_user_id=user.id):
-        raise DomainError("Another account already uses this email.", field="email")
+        raise DomainError(_("Another account already uses this email."), field="email")
     if (normalise_email(email) != user.email and user.id != actor.id
             and user.password_hash is not None):
         # A reset link sent to an address the admin chose would hand them the account.
-        raise DomainError(f"{user.name} has set a password, so their email address cannot "
-                          "be changed here: a password link sent to a new address would "
-                          "let whoever reads it take over the account.", field="email")
+        raise DomainError(_("%(name)s has set a password, so their email address cannot "
+                            "be changed here: a password link sent to a new address would "
+                            "let whoever reads it take over the account.", name=user.name),
+                          field="email")
     roles = set(roles)
     if user.id == actor.id and "admin" not in roles:
-        raise DomainError("You cannot remove your own admin role.", field="roles")
+        raise DomainError(_("You cannot remove your own admin role."), field="roles")
     if user.id == actor.id and not is_active:
-        raise DomainError("You cannot deactivate your own account.", field="is_active")
+        raise DomainError(_("You cannot deactivate your own account."), field="is_active")
     role_map = ensure_roles()
     before = {"roles": sorted(user.role_names), "active": user.is_active_account,
               "department": user.department_id}
@@ -134,10 +138,10 @@ def create_department(*, name: str, actor: User | None = None, parent: Departmen
     (in any letter case: CSV imports match department names case-insensitively)."""
     name = name.strip()
     if not name:
-        raise DomainError("Give the department a name.", field="name")
+        raise DomainError(_("Give the department a name."), field="name")
     if db.session.execute(
             select(Department.id).where(func.lower(Department.name) == name.lower())).first():
-        raise DomainError("A department with this name already exists.", field="name")
+        raise DomainError(_("A department with this name already exists."), field="name")
     department = Department(name=name, parent=parent, lead=lead)
     db.session.add(department)
     db.session.flush()
@@ -149,10 +153,10 @@ def create_cohort(*, name: str, actor: User | None = None, description: str = ""
     """Add a cohort. Raises ``DomainError`` for a blank name or one already used (any case)."""
     name = name.strip()
     if not name:
-        raise DomainError("Give the cohort a name.", field="name")
+        raise DomainError(_("Give the cohort a name."), field="name")
     if db.session.execute(
             select(Cohort.id).where(func.lower(Cohort.name) == name.lower())).first():
-        raise DomainError("A cohort with this name already exists.", field="name")
+        raise DomainError(_("A cohort with this name already exists."), field="name")
     cohort = Cohort(name=name, description=description)
     db.session.add(cohort)
     db.session.flush()

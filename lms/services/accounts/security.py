@@ -7,9 +7,13 @@ make cannot go unnoticed. The profile page lists them (``sign_in_history``).
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import AuditEvent, User, utcnow
 from lms.services import audit
 from lms.services.accounts import passwords
@@ -21,10 +25,11 @@ SIGN_IN_METHOD_ADDED = "account.sign_in_method_added"
 SECURITY_ACTIONS = (PASSWORD_CHANGED, SIGN_IN_METHOD_ADDED)
 
 # How a password came to change, in the words the person reads.
-PASSWORD_HOW = {
-    "profile": "changed on your profile page",
-    "reset": "reset with a link sent to this address",
-    "invitation": "set for the first time with the invitation sent to this address",
+PASSWORD_CHANGES = {
+    "profile": _l("Your password was changed on your profile page."),
+    "reset": _l("Your password was reset with a link sent to this address."),
+    "invitation": _l("Your password was set for the first time with the invitation sent to "
+                     "this address."),
 }
 
 
@@ -38,25 +43,34 @@ def change_password(user: User, password: str, *, how: str) -> None:
         raise DomainError(str(error), field="password") from error
     if first:
         sign_in_method_added(user, "password")
-    _tell(user, PASSWORD_CHANGED, "Your Ally LMS password was changed",
-          what=f"Your password was {PASSWORD_HOW[how]}.", how=how)
+    _tell(user, PASSWORD_CHANGED, _l("Your Ally LMS password was changed"),
+          what=PASSWORD_CHANGES[how], how=how)
 
 
 def sign_in_method_added(user: User, method: str, *, detail: str = "") -> None:
     """Record and email that ``user`` can now sign in with ``method`` (``password``, or an
     identity provider's name with ``detail`` naming the identity)."""
-    what = ("You can now sign in with a password." if method == "password" else
-            f"You can now sign in through {method}{f' as {detail}' if detail else ''}.")
-    _tell(user, SIGN_IN_METHOD_ADDED, "A new way to sign in to your Ally LMS account",
+    if method == "password":
+        what = _l("You can now sign in with a password.")
+    elif detail:
+        what = _l("You can now sign in through %(method)s as %(detail)s.", method=method,
+                  detail=detail)
+    else:
+        what = _l("You can now sign in through %(method)s.", method=method)
+    _tell(user, SIGN_IN_METHOD_ADDED, _l("A new way to sign in to your Ally LMS account"),
           what=what, method=method, detail=detail)
 
 
-def _tell(user: User, action: str, subject: str, *, what: str, **details) -> None:
-    audit.record(user, action, user, what=what, **details)
-    queue_email(user.email, subject,
-                render_email("auth/email/security_notice.txt", user=user, what=what,
-                                when=utcnow()),
-                kind="security_notice")
+def _tell(user: User, action: str, subject, *, what, **details) -> None:
+    """Record the change (in the institution's default language) and email it to ``user``
+    in theirs; ``subject`` and ``what`` are lazy messages."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        audit.record(user, action, user, what=str(what), **details)
+    with written_for(user):
+        queue_email(user.email, str(subject),
+                    render_email("auth/email/security_notice.txt", user=user, what=str(what),
+                                 when=utcnow()),
+                    kind="security_notice")
 
 
 def sign_in_history(user: User, limit: int = 20) -> list[AuditEvent]:

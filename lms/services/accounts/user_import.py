@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from lms.extensions import db
@@ -47,8 +48,8 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         report.errors.append(
-            f"The file is not UTF-8 text (problem at byte {error.start}). "
-            "Save it as 'CSV UTF-8' and upload it again.")
+            _("The file is not UTF-8 text (problem at byte %(byte)s). "
+              "Save it as 'CSV UTF-8' and upload it again.", byte=error.start))
         return report
     # strict: a stray or unclosed quote is reported instead of silently merging cells.
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
@@ -56,8 +57,9 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
         report.errors.append(
-            f"Line 1: missing column(s) {', '.join(missing)}. "
-            f"Expected: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}.")
+            _("Line 1: missing column(s) %(missing)s. Expected: %(expected)s.",
+              missing=", ".join(missing),
+              expected=", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)))
         return report
     reader.fieldnames = headers
     departments = {d.name.lower(): d for d in db.session.execute(select(Department)).scalars()}
@@ -69,57 +71,64 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
         for row in reader:
             line = reader.line_num
             if len(rows) >= MAX_ROWS:
-                report.errors.append(f"Line {line}: more than {MAX_ROWS} rows; split the file.")
+                report.errors.append(_("Line %(line)s: more than %(most)s rows; split the file.",
+                                       line=line, most=MAX_ROWS))
                 break
             if None in row:
-                report.errors.append(f"Line {line}: more values than columns.")
+                report.errors.append(_("Line %(line)s: more values than columns.", line=line))
                 continue
             values = {k: (v or "").strip() for k, v in row.items()}
             if not any(values.values()):
                 continue
             email = normalise_email(values.get("email"))
             if not email:
-                report.errors.append(f"Line {line}: email is empty.")
+                report.errors.append(_("Line %(line)s: email is empty.", line=line))
             else:
                 try:
                     validate_email(email, check_deliverability=False)
                 except EmailNotValidError:
-                    report.errors.append(f"Line {line}: '{email}' is not a valid email address.")
+                    report.errors.append(_("Line %(line)s: '%(email)s' is not a valid email "
+                                           "address.", line=line, email=email))
                 if email in existing:
-                    report.errors.append(f"Line {line}: {email} already has an account.")
+                    report.errors.append(_("Line %(line)s: %(email)s already has an account.",
+                                           line=line, email=email))
                 elif email in seen:
                     report.errors.append(
-                        f"Line {line}: {email} is also on line {seen[email]} (duplicate email).")
+                        _("Line %(line)s: %(email)s is also on line %(first)s (duplicate email).",
+                          line=line, email=email, first=seen[email]))
                 seen.setdefault(email, line)
             if not values.get("name"):
-                report.errors.append(f"Line {line}: name is empty.")
+                report.errors.append(_("Line %(line)s: name is empty.", line=line))
             elif len(values["name"]) > 200:
-                report.errors.append(f"Line {line}: name is longer than 200 characters.")
+                report.errors.append(_("Line %(line)s: name is longer than 200 characters.",
+                                       line=line))
             if len(values.get("pronouns", "")) > 40:
-                report.errors.append(f"Line {line}: pronouns are longer than 40 characters.")
+                report.errors.append(_("Line %(line)s: pronouns are longer than 40 characters.",
+                                       line=line))
             # NUL and friends come from mis-saved files; line breaks would reach mail headers.
             if any(has_control_characters(v) for v in values.values()):
-                report.errors.append(f"Line {line}: contains control characters; "
-                                     "re-save the file as plain CSV text.")
+                report.errors.append(_("Line %(line)s: contains control characters; "
+                                       "re-save the file as plain CSV text.", line=line))
             department = departments.get(values.get("department", "").lower())
             if not values.get("department"):
-                report.errors.append(f"Line {line}: department is empty.")
+                report.errors.append(_("Line %(line)s: department is empty.", line=line))
             elif department is None:
                 report.errors.append(
-                    f"Line {line}: unknown department '{values['department']}'; add it under "
-                    "Departments first.")
+                    _("Line %(line)s: unknown department '%(name)s'; add it under "
+                      "Departments first.", line=line, name=values["department"]))
             # dict.fromkeys keeps the order and drops repeats ("learner;learner").
             roles = list(dict.fromkeys(r.lower() for r in _split(values.get("roles"))))
             roles = roles or ["learner"]
             bad_roles = [r for r in roles if r not in ROLE_NAMES]
             if bad_roles:
                 report.errors.append(
-                    f"Line {line}: unknown role(s) {', '.join(bad_roles)}; "
-                    f"use {', '.join(ROLE_NAMES)}.")
+                    _("Line %(line)s: unknown role(s) %(roles)s; use %(known)s.", line=line,
+                      roles=", ".join(bad_roles), known=", ".join(ROLE_NAMES)))
             row_cohorts = []
             for name in _split(values.get("cohorts")):
                 if name.lower() not in cohorts:
-                    report.errors.append(f"Line {line}: unknown cohort '{name}'.")
+                    report.errors.append(_("Line %(line)s: unknown cohort '%(name)s'.", line=line,
+                                           name=name))
                 elif cohorts[name.lower()] not in row_cohorts:
                     row_cohorts.append(cohorts[name.lower()])
             rows.append((email, values.get("name", ""), department, roles,
@@ -127,9 +136,10 @@ def import_users(data: bytes, *, actor: User | None = None) -> ImportReport:
     except csv.Error as error:
         # DictReader.line_num lags on a failed row; the underlying reader's does not.
         report.errors.append(
-            f"Line {reader.reader.line_num}: the file is not valid CSV ({error}).")
+            _("Line %(line)s: the file is not valid CSV (%(error)s).",
+              line=reader.reader.line_num, error=error))
     if not rows and not report.errors:
-        report.errors.append("The file has no rows to import.")
+        report.errors.append(_("The file has no rows to import."))
     if report.errors:
         return report
     report.created = _insert_people(rows)

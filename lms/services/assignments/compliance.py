@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
 from lms.extensions import db
@@ -32,15 +33,16 @@ from lms.services.departments import department_descendants
 from lms.services.spreadsheet import csv_text
 
 STATUSES = ("completed", "in_progress", "not_started", "overdue")
-STATUS_LABELS = {"completed": "Completed", "in_progress": "In progress",
-                 "not_started": "Not started", "overdue": "Overdue"}
-PEOPLE_COLUMNS = ("Name", "Email", "Department", "Module", "Due date", "Status",
-                  "Completed on")
-PEOPLE_CSV_COLUMNS = (*PEOPLE_COLUMNS, "Score (%)", "Engaged minutes", "Attested at (UTC)",
-                      "Content version")
-COUNT_COLUMNS = ("Assigned", "Completed", "In progress", "Not started", "Overdue",
-                 "Completion rate")
-NO_DEPARTMENT = "No department"
+# Words of the page and the CSV, in the reader's language.
+STATUS_LABELS = {"completed": _l("Completed"), "in_progress": _l("In progress"),
+                 "not_started": _l("Not started"), "overdue": _l("Overdue")}
+PEOPLE_COLUMNS = (_l("Name"), _l("Email"), _l("Department"), _l("Module"), _l("Due date"),
+                  _l("Status"), _l("Completed on"))
+PEOPLE_CSV_COLUMNS = (*PEOPLE_COLUMNS, _l("Score (%)"), _l("Engaged minutes"),
+                      _l("Attested at (UTC)"), _l("Content version"))
+COUNT_COLUMNS = (_l("Assigned"), _l("Completed"), _l("In progress"), _l("Not started"),
+                 _l("Overdue"), _l("Completion rate"))
+NO_DEPARTMENT = _l("No department")
 
 
 @dataclass
@@ -106,7 +108,7 @@ class PersonRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     def cells(self) -> list[str]:
         return [self.name, self.email, self.department, self.module, self.due.isoformat(),

@@ -22,9 +22,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import insert, select
 
+from lms import dates
 from lms.extensions import db
+from lms.i18n import current_locale, written_for
 from lms.models import Assignment, Department, Module, Obligation, Reminder, User
 from lms.services import audit, duedates
 from lms.services.assignments import status as stored_status
@@ -41,6 +45,7 @@ class Pending:
     name: str
     department_id: int | None
     due: date
+    locale: str | None = None  # the language the person chose
 
     def key(self, assignment_id: int, stage: str) -> str:
         return f"assign:{assignment_id}:{self.user_id}:{self.due.isoformat()}:{stage}"
@@ -66,11 +71,12 @@ def pending(assignment: Assignment, on: date) -> list[Pending]:
                   Obligation.user_id.label("user_id"), Obligation.next_due_on.label("due_on"),
                   User.email.label("email"),
                   User.name.label("name"), User.department_id.label("department_id"),
+                  User.locale.label("locale"),
                   on=on).where(User.is_active_account.is_(True)).subquery()
     rows = db.session.execute(select(inner).where(inner.c.status != "completed")
                               .order_by(inner.c.user_id))
     return [Pending(user_id=r.user_id, email=r.email, name=r.name, department_id=r.department_id,
-                    due=r.due_on) for r in rows]
+                    due=r.due_on, locale=r.locale) for r in rows]
 
 
 def _existing_keys(assignment: Assignment) -> set[str]:
@@ -102,15 +108,19 @@ def _stage(assignment: Assignment, person: Pending, on: date,
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    """The day in a subject line: "22 March 2026" in English, as reminders have always
+    said it; the locale's long date in other languages."""
+    if current_locale().language == "en":
+        return f"{value.day} {value:%B %Y}"
+    return dates.format_date(value, "long")
 
 
 def _subject(kind: str, module: Module, due: date) -> str:
     if kind == "due":
-        return f"Due today: {module.title}"
+        return _("Due today: %(title)s", title=module.title)
     if kind == "overdue":
-        return f"Still to do: {module.title} (was due {_day(due)})"
-    return f"Reminder: {module.title} is due on {_day(due)}"
+        return _("Still to do: %(title)s (was due %(day)s)", title=module.title, day=_day(due))
+    return _("Reminder: %(title)s is due on %(day)s", title=module.title, day=_day(due))
 
 
 def _queue_for_person(assignment: Assignment, person: Pending, kind: str, stage: str,
@@ -119,13 +129,14 @@ def _queue_for_person(assignment: Assignment, person: Pending, kind: str, stage:
     """Queue one reminder; append its ``Reminder`` row to ``records``. False if already sent."""
     key = person.key(assignment.id, stage)
     module = assignment.module
-    body = render_email(
-        "assignments/email/reminder.txt", name=person.name, module=module, due=person.due,
-        words=duedates.due_words(person.due, on), kind=kind,
-        minutes=module.estimated_minutes, link=_link("learn.module", slug=module.slug),
-        home=_link("main.home"))
-    message = queue_email(person.email, _subject(kind, module, person.due), body,
-                          kind="assignment_reminder", dedupe_key=key)
+    with written_for(person):
+        body = render_email(
+            "assignments/email/reminder.txt", name=person.name, module=module, due=person.due,
+            words=duedates.due_words(person.due, on), kind=kind,
+            minutes=module.estimated_minutes, link=_link("learn.module", slug=module.slug),
+            home=_link("main.home"))
+        message = queue_email(person.email, _subject(kind, module, person.due), body,
+                              kind="assignment_reminder", dedupe_key=key)
     if message is None:
         return False
     records.append({"assignment_id": assignment.id, "user_id": person.user_id,
@@ -199,16 +210,19 @@ def _escalate(assignment: Assignment, escalations: dict[int, list[tuple[Pending,
         keys = sorted(key for _, key in items)
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
         people = [(p.name, (on - p.due).days) for p, _ in sorted(items, key=lambda i: i[0].name)]
-        body = render_email(
-            "assignments/email/escalation.txt", lead=lead, module=assignment.module,
-            people=people, days=assignment.escalate_after_days,
-            link=_link("assignments.compliance", assignment=assignment.id, status="overdue"))
-        count = len(items)
-        message = queue_email(
-            lead.email,
-            f"{count} {'person is' if count == 1 else 'people are'} overdue on "
-            f"{assignment.module.title}", body, kind="assignment_escalation",
-            dedupe_key=f"assign-escalate:{assignment.id}:{lead.id}:{digest}")
+        with written_for(lead):
+            body = render_email(
+                "assignments/email/escalation.txt", lead=lead, module=assignment.module,
+                people=people, days=assignment.escalate_after_days,
+                link=_link("assignments.compliance", assignment=assignment.id,
+                           status="overdue"))
+            message = queue_email(
+                lead.email,
+                ngettext("%(num)d person is overdue on %(title)s",
+                         "%(num)d people are overdue on %(title)s", len(items),
+                         title=assignment.module.title),
+                body, kind="assignment_escalation",
+                dedupe_key=f"assign-escalate:{assignment.id}:{lead.id}:{digest}")
         if message is None:
             continue
         records.extend({"assignment_id": assignment.id, "user_id": person.user_id,

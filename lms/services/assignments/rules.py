@@ -19,6 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import (
     Date,
     Integer,
@@ -72,16 +75,16 @@ from lms.services.errors import DomainError
 from lms.services.learning import step_kinds
 
 TARGET_LABELS = {
-    "everyone": "Everyone",
-    "departments": "Departments",
-    "cohorts": "Cohorts",
-    "role": "Everyone with a role",
-    "people": "Named people",
+    "everyone": _l("Everyone"),
+    "departments": _l("Departments"),
+    "cohorts": _l("Cohorts"),
+    "role": _l("Everyone with a role"),
+    "people": _l("Named people"),
 }
 DUE_LABELS = {
-    "date": "On a date",
-    "after_assigned": "Days after being assigned",
-    "after_joined": "Days after joining",
+    "date": _l("On a date"),
+    "after_assigned": _l("Days after being assigned"),
+    "after_joined": _l("Days after joining"),
 }
 MAX_DUE_DAYS = 3650
 MAX_RECERTIFY_MONTHS = 120
@@ -390,63 +393,65 @@ def _resolve(rule: Rule, *, creating: bool) -> _Resolved:
     """Check every part of ``rule``; raise ``DomainError`` at the first field at fault."""
     resolved = _Resolved()
     if rule.module is None:
-        raise DomainError("Choose a module.", field="module_id")
+        raise DomainError(_("Choose a module."), field="module_id")
     if creating and not rule.module.is_published:
-        raise DomainError(f"{rule.module.title} is not published, so nobody could take it. "
-                          "Publish it (flask modules sync) first.", field="module_id")
+        raise DomainError(_("%(title)s is not published, so nobody could take it. "
+                            "Publish it (flask modules sync) first.", title=rule.module.title),
+                          field="module_id")
     if rule.target_kind not in TARGET_KINDS:
-        raise DomainError("Choose who the module is assigned to.", field="target_kind")
+        raise DomainError(_("Choose who the module is assigned to."), field="target_kind")
     department_ids: set[int] = set()
     if rule.target_kind == "departments":
         resolved.departments = list(db.session.execute(select(Department).where(
             Department.id.in_(rule.department_ids or [])).order_by(Department.name)).scalars())
         if not resolved.departments:
-            raise DomainError("Choose at least one department.", field="department_ids")
+            raise DomainError(_("Choose at least one department."), field="department_ids")
         chosen = {d.id for d in resolved.departments}
         department_ids = department_descendants(chosen) if rule.include_subdepartments else chosen
     elif rule.target_kind == "cohorts":
         resolved.cohorts = list(db.session.execute(select(Cohort).where(
             Cohort.id.in_(rule.cohort_ids or [])).order_by(Cohort.name)).scalars())
         if not resolved.cohorts:
-            raise DomainError("Choose at least one cohort.", field="cohort_ids")
+            raise DomainError(_("Choose at least one cohort."), field="cohort_ids")
     elif rule.target_kind == "role":
         if rule.role not in ROLE_NAMES:
-            raise DomainError("Choose a role.", field="role")
+            raise DomainError(_("Choose a role."), field="role")
     elif rule.target_kind == "people":
         emails = sorted({normalise_email(e) for e in rule.people_emails if e.strip()})
         if not emails:
-            raise DomainError("Name at least one person by email.", field="people")
+            raise DomainError(_("Name at least one person by email."), field="people")
         resolved.people = list(db.session.execute(
             select(User).where(User.email.in_(emails)).order_by(User.name)).scalars())
         unknown = sorted(set(emails) - {u.email for u in resolved.people})
         if unknown:
-            raise DomainError(f"No account for: {', '.join(unknown)}.", field="people")
+            raise DomainError(_("No account for: %(emails)s.", emails=", ".join(unknown)),
+                              field="people")
 
     if rule.due_kind not in DUE_KINDS:
-        raise DomainError("Choose how the due date is set.", field="due_kind")
+        raise DomainError(_("Choose how the due date is set."), field="due_kind")
     if rule.due_kind == "date":
         if rule.due_on is None:
-            raise DomainError("Enter the due date.", field="due_on")
+            raise DomainError(_("Enter the due date."), field="due_on")
         if rule.due_on < duedates.today():
             raise DomainError(
-                f"The due date {dates.format_date(rule.due_on, 'long')} is in the past. "
-                "Choose today or later.",
+                _("The due date %(day)s is in the past. Choose today or later.",
+                  day=dates.format_date(rule.due_on, "long")),
                 field="due_on")
     else:
         if rule.due_days is None or not 1 <= rule.due_days <= MAX_DUE_DAYS:
-            raise DomainError(f"Enter a number of days from 1 to {MAX_DUE_DAYS}.",
+            raise DomainError(_("Enter a number of days from 1 to %(most)s.", most=MAX_DUE_DAYS),
                               field="due_days")
     if rule.recertify_months is not None and not (
             1 <= rule.recertify_months <= MAX_RECERTIFY_MONTHS):
-        raise DomainError(f"Enter a number of months from 1 to {MAX_RECERTIFY_MONTHS}, "
-                          "or leave it empty.", field="recertify_months")
+        raise DomainError(_("Enter a number of months from 1 to %(most)s, or leave it empty.",
+                            most=MAX_RECERTIFY_MONTHS), field="recertify_months")
     if any(d < 0 or d > 365 for d in rule.remind_days_before):
-        raise DomainError("Reminder days must be between 0 and 365.",
+        raise DomainError(_("Reminder days must be between 0 and 365."),
                           field="remind_days_before")
     if not 0 <= rule.overdue_every_days <= 90:
-        raise DomainError("Enter 0 (no repeats) to 90 days.", field="overdue_every_days")
+        raise DomainError(_("Enter 0 (no repeats) to 90 days."), field="overdue_every_days")
     if rule.escalate_after_days is not None and not 1 <= rule.escalate_after_days <= 365:
-        raise DomainError("Enter 1 to 365 days, or leave it empty.",
+        raise DomainError(_("Enter 1 to 365 days, or leave it empty."),
                           field="escalate_after_days")
 
     users = User.__table__
@@ -463,14 +468,18 @@ def _resolve(rule: Rule, *, creating: bool) -> _Resolved:
 
 
 def _nobody_message(kind: str) -> str:
-    where = {
-        "everyone": "there are no active accounts",
-        "departments": "no active person belongs to the chosen departments",
-        "cohorts": "the chosen cohorts have no active members",
-        "role": "no active person has this role",
-        "people": "none of the named people has an active account",
-    }[kind]
-    return f"This rule matches nobody: {where}. Nothing was saved."
+    return str({
+        "everyone": _l("This rule matches nobody: there are no active accounts. Nothing was "
+                       "saved."),
+        "departments": _l("This rule matches nobody: no active person belongs to the chosen "
+                          "departments. Nothing was saved."),
+        "cohorts": _l("This rule matches nobody: the chosen cohorts have no active members. "
+                      "Nothing was saved."),
+        "role": _l("This rule matches nobody: no active person has this role. Nothing was "
+                   "saved."),
+        "people": _l("This rule matches nobody: none of the named people has an active "
+                     "account. Nothing was saved."),
+    }[kind])
 
 
 def _target_field(kind: str) -> str:
@@ -516,27 +525,30 @@ def target_text(assignment: Assignment) -> str:
     """'Internal Medicine, Pediatrics (with sub-departments)', 'Everyone', ..."""
     kind = assignment.target_kind
     if kind == "everyone":
-        return "Everyone"
+        return _("Everyone")
     if kind == "departments":
-        names = ", ".join(d.name for d in assignment.departments) or "no departments"
-        return names + (" (with sub-departments)" if assignment.include_subdepartments else "")
+        names = ", ".join(d.name for d in assignment.departments) or _("no departments")
+        if assignment.include_subdepartments:
+            return _("%(names)s (with sub-departments)", names=names)
+        return names
     if kind == "cohorts":
-        return "Cohorts: " + (", ".join(c.name for c in assignment.cohorts) or "none")
+        return _("Cohorts: %(names)s",
+                 names=", ".join(c.name for c in assignment.cohorts) or _("none"))
     if kind == "role":
-        return f"Everyone with the {assignment.target_role} role"
+        return _("Everyone with the %(role)s role", role=assignment.target_role)
     count = len(assignment.people)
-    return f"{count} named {'person' if count == 1 else 'people'}"
+    return ngettext("%(num)d named person", "%(num)d named people", count)
 
 
 def due_rule_text(assignment: Assignment) -> str:
     if assignment.due_kind == "date" and assignment.due_on:
-        text = f"by {dates.format_date(assignment.due_on)}"
+        text = _("by %(day)s", day=dates.format_date(assignment.due_on))
     elif assignment.due_kind == "after_assigned":
-        text = f"{assignment.due_days} days after being assigned"
+        text = _("%(days)s days after being assigned", days=assignment.due_days)
     else:
-        text = f"{assignment.due_days} days after joining"
+        text = _("%(days)s days after joining", days=assignment.due_days)
     if assignment.recertify_months:
-        text += f"; renew every {assignment.recertify_months} months"
+        text += _("; renew every %(months)s months", months=assignment.recertify_months)
     return text
 
 
@@ -568,7 +580,7 @@ def update_assignment(assignment: Assignment, *, actor: User | None,
     ``assignment.update`` with what changed.
     """
     if assignment.is_deleted:
-        raise DomainError("This assignment was deleted.")
+        raise DomainError(_("This assignment was deleted."))
     rule.module = assignment.module
     resolved = _resolve(rule, creating=False)
     before = describe(assignment)
@@ -698,7 +710,7 @@ def renew(user: User, module: Module) -> Enrollment:
     """
     item = next((i for i in assigned_to(user) if i.module.id == module.id), None)
     if item is None or not item.can_renew:
-        raise DomainError("There is nothing to renew for this module yet.")
+        raise DomainError(_("There is nothing to renew for this module yet."))
     enrollment = db.session.execute(select(Enrollment).where(
         Enrollment.user_id == user.id, Enrollment.module_id == module.id)).scalar_one()
     enrollment.status = "in_progress"

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, and_, bindparam, case, exists, literal, or_, select, update
 
 from lms import clock
@@ -190,9 +191,9 @@ def exempt(obligation: Obligation, *, actor: User | None, reason: str) -> Obliga
     """
     reason = (reason or "").strip()
     if obligation.closed_at is not None:
-        raise DomainError("This obligation is closed.")
+        raise DomainError(_("This obligation is closed."))
     if not reason:
-        raise DomainError("Say why the person is exempt.", field="reason")
+        raise DomainError(_("Say why the person is exempt."), field="reason")
     obligation.exempt_at = clock.now()
     obligation.exempt_reason = reason[:200]
     sync(Obligation.id == obligation.id)

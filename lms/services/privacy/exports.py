@@ -20,6 +20,7 @@ from flask import render_template
 from sqlalchemy import delete, func, select
 
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import (
     DataExport,
     Notification,
@@ -79,9 +80,10 @@ def archive(user: User) -> bytes:
     generated = utcnow()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("index.html", render_template(
-            "mydata/archive.html", user=user, sections=SECTIONS, data=data,
-            generated_at=generated))
+        with written_for(user):
+            zf.writestr("index.html", render_template(
+                "mydata/archive.html", user=user, sections=SECTIONS, data=data,
+                generated_at=generated))
         everything = {"generated_at": generated.isoformat(), "sections": data}
         zf.writestr("my-data.json", json.dumps(everything, indent=2, ensure_ascii=False))
         for section in SECTIONS:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import selectinload
@@ -257,42 +258,59 @@ def audit(user: User) -> Records:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("profile", "Profile", "Your account, department, cohorts and settings.", profile),
-    Section("roles", "Roles", "What you can do in the product.", roles),
-    Section("learning", "Enrolments and progress",
-            "Modules you started and completed, every step you finished, what was assigned "
-            "to you and the reminders sent about it.", learning),
-    Section("reflections", "Reflections",
-            "Every reflection, each submitted revision and the feedback your mentors gave.",
+    Section("profile", _l("Profile"),
+            _l("Your account, department, cohorts and settings."),
+            profile),
+    Section("roles", _l("Roles"),
+            _l("What you can do in the product."),
+            roles),
+    Section("learning", _l("Enrolments and progress"),
+            _l("Modules you started and completed, every step you finished, what was assigned to"
+               " you and the reminders sent about it."),
+            learning),
+    Section("reflections", _l("Reflections"),
+            _l("Every reflection, each submitted revision and the feedback your mentors gave."),
             reflections),
-    Section("reflection_reads", "Who read your reflections",
-            "Every time someone opened one of your reflections.", reflection_reads),
-    Section("action_plan", "Action plan", "Your goals, actions, check-ins and comments.",
+    Section("reflection_reads", _l("Who read your reflections"),
+            _l("Every time someone opened one of your reflections."),
+            reflection_reads),
+    Section("action_plan", _l("Action plan"),
+            _l("Your goals, actions, check-ins and comments."),
             action_plan),
-    Section("events", "Live sessions",
-            "Your registrations, attendance and team-training requests.", events),
-    Section("completion_evidence", "Completion evidence",
-            "Your knowledge-check tries and scores, the engaged time credited to you and "
-            "the statements you made on completing a course.", completion_evidence),
-    Section("certificates", "Certificates", "Certificates issued to you.", certificates),
-    Section("notifications", "Notifications", "Messages the product showed you.",
+    Section("events", _l("Live sessions"),
+            _l("Your registrations, attendance and team-training requests."),
+            events),
+    Section("completion_evidence", _l("Completion evidence"),
+            _l("Your knowledge-check tries and scores, the engaged time credited to you and the "
+               "statements you made on completing a course."),
+            completion_evidence),
+    Section("certificates", _l("Certificates"),
+            _l("Certificates issued to you."),
+            certificates),
+    Section("notifications", _l("Notifications"),
+            _l("Messages the product showed you."),
             notifications),
-    Section("mentoring", "Mentoring", "Your mentors, or the people you mentor.", mentoring),
-    Section("coauthoring", "Co-author invitations",
-            "Invitations to write a group reflection together, waiting for an answer.",
+    Section("mentoring", _l("Mentoring"),
+            _l("Your mentors, or the people you mentor."),
+            mentoring),
+    Section("coauthoring", _l("Co-author invitations"),
+            _l("Invitations to write a group reflection together, waiting for an answer."),
             coauthor_invitations),
-    Section("sign_in", "Institutional sign-in",
-            "The identities your institution's sign-in service knows you by.",
+    Section("sign_in", _l("Institutional sign-in"),
+            _l("The identities your institution's sign-in service knows you by."),
             sign_in_identities),
-    Section("evaluations", "Evaluations",
-            "Which evaluations you answered and on which day. Your answers themselves are "
-            "stored without your name and cannot be found again, so they are not here.",
+    Section("evaluations", _l("Evaluations"),
+            _l("Which evaluations you answered and on which day. Your answers themselves are "
+               "stored without your name and cannot be found again, so they are not here."),
             evaluations),
-    Section("applications", "Applications",
-            "Your applications to calls (fellowships, champions), your answers, the scores "
-            "and the decisions.", applications),
-    Section("champion", "Ally champion",
-            "The departments you are an ally champion of and the activities you logged.",
+    Section("applications", _l("Applications"),
+            _l("Your applications to calls (fellowships, champions), your answers, the scores "
+               "and the decisions."),
+            applications),
+    Section("champion", _l("Ally champion"),
+            _l("The departments you are an ally champion of and the activities you logged."),
             champion),
-    Section("audit", "Audit log", "Changes recorded as made by you or to your account.", audit),
+    Section("audit", _l("Audit log"),
+            _l("Changes recorded as made by you or to your account."),
+            audit),
 )

@@ -11,6 +11,7 @@ are records of what happened). A withdrawn reflection may be written afresh.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
@@ -46,7 +47,7 @@ def withdraw(learner: User, submission: Submission, *, keep_completion: bool) ->
     Raises ``DomainError`` when the reflection is not the learner's own.
     """
     if submission.user_id != learner.id:
-        raise DomainError("Only the author can delete a reflection.")
+        raise DomainError(_("Only the author can delete a reflection."))
     db.session.refresh(submission, ["revisions"])
     erase_text(submission)
     submission.status = "withdrawn"

@@ -12,7 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
+
+from lms.i18n import current_locale
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 26, 46
@@ -33,21 +38,30 @@ def scale(value: float, ticks: int = 5) -> tuple[int, int]:
         power *= 10
 
 
+def _number(value: int) -> str:
+    """"1,234" / "1234": a count as the reader's language writes it."""
+    return format_decimal(value, locale=current_locale())
+
+
 def describe(title: str, description: str, points: Sequence[tuple[str, int | None, str]],
              unit: str) -> str:
     """A sentence or two a screen reader can use in place of the picture."""
     drawn = [(label, value) for label, value, _ in points if value is not None]
-    parts = [f"Bar chart: {title}, {points[0][0]} to {points[-1][0]}." if points
-             else f"Bar chart: {title}.", description]
+    parts = [_("Bar chart: %(title)s, %(first)s to %(last)s.", title=title,
+               first=points[0][0], last=points[-1][0]) if points
+             else _("Bar chart: %(title)s.", title=title), str(description)]
     if drawn:
         high = max(drawn, key=lambda p: p[1])
         low = min(drawn, key=lambda p: p[1])
-        parts.append(f"Highest: {high[1]:,} {unit} in {high[0]}; lowest: {low[1]:,} in {low[0]}.")
+        parts.append(_("Highest: %(high)s %(unit)s in %(high_month)s; lowest: %(low)s in "
+                       "%(low_month)s.", high=_number(high[1]), unit=unit, high_month=high[0],
+                       low=_number(low[1]), low_month=low[0]))
     hidden = len(points) - len(drawn)
     if hidden:
-        parts.append(f"{hidden} {'month is' if hidden == 1 else 'months are'} not drawn "
-                     "because the figure is too small to publish.")
-    parts.append("The table beside the chart lists every value.")
+        parts.append(ngettext("%(num)d month is not drawn because the figure is too small to "
+                              "publish.", "%(num)d months are not drawn because the figure is "
+                              "too small to publish.", hidden))
+    parts.append(_("The table beside the chart lists every value."))
     return " ".join(p for p in parts if p)
 
 
@@ -81,13 +95,15 @@ def bar_chart(chart_id: str, title: str, description: str,
                      f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
         parts.append(f'<text class="chart-scale" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" '
                      f'text-anchor="end">{label}</text>')
+    previous_year = None
     for i, (label, value, text) in enumerate(points):
         x = LEFT + i * band + (band - bar_w) / 2
         centre = x + bar_w / 2
         if value is None:
             parts.append(f'<rect class="chart-hidden" x="{x:.1f}" y="{y(0) - 14:.1f}" '
                          f'width="{bar_w:.1f}" height="14"/>')
-            short = "<" + text.rsplit(" ", 1)[-1] if text.startswith("fewer than") else "?"
+            size = str(text).rsplit(" ", 1)[-1]  # "fewer than 5" in any language
+            short = "<" + size if size.isdigit() else "?"
             parts.append(f'<text class="chart-value" x="{centre:.1f}" y="{y(0) - 18:.1f}" '
                          f'text-anchor="middle">{escape(short)}</text>')
         else:
@@ -95,12 +111,13 @@ def bar_chart(chart_id: str, title: str, description: str,
                          f'width="{bar_w:.1f}" height="{y(0) - y(value):.1f}"/>')
             parts.append(f'<text class="chart-value" x="{centre:.1f}" y="{y(value) - 5:.1f}" '
                          f'text-anchor="middle">{value:,}</text>')
-        month, _, year = label.partition(" ")
+        month, _space, year = str(label).rpartition(" ")
         parts.append(f'<text class="chart-label" x="{centre:.1f}" y="{HEIGHT - BOTTOM + 16}" '
                      f'text-anchor="middle">{escape(month)}</text>')
-        if i == 0 or month == "Jan":
+        if i == 0 or year != previous_year:
             parts.append(f'<text class="chart-label" x="{centre:.1f}" '
                          f'y="{HEIGHT - BOTTOM + 32}" text-anchor="middle">{escape(year)}</text>')
+        previous_year = year
     parts.append(f'<line class="chart-axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
                  f'y1="{y(0):.1f}" y2="{y(0):.1f}"/>')
     parts.append("</svg>")

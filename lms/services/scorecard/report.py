@@ -18,16 +18,19 @@ only when both their numerator and denominator are.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from babel.dates import format_date as babel_format_date
 from flask import current_app
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.i18n import LazyText, current_locale
+from lms.i18n import lazy_text as _l
 from lms.models import Department, Enrollment, Module, ModuleCompletion, User, utcnow
 from lms.services.learning import survey_release
 from lms.services.scorecard import charts
@@ -54,10 +57,11 @@ from lms.services.spreadsheet import csv_text
 
 NONE_KEY = ("none",)
 TOTAL_KEY = ("total",)
-NO_DEPARTMENT = "No department"
-TOTAL_LABEL = "Institution total"
+# Words are lazy: a snapshot is kept and shown to readers of every language.
+NO_DEPARTMENT = _l("No department")
+TOTAL_LABEL = _l("Institution total")
 NOT_APPLICABLE = "—"
-MEETS, BELOW, NO_STAFF = "Meets target", "Below target", "No staff"
+MEETS, BELOW, NO_STAFF = _l("Meets target"), _l("Below target"), _l("No staff")
 
 # Cell states, used for styling; the text alone always carries the meaning.
 SHOWN, SMALL, HIDDEN, NONE = "shown", "small", "hidden", "none"
@@ -119,7 +123,7 @@ class Trend:
             maximum=self.out_of, unit=self.value_header.lower())
 
     def table(self) -> Table:
-        return Table(self.title, ["Month", self.value_header],
+        return Table(self.title, [_("Month"), self.value_header],
                      [[p.label, p.text] for p in self.points])
 
 
@@ -147,12 +151,12 @@ class Scorecard:
     @property
     def caption(self) -> str:
         if self.rollup:
-            return "Figures by department, sub-departments included in their parent"
-        return "Figures by department, each on its own"
+            return _("Figures by department, sub-departments included in their parent")
+        return _("Figures by department, each on its own")
 
     @property
     def headers(self) -> list[str]:
-        return ["Department", *[c.label for c in self.columns]]
+        return [_("Department"), *[c.label for c in self.columns]]
 
     def total_text(self, column_key: str) -> str | None:
         """The institution total of a shown column, as the table shows it."""
@@ -175,7 +179,7 @@ class Scorecard:
 def _months(now: datetime, count: int) -> tuple[tuple[str, ...], datetime]:
     year, month = now.year, now.month
     keys = []
-    for _ in range(max(1, count)):
+    for _month in range(max(1, count)):
         keys.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     keys.reverse()
@@ -184,8 +188,15 @@ def _months(now: datetime, count: int) -> tuple[tuple[str, ...], datetime]:
 
 
 def month_label(key: str) -> str:
+    """"Jan 2026" / "ene 2026": a month as the reader's language abbreviates it (lazy, for
+    kept snapshots)."""
+    return LazyText(_month_label, key)
+
+
+def _month_label(key: str) -> str:
     year, month = key.split("-")
-    return f"{calendar.month_abbr[int(month)]} {year}"
+    return babel_format_date(date(int(year), int(month), 1), "LLL y",
+                             locale=current_locale()).replace(".", "")
 
 
 def core_modules(setting: str) -> tuple[tuple[CoreModule, ...], list[str]]:
@@ -415,12 +426,14 @@ def build_snapshot(*, series_departments: tuple[int, ...] | None = None) -> Snap
         if rollup:
             for d in tree.roots:
                 rows.append(row(tree.node(d), tree.names[d], department_id=d,
-                                note="with sub-departments" if tree.children.get(d) else None))
+                                note=_l("with sub-departments") if tree.children.get(d)
+                                else None))
         else:
             for d, depth in tree.order:
                 parent = tree.parent.get(d)
                 rows.append(row(tree.own(d), tree.names[d], department_id=d, depth=depth,
-                                note=f"part of {tree.names[parent]}" if parent else None))
+                                note=_l("part of %(name)s", name=tree.names[parent])
+                                if parent else None))
         if any(values[key][NONE_KEY] for key in people):
             rows.append(row(NONE_KEY, NO_DEPARTMENT, kind="none"))
         total = row(TOTAL_KEY, TOTAL_LABEL, kind="total")
@@ -430,13 +443,15 @@ def build_snapshot(*, series_departments: tuple[int, ...] | None = None) -> Snap
             if isinstance(column, Coverage):
                 flags = [r.cells[i].flag for r in rows if r.kind == "department"]
                 met, reported = flags.count("meets"), flags.count("meets") + flags.count("below")
-                total.cells[i] = Cell(f"{met} of {reported} departments", numeric=False)
+                total.cells[i] = Cell(_l("%(met)s of %(reported)s departments", met=met,
+                                         reported=reported), numeric=False)
 
         return Scorecard(
             columns=shown_columns, rows=rows, total=total, trends=trends, admin=admin,
             rollup=rollup, target=target, min_cell=k, core_modules=ctx.core_modules,
             missing_core=missing, generated_at=ctx.now, coverage_met=met,
-            coverage_reported=reported, below_target=[r.heading for r in rows if r.below_target],
+            coverage_reported=reported,
+            below_target=[LazyText(lambda r=r: r.heading) for r in rows if r.below_target],
             notes=notes, release=release)
 
     return Snapshot({(admin, rollup): view(admin, rollup)
@@ -466,10 +481,11 @@ def _trend(series: Series, ctx: Context) -> Trend:
             points.append(TrendPoint(month, month_label(month), fewer_than(ctx.min_cell), None))
         elif series.out_of is not None:
             points.append(TrendPoint(month, month_label(month),
-                                     f"{_number(value)} of {_number(series.out_of)}", value))
+                                     _l("%(value)s of %(out_of)s", value=_number(value),
+                                        out_of=_number(series.out_of)), value))
         else:
             points.append(TrendPoint(month, month_label(month), _number(value), value))
-    header = "Departments" if series.unit == "departments" else "People"
+    header = _l("Departments") if series.unit == "departments" else _l("People")
     return Trend(series.key, series.label, series.description, series.unit, header, points,
                  out_of=series.out_of)
 

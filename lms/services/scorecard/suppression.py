@@ -68,6 +68,8 @@ import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from lms.i18n import lazy_text as _l
+
 SHOWN = "shown"
 PRIMARY = "primary"      # reads "fewer than k"
 SECONDARY = "secondary"  # reads "hidden"
@@ -109,11 +111,12 @@ class Suppression:
                 if s != SHOWN and (state is None or s == state)}
 
 
-HIDDEN_LABEL = "hidden"
+# Lazy: a snapshot is kept and shown to readers of every language.
+HIDDEN_LABEL = _l("hidden")
 
 
 def fewer_than(min_cell: int) -> str:
-    return f"fewer than {min_cell}"
+    return _l("fewer than %(size)s", size=min_cell)
 
 
 def is_primary(value: int, min_cell: int, small_group: bool = False) -> bool:

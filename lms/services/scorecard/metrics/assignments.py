@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import User
 from lms.services.scorecard.metrics.base import Context, Figures, People, Provider, Rate
 
@@ -38,15 +39,16 @@ def compute(ctx: Context) -> Figures:
             counts.setdefault(f"a{assignment_id}_{suffix}", {})[department_id] = int(value)
     columns = []
     for i in ids:
-        title = titles.get(i, f"Assignment {i}")
+        title = titles.get(i) or _l("Assignment %(number)s", number=i)
         columns += [
-            People(f"a{i}_assigned", f"{title}: assigned", "", shown=False),
-            People(f"a{i}_done", f"{title}: completed", "", shown=False),
-            Rate(f"a{i}_rate", f"{title}: completed",
-                 f"Share of the people assigned {title} who completed it.",
+            People(f"a{i}_assigned", _l("%(title)s: assigned", title=title), "", shown=False),
+            People(f"a{i}_done", _l("%(title)s: completed", title=title), "", shown=False),
+            Rate(f"a{i}_rate", _l("%(title)s: completed", title=title),
+                 _l("Share of the people assigned %(title)s who completed it.", title=title),
                  numerator=f"a{i}_done", denominator=f"a{i}_assigned"),
-            People(f"a{i}_overdue", f"{title}: overdue",
-                   f"People assigned {title} who are past the due date without completing it."),
+            People(f"a{i}_overdue", _l("%(title)s: overdue", title=title),
+                   _l("People assigned %(title)s who are past the due date without completing "
+                      "it.", title=title)),
         ]
     return Figures(columns=columns, counts=counts)
 
@@ -61,9 +63,10 @@ def _titles(ids: list[int]) -> dict[int, str]:
     rows = db.session.execute(select(Assignment.id, Module.title).join(
         Module, Module.id == Assignment.module_id).where(Assignment.id.in_(ids))).all()
     seen = [title for _, title in rows]
-    return {i: title if seen.count(title) == 1 else f"{title} (assignment {i})"
+    return {i: title if seen.count(title) == 1
+            else _l("%(title)s (assignment %(number)s)", title=title, number=i)
             for i, title in rows}
 
 
-PROVIDER = Provider("assignments", "Mandatory assignments", compute,
+PROVIDER = Provider("assignments", _l("Mandatory assignments"), compute,
                     tables=("obligations", "assignments"), order=30)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import User
 from lms.services.scorecard.metrics.base import (
     Context,
@@ -31,8 +32,8 @@ def compute(ctx: Context) -> Figures:
     registrations = table("registrations", ("user_id", "offering_id", "attendance"))
     offerings = table("offerings", ("id", "starts_at"))
     if registrations is None or offerings is None:
-        return Figures(notes=["Live-session attendance is not shown: the registrations or "
-                              "offerings table lacks the columns it needs."])
+        return Figures(notes=[_l("Live-session attendance is not shown: the registrations or "
+                                 "offerings table lacks the columns it needs.")])
     attended = registrations.c.attendance == ATTENDED
     people = registrations.c.user_id.distinct()
     by_department = rows_to_counts(db.session.execute(
@@ -48,14 +49,15 @@ def compute(ctx: Context) -> Figures:
                .group_by(month))
     if ctx.series_departments is not None:
         monthly = monthly.where(User.department_id.in_(ctx.series_departments))
-    series = Series("attendance", "People attending a live session",
-                    "People who attended at least one live session that started in the month.",
+    series = Series("attendance", _l("People attending a live session"),
+                    _l("People who attended at least one live session that started in the "
+                       "month."),
                     {m: int(n) for m, n in db.session.execute(monthly)})
     return Figures(
-        columns=[People("attended", "Attended a live session",
-                        "People who attended at least one live session.")],
+        columns=[People("attended", _l("Attended a live session"),
+                        _l("People who attended at least one live session."))],
         counts={"attended": by_department}, series=[series])
 
 
-PROVIDER = Provider("attendance", "Live sessions", compute,
+PROVIDER = Provider("attendance", _l("Live sessions"), compute,
                     tables=("registrations", "offerings"), order=40)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import Champion, ModuleCompletion, User
 from lms.services.scorecard.metrics.base import (
     Context,
@@ -42,19 +43,21 @@ def compute(ctx: Context) -> Figures:
         select(User.department_id, func.count(User.id.distinct()))
         .join(either, either.c.user_id == User.id)
         .where(User.is_active_account).group_by(User.department_id)))
-    target = f"{ctx.target} trained {'ally' if ctx.target == 1 else 'allies'} or champions"
     return Figures(
         columns=[
-            People("champions", "Ally champions",
-                   "People named ally champions (by the programme office or an application "
-                   "call)."),
-            People("allies_or_champions", "Allies or champions",
-                   "People who are trained allies or ally champions.", shown=False),
-            Coverage("champion_coverage", "Coverage with champions",
-                     f"Whether the department has at least {target}.",
+            People("champions", _l("Ally champions"),
+                   _l("People named ally champions (by the programme office or an "
+                      "application call).")),
+            People("allies_or_champions", _l("Allies or champions"),
+                   _l("People who are trained allies or ally champions."), shown=False),
+            Coverage("champion_coverage", _l("Coverage with champions"),
+                     _l("Whether the department has at least 1 trained ally or champions.")
+                     if ctx.target == 1 else
+                     _l("Whether the department has at least %(count)s trained allies or "
+                        "champions.", count=ctx.target),
                      allies="allies_or_champions", staff="staff"),
         ],
         counts={"champions": champions, "allies_or_champions": allies_or_champions})
 
 
-PROVIDER = Provider("champions", "Ally champions", compute, tables=("champions",), order=20)
+PROVIDER = Provider("champions", _l("Ally champions"), compute, tables=("champions",), order=20)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import case, func, select
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import ModuleCompletion, User
 from lms.services.scorecard.metrics.base import (
     Context,
@@ -104,24 +105,29 @@ def compute(ctx: Context) -> Figures:
     staff = staff_counts()
     trained, new_allies = training(ctx)
     counts = {"staff": staff, **trained}
-    titles = ", ".join(m.title for m in ctx.core_modules) or "no core modules are available"
+    titles = ", ".join(m.title for m in ctx.core_modules)
     columns = [
-        People("staff", "Staff", "People with an active account in the department.",
+        People("staff", _l("Staff"), _l("People with an active account in the department."),
                within_staff=False),
-        People("allies", "Trained allies", f"People who completed every core module ({titles})."),
-        Rate("allies_share", "Share of staff trained", "Trained allies as a share of staff.",
-             numerator="allies", denominator="staff"),
-        Coverage("coverage", "Coverage",
-                 f"Whether the department has at least {ctx.target} trained "
-                 f"{'ally' if ctx.target == 1 else 'allies'}.",
+        People("allies", _l("Trained allies"),
+               _l("People who completed every core module (%(titles)s).", titles=titles)
+               if titles else
+               _l("People who completed every core module (no core modules are available).")),
+        Rate("allies_share", _l("Share of staff trained"),
+             _l("Trained allies as a share of staff."), numerator="allies", denominator="staff"),
+        Coverage("coverage", _l("Coverage"),
+                 _l("Whether the department has at least 1 trained ally.") if ctx.target == 1
+                 else _l("Whether the department has at least %(count)s trained allies.",
+                         count=ctx.target),
                  allies="allies", staff="staff"),
-        People("completers", "Completed a module",
-               "People who completed at least one module."),
-        *[People(f"core_{m.id}", f"Completed {m.title}", f"People who completed {m.title}.",
+        People("completers", _l("Completed a module"),
+               _l("People who completed at least one module.")),
+        *[People(f"core_{m.id}", _l("Completed %(title)s", title=m.title),
+                 _l("People who completed %(title)s.", title=m.title),
                  admin_only=True) for m in ctx.core_modules],
     ]
-    series = [Series("completions", "People completing a module",
-                     "People who completed at least one module in the month.",
+    series = [Series("completions", _l("People completing a module"),
+                     _l("People who completed at least one module in the month."),
                      completions_by_month(ctx))]
     if ctx.series_departments is None:
         reported = [d for d, n in staff.items() if d is not None and n >= ctx.min_cell]
@@ -131,10 +137,13 @@ def compute(ctx: Context) -> Figures:
             for month, allies in by_month.items():
                 meeting[month] += allies >= ctx.target
         series.append(Series(
-            "coverage", "Departments meeting the target",
-            f"Departments with at least {ctx.target} trained "
-            f"{'ally' if ctx.target == 1 else 'allies'} by the end of each month, out of the "
-            f"{len(reported)} departments large enough to report (each counted on its own).",
+            "coverage", _l("Departments meeting the target"),
+            (_l("Departments with at least 1 trained ally by the end of each month, out of the "
+                "%(reported)s departments large enough to report (each counted on its own).",
+                reported=len(reported)) if ctx.target == 1 else
+             _l("Departments with at least %(count)s trained allies by the end of each month, "
+                "out of the %(reported)s departments large enough to report (each counted on "
+                "its own).", count=ctx.target, reported=len(reported))),
             meeting, unit="departments", out_of=len(reported), cumulative=True))
     else:
         merged: dict[str, int] = {}
@@ -144,10 +153,10 @@ def compute(ctx: Context) -> Figures:
                 continue
             for month, count in by_month.items():
                 merged[month] = merged.get(month, 0) + count
-        series.append(Series("allies", "Trained allies",
-                             "Trained allies by the end of each month.",
+        series.append(Series("allies", _l("Trained allies"),
+                             _l("Trained allies by the end of each month."),
                              _cumulative(merged, ctx.months), cumulative=True))
     return Figures(columns=columns, counts=counts, series=series)
 
 
-PROVIDER = Provider("core", "Core programme", compute, order=10)
+PROVIDER = Provider("core", _l("Core programme"), compute, order=10)

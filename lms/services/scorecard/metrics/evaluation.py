@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import Step, SurveyResponse
 from lms.services.scorecard.metrics.base import Context, Figures, People, Provider, Rate
 
@@ -38,15 +39,17 @@ def compute(ctx: Context) -> Figures:
             responses[department_id] = int(count)
             yes[department_id] = int(said_yes or 0)
     columns = [
-        Rate("eval_learned", "Learned a strategy",
-             "Share of evaluation responses saying 'I learned at least one strategy I will use'.",
+        Rate("eval_learned", _l("Learned a strategy"),
+             _l("Share of evaluation responses saying 'I learned at least one strategy I will "
+                "use'."),
              numerator="eval_yes", denominator="eval_responses", kind="share"),
-        People("eval_responses", "Evaluation responses",
-               "Anonymous answers to that evaluation question (not limited to current staff).",
+        People("eval_responses", _l("Evaluation responses"),
+               _l("Anonymous answers to that evaluation question (not limited to current "
+                  "staff)."),
                within_staff=False),
-        People("eval_yes", "Said they learned a strategy", "", within_staff=False, shown=False),
+        People("eval_yes", _l("Said they learned a strategy"), "", within_staff=False, shown=False),
     ]
     return Figures(columns=columns, counts={"eval_responses": responses, "eval_yes": yes})
 
 
-PROVIDER = Provider("evaluation", "Evaluation", compute, order=20)
+PROVIDER = Provider("evaluation", _l("Evaluation"), compute, order=20)

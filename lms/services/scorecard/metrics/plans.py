@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import User
 from lms.services.scorecard.metrics.base import (
     Context,
@@ -39,8 +40,8 @@ def compute(ctx: Context) -> Figures:
     goals = table("plan_goals", ("id", "plan_id"))
     actions = table("plan_actions", ("goal_id", "status"))
     if plans is None or goals is None or actions is None:
-        return Figures(notes=["Action plans are not shown: the action_plans, goals or "
-                              "actions table lacks the columns it needs."])
+        return Figures(notes=[_l("Action plans are not shown: the action_plans, goals or "
+                                 "actions table lacks the columns it needs.")])
     people = plans.c.user_id.distinct()
     with_plan = rows_to_counts(db.session.execute(
         select(User.department_id, func.count(people))
@@ -56,12 +57,12 @@ def compute(ctx: Context) -> Figures:
         .where(User.is_active_account, actions.c.status == DONE)
         .group_by(User.department_id)))
     return Figures(
-        columns=[People("with_plan", "Active action plans",
-                        "People whose action plan has at least one goal."),
-                 People("completed_action", "Completed an action",
-                        "People who completed at least one action in their plan.")],
+        columns=[People("with_plan", _l("Active action plans"),
+                        _l("People whose action plan has at least one goal.")),
+                 People("completed_action", _l("Completed an action"),
+                        _l("People who completed at least one action in their plan."))],
         counts={"with_plan": with_plan, "completed_action": completed_action})
 
 
-PROVIDER = Provider("plans", "Action plans", compute,
+PROVIDER = Provider("plans", _l("Action plans"), compute,
                     tables=("action_plans", "plan_goals", "plan_actions"), order=50)
