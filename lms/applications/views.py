@@ -20,6 +20,7 @@ from lms.extensions import db
 from lms.formtools import choices
 from lms.learn.challenge_form import read_answers, validate_answers
 from lms.models import (
+    APPLICATION_STATUS_LABELS,
     DECISION_LABELS,
     Application,
     ApplicationCall,
@@ -56,7 +57,7 @@ def index():
     return render_template("applications/index.html", open_calls=open_calls, mine=mine,
                            past=sorted(past, key=lambda a: a.call.closes_at, reverse=True),
                            reviewing=call_service.reviewed_by(current_user),
-                           decision_labels=DECISION_LABELS)
+                           decision_labels=DECISION_LABELS, status_labels=APPLICATION_STATUS_LABELS)
 
 
 def _load_for_applicant(call_id: int) -> tuple[ApplicationCall, Application | None]:

@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.models import (
-    DECISION_LABELS,
     DECISIONS,
     Application,
     ApplicationCall,
@@ -139,7 +138,8 @@ def decide(reviewer: User, application: Application, decision: str, *,
 
 def _tell_applicant(application: Application) -> None:
     call, applicant = application.call, application.user
-    label = DECISION_LABELS[application.decision].lower()
+    # The notice and the email are stored in the default language, whoever decides.
+    label = application.decision  # "accepted", "waitlisted", "declined"
     text = f"Your application to “{call.title}” was {label}."
     link = notifications.path_for("applications.apply", call_id=call.id)
     ref = f"application-{application.id}-{application.decision}"
