@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -134,7 +135,7 @@ def save_draft(call_id: int):
     db.session.commit()
     if is_htmx():
         return render_template("applications/_save_status.html", application=application)
-    flash("Draft saved.", "success")
+    flash(_("Draft saved."), "success")
     return redirect(url_for("applications.apply", call_id=call.id))
 
 
@@ -170,8 +171,8 @@ def submit(call_id: int):
         return _render_apply(call, applying.application_for(current_user, call),
                              answers=answers, message=error.message, status=409)
     db.session.commit()
-    flash("Your application is submitted. You will be told of the decision by email and "
-          "here.", "success")
+    flash(_("Your application is submitted. You will be told of the decision by email and "
+          "here."), "success")
     return redirect(url_for("applications.apply", call_id=call.id))
 
 
@@ -187,8 +188,8 @@ def withdraw(call_id: int):
     if run_service(form, lambda: applying.withdraw(current_user, application)) is REFUSED:
         flash(" ".join(form.form_errors), "warning")
     else:
-        flash("Your application is withdrawn. Your answers are kept for you; while the call "
-              "is open you may submit again.", "success")
+        flash(_("Your application is withdrawn. Your answers are kept for you; while the call "
+              "is open you may submit again."), "success")
     return redirect(url_for("applications.apply", call_id=call.id))
 
 
@@ -259,7 +260,7 @@ def review(application_id: int):
         scores = {c: review_form[f"score_{i}"].data for i, c in enumerate(call.rubric)}
         if run_service(review_form, lambda: reviewing.save_review(
                 current_user, application, scores, review_form.notes.data or "")) is not REFUSED:
-            flash("Scores and notes saved.", "success")
+            flash(_("Scores and notes saved."), "success")
             return redirect(url_for("applications.review", application_id=application.id))
     return _render_review(application, review_form, decision_form,
                           422 if review_form.errors else 200)
@@ -269,7 +270,7 @@ def review(application_id: int):
 @login_required
 def decide(application_id: int):
     application = _load_application_to_review(application_id)
-    review_form, _ = _review_forms(application)
+    review_form, _scores = _review_forms(application)
     decision_form = DecisionForm()
     decision_form.mentor_id.choices = _mentor_choices()
     if decision_form.validate_on_submit():
@@ -278,8 +279,9 @@ def decide(application_id: int):
         if run_service(decision_form, lambda: reviewing.decide(
                 current_user, application, decision_form.decision.data,
                 mentor=mentor)) is not REFUSED:
-            flash(f"Decision recorded: {DECISION_LABELS[application.decision].lower()}. "
-                  f"{application.user.name} is told by email and in the app.", "success")
+            flash(_("Decision recorded: %(decision)s. %(name)s is told by email and in the app.",
+                    decision=DECISION_LABELS[application.decision].lower(),
+                    name=application.user.name), "success")
             return redirect(url_for("applications.review_list", call_id=application.call_id))
     return _render_review(application, review_form, decision_form, 422)
 
@@ -340,7 +342,7 @@ def new_call():
         call = run_service(form, lambda: call_service.create_call(current_user,
                                                                   _call_data(form)))
         if call is not REFUSED:
-            flash(f"Call “{call.title}” saved.", "success")
+            flash(_("Call “%(title)s” saved.", title=call.title), "success")
             return redirect(url_for("applications.manage"))
     return render_template("applications/call_form.html", form=form, call=None,
                            zone=localtime.zone().key), 422 if form.errors else 200
@@ -355,7 +357,7 @@ def edit_call(call_id: int):
         saved = run_service(form, lambda: call_service.update_call(current_user, call,
                                                                    _call_data(form)))
         if saved is not REFUSED:
-            flash(f"Call “{call.title}” saved.", "success")
+            flash(_("Call “%(title)s” saved.", title=call.title), "success")
             return redirect(url_for("applications.manage"))
     return render_template("applications/call_form.html", form=form, call=call,
                            zone=localtime.zone().key), 422 if form.errors else 200

@@ -156,9 +156,10 @@ def decide(submission_id: int):
         return page
     learner = submission.user.name
     db.session.commit()
-    flash({"approve": f"Approved. {learner} has been told.",
-           "revise": f"Revision requested. {learner} has been told what to improve.",
-           "comment": f"Comment sent to {learner}."}[review.decision], "success")
+    flash({"approve": _("Approved. %(name)s has been told.", name=learner),
+           "revise": _("Revision requested. %(name)s has been told what to improve.",
+                       name=learner),
+           "comment": _("Comment sent to %(name)s.", name=learner)}[review.decision], "success")
     return redirect(url_for("review.queue"))
 
 
@@ -312,7 +313,8 @@ def links():
                 actor=current_user, mentor=mentor, learner=learner, department=department,
                 cohort=cohort), field="target")
             if link is not REFUSED:
-                flash(f"{mentor.name} now mentors {link.target_name}.", "success")
+                flash(_("%(mentor)s now mentors %(target)s.", mentor=mentor.name,
+                        target=link.target_name), "success")
                 return redirect(url_for("review.links"))
         status = 422
     elif request.method == "POST":
@@ -326,7 +328,8 @@ def delete_link(link_id: int):
     link = db.session.get(MentorLink, link_id)
     if link is None:
         abort(404)
-    description = f"{link.mentor.name} no longer mentors {link.target_name}."
+    description = _("%(mentor)s no longer mentors %(target)s.", mentor=link.mentor.name,
+                    target=link.target_name)
     mentoring.remove_link(actor=current_user, link=link)
     db.session.commit()
     flash(description, "success")
