@@ -121,7 +121,8 @@ def save_draft(call_id: int):
     errors = validate_answers(call.questions, answers, final=False, max_chars=_limits())
     if errors:
         if is_htmx():
-            problem = "Not saved: " + " ".join(m for ms in errors.values() for m in ms)
+            problem = _("Not saved: %(problems)s",
+                        problems=" ".join(str(m) for ms in errors.values() for m in ms))
             return render_template("applications/_save_status.html", problem=problem)
         return _render_apply(call, application, answers=answers, errors=errors, status=422)
     try:
@@ -225,7 +226,7 @@ def _mentor_choices() -> list:
         select(User).join(user_roles, user_roles.c.user_id == User.id)
         .join(Role, Role.id == user_roles.c.role_id)
         .where(Role.name == "mentor", User.is_active_account).order_by(User.name)).scalars()
-    return choices([(None, "No mentor"), *((m.id, f"{m.name} ({m.email})") for m in mentors)])
+    return choices([(None, _("No mentor")), *((m.id, f"{m.name} ({m.email})") for m in mentors)])
 
 
 def _review_forms(application: Application, formdata=None):

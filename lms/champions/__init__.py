@@ -1,6 +1,7 @@
 """Ally champions: the directory, naming champions per department, participation records."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("champions", __name__, url_prefix="/champions")
 
@@ -11,5 +12,5 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "champions.directory", "Ally champions")
-    add_nav(app, "champions.manage", "Manage champions", roles=("admin",))
+    add_nav(app, "champions.directory", _l("Ally champions"))
+    add_nav(app, "champions.manage", _l("Manage champions"), roles=("admin",))

@@ -190,9 +190,9 @@ def edit_offering(offering_id: int):
         changed = run_service(form, lambda: events.update_offering(
             offering, _offering_data(form), actor=current_user), field="starts_at")
         if changed is not REFUSED:
-            flash("Session updated; participants were emailed the new details."
+            flash(_("Session updated; participants were emailed the new details.")
                   if any(name in changed for name in events.ATTENDEE_FIELDS)
-                  else ("Session updated." if changed else "Nothing changed."), "success")
+                  else (_("Session updated.") if changed else _("Nothing changed.")), "success")
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/offering_form.html", form=form,
                            training=offering.training, offering=offering,
@@ -303,10 +303,10 @@ def team_request(request_id: int):
         try:
             if form.decline.data:
                 team_requests.decline_request(item, actor=current_user, note=form.note.data)
-                message = "Request declined; the contact was emailed your note."
+                message = _("Request declined; the contact was emailed your note.")
             else:
                 team_requests.save_note(item, actor=current_user, note=form.note.data)
-                message = "Note saved."
+                message = _("Note saved.")
         except DomainError as error:
             db.session.rollback()
             form.note.errors.append(error.message)
@@ -326,7 +326,7 @@ def schedule_request(request_id: int):
         return redirect(url_for("events.team_request", request_id=item.id), code=303)
     form = ScheduleRequestForm()
     _fill_offering_choices(form)
-    form.training_id.choices = choices([("", "Choose a training"), *db.session.execute(
+    form.training_id.choices = choices([("", _("Choose a training")), *db.session.execute(
         select(Training.id, Training.title).order_by(Training.title))])
     if request.method == "GET":
         form.training_id.data = item.training_id

@@ -188,8 +188,8 @@ def cancel(offering_id: int):
         db.session.rollback()
         return _action_response(item, next_url, error=error.message)
     db.session.commit()
-    message = ("You left the waitlist." if was == "waitlisted"
-               else "Your place is cancelled. Thank you for freeing it for someone else.")
+    message = (_("You left the waitlist.") if was == "waitlisted"
+               else _("Your place is cancelled. Thank you for freeing it for someone else."))
     return _action_response(item, next_url, message=message)
 
 
@@ -304,9 +304,9 @@ def raffle_consent(week_id: int):
     if form.validate_on_submit() and run_service(form, lambda: event_raffle.set_consent(
             current_user, item, show_name=form.show_name.data == "yes"),
             field="show_name") is not REFUSED:
-        flash("Your answer is saved. You can change it at any time."
+        flash(_("Your answer is saved. You can change it at any time.")
               if form.show_name.data == "yes" else
-              "Your answer is saved: your name will not be shown on this page.", "success")
+              _("Your answer is saved: your name will not be shown on this page."), "success")
         return redirect(url_for("events.week", week_id=item.id), code=303)
     return _week_page(item, consent_form=form, status=422)
 

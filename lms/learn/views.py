@@ -393,8 +393,8 @@ def answer_check(slug: str, step_slug: str):
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug,
                                 _anchor="feedback"))
     if not status.can_try:
-        flash("You have no tries left on this check." if status.passed is None
-              else "You have already passed this check.", "info")
+        flash(_("You have no tries left on this check.") if status.passed is None
+              else _("You have already passed this check."), "info")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
     chosen, missing = {}, []
     for question in evidence.drawn_questions(current_user, step, status.next_number):
@@ -410,8 +410,8 @@ def answer_check(slug: str, step_slug: str):
     learning.touch(current_user, module, step)
     db.session.commit()
     if evidence.pass_mark(step) and not attempt.is_passed:
-        flash(f"You scored {attempt.score_percent}%; this check needs "
-              f"{evidence.pass_mark(step)}%.", "warning")
+        flash(_("You scored %(score)s%%; this check needs %(mark)s%%.",
+                score=attempt.score_percent, mark=evidence.pass_mark(step)), "warning")
     return redirect(url_for("learn.step", slug=slug, step_slug=step_slug, _anchor="feedback"))
 
 
@@ -458,8 +458,8 @@ def attest(slug: str):
         return redirect(url_for("learn.module", slug=slug, _anchor="attest"))
     completed = learning.refresh_completion(current_user, module, progress)
     db.session.commit()
-    flash(f"You completed {module.title}. Well done." if completed
-          else "Your statement is recorded.", "success")
+    flash(_("You completed %(title)s. Well done.", title=module.title) if completed
+          else _("Your statement is recorded."), "success")
     return redirect(url_for("learn.module", slug=slug))
 
 

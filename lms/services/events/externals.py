@@ -101,7 +101,7 @@ def participant_for_manage_token(token: str) -> ExternalParticipant | None:
 def signup_problem(offering: Offering) -> str | None:
     """Why externals cannot sign up for ``offering`` now, or None."""
     if offering.audience != OPEN:
-        return "This session is not open to participants from outside the institution."
+        return _("This session is not open to participants from outside the institution.")
     return event_registration.timing_problem(offering)
 
 

@@ -474,7 +474,7 @@ def audience_problem(user: User, offering: Offering) -> str | None:
             return _("This session is reserved for %(name)s.", name=offering.department.name)
         return None
     if not is_internal(user):
-        return "This session is for members of the institution only."
+        return _("This session is for members of the institution only.")
     return None
 
 

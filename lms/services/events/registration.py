@@ -81,10 +81,10 @@ def timing_problem(offering: Offering) -> str | None:
 
 def _already_message(status: str) -> str:
     if status == WAITLISTED:
-        return "You are already on the waitlist for this session."
+        return _("You are already on the waitlist for this session.")
     if status == DROP_IN:
-        return "You are already checked in to this session."
-    return "You are already registered for this session."
+        return _("You are already checked in to this session.")
+    return _("You are already registered for this session.")
 
 
 def _take_seat(offering: Offering) -> bool:

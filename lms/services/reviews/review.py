@@ -336,11 +336,11 @@ def decide(mentor: User, submission: Submission, revision: SubmissionRevision, *
         return _lost_race(mentor, submission, revision, decision)
     if decision not in allowed_decisions(step, submission):
         if decision == "comment":
-            message = "Approve this revision or ask for a revision first."
+            message = _("Approve this revision or ask for a revision first.")
         elif not step.review_required:
-            message = "Review of this challenge is optional: leave a comment instead."
+            message = _("Review of this challenge is optional: leave a comment instead.")
         else:
-            message = "This revision has been answered already; you can add a comment."
+            message = _("This revision has been answered already; you can add a comment.")
         raise DomainError(message, field="decision")
     if len(comment) > MAX_COMMENT_CHARS or len(improve) > MAX_COMMENT_CHARS:
         raise DomainError(_("Please keep feedback under %(most)s characters.",
