@@ -33,14 +33,20 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 ROLE_CHOICE_LABELS = {"learner": _l("Learner"), "mentor": _l("Mentor"), "admin": _l("Admin"),
                       "author": _l("Author")}
 
-QUESTIONS_EXAMPLE = """- id: motivation
-  type: long_text
-  label: Why do you want to join?
-  min_words: 50
-- id: year
-  type: single_choice
-  label: Your year of study
-  options: [First, Second, Third, Fourth]"""
+
+def questions_example() -> str:
+    """The questions a new call starts with, in the reader's language, for them to edit."""
+    motivation = _("Why do you want to join?")
+    year = _("Your year of study")
+    options = ", ".join([_("First"), _("Second"), _("Third"), _("Fourth")])
+    return ("- id: motivation\n"
+            "  type: long_text\n"
+            f"  label: {motivation}\n"
+            "  min_words: 50\n"
+            "- id: year\n"
+            "  type: single_choice\n"
+            f"  label: {year}\n"
+            f"  options: [{options}]")
 
 
 class CallForm(AppForm):

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from lms import localtime, permissions
 from lms.applications import bp
 from lms.applications.forms import (
-    QUESTIONS_EXAMPLE,
     CallForm,
     DecisionForm,
     DraftForm,
     WithdrawForm,
+    questions_example,
     review_form_class,
 )
 from lms.extensions import db
@@ -312,12 +312,12 @@ def _call_form(call: ApplicationCall | None = None) -> CallForm:
     else:
         form = CallForm()
         if request.method == "GET":
-            form.questions.data = QUESTIONS_EXAMPLE
+            form.questions.data = questions_example()
     departments = db.session.execute(select(Department).order_by(Department.name)).scalars()
     cohorts = db.session.execute(select(Cohort).order_by(Cohort.name)).scalars().all()
     form.eligible_departments.choices = choices((d.id, d.name) for d in departments)
     form.eligible_cohorts.choices = choices((c.id, c.name) for c in cohorts)
-    form.cohort_id.choices = choices([(None, "None"), *((c.id, c.name) for c in cohorts)])
+    form.cohort_id.choices = choices([(None, _("None")), *((c.id, c.name) for c in cohorts)])
     return form
 
 

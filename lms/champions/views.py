@@ -43,7 +43,7 @@ def directory():
 def manage():
     form = AssignForm()
     form.department_id.choices = choices(
-        [(None, "Choose…"), *((d.id, d.name) for d in _departments())])
+        [(None, _("Choose…")), *((d.id, d.name) for d in _departments())])
     if form.validate_on_submit():
         def assign():
             user = db.session.execute(select(User).where(

@@ -126,7 +126,7 @@ def edit_training(training_id: int):
 def _fill_offering_choices(form: OfferingForm) -> None:
     form.department_id.choices = choices([("", "—"), *db.session.execute(
         select(Department.id, Department.name).order_by(Department.name))])
-    form.engagement_week_id.choices = choices([("", "None"), *db.session.execute(
+    form.engagement_week_id.choices = choices([("", _("None")), *db.session.execute(
         select(EngagementWeek.id, EngagementWeek.name).order_by(EngagementWeek.starts_on.desc()))])
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import format_number
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -46,12 +47,12 @@ from lms.services.learning import progress as learning
 from lms.services.mail import queue_email
 
 QUEUE_STATES = {
-    "waiting": "Waiting for review",
-    "commented": "Commented",
-    "needs_revision": "Revision requested",
-    "approved": "Approved",
-    "private": "Completed, kept private",
-    "withdrawn": "Withdrawn by the learner",
+    "waiting": _l("Waiting for review"),
+    "commented": _l("Commented"),
+    "needs_revision": _l("Revision requested"),
+    "approved": _l("Approved"),
+    "private": _l("Completed, kept private"),
+    "withdrawn": _l("Withdrawn by the learner"),
 }
 MAX_COMMENT_CHARS = 5000
 
