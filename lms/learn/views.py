@@ -444,7 +444,7 @@ def engaged(slug: str, step_slug: str):
 def attest(slug: str):
     """Affirm the module's statement in one's own name; completes the module if it was
     the last thing missing."""
-    module, _ = _load(slug)
+    module, _steps = _load(slug)
     form = AttestForm()
     if not form.validate_on_submit():
         abort(400)
