@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 bp = Blueprint("champions", __name__, url_prefix="/champions")
 
@@ -12,5 +13,6 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "champions.directory", _l("Ally champions"))
+    # The menu has room for one short word in the longer languages (context "menu").
+    add_nav(app, "champions.directory", lazy_pgettext("menu", "Ally champions"))
     add_nav(app, "champions.manage", _l("Manage champions"), roles=("admin",))

@@ -66,7 +66,7 @@ def local_to_utc(value: datetime, field_name: str | None = None) -> datetime:
     round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != value:
         raise DomainError(_("%(time)s on %(day)s does not exist in %(zone)s: the clocks change "
-                            "that night. Choose another time.", time=f"{value:%H:%M}",
+                            "that night. Choose another time.", time=value.strftime("%H:%M"),
                             day=format_date(value.date()), zone=zone.key), field=field_name)
     return aware.astimezone(UTC)
 
