@@ -17,15 +17,17 @@ import pytest
 
 from lms.extensions import db
 from lms.models import utcnow
+from lms.services.applications import answers as applying
 from lms.services.applications import calls
 from lms.services.champions import champions
+from lms.services.events import externals, raffle
 from lms.services.events import offerings as events
-from lms.services.events import raffle
 from lms.services.events import registration as event_registration
 from tests.e2e.test_spanish import ENGLISH
 
 NAMES = ["Rosa Méndez", "Morgan Admin", "Dr Mina Mentor", "Medicina", "Escucha activa",
-         "Beca de inclusión", "Semana de inclusión", "Ally LMS"]
+         "Beca de inclusión", "Semana de inclusión", "Ally LMS", "Lucía Prado", "Hospital Sur",
+         "Enfermera", "Quiero aprender a acompañar mejor a mis pacientes.", "Claridad"]
 
 
 class _VisibleText(HTMLParser):
@@ -91,9 +93,18 @@ def world(app, make_user, make_department):
             "- id: why\n  type: long_text\n  label: ¿Por qué?\n"),
         rubric_source="Claridad", reviewer_emails=[admin.email]))
     champions.assign(actor=admin, user=admin, department=medicine)
+    offering.audience = "open"
+    offering.fee = 50
+    participant = externals.sign_up(offering, externals.SignUpData(
+        name="Lucía Prado", email="lucia@hospital-sur.example", organisation="Hospital Sur",
+        profession="Enfermera"))
+    external = externals.verify(participant)
+    application = applying.submit(learner, call, {
+        "why": "Quiero aprender a acompañar mejor a mis pacientes."}, expected_version=None)
     db.session.commit()
     return {"learner": learner, "admin": admin, "mentor": mentor, "offering": offering,
-            "week": week, "call": call}
+            "week": week, "call": call, "external": external, "participant": participant,
+            "application": application}
 
 
 def _page(client, path: str) -> str:
@@ -125,7 +136,7 @@ def test_a_learner_reads_live_sessions_applications_and_champions_in_spanish(
         "/events/team-requests": ["Sus solicitudes de formación para equipos"],
         "/events/team-requests/new": ["Pedir una sesión para su equipo"],
         "/applications/": ["Solicitudes", "Abiertas para usted"],
-        f"/applications/{call.id}": ["Guardar borrador", "Enviar la solicitud"],
+        f"/applications/{call.id}": ["Su solicitud", "Enviado", "Retirar mi solicitud"],
         "/champions/": ["Referentes de aliados", "Todos los departamentos"],
         "/champions/record": ["No es referente de aliados"],
         "/review/mine/reads": ["Quién ha leído mis reflexiones"],
@@ -148,6 +159,10 @@ def test_the_programme_office_manages_in_spanish(app, client, auth, world):
         f"/events/manage/offerings/{offering.id}/cancel": ["¿Cancelar Escucha activa"],
         "/applications/manage/new": ["Nueva convocatoria", "Quién puede presentarse"],
         "/applications/manage": ["Convocatorias", "Nueva convocatoria"],
+        f"/applications/review/{world['application'].id}": [
+            "Sus puntuaciones", "Decisión", "de 1 a 5"],
+        f"/events/manage/registrations/{world['external'].id}/fee": [
+            "Registrar la tarifa", "Borrar a petición"],
         f"/applications/{call.id}/review": ["Solicitudes enviadas, primero las más antiguas"],
         "/champions/manage": ["Gestionar los referentes de aliados", "Nombrar un referente"],
         "/champions/record": ["Mi registro de participación", "Anotar una actividad"],
@@ -165,11 +180,11 @@ def test_a_mentor_reads_the_queue_and_shared_plans_in_spanish(app, client, auth,
 
 def test_external_professionals_sign_up_in_spanish(app, client, world):
     offering = world["offering"]
-    offering.audience = "open"
-    db.session.commit()
     institution = app.config["LMS_INSTITUTION_NAME"]
+    manage = f"/events/external/{externals.manage_token(world['participant'])}"
     for path, phrase in {"/events/open": "Sesiones abiertas a profesionales externos",
-                         f"/events/offerings/{offering.id}/join": "Nombre completo"}.items():
+                         f"/events/offerings/{offering.id}/join": "Nombre completo",
+                         manage: "Esta página es solo para usted"}.items():
         html = client.get(path, headers={"Accept-Language": "es"}).get_data(as_text=True)
         assert phrase in html
         assert not english_left(html, institution), (path, english_left(html, institution))
