@@ -131,7 +131,7 @@ def test_a_learner_reads_live_sessions_applications_and_champions_in_spanish(
         "/events/": ["Sesiones en vivo", "Sus sesiones", "Próximos talleres"],
         f"/events/offerings/{offering.id}": ["Su plaza", "empieza dentro de", "Cuándo"],
         f"/events/weeks/{week.id}": ["Sorteo", "Sus participaciones: 0", "empieza dentro de"],
-        "/events/calendar": ["Su calendario suscrito", "Cómo suscribirse"],
+        "/events/calendar": ["Su suscripción de calendario", "Cómo suscribirse"],
         "/events/trainings/escucha-activa": ["Fechas", "Pedir este taller para su equipo"],
         "/events/team-requests": ["Sus solicitudes de formación para equipos"],
         "/events/team-requests/new": ["Pedir una sesión para su equipo"],
@@ -151,7 +151,8 @@ def test_the_programme_office_manages_in_spanish(app, client, auth, world):
         "/events/manage": ["Gestionar las sesiones en vivo", "Nueva formación"],
         "/events/manage/weeks": ["Semanas temáticas", "Añadir una semana temática"],
         f"/events/manage/weeks/{week.id}": ["Participaciones en el sorteo", "Sortear ganadores"],
-        f"/events/offerings/{offering.id}/roster": ["Asistentes: ", "Código de asistencia"],
+        f"/events/offerings/{offering.id}/roster": [
+            "Lista de asistentes: ", "Código de asistencia"],
         "/events/manage/requests": ["Solicitudes de formación para equipos"],
         "/events/manage/trainings/new": ["Nueva formación", "Guardar formación"],
         f"/events/manage/trainings/{offering.training_id}/offerings/new": [
