@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import get_translations
 
 from lms import clock
 
@@ -57,21 +58,56 @@ def format_local(value: datetime, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     return value.astimezone(zone()).strftime(fmt)
 
 
+def countdown_phrases() -> dict:
+    """The words a countdown is written with, in the reader's language: each unit's
+    singular and plural ("%(num)d day" / "%(num)d days"), the phrase for the last minute
+    and the patterns that join them into a list ("{0}, {1}" / "{0} and {1}", as Babel
+    names them; the interface's own "and", not CLDR's Oxford comma). The server writes
+    countdowns with them and static/js/countdown.js keeps them ticking with the same words,
+    choosing the singular for 1 and the plural otherwise (the rule of every language the
+    interface ships in)."""
+    translations = get_translations()
+    last = translations.gettext("%(first)s and %(last)s").replace(
+        "%(first)s", "{0}").replace("%(last)s", "{1}")
+    return {
+        "day": [translations.ngettext("%(num)d day", "%(num)d days", n) for n in (1, 2)],
+        "hour": [translations.ngettext("%(num)d hour", "%(num)d hours", n) for n in (1, 2)],
+        "minute": [translations.ngettext("%(num)d minute", "%(num)d minutes", n)
+                   for n in (1, 2)],
+        "less": translations.gettext("less than a minute"),
+        "list": {"2": last, "start": "{0}, {1}", "middle": "{0}, {1}", "end": last},
+    }
+
+
 def countdown_words(moment: datetime, now: datetime | None = None) -> str | None:
     """How long until ``moment`` in days, hours and minutes ("2 days, 3 hours and 1 minute";
-    the last minute counts as "less than a minute"), or None once it has come."""
+    the last minute counts as "less than a minute"), or None once it has come; written with
+    ``countdown_phrases``, as the page's script goes on writing it."""
     seconds = int((moment - (now or clock.now())).total_seconds())
     if seconds <= 0:
         return None
+    phrases = countdown_phrases()
     if seconds < 60:
-        return "less than a minute"
+        return phrases["less"]
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
 
-    def unit(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
+    def unit(n: int, name: str) -> str:
+        return phrases[name][0 if n == 1 else 1].replace("%(num)d", str(n))
 
     parts = ([unit(days, "day")] if days else []) + (
         [unit(hours, "hour")] if days or hours else []) + [unit(minutes, "minute")]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return join_list(parts, phrases["list"])
+
+
+def join_list(items: list[str], patterns: dict[str, str]) -> str:
+    """``items`` joined with a locale's list patterns, as Babel's ``format_list`` does."""
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return patterns["2"].format(*items)
+    result = patterns["end"].format(items[-2], items[-1])
+    for item in reversed(items[1:-2]):
+        result = patterns["middle"].format(item, result)
+    return patterns["start"].format(items[0], result)

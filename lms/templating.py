@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from lms import clock, dates
 from lms.i18n import LANGUAGES, in_language
-from lms.localtime import countdown_words
+from lms.localtime import countdown_phrases, countdown_words
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
@@ -89,6 +89,7 @@ def prose_tables(sanitised_html: str | None) -> Markup:
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["countdown_words"] = countdown_words
+    app.jinja_env.globals["countdown_phrases"] = countdown_phrases
     app.jinja_env.globals["now_iso"] = lambda: clock.now().isoformat()
     dates.register_filters(app)
     app.jinja_env.filters.update({"role_label": role_label, "step_kind_label": step_kind_label,

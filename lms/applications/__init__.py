@@ -1,6 +1,7 @@
 """Application calls: people apply within a window, reviewers score and decide."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -12,6 +13,6 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "applications.index", "Applications")
-    add_nav(app, "applications.manage", "Application calls", roles=("admin",))
+    add_nav(app, "applications.index", _l("Applications"))
+    add_nav(app, "applications.manage", _l("Application calls"), roles=("admin",))
     add_home_section(app, "applications/_home.html", views.home_context)

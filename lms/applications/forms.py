@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -28,56 +30,64 @@ from lms.services.applications.calls import parse_questions
 from lms.services.errors import DomainError
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+ROLE_CHOICE_LABELS = {"learner": _l("Learner"), "mentor": _l("Mentor"), "admin": _l("Admin"),
+                      "author": _l("Author")}
 
-QUESTIONS_EXAMPLE = """- id: motivation
-  type: long_text
-  label: Why do you want to join?
-  min_words: 50
-- id: year
-  type: single_choice
-  label: Your year of study
-  options: [First, Second, Third, Fourth]"""
+
+def questions_example() -> str:
+    """The questions a new call starts with, in the reader's language, for them to edit."""
+    motivation = _("Why do you want to join?")
+    year = _("Your year of study")
+    options = ", ".join([_("First"), _("Second"), _("Third"), _("Fourth")])
+    return ("- id: motivation\n"
+            "  type: long_text\n"
+            f"  label: {motivation}\n"
+            "  min_words: 50\n"
+            "- id: year\n"
+            "  type: single_choice\n"
+            f"  label: {year}\n"
+            f"  options: [{options}]")
 
 
 class CallForm(AppForm):
-    title = StringField("Title", validators=[DataRequired("Give the call a title."),
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the call a title.")),
                                              Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)],
-                                description="What the call is for and what accepted people "
-                                            "will do.")
-    opens_at = DateTimeLocalField("Opens", format=LOCAL_FORMAT,
-                                  validators=[DataRequired("Give the opening date and time.")])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)],
+                                description=_l("What the call is for and what accepted people "
+                                            "will do."))
+    opens_at = DateTimeLocalField(_l("Opens"), format=LOCAL_FORMAT,
+                                  validators=[DataRequired(_l("Give the opening date and time."))])
     closes_at = DateTimeLocalField(
-        "Closes", format=LOCAL_FORMAT,
-        validators=[DataRequired("Give the closing date and time.")],
-        description="Applications submitted after this minute are refused; drafts are kept.")
+        _l("Closes"), format=LOCAL_FORMAT,
+        validators=[DataRequired(_l("Give the closing date and time."))],
+        description=_l("Applications submitted after this minute are refused; drafts are kept."))
     eligible_roles = MultiCheckboxField(
-        "Roles", choices=choices((r, r.capitalize()) for r in ROLE_NAMES),
+        _l("Roles"), choices=choices((r, ROLE_CHOICE_LABELS[r]) for r in ROLE_NAMES),
         validators=[Optional()])
-    eligible_departments = MultiCheckboxField("Departments", coerce=int,
+    eligible_departments = MultiCheckboxField(_l("Departments"), coerce=int,
                                               validators=[Optional()])
-    eligible_cohorts = MultiCheckboxField("Cohorts", coerce=int, validators=[Optional()])
+    eligible_cohorts = MultiCheckboxField(_l("Cohorts"), coerce=int, validators=[Optional()])
     questions = TextAreaField(
-        "Questions", validators=[DataRequired("Write at least one question."),
+        _l("Questions"), validators=[DataRequired(_l("Write at least one question.")),
                                  Length(max=20000)],
-        description="In the format of a challenge's prompts (long_text, short_text, "
-                    "single_choice, multi_choice, likert, rows, acknowledge).")
-    rubric = TextAreaField("Rubric", validators=[DataRequired("Write at least one criterion."),
-                                                 Length(max=3000)],
-                           description="One criterion per line; reviewers score each.")
-    rubric_max = IntegerField("Highest score", default=5, validators=[
-        InputRequired("Give the highest score."),
-        NumberRange(min=2, max=10, message="Between 2 and 10.")])
-    reviewers = TextAreaField("Reviewers", validators=[DataRequired("Name at least one "
-                                                                    "reviewer."),
+        description=_l("In the format of a challenge's prompts (long_text, short_text, "
+                    "single_choice, multi_choice, likert, rows, acknowledge)."))
+    rubric = TextAreaField(_l("Rubric"), validators=[
+        DataRequired(_l("Write at least one criterion.")), Length(max=3000)],
+                           description=_l("One criterion per line; reviewers score each."))
+    rubric_max = IntegerField(_l("Highest score"), default=5, validators=[
+        InputRequired(_l("Give the highest score.")),
+        NumberRange(min=2, max=10, message=_l("Between 2 and 10."))])
+    reviewers = TextAreaField(_l("Reviewers"), validators=[DataRequired(_l("Name at least one "
+                                                                    "reviewer.")),
                                                        Length(max=5000)],
-                              description="Their emails, one per line. Only they read the "
-                                          "answers.")
-    cohort_id = SelectField("Accepted people join the cohort", coerce=optional_int,
+                              description=_l("Their emails, one per line. Only they read the "
+                                          "answers."))
+    cohort_id = SelectField(_l("Accepted people join the cohort"), coerce=optional_int,
                             validators=[Optional()])
-    makes_champions = BooleanField("Accepted people become ally champions of their "
-                                   "department")
-    submit = SubmitField("Save call")
+    makes_champions = BooleanField(_l("Accepted people become ally champions of their "
+                                   "department"))
+    submit = SubmitField(_l("Save call"))
 
     def validate_questions(self, field):
         try:
@@ -87,7 +97,7 @@ class CallForm(AppForm):
 
     def validate_closes_at(self, field):
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
-            raise ValidationError("The call must close after it opens.")
+            raise ValidationError(_("The call must close after it opens."))
 
 
 class DraftForm(AppForm):
@@ -102,19 +112,19 @@ class WithdrawForm(AppForm):
 
 
 class ReviewForm(AppForm):
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)],
-                          description="Seen by the call's reviewers only.")
-    submit = SubmitField("Save scores and notes")
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)],
+                          description=_l("Seen by the call's reviewers only."))
+    submit = SubmitField(_l("Save scores and notes"))
 
 
 class DecisionForm(AppForm):
-    decision = RadioField("Decision",
+    decision = RadioField(_l("Decision"),
                           choices=choices((d, DECISION_LABELS[d]) for d in DECISIONS),
-                          validators=[InputRequired("Choose a decision.")])
-    mentor_id = SelectField("Faculty mentor (when accepting)", coerce=optional_int,
+                          validators=[InputRequired(_l("Choose a decision."))])
+    mentor_id = SelectField(_l("Faculty mentor (when accepting)"), coerce=optional_int,
                             validators=[Optional()],
-                            description="Linked to the applicant, who is told.")
-    submit = SubmitField("Record decision")
+                            description=_l("Linked to the applicant, who is told."))
+    submit = SubmitField(_l("Record decision"))
 
 
 def review_form_class(rubric: list[str], highest: int) -> type[ReviewForm]:
@@ -124,6 +134,6 @@ def review_form_class(rubric: list[str], highest: int) -> type[ReviewForm]:
         f"score_{index}": RadioField(
             criterion, coerce=optional_int,
             choices=choices((n, str(n)) for n in range(1, highest + 1)),
-            validators=[InputRequired(f"Score “{criterion}”.")])
+            validators=[InputRequired(_l("Score “%(criterion)s”.", criterion=criterion))])
         for index, criterion in enumerate(rubric)}
     return type("RubricReviewForm", (ReviewForm,), fields)

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms import localtime, permissions
 from lms.applications import bp
 from lms.applications.forms import (
-    QUESTIONS_EXAMPLE,
     CallForm,
     DecisionForm,
     DraftForm,
     WithdrawForm,
+    questions_example,
     review_form_class,
 )
 from lms.extensions import db
 from lms.formtools import choices
 from lms.learn.challenge_form import read_answers, validate_answers
 from lms.models import (
+    APPLICATION_STATUS_LABELS,
     DECISION_LABELS,
     Application,
     ApplicationCall,
@@ -56,7 +58,7 @@ def index():
     return render_template("applications/index.html", open_calls=open_calls, mine=mine,
                            past=sorted(past, key=lambda a: a.call.closes_at, reverse=True),
                            reviewing=call_service.reviewed_by(current_user),
-                           decision_labels=DECISION_LABELS)
+                           decision_labels=DECISION_LABELS, status_labels=APPLICATION_STATUS_LABELS)
 
 
 def _load_for_applicant(call_id: int) -> tuple[ApplicationCall, Application | None]:
@@ -119,7 +121,8 @@ def save_draft(call_id: int):
     errors = validate_answers(call.questions, answers, final=False, max_chars=_limits())
     if errors:
         if is_htmx():
-            problem = "Not saved: " + " ".join(m for ms in errors.values() for m in ms)
+            problem = _("Not saved: %(problems)s",
+                        problems=" ".join(str(m) for ms in errors.values() for m in ms))
             return render_template("applications/_save_status.html", problem=problem)
         return _render_apply(call, application, answers=answers, errors=errors, status=422)
     try:
@@ -133,7 +136,7 @@ def save_draft(call_id: int):
     db.session.commit()
     if is_htmx():
         return render_template("applications/_save_status.html", application=application)
-    flash("Draft saved.", "success")
+    flash(_("Draft saved."), "success")
     return redirect(url_for("applications.apply", call_id=call.id))
 
 
@@ -169,8 +172,8 @@ def submit(call_id: int):
         return _render_apply(call, applying.application_for(current_user, call),
                              answers=answers, message=error.message, status=409)
     db.session.commit()
-    flash("Your application is submitted. You will be told of the decision by email and "
-          "here.", "success")
+    flash(_("Your application is submitted. You will be told of the decision by email and "
+          "here."), "success")
     return redirect(url_for("applications.apply", call_id=call.id))
 
 
@@ -186,8 +189,8 @@ def withdraw(call_id: int):
     if run_service(form, lambda: applying.withdraw(current_user, application)) is REFUSED:
         flash(" ".join(form.form_errors), "warning")
     else:
-        flash("Your application is withdrawn. Your answers are kept for you; while the call "
-              "is open you may submit again.", "success")
+        flash(_("Your application is withdrawn. Your answers are kept for you; while the call "
+              "is open you may submit again."), "success")
     return redirect(url_for("applications.apply", call_id=call.id))
 
 
@@ -223,7 +226,7 @@ def _mentor_choices() -> list:
         select(User).join(user_roles, user_roles.c.user_id == User.id)
         .join(Role, Role.id == user_roles.c.role_id)
         .where(Role.name == "mentor", User.is_active_account).order_by(User.name)).scalars()
-    return choices([(None, "No mentor"), *((m.id, f"{m.name} ({m.email})") for m in mentors)])
+    return choices([(None, _("No mentor")), *((m.id, f"{m.name} ({m.email})") for m in mentors)])
 
 
 def _review_forms(application: Application, formdata=None):
@@ -258,7 +261,7 @@ def review(application_id: int):
         scores = {c: review_form[f"score_{i}"].data for i, c in enumerate(call.rubric)}
         if run_service(review_form, lambda: reviewing.save_review(
                 current_user, application, scores, review_form.notes.data or "")) is not REFUSED:
-            flash("Scores and notes saved.", "success")
+            flash(_("Scores and notes saved."), "success")
             return redirect(url_for("applications.review", application_id=application.id))
     return _render_review(application, review_form, decision_form,
                           422 if review_form.errors else 200)
@@ -268,7 +271,7 @@ def review(application_id: int):
 @login_required
 def decide(application_id: int):
     application = _load_application_to_review(application_id)
-    review_form, _ = _review_forms(application)
+    review_form, _scores = _review_forms(application)
     decision_form = DecisionForm()
     decision_form.mentor_id.choices = _mentor_choices()
     if decision_form.validate_on_submit():
@@ -277,8 +280,9 @@ def decide(application_id: int):
         if run_service(decision_form, lambda: reviewing.decide(
                 current_user, application, decision_form.decision.data,
                 mentor=mentor)) is not REFUSED:
-            flash(f"Decision recorded: {DECISION_LABELS[application.decision].lower()}. "
-                  f"{application.user.name} is told by email and in the app.", "success")
+            flash(_("Decision recorded: %(decision)s. %(name)s is told by email and in the app.",
+                    decision=DECISION_LABELS[application.decision].lower(),
+                    name=application.user.name), "success")
             return redirect(url_for("applications.review_list", call_id=application.call_id))
     return _render_review(application, review_form, decision_form, 422)
 
@@ -308,12 +312,12 @@ def _call_form(call: ApplicationCall | None = None) -> CallForm:
     else:
         form = CallForm()
         if request.method == "GET":
-            form.questions.data = QUESTIONS_EXAMPLE
+            form.questions.data = questions_example()
     departments = db.session.execute(select(Department).order_by(Department.name)).scalars()
     cohorts = db.session.execute(select(Cohort).order_by(Cohort.name)).scalars().all()
     form.eligible_departments.choices = choices((d.id, d.name) for d in departments)
     form.eligible_cohorts.choices = choices((c.id, c.name) for c in cohorts)
-    form.cohort_id.choices = choices([(None, "None"), *((c.id, c.name) for c in cohorts)])
+    form.cohort_id.choices = choices([(None, _("None")), *((c.id, c.name) for c in cohorts)])
     return form
 
 
@@ -339,7 +343,7 @@ def new_call():
         call = run_service(form, lambda: call_service.create_call(current_user,
                                                                   _call_data(form)))
         if call is not REFUSED:
-            flash(f"Call “{call.title}” saved.", "success")
+            flash(_("Call “%(title)s” saved.", title=call.title), "success")
             return redirect(url_for("applications.manage"))
     return render_template("applications/call_form.html", form=form, call=None,
                            zone=localtime.zone().key), 422 if form.errors else 200
@@ -354,7 +358,7 @@ def edit_call(call_id: int):
         saved = run_service(form, lambda: call_service.update_call(current_user, call,
                                                                    _call_data(form)))
         if saved is not REFUSED:
-            flash(f"Call “{call.title}” saved.", "success")
+            flash(_("Call “%(title)s” saved.", title=call.title), "success")
             return redirect(url_for("applications.manage"))
     return render_template("applications/call_form.html", form=form, call=call,
                            zone=localtime.zone().key), 422 if form.errors else 200

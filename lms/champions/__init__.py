@@ -1,6 +1,8 @@
 """Ally champions: the directory, naming champions per department, participation records."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 bp = Blueprint("champions", __name__, url_prefix="/champions")
 
@@ -11,5 +13,6 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav
 
     app.register_blueprint(bp)
-    add_nav(app, "champions.directory", "Ally champions")
-    add_nav(app, "champions.manage", "Manage champions", roles=("admin",))
+    # The menu has room for one short word in the longer languages (context "menu").
+    add_nav(app, "champions.directory", lazy_pgettext("menu", "Ally champions"))
+    add_nav(app, "champions.manage", _l("Manage champions"), roles=("admin",))

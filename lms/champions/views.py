@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -42,20 +43,20 @@ def directory():
 def manage():
     form = AssignForm()
     form.department_id.choices = choices(
-        [(None, "Choose…"), *((d.id, d.name) for d in _departments())])
+        [(None, _("Choose…")), *((d.id, d.name) for d in _departments())])
     if form.validate_on_submit():
         def assign():
             user = db.session.execute(select(User).where(
                 User.email == normalise_email(form.email.data))).scalar_one_or_none()
             if user is None:
-                raise DomainError("No account has this email.", field="email")
+                raise DomainError(_("No account has this email."), field="email")
             department = db.session.get(Department, form.department_id.data)
             return champions.assign(actor=current_user, user=user, department=department)
 
         champion = run_service(form, assign)
         if champion is not REFUSED:
-            flash(f"{champion.user.name} is an ally champion of {champion.department.name}.",
-                  "success")
+            flash(_("%(name)s is an ally champion of %(department)s.", name=champion.user.name,
+                    department=champion.department.name), "success")
             return redirect(url_for("champions.manage"))
     return render_template("champions/manage.html", form=form, remove_form=RemoveForm(),
                            champions=champions.directory()), 422 if form.errors else 200
@@ -70,7 +71,8 @@ def remove(champion_id: int):
         abort(400)
     name, department = champion.user.name, champion.department.name
     run_service(form, lambda: champions.remove(actor=current_user, champion=champion))
-    flash(f"{name} is no longer a champion of {department}.", "success")
+    flash(_("%(name)s is no longer a champion of %(department)s.", name=name,
+            department=department), "success")
     return redirect(url_for("champions.manage"))
 
 
@@ -80,7 +82,7 @@ def my_record():
     form = ActivityForm()
     if form.validate_on_submit() and run_service(form, lambda: champions.log_activity(
             current_user, form.happened_on.data, form.note.data)) is not REFUSED:
-        flash("Added to your participation record.", "success")
+        flash(_("Added to your participation record."), "success")
         return redirect(url_for("champions.my_record"))
     return render_template("champions/record.html", person=current_user, own=True, form=form,
                            departments=champions.champion_departments(current_user),

@@ -4,6 +4,7 @@ manage the place through the private link from the confirmation email."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from lms.events import bp
 from lms.events.forms import CheckInForm, ConfirmForm, ExternalSignUpForm
@@ -131,7 +132,7 @@ def external_cancel(token: str):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash("Your place is cancelled. Thank you for freeing it for someone else.", "success")
+        flash(_("Your place is cancelled. Thank you for freeing it for someone else."), "success")
     return redirect(url_for("events.external_manage", token=token), code=303)
 
 
@@ -149,7 +150,7 @@ def external_erase(token: str):
         flash(error.message, "error")
         return redirect(url_for("events.external_manage", token=token), code=303)
     db.session.commit()
-    flash("Your details are erased and this link no longer works. Thank you for taking part.",
+    flash(_("Your details are erased and this link no longer works. Thank you for taking part."),
           "success")
     return redirect(url_for("events.open_sessions"), code=303)
 
@@ -163,7 +164,7 @@ def external_check_in(token: str):
     if form.validate_on_submit() and run_service(
             form, lambda: event_registration.check_in_external(registration, form.code.data),
             field="code") is not REFUSED:
-        flash("You're checked in. Enjoy the session!", "success")
+        flash(_("You're checked in. Enjoy the session!"), "success")
         return redirect(url_for("events.external_manage", token=token), code=303)
     return _manage_page(token, checkin_form=form, status=422)
 

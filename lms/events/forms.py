@@ -60,9 +60,8 @@ class NextForm(AppForm):
 
 
 class CheckInForm(AppForm):
-    code = StringField(_l("Check-in code"), validators=[DataRequired("Enter the code shown in the "
-                                                                 "room or on the call."),
-                                                    Length(max=20)],
+    code = StringField(_l("Check-in code"), validators=[
+        DataRequired(_l("Enter the code shown in the room or on the call.")), Length(max=20)],
                        description=_l("Six letters and digits, shown by the facilitator during "
                                    "the session."))
     submit = SubmitField(_l("Check in"))
@@ -87,16 +86,16 @@ class TrainingForm(AppForm):
 
 class OfferingForm(AppForm):
     starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMAT,
-                                   validators=[DataRequired("Give the start date and time.")])
+                                   validators=[DataRequired(_l("Give the start date and time."))])
     ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMAT,
-                                 validators=[DataRequired("Give the end date and time.")])
+                                 validators=[DataRequired(_l("Give the end date and time."))])
     mode = SelectField(_l("Where"), choices=choices((m, MODE_LABELS[m]) for m in MODES))
     location = StringField(_l("Room"), validators=[Optional(), Length(max=300)],
                            description=_l("Building and room, for sessions on campus."))
     video_url = URLField(_l("Video call link"), validators=[Optional(), Length(max=500)],
                          description=_l("Starts with https://. Shown only to people with a seat."))
     capacity = IntegerField(_l("Seats"), validators=[
-        InputRequired("Give the number of seats."),
+        InputRequired(_l("Give the number of seats.")),
         NumberRange(min=1, max=10000, message=_l("Seats must be between 1 and 10,000."))])
     registration_opens_at = DateTimeLocalField(
         _l("Registration opens"), format=LOCAL_FORMAT, validators=[Optional()],
@@ -131,12 +130,12 @@ class OfferingForm(AppForm):
         # "NaN" parses as a decimal but cannot be compared, so test finiteness first.
         if field.data is not None and not (field.data.is_finite()
                                            and 0 <= field.data <= 100000):
-            raise ValidationError("Give an amount from 0 to 100,000.")
+            raise ValidationError(_("Give an amount from 0 to 100,000."))
 
 
 class ScheduleRequestForm(OfferingForm):
     training_id = SelectField(_l("Training"), coerce=optional_int,
-                              validators=[DataRequired("Choose the training to schedule.")])
+                              validators=[DataRequired(_l("Choose the training to schedule."))])
     note = TextAreaField(_l("Note to the department"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Create the session and mark scheduled"))
 
@@ -150,17 +149,17 @@ class CancelOfferingForm(AppForm):
 class AttendanceForm(AppForm):
     registration_ids = SelectMultipleField(
         _l("People"), coerce=int, validate_choice=True,
-        validators=[DataRequired("Select at least one person.")])
+        validators=[DataRequired(_l("Select at least one person."))])
     attendance = SelectField(_l("Mark selected people as"), choices=choices([
-        (ATTENDED, "Attended"), (NO_SHOW, "No-show"), ("clear", "Not marked")]))
+        (ATTENDED, _l("Attended")), (NO_SHOW, _l("No-show")), ("clear", _l("Not marked"))]))
     submit = SubmitField(_l("Apply to selected"))
 
 
 class WeekForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("e.g. We're All In Week."))
-    starts_on = DateField(_l("First day"), validators=[DataRequired("Give the first day.")])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired("Give the last day.")])
+    starts_on = DateField(_l("First day"), validators=[DataRequired(_l("Give the first day."))])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Give the last day."))])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     prizes = TextAreaField(_l("Prizes"), validators=[Optional(), Length(max=2000)],
                            description=_l("One per line, first prize first."))
@@ -177,7 +176,7 @@ class DrawForm(AppForm):
                            description=_l("Needed only while the week is still running: people "
                                           "can still earn entries. It is kept in the audit log."))
     winners = IntegerField(_l("Number of winners"), default=3,
-                           validators=[InputRequired("Give the number of winners."),
+                           validators=[InputRequired(_l("Give the number of winners.")),
                                        NumberRange(min=1, max=100,
                                                    message=_l("Draw between 1 and 100 winners."))])
     seed = StringField(_l("Seed"), validators=[Optional(), Length(max=100)],
@@ -197,7 +196,7 @@ class TeamRequestForm(AppForm):
     group_size = IntegerField(_l("Group size"), validators=[
         InputRequired(_l("Give the number of people."))])
     preferred_dates = TextAreaField(_l("Preferred dates"), validators=[
-        DataRequired("Give one or more dates or periods."), Length(max=2000)],
+        DataRequired(_l("Give one or more dates or periods.")), Length(max=2000)],
         description=_l("e.g. “Tuesday or Thursday mornings in March”."))
     contact_name = StringField(_l("Contact name"), validators=[DataRequired(), Length(max=200)])
     contact_email = EmailField(_l("Contact email"), validators=[
@@ -217,46 +216,46 @@ class TeamRequestForm(AppForm):
 
 
 class ExternalSignUpForm(AppForm):
-    name = StringField("Full name", validators=[DataRequired("Give your name."),
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Give your name.")),
                                                 Length(max=200)])
-    email = EmailField("Email", validators=[
-        DataRequired("Give your email address."),
-        Email("Give an email address like name@example.org.", check_deliverability=False),
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(_l("Give your email address.")),
+        Email(_l("Give an email address like name@example.org."), check_deliverability=False),
         Length(max=254)],
-        description="We send a link to confirm it. Your place counts once you follow it.")
-    organisation = StringField("Organisation", validators=[
-        DataRequired("Give the organisation you work for."), Length(max=200)])
-    profession = StringField("Profession", validators=[
-        DataRequired("Give your profession."), Length(max=200)],
-        description="e.g. Registered nurse, Physician, Social worker.")
-    licence_number = StringField("Licence number", validators=[Optional(), Length(max=100)],
-                                 description="Optional. Printed on your certificate of "
-                                             "attendance for continuing-education records.")
-    submit = SubmitField("Sign up")
+        description=_l("We send a link to confirm it. Your place counts once you follow it."))
+    organisation = StringField(_l("Organisation"), validators=[
+        DataRequired(_l("Give the organisation you work for.")), Length(max=200)])
+    profession = StringField(_l("Profession"), validators=[
+        DataRequired(_l("Give your profession.")), Length(max=200)],
+        description=_l("e.g. Registered nurse, Physician, Social worker."))
+    licence_number = StringField(_l("Licence number"), validators=[Optional(), Length(max=100)],
+                                 description=_l("Optional. Printed on your certificate of "
+                                             "attendance for continuing-education records."))
+    submit = SubmitField(_l("Sign up"))
 
 
 class ConfirmForm(AppForm):
     """A single button (confirm, cancel, erase): only the CSRF token."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 class FeeForm(AppForm):
-    status = SelectField("Fee status", choices=choices(
+    status = SelectField(_l("Fee status"), choices=choices(
         (s, FEE_STATUS_LABELS[s]) for s in FEE_STATUSES))
-    reference = StringField("Invoice or receipt number", validators=[Optional(),
+    reference = StringField(_l("Invoice or receipt number"), validators=[Optional(),
                                                                      Length(max=100)],
-                            description="From the finance system. Needed for paid and "
-                                        "refunded; printed on the receipt.")
-    submit = SubmitField("Save fee status")
+                            description=_l("From the finance system. Needed for paid and "
+                                        "refunded; printed on the receipt."))
+    submit = SubmitField(_l("Save fee status"))
 
 
 class RaffleConsentForm(AppForm):
-    show_name = RadioField("If you win, may we show your name on this page?", choices=choices([
-        ("yes", "Yes, show my name"), ("no", "No, keep my name off the page")]),
-        validators=[InputRequired("Choose yes or no.")],
-        description="The programme office tells winners either way.")
-    submit = SubmitField("Save my answer")
+    show_name = RadioField(_l("If you win, may we show your name on this page?"), choices=choices([
+        ("yes", _l("Yes, show my name")), ("no", _l("No, keep my name off the page"))]),
+        validators=[InputRequired(_l("Choose yes or no."))],
+        description=_l("The programme office tells winners either way."))
+    submit = SubmitField(_l("Save my answer"))
 
 
 class TriageForm(AppForm):

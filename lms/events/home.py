@@ -3,6 +3,7 @@ other areas include (``templates/events/_training_offerings.html``)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import localtime
@@ -51,7 +52,7 @@ def live_sessions_for(training_slug: str) -> dict:
 def registration_problem_for(offering) -> str | None:
     """Why the signed-in person cannot register for ``offering`` now (None if they can)."""
     if not getattr(current_user, "is_authenticated", False):
-        return "Sign in to register."
+        return _("Sign in to register.")
     return event_registration.registration_problem(current_user, offering)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -97,7 +98,8 @@ def new_training():
         item = run_service(form, lambda: events.create_training(
             _training_data(form), actor=current_user), field="title")
         if item is not REFUSED:
-            flash(f"Training “{item.title}” created. Now add its dates.", "success")
+            flash(_("Training “%(title)s” created. Now add its dates.", title=item.title),
+                  "success")
             return redirect(url_for("events.new_offering", training_id=item.id), code=303)
     return render_template("events/manage/training_form.html", form=form, training=None)
 
@@ -114,7 +116,7 @@ def edit_training(training_id: int):
         form.facilitator_ids.data = [u.id for u in item.facilitators]
     if form.validate_on_submit() and run_service(form, lambda: events.update_training(
             item, _training_data(form), actor=current_user), field="title") is not REFUSED:
-        flash("Training saved.", "success")
+        flash(_("Training saved."), "success")
         return redirect(url_for("events.manage"), code=303)
     return render_template("events/manage/training_form.html", form=form, training=item)
 
@@ -124,7 +126,7 @@ def edit_training(training_id: int):
 def _fill_offering_choices(form: OfferingForm) -> None:
     form.department_id.choices = choices([("", "—"), *db.session.execute(
         select(Department.id, Department.name).order_by(Department.name))])
-    form.engagement_week_id.choices = choices([("", "None"), *db.session.execute(
+    form.engagement_week_id.choices = choices([("", _("None")), *db.session.execute(
         select(EngagementWeek.id, EngagementWeek.name).order_by(EngagementWeek.starts_on.desc()))])
 
 
@@ -167,7 +169,7 @@ def new_offering(training_id: int):
         offering = run_service(form, lambda: events.create_offering(
             item, _offering_data(form), actor=current_user), field="starts_at")
         if offering is not REFUSED:
-            flash("Session scheduled.", "success")
+            flash(_("Session scheduled."), "success")
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/offering_form.html", form=form, training=item,
                            offering=None, timezone=events.institution_zone().key)
@@ -182,15 +184,15 @@ def edit_offering(offering_id: int):
     if request.method == "GET":
         _form_from_offering(form, offering)
     if offering.is_cancelled and request.method == "POST":
-        flash("This session was cancelled and can no longer be changed.", "error")
+        flash(_("This session was cancelled and can no longer be changed."), "error")
         return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     if form.validate_on_submit():
         changed = run_service(form, lambda: events.update_offering(
             offering, _offering_data(form), actor=current_user), field="starts_at")
         if changed is not REFUSED:
-            flash("Session updated; participants were emailed the new details."
+            flash(_("Session updated; participants were emailed the new details.")
                   if any(name in changed for name in events.ATTENDEE_FIELDS)
-                  else ("Session updated." if changed else "Nothing changed."), "success")
+                  else (_("Session updated.") if changed else _("Nothing changed.")), "success")
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/offering_form.html", form=form,
                            training=offering.training, offering=offering,
@@ -205,7 +207,7 @@ def cancel_offering(offering_id: int):
     if form.validate_on_submit() and run_service(form, lambda: events.cancel_offering(
             offering, actor=current_user, reason=form.reason.data or ""),
             field="reason") is not REFUSED:
-        flash("Session cancelled. Everyone with a place was emailed.", "success")
+        flash(_("Session cancelled. Everyone with a place was emailed."), "success")
         return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/cancel_offering.html", form=form, offering=offering)
 
@@ -226,8 +228,8 @@ def weeks():
         week = run_service(form, lambda: event_raffle.create_week(
             _week_data(form), actor=current_user), field="name")
         if week is not REFUSED:
-            flash(f"“{week.name}” added. Choose it on a session to make it count for the raffle.",
-                  "success")
+            flash(_("“%(name)s” added. Choose it on a session to make it count for the raffle.",
+                    name=week.name), "success")
             return redirect(url_for("events.manage_week", week_id=week.id), code=303)
     rows = list(db.session.execute(select(EngagementWeek)
                                    .order_by(EngagementWeek.starts_on.desc())).scalars())
@@ -241,7 +243,7 @@ def manage_week(week_id: int):
     form = WeekForm(obj=week)
     if form.validate_on_submit() and run_service(form, lambda: event_raffle.update_week(
             week, _week_data(form), actor=current_user), field="name") is not REFUSED:
-        flash("Event week saved.", "success")
+        flash(_("Event week saved."), "success")
         return redirect(url_for("events.manage_week", week_id=week.id), code=303)
     return _week_page(week, form, DrawForm(formdata=None))
 
@@ -271,7 +273,8 @@ def draw(week_id: int):
             week, actor=current_user, count=draw_form.winners.data, seed=draw_form.seed.data,
             reason=draw_form.reason.data or ""), field="winners")
         if result is not REFUSED:
-            flash(f"{len(result.winner_ids)} winner(s) drawn with seed {result.seed}.", "success")
+            flash(_("%(count)s winner(s) drawn with seed %(seed)s.",
+                    count=len(result.winner_ids), seed=result.seed), "success")
             return redirect(url_for("events.manage_week", week_id=week.id), code=303)
     return _week_page(week, WeekForm(obj=week, formdata=None), draw_form, status=422)
 
@@ -300,10 +303,10 @@ def team_request(request_id: int):
         try:
             if form.decline.data:
                 team_requests.decline_request(item, actor=current_user, note=form.note.data)
-                message = "Request declined; the contact was emailed your note."
+                message = _("Request declined; the contact was emailed your note.")
             else:
                 team_requests.save_note(item, actor=current_user, note=form.note.data)
-                message = "Note saved."
+                message = _("Note saved.")
         except DomainError as error:
             db.session.rollback()
             form.note.errors.append(error.message)
@@ -319,11 +322,11 @@ def team_request(request_id: int):
 def schedule_request(request_id: int):
     item = db.get_or_404(TeamRequest, request_id)
     if item.status != "new":
-        flash("Only new requests can be scheduled.", "error")
+        flash(_("Only new requests can be scheduled."), "error")
         return redirect(url_for("events.team_request", request_id=item.id), code=303)
     form = ScheduleRequestForm()
     _fill_offering_choices(form)
-    form.training_id.choices = choices([("", "Choose a training"), *db.session.execute(
+    form.training_id.choices = choices([("", _("Choose a training")), *db.session.execute(
         select(Training.id, Training.title).order_by(Training.title))])
     if request.method == "GET":
         form.training_id.data = item.training_id
@@ -338,7 +341,7 @@ def schedule_request(request_id: int):
             item, actor=current_user, training=training, data=_offering_data(form),
             note=form.note.data or ""), field="starts_at")
         if offering is not REFUSED:
-            flash("Session created and the request marked scheduled; the contact was emailed.",
+            flash(_("Session created and the request marked scheduled; the contact was emailed."),
                   "success")
             return redirect(url_for("events.offering", offering_id=offering.id), code=303)
     return render_template("events/manage/schedule_request.html", item=item, form=form,
@@ -358,7 +361,8 @@ def registration_fee(registration_id: int):
     if form.validate_on_submit() and run_service(form, lambda: payments.provider().record(
             item, status=form.status.data, reference=form.reference.data or "",
             actor=current_user), field="status") is not REFUSED:
-        flash(f"Fee of {item.person.name} marked {item.fee_label.lower()}.", "success")
+        flash(_("Fee of %(name)s marked %(status)s.", name=item.person.name,
+                status=item.fee_label.lower()), "success")
         return redirect(url_for("events.roster", offering_id=item.offering_id), code=303)
     return render_template("events/manage/fee.html", item=item, form=form,
                            erase_form=ConfirmForm(formdata=None),
@@ -391,8 +395,8 @@ def erase_external(registration_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash("The participant's details were erased. Their place in the counts stays, "
-              "unnamed.", "success")
+        flash(_("The participant's details were erased. Their place in the counts stays, "
+              "unnamed."), "success")
     return redirect(url_for("events.roster", offering_id=item.offering_id), code=303)
 
 

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -136,7 +137,7 @@ def register(offering_id: int):
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
-        return _action_response(item, next_url, error="The form expired. Please try again.")
+        return _action_response(item, next_url, error=_("The form expired. Please try again."))
     try:
         registration = event_registration.register(current_user, item)
     except DomainError as error:
@@ -144,10 +145,11 @@ def register(offering_id: int):
         return _action_response(item, next_url, error=error.message)
     db.session.commit()
     if registration.status == "registered":
-        message = f"You're registered for {item.training.title}. A confirmation is on its way."
+        message = _("You're registered for %(title)s. A confirmation is on its way.",
+                    title=item.training.title)
     else:
-        message = (f"The session is full, so you're on the waitlist (number "
-                   f"{_queue_place(registration)} in line). We'll email you if a seat opens.")
+        message = _("The session is full, so you're on the waitlist (number %(place)s in "
+                    "line). We'll email you if a seat opens.", place=_queue_place(registration))
     return _action_response(item, next_url, message=message)
 
 
@@ -175,10 +177,10 @@ def cancel(offering_id: int):
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
-        return _action_response(item, next_url, error="The form expired. Please try again.")
+        return _action_response(item, next_url, error=_("The form expired. Please try again."))
     registration = my_registration(item)
     if registration is None:
-        return _action_response(item, next_url, error="You do not have a place at this session.")
+        return _action_response(item, next_url, error=_("You do not have a place at this session."))
     was = registration.status
     try:
         event_registration.cancel(registration, actor=current_user)
@@ -186,8 +188,8 @@ def cancel(offering_id: int):
         db.session.rollback()
         return _action_response(item, next_url, error=error.message)
     db.session.commit()
-    message = ("You left the waitlist." if was == "waitlisted"
-               else "Your place is cancelled. Thank you for freeing it for someone else.")
+    message = (_("You left the waitlist.") if was == "waitlisted"
+               else _("Your place is cancelled. Thank you for freeing it for someone else."))
     return _action_response(item, next_url, message=message)
 
 
@@ -302,9 +304,9 @@ def raffle_consent(week_id: int):
     if form.validate_on_submit() and run_service(form, lambda: event_raffle.set_consent(
             current_user, item, show_name=form.show_name.data == "yes"),
             field="show_name") is not REFUSED:
-        flash("Your answer is saved. You can change it at any time."
+        flash(_("Your answer is saved. You can change it at any time.")
               if form.show_name.data == "yes" else
-              "Your answer is saved: your name will not be shown on this page.", "success")
+              _("Your answer is saved: your name will not be shown on this page."), "success")
         return redirect(url_for("events.week", week_id=item.id), code=303)
     return _week_page(item, consent_form=form, status=422)
 
@@ -330,8 +332,10 @@ def roster(offering_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
-            label = {"attended": "attended", "no_show": "no-show", None: "not marked"}[value]
-            flash(f"Marked {count} {'person' if count == 1 else 'people'} as {label}.", "success")
+            label = {"attended": _("attended"), "no_show": _("no-show"),
+                     None: _("not marked")}[value]
+            flash(ngettext("Marked %(num)d person as %(label)s.",
+                           "Marked %(num)d people as %(label)s.", count, label=label), "success")
             return redirect(url_for("events.roster", offering_id=item.id), code=303)
     return render_template("events/roster.html", offering=item, people=people, form=form,
                            checkin_window=event_registration.checkin_window(item),
@@ -352,15 +356,15 @@ def my_team_requests():
 @login_required
 def new_team_request():
     form = TeamRequestForm()
-    form.department_id.choices = choices([("", "Not listed / several"), *db.session.execute(
+    form.department_id.choices = choices([("", _("Not listed / several")), *db.session.execute(
         select(Department.id, Department.name).order_by(Department.name))])
-    form.training_id.choices = choices([("", "Something else (describe below)"),
+    form.training_id.choices = choices([("", _("Something else (describe below)")),
                                         *db.session.execute(select(Training.id, Training.title)
                                                             .order_by(Training.title))])
     smallest = team_requests.min_group_size()
-    form.group_size.description = (
-        f"Team sessions are for groups of {smallest:,} people or more. For a smaller group, "
-        "register for one of the scheduled sessions.")
+    form.group_size.description = _(
+        "Team sessions are for groups of %(smallest)s people or more. For a smaller group, "
+        "register for one of the scheduled sessions.", smallest=format_number(smallest))
     if request.method == "GET":
         form.department_id.data = current_user.department_id
         form.contact_name.data = current_user.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.extensions import db
@@ -38,7 +39,7 @@ def accept(invitation_id: int):
         flash(problem.message, "warning")
         return redirect(url_for("learn.coauthor_invitations"))
     db.session.commit()
-    flash(f"You are now a co-author of “{submission.step.title}”.", "success")
+    flash(_("You are now a co-author of “%(title)s”.", title=submission.step.title), "success")
     return redirect(url_for("review.history", submission_id=submission.id))
 
 
@@ -48,5 +49,5 @@ def accept(invitation_id: int):
 def decline(invitation_id: int):
     coauthoring.decline(current_user, _own_invitation(invitation_id))
     db.session.commit()
-    flash("Declined. Nothing about it stays in your record.", "success")
+    flash(_("Declined. Nothing about it stays in your record."), "success")
     return redirect(url_for("learn.coauthor_invitations"))

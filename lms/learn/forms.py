@@ -28,7 +28,7 @@ class SubmitChallengeForm(ChallengeMetaForm):
 class AttestForm(AppForm):
     """The learner's own statement that closes a module which asks for one."""
 
-    confirm = BooleanField("I make this statement in my own name")
+    confirm = BooleanField(_l("I make this statement in my own name"))
 
 
 class SearchForm(AppForm):

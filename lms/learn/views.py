@@ -403,7 +403,7 @@ def engaged(slug: str, step_slug: str):
 def attest(slug: str):
     """Affirm the module's statement in one's own name; completes the module if it was
     the last thing missing."""
-    module, _ = _load(slug)
+    module, _steps = _load(slug)
     form = AttestForm()
     if not form.validate_on_submit():
         abort(400)
@@ -417,8 +417,8 @@ def attest(slug: str):
         return redirect(url_for("learn.module", slug=slug, _anchor="attest"))
     completed = learning.refresh_completion(current_user, module, progress)
     db.session.commit()
-    flash(f"You completed {module.title}. Well done." if completed
-          else "Your statement is recorded.", "success")
+    flash(_("You completed %(title)s. Well done.", title=module.title) if completed
+          else _("Your statement is recorded."), "success")
     return redirect(url_for("learn.module", slug=slug))
 
 

@@ -2,6 +2,7 @@
 
 from lms.models import scorecard as _scorecard_indexes  # noqa: F401  (indexes only)
 from lms.models.applications import (
+    APPLICATION_STATUS_LABELS,
     APPLICATION_STATUSES,
     DECISION_LABELS,
     DECISIONS,
@@ -82,6 +83,7 @@ __all__ = [
     "CHAMPION_SOURCES",
     "DECISIONS",
     "DECISION_LABELS",
+    "APPLICATION_STATUS_LABELS",
     "Application",
     "ApplicationCall",
     "ApplicationReview",

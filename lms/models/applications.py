@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,7 +18,9 @@ APPLICATION_STATUSES = (DRAFT, SUBMITTED, WITHDRAWN)
 # Application.decision
 ACCEPTED, WAITLISTED, DECLINED = "accepted", "waitlisted", "declined"
 DECISIONS = (ACCEPTED, WAITLISTED, DECLINED)
-DECISION_LABELS = {ACCEPTED: "Accepted", WAITLISTED: "Waitlisted", DECLINED: "Declined"}
+DECISION_LABELS = {ACCEPTED: _l("Accepted"), WAITLISTED: _l("Waitlisted"), DECLINED: _l("Declined")}
+APPLICATION_STATUS_LABELS = {DRAFT: _l("Draft"), SUBMITTED: _l("Submitted"),
+                             WITHDRAWN: _l("Withdrawn")}
 
 application_call_reviewers = Table(
     "application_call_reviewers",

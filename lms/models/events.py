@@ -7,6 +7,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -32,9 +33,9 @@ MODE_LABELS = {IN_PERSON: _l("In person"), VIRTUAL: _l("Video call"),
 # Offering.audience
 INTERNAL, OPEN, DEPARTMENT = "internal", "open", "department"
 AUDIENCES = (INTERNAL, OPEN, DEPARTMENT)
-AUDIENCE_LABELS = {INTERNAL: "Staff, faculty, residents and students",
-                   OPEN: "Open to external professionals",
-                   DEPARTMENT: "One department's team"}
+AUDIENCE_LABELS = {INTERNAL: _l("Staff, faculty, residents and students"),
+                   OPEN: _l("Open to external professionals"),
+                   DEPARTMENT: _l("One department's team")}
 
 # Offering.status
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
@@ -53,8 +54,9 @@ ATTENDANCE_VALUES = (ATTENDED, NO_SHOW)
 # Registration.fee_status (None: no fee for this place)
 FEE_DUE, FEE_PAID, FEE_WAIVED, FEE_REFUNDED = "due", "paid", "waived", "refunded"
 FEE_STATUSES = (FEE_DUE, FEE_PAID, FEE_WAIVED, FEE_REFUNDED)
-FEE_STATUS_LABELS = {FEE_DUE: "Due", FEE_PAID: "Paid", FEE_WAIVED: "Waived",
-                     FEE_REFUNDED: "Refunded"}
+# "Due" as a fee status (payment outstanding), not a due date.
+FEE_STATUS_LABELS = {FEE_DUE: lazy_pgettext("fee status", "Due"), FEE_PAID: _l("Paid"),
+                     FEE_WAIVED: _l("Waived"), FEE_REFUNDED: _l("Refunded")}
 
 # TeamRequest.status
 NEW, DECLINED = "new", "declined"
@@ -324,7 +326,7 @@ class Registration(Base, TimestampMixin):
 
     @property
     def fee_label(self) -> str:
-        return FEE_STATUS_LABELS.get(self.fee_status or "", "No fee")
+        return str(FEE_STATUS_LABELS.get(self.fee_status or "", _l("No fee")))
 
     def __repr__(self) -> str:
         return f"<Registration {self.user_id}@{self.offering_id} {self.status}>"

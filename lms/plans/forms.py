@@ -212,6 +212,6 @@ class SuggestionsForm(AppForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if not any(entry.form.include.data for entry in self.actions):
-            self.form_errors.append("Tick at least one action to add to your plan.")
+            self.form_errors.append(_("Tick at least one action to add to your plan."))
             ok = False
         return ok

@@ -113,7 +113,7 @@ def _render_index(*, action_forms: dict | None = None):
 def _status_form(action: PlanAction) -> ActionStatusForm:
     # Every row's select is named "status"; the template gives each a distinct id.
     form = ActionStatusForm(formdata=None, status=action.status)
-    form.status.label.text = f"Status of “{action.text}”"
+    form.status.label.text = _("Status of “%(action)s”", action=action.text)
     return form
 
 
@@ -311,7 +311,7 @@ def from_challenge(source_id: str):
     if request.method == "GET":
         target = _first_checkin_date()
         form = SuggestionsForm(formdata=None, data={
-            "title": f"Act on my {source.title}"[:service.TITLE_MAX],
+            "title": _("Act on my %(source)s", source=source.title)[:service.TITLE_MAX],
             "actions": [{"include": True, "text": text, "target_date": target}
                         for text in suggestions]})
     else:

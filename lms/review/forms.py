@@ -1,6 +1,7 @@
 """Forms of the review area. Rubric levels are read per challenge in the view (their
 criteria come from the module's YAML), the rest is fixed."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
@@ -31,8 +32,9 @@ class LinkForm(AppForm):
     mentor_id = SelectField(_l("Mentor"), coerce=optional_int, validators=[Optional()],
                             description=_l("People with the mentor role."))
     target = RadioField(_l("Link to"), choices=choices([
-        ("learner", "One learner"), ("department", "A department (and the departments "
-                                                   "within it)"), ("cohort", "A cohort")]),
+        ("learner", _l("One learner")),
+        ("department", _l("A department (and the departments within it)")),
+        ("cohort", _l("A cohort"))]),
         default="learner", validators=[DataRequired(message=_l("Choose what to link to."))])
     learner_email = EmailField(
         _l("Learner's email"), validators=[Optional(), Email(check_deliverability=False),
@@ -46,12 +48,12 @@ class LinkForm(AppForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if not self.mentor_id.data:
-            self.mentor_id.errors = [*self.mentor_id.errors, "Choose a mentor."]
+            self.mentor_id.errors = [*self.mentor_id.errors, _("Choose a mentor.")]
             ok = False
         needed = {"learner": self.learner_email, "department": self.department_id,
                   "cohort": self.cohort_id}.get(self.target.data)
         if needed is not None and not needed.data:
-            needed.errors = [*needed.errors, "Fill this in for the link you chose."]
+            needed.errors = [*needed.errors, _("Fill this in for the link you chose.")]
             ok = False
         return ok
 
@@ -59,5 +61,6 @@ class LinkForm(AppForm):
 class PreferenceForm(AppForm):
     submission_emails = RadioField(
         _l("Email me about new reflections to review"), choices=choices([
-            ("immediate", "As each one arrives"), ("digest", "Once a day, in a digest")]),
+            ("immediate", _l("As each one arrives")),
+            ("digest", _l("Once a day, in a digest"))]),
         validators=[DataRequired()])

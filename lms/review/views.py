@@ -41,7 +41,7 @@ PER_PAGE = 25
 def _forbidden(detail: str):
     """A 403 page that says why, instead of the generic one."""
     response = current_app.make_response((render_template(
-        "errors/error.html", code=403, title="This reflection is not yours to read",
+        "errors/error.html", code=403, title=_("This reflection is not yours to read"),
         detail=detail), 403))
     abort(response)
 
@@ -57,17 +57,17 @@ def _load_readable(submission_id: int):
     """The submission, when the current person may read its text; 403 otherwise."""
     submission = _load(submission_id)
     if not reviews.can_read_text(current_user, submission):
-        _forbidden("A reflection is visible only to its author and the mentors linked to "
-                   "them." + (" This one was kept private by its author."
-                              if submission.is_private else ""))
+        _forbidden(_("A reflection is visible only to its author and the mentors linked to "
+                     "them.") + (" " + _("This one was kept private by its author.")
+                                 if submission.is_private else ""))
     return submission
 
 
 def _load_reviewable(submission_id: int):
     submission = _load(submission_id)
     if not permissions.can_review(current_user, submission):
-        _forbidden("You can review reflections of the learners linked to you as their "
-                   "mentor, unless they kept them private.")
+        _forbidden(_("You can review reflections of the learners linked to you as their "
+                     "mentor, unless they kept them private."))
     return submission
 
 
@@ -156,9 +156,10 @@ def decide(submission_id: int):
         return page
     learner = submission.user.name
     db.session.commit()
-    flash({"approve": f"Approved. {learner} has been told.",
-           "revise": f"Revision requested. {learner} has been told what to improve.",
-           "comment": f"Comment sent to {learner}."}[review.decision], "success")
+    flash({"approve": _("Approved. %(name)s has been told.", name=learner),
+           "revise": _("Revision requested. %(name)s has been told what to improve.",
+                       name=learner),
+           "comment": _("Comment sent to %(name)s.", name=learner)}[review.decision], "success")
     return redirect(url_for("review.queue"))
 
 
@@ -248,7 +249,7 @@ def open_notification(notification_id: int):
 def read_all():
     changed = notifications.mark_all_read(current_user)
     db.session.commit()
-    flash("All notifications are marked as read." if changed else "Nothing was unread.",
+    flash(_("All notifications are marked as read.") if changed else _("Nothing was unread."),
           "success")
     return redirect(url_for("review.notifications"))
 
@@ -272,11 +273,11 @@ def _fill_link_choices(form: LinkForm) -> None:
     mentors = db.session.execute(
         select(User.id, User.name, User.email).where(User.roles.any(Role.name == "mentor"))
         .order_by(User.name)).all()
-    form.mentor_id.choices = choices([("", "Choose a mentor"),
+    form.mentor_id.choices = choices([("", _("Choose a mentor")),
                                       *((m.id, f"{m.name} ({m.email})") for m in mentors)])
-    form.department_id.choices = choices([("", "Choose a department"), *db.session.execute(
+    form.department_id.choices = choices([("", _("Choose a department")), *db.session.execute(
         select(Department.id, Department.name).order_by(Department.name)).all()])
-    form.cohort_id.choices = choices([("", "Choose a cohort"), *db.session.execute(
+    form.cohort_id.choices = choices([("", _("Choose a cohort")), *db.session.execute(
         select(Cohort.id, Cohort.name).order_by(Cohort.name)).all()])
 
 
@@ -300,19 +301,20 @@ def links():
             learner = db.session.execute(select(User).where(
                 User.email == normalise_email(form.learner_email.data))).scalar_one_or_none()
             if learner is None:
-                form.learner_email.errors = ["No account has this email address."]
+                form.learner_email.errors = [_("No account has this email address.")]
         elif form.target.data == "department":
             department = db.session.get(Department, form.department_id.data)
         else:
             cohort = db.session.get(Cohort, form.cohort_id.data)
         if mentor is None:
-            form.mentor_id.errors = ["Choose a mentor from the list."]
+            form.mentor_id.errors = [_("Choose a mentor from the list.")]
         elif not form.learner_email.errors:
             link = run_service(form, lambda: mentoring.link_mentor(
                 actor=current_user, mentor=mentor, learner=learner, department=department,
                 cohort=cohort), field="target")
             if link is not REFUSED:
-                flash(f"{mentor.name} now mentors {link.target_name}.", "success")
+                flash(_("%(mentor)s now mentors %(target)s.", mentor=mentor.name,
+                        target=link.target_name), "success")
                 return redirect(url_for("review.links"))
         status = 422
     elif request.method == "POST":
@@ -326,7 +328,8 @@ def delete_link(link_id: int):
     link = db.session.get(MentorLink, link_id)
     if link is None:
         abort(404)
-    description = f"{link.mentor.name} no longer mentors {link.target_name}."
+    description = _("%(mentor)s no longer mentors %(target)s.", mentor=link.mentor.name,
+                    target=link.target_name)
     mentoring.remove_link(actor=current_user, link=link)
     db.session.commit()
     flash(description, "success")

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import ApplicationCall, EngagementWeek, Module, Step, Training
+from lms.models import ApplicationCall, EngagementWeek, Module, Offering, Step, Training
 
 pytestmark = pytest.mark.e2e
 
@@ -62,6 +62,10 @@ def newcomer(kit):
             if "es" not in (step.config or {}).get("translations", {}):
                 content.add(step.title)
         content.update(db.session.execute(select(Training.title)).scalars())
+        content.update(db.session.execute(select(Training.description)).scalars())
+        content.update(db.session.execute(select(Training.series)).scalars())
+        for offering in db.session.execute(select(Offering)).scalars():
+            content.update({offering.location, offering.notes, offering.fee_note})
         # Names staff give to weeks and calls are content too; other browser tests add
         # some ("Open Week …") to the same database while this one runs.
         content.update(db.session.execute(select(EngagementWeek.name)).scalars())
@@ -128,3 +132,35 @@ def test_a_learner_walks_home_challenge_and_plan_in_spanish(kit, newcomer):
     page.get_by_role("link", name="Añadir un objetivo").first.click()
     check_a11y(page)
     assert not english_left(page, content, institution)
+
+
+def test_a_learner_finds_live_sessions_in_spanish_and_the_countdown_ticks_in_spanish(kit,
+                                                                                   newcomer):
+    server, page, login_as, check_a11y = kit
+    email, content = newcomer
+    institution = server.app.config["LMS_INSTITUTION_NAME"]
+    login_as(page, email)
+    page.get_by_role("link", name="Rosa Méndez").click()
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Save profile").click()
+    page.get_by_text("Perfil guardado.").wait_for()
+
+    page.get_by_role("link", name="Sesiones en vivo").first.click()
+    page.get_by_role("heading", name="Sesiones en vivo", level=1).wait_for()
+    check_a11y(page)
+    assert not english_left(page, content, institution)
+
+    page.locator("a[href^='/events/offerings/']").first.click()
+    page.get_by_role("heading", name="Su plaza").wait_for()
+    check_a11y(page)
+    assert not english_left(page, content, institution)
+    countdown = page.locator("[data-countdown]").first
+    # The script rewrites the words from the page's Spanish phrases: move the moment to
+    # 2 days, 3 hours and 4½ minutes from the server's now and let it tick.
+    countdown.evaluate("""el => {
+        const skew = Number(el.dataset.skew || 0);
+        el.dataset.countdown = new Date(Date.now() + skew + 183870000).toISOString();
+        el.dispatchEvent(new Event("htmx:load", {bubbles: true}));
+    }""")
+    value = countdown.locator(".countdown-value")
+    value.filter(has_text="2 días, 3 horas y 4 minutos").wait_for()

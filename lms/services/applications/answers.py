@@ -8,6 +8,7 @@ the draft stays a draft, kept as typed.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,8 +32,8 @@ class StaleApplication(DomainError):
 
 def closed_message(call: ApplicationCall) -> str:
     when = localtime.format_local(call.closes_at, "%A %d %B %Y at %H:%M:%S")
-    return (f"This call closed on {when}. Applications are no longer accepted; your draft "
-            "is kept but was not submitted.")
+    return _("This call closed on %(when)s. Applications are no longer accepted; your draft "
+             "is kept but was not submitted.", when=when)
 
 
 def application_for(user: User, call: ApplicationCall) -> Application | None:
@@ -42,11 +43,11 @@ def application_for(user: User, call: ApplicationCall) -> Application | None:
 
 def _check_window(user: User, call: ApplicationCall) -> None:
     if not is_eligible(user, call):
-        raise DomainError("This call is not open to you.")
+        raise DomainError(_("This call is not open to you."))
     state = window_state(call)
     if state == "upcoming":
         when = localtime.format_local(call.opens_at, "%A %d %B %Y at %H:%M")
-        raise DomainError(f"This call opens on {when}.")
+        raise DomainError(_("This call opens on %(when)s.", when=when))
     if state == "closed":
         raise DomainError(closed_message(call))
 
@@ -77,7 +78,7 @@ def save_draft(user: User, call: ApplicationCall, answers: dict,
     _check_window(user, call)
     application = _get_or_create(user, call)
     if application.status == SUBMITTED:
-        raise DomainError("This application is submitted. Withdraw it to change your answers.")
+        raise DomainError(_("This application is submitted. Withdraw it to change your answers."))
     if expected_version is not None and expected_version != application.draft_version:
         raise StaleApplication()
     merged = {**(application.answers or {}), **answers}
@@ -116,10 +117,10 @@ def withdraw(user: User, application: Application) -> Application:
     """Withdraw a draft or a submitted application (answers are kept for the applicant).
     A decided application cannot be withdrawn here. Raises ``DomainError``."""
     if application.user_id != user.id:
-        raise DomainError("This is not your application.")
+        raise DomainError(_("This is not your application."))
     if application.decision is not None:
-        raise DomainError("A decision has been made on this application; write to the "
-                          "programme office to withdraw.")
+        raise DomainError(_("A decision has been made on this application; write to the "
+                          "programme office to withdraw."))
     if application.status == WITHDRAWN:
         return application
     application.status = WITHDRAWN

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.content.schema import read_prompts
@@ -49,14 +50,15 @@ def parse_rubric(text: str) -> list[str]:
     """One criterion per line; blank lines dropped. Raises ``DomainError`` at ``rubric``."""
     criteria = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if not criteria:
-        raise DomainError("Write at least one criterion reviewers score, one per line.",
+        raise DomainError(_("Write at least one criterion reviewers score, one per line."),
                           field="rubric")
     if len(criteria) > MAX_RUBRIC_CRITERIA:
-        raise DomainError(f"Use at most {MAX_RUBRIC_CRITERIA} criteria.", field="rubric")
+        raise DomainError(_("Use at most %(most)s criteria.", most=MAX_RUBRIC_CRITERIA),
+                          field="rubric")
     if any(len(c) > 200 for c in criteria):
-        raise DomainError("Keep each criterion under 200 characters.", field="rubric")
+        raise DomainError(_("Keep each criterion under 200 characters."), field="rubric")
     if len(set(criteria)) != len(criteria):
-        raise DomainError("Each criterion must be different.", field="rubric")
+        raise DomainError(_("Each criterion must be different."), field="rubric")
     return criteria
 
 
@@ -65,7 +67,8 @@ def parse_questions(text: str) -> list[dict]:
     ``questions`` listing every problem with its line."""
     prompts, errors = read_prompts(text)
     if errors:
-        raise DomainError(" ".join(f"Line {e.line}: {e.message}." for e in errors[:8]),
+        raise DomainError(" ".join(_("Line %(line)s: %(problem)s.", line=e.line, problem=e.message)
+                                   for e in errors[:8]),
                           field="questions")
     return prompts
 
@@ -73,12 +76,13 @@ def parse_questions(text: str) -> list[dict]:
 def _reviewers(emails: list[str]) -> list[User]:
     wanted = sorted({normalise_email(e) for e in emails if e.strip()})
     if not wanted:
-        raise DomainError("Name at least one reviewer (their email).", field="reviewers")
+        raise DomainError(_("Name at least one reviewer (their email)."), field="reviewers")
     found = db.session.execute(select(User).where(User.email.in_(wanted),
                                                   User.is_active_account)).scalars().all()
     missing = sorted(set(wanted) - {u.email for u in found})
     if missing:
-        raise DomainError(f"No active account has the email {', '.join(missing)}.",
+        raise DomainError(_("No active account has the email %(emails)s.",
+                            emails=", ".join(missing)),
                           field="reviewers")
     return list(found)
 
@@ -87,19 +91,19 @@ def _check_ids(model, ids: list[int], field_name: str) -> list[int]:
     ids = sorted(set(ids))
     if ids and db.session.scalar(select(func.count(model.id)).where(model.id.in_(ids))) \
             != len(ids):
-        raise DomainError("Choose from the options shown.", field=field_name)
+        raise DomainError(_("Choose from the options shown."), field=field_name)
     return ids
 
 
 def _apply(call: ApplicationCall, data: CallData) -> None:
     if not data.title.strip():
-        raise DomainError("Give the call a title.", field="title")
+        raise DomainError(_("Give the call a title."), field="title")
     if data.closes_at <= data.opens_at:
-        raise DomainError("The call must close after it opens.", field="closes_at")
+        raise DomainError(_("The call must close after it opens."), field="closes_at")
     if not 2 <= data.rubric_max <= 10:
-        raise DomainError("Score from 1 to a number between 2 and 10.", field="rubric_max")
+        raise DomainError(_("Score from 1 to a number between 2 and 10."), field="rubric_max")
     if any(role not in ROLE_NAMES for role in data.eligible_roles):
-        raise DomainError("Choose from the roles shown.", field="eligible_roles")
+        raise DomainError(_("Choose from the roles shown."), field="eligible_roles")
     call.title = data.title.strip()
     call.description = data.description.strip()
     call.opens_at, call.closes_at = data.opens_at, data.closes_at
@@ -134,8 +138,8 @@ def update_call(actor: User, call: ApplicationCall, data: CallData) -> Applicati
     submitted = db.session.scalar(select(func.count(Application.id)).where(
         Application.call_id == call.id, Application.status == SUBMITTED))
     if submitted and data.questions_source.strip() != (call.questions_source or "").strip():
-        raise DomainError("People have already submitted answers to these questions; they "
-                          "can no longer change.", field="questions")
+        raise DomainError(_("People have already submitted answers to these questions; they "
+                          "can no longer change."), field="questions")
     _apply(call, data)
     db.session.flush()
     audit.record(actor, "application_call.update", call, title=call.title)

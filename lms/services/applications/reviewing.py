@@ -8,13 +8,13 @@ readable by admins, who see counts and decisions only.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.models import (
-    DECISION_LABELS,
     DECISIONS,
     Application,
     ApplicationCall,
@@ -56,9 +56,9 @@ def average_score(application: Application) -> float | None:
 
 def _check_reviewer(reviewer: User, application: Application) -> None:
     if not is_reviewer(reviewer, application.call) or application.user_id == reviewer.id:
-        raise DomainError("You do not review this application.")
+        raise DomainError(_("You do not review this application."))
     if application.status != SUBMITTED:
-        raise DomainError("This application is not submitted (it may have been withdrawn).")
+        raise DomainError(_("This application is not submitted (it may have been withdrawn)."))
 
 
 def save_review(reviewer: User, application: Application, scores: dict[str, int],
@@ -71,12 +71,14 @@ def save_review(reviewer: User, application: Application, scores: dict[str, int]
     for index, criterion in enumerate(call.rubric):
         value = scores.get(criterion)
         if value is None:
-            raise DomainError(f"Score “{criterion}”.", field=f"score_{index}")
+            raise DomainError(_("Score “%(criterion)s”.", criterion=criterion),
+                              field=f"score_{index}")
         if not 1 <= int(value) <= call.rubric_max:
-            raise DomainError(f"Score from 1 to {call.rubric_max}.", field=f"score_{index}")
+            raise DomainError(_("Score from 1 to %(most)s.", most=call.rubric_max),
+                              field=f"score_{index}")
         clean[criterion] = int(value)
     if len(notes or "") > 5000:
-        raise DomainError("Keep notes under 5,000 characters.", field="notes")
+        raise DomainError(_("Keep notes under 5,000 characters."), field="notes")
     review = review_of(application, reviewer)
     if review is None:
         try:
@@ -105,11 +107,11 @@ def decide(reviewer: User, application: Application, decision: str, *,
     """
     _check_reviewer(reviewer, application)
     if decision not in DECISIONS:
-        raise DomainError("Choose accepted, waitlisted or declined.", field="decision")
+        raise DomainError(_("Choose accepted, waitlisted or declined."), field="decision")
     applicant = application.user
     if decision == ACCEPTED and mentor is not None:
         if mentor.id == applicant.id:
-            raise DomainError("An applicant cannot be their own mentor.", field="mentor_id")
+            raise DomainError(_("An applicant cannot be their own mentor."), field="mentor_id")
         if mentoring.find_link(mentor=mentor, learner=applicant) is None:
             mentoring.link_mentor(actor=reviewer, mentor=mentor, learner=applicant)
         application.mentor_id = mentor.id
@@ -125,8 +127,8 @@ def decide(reviewer: User, application: Application, decision: str, *,
             applicant.cohorts.append(call.cohort)
         if call.makes_champions:
             if applicant.department_id is None:
-                raise DomainError(f"{applicant.name} has no department, so cannot be named "
-                                  "a champion of one. Set their department first.",
+                raise DomainError(_("%(name)s has no department, so cannot be named a champion "
+                                    "of one. Set their department first.", name=applicant.name),
                                   field="decision")
             champions.assign(actor=reviewer, user=applicant,
                              department=applicant.department, source="application")
@@ -139,7 +141,8 @@ def decide(reviewer: User, application: Application, decision: str, *,
 
 def _tell_applicant(application: Application) -> None:
     call, applicant = application.call, application.user
-    label = DECISION_LABELS[application.decision].lower()
+    # The notice and the email are stored in the default language, whoever decides.
+    label = application.decision  # "accepted", "waitlisted", "declined"
     text = f"Your application to “{call.title}” was {label}."
     link = notifications.path_for("applications.apply", call_id=call.id)
     ref = f"application-{application.id}-{application.decision}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -37,7 +38,7 @@ def assign(*, actor: User | None, user: User, department: Department,
     if source not in CHAMPION_SOURCES:
         raise ValueError(source)
     if not user.is_active_account:
-        raise DomainError(f"{user.name}'s account is not active.", field="email")
+        raise DomainError(_("%(name)s's account is not active.", name=user.name), field="email")
     existing = find(user, department)
     if existing is not None:
         return existing
@@ -90,16 +91,17 @@ def directory(department_id: int | None = None) -> list[Champion]:
 def log_activity(user: User, happened_on: date | None, note: str) -> ChampionActivity:
     """Add an activity to a champion's record. Raises ``DomainError`` at the field."""
     if not is_champion(user):
-        raise DomainError("Only ally champions keep a participation record.")
+        raise DomainError(_("Only ally champions keep a participation record."))
     if happened_on is None:
-        raise DomainError("Enter the date of the activity.", field="happened_on")
+        raise DomainError(_("Enter the date of the activity."), field="happened_on")
     if happened_on > localtime.today():
-        raise DomainError("The date cannot be in the future.", field="happened_on")
+        raise DomainError(_("The date cannot be in the future."), field="happened_on")
     note = (note or "").strip()
     if not note:
-        raise DomainError("Say in a few words what you did.", field="note")
+        raise DomainError(_("Say in a few words what you did."), field="note")
     if len(note) > MAX_NOTE:
-        raise DomainError(f"Keep the note under {MAX_NOTE} characters.", field="note")
+        raise DomainError(_("Keep the note under %(most)s characters.", most=MAX_NOTE),
+                          field="note")
     activity = ChampionActivity(user_id=user.id, happened_on=happened_on, note=note)
     db.session.add(activity)
     db.session.flush()

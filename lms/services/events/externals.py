@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
@@ -100,7 +101,7 @@ def participant_for_manage_token(token: str) -> ExternalParticipant | None:
 def signup_problem(offering: Offering) -> str | None:
     """Why externals cannot sign up for ``offering`` now, or None."""
     if offering.audience != OPEN:
-        return "This session is not open to participants from outside the institution."
+        return _("This session is not open to participants from outside the institution.")
     return event_registration.timing_problem(offering)
 
 
@@ -124,7 +125,7 @@ def sign_up(offering: Offering, data: SignUpData) -> ExternalParticipant:
         if not values[field]:
             raise DomainError(message, field=field)
     if "@" not in values["email"]:
-        raise DomainError("Give an email address like name@example.org.", field="email")
+        raise DomainError(_("Give an email address like name@example.org."), field="email")
     purge_unconfirmed()
     participant = ExternalParticipant(
         offering_id=offering.id, licence_number=(data.licence_number or "").strip() or None,
@@ -180,7 +181,7 @@ def cancel(participant: ExternalParticipant) -> list[Registration]:
     Raises ``DomainError`` when there is no active place or the session has started."""
     registration = registration_of(participant)
     if registration is None or registration.status not in (REGISTERED, WAITLISTED):
-        raise DomainError("You do not have a place at this session.")
+        raise DomainError(_("You do not have a place at this session."))
     return event_registration.cancel(registration, actor=None)
 
 
@@ -195,7 +196,7 @@ def erase(participant: ExternalParticipant, *, actor: User | None) -> ExternalPa
     the session's counts do not change. Raises ``DomainError`` when already erased.
     """
     if participant.erased_at is not None:
-        raise DomainError("This participant's details were already erased.")
+        raise DomainError(_("This participant's details were already erased."))
     registration = registration_of(participant)
     if registration is not None and registration.status in (REGISTERED, WAITLISTED) \
             and registration.offering.starts_at > utcnow():
@@ -225,7 +226,7 @@ def erase(participant: ExternalParticipant, *, actor: User | None) -> ExternalPa
 def fill_external_link(message: OutboxMessage) -> str:
     """``message``'s body with a freshly signed confirmation or management link where its
     placeholder stands (registered with the mail sender for ``external:`` secrets)."""
-    _, purpose, participant_id = message.secret_ref.split(":")
+    _kind, purpose, participant_id = message.secret_ref.split(":")
     participant = db.session.get(ExternalParticipant, int(participant_id))
     usable = (participant is not None and participant.erased_at is None
               and participant.email == message.to_address)

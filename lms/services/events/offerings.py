@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -64,9 +65,9 @@ def local_to_utc(value: datetime, field_name: str | None = None) -> datetime:
     aware = value.replace(tzinfo=zone)
     round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != value:
-        raise DomainError(f"{value:%H:%M} on {format_date(value.date())} does not exist in "
-                          f"{zone.key}: "
-                          "the clocks change that night. Choose another time.", field=field_name)
+        raise DomainError(_("%(time)s on %(day)s does not exist in %(zone)s: the clocks change "
+                            "that night. Choose another time.", time=value.strftime("%H:%M"),
+                            day=format_date(value.date()), zone=zone.key), field=field_name)
     return aware.astimezone(UTC)
 
 
@@ -104,8 +105,8 @@ def parse_slug_list(text: str) -> list[str]:
         if not part:
             continue
         if not SLUG_RE.match(part):
-            raise DomainError(f"“{part}” is not a module slug (lower-case letters, digits "
-                              "and hyphens).", field="related_modules")
+            raise DomainError(_("“%(slug)s” is not a module slug (lower-case letters, digits "
+                                "and hyphens).", slug=part), field="related_modules")
         if part not in slugs:
             slugs.append(part)
     return slugs
@@ -117,25 +118,25 @@ def _facilitators(ids: Iterable[int]) -> list[User]:
         return []
     users = list(db.session.execute(select(User).where(User.id.in_(ids))).scalars())
     if len(users) != len(ids):
-        raise DomainError("One of the facilitators no longer exists.", field="facilitator_ids")
+        raise DomainError(_("One of the facilitators no longer exists."), field="facilitator_ids")
     return users
 
 
 def _apply_training(training: Training, data: TrainingData) -> None:
     title = (data.title or "").strip()
     if not title:
-        raise DomainError("Give the training a title.", field="title")
+        raise DomainError(_("Give the training a title."), field="title")
     slug = (data.slug or "").strip().lower() or slugify(title)
     if not SLUG_RE.match(slug):
-        raise DomainError("Use lower-case letters, digits and hyphens, e.g. "
-                          "psychological-safety.", field="slug")
+        raise DomainError(_("Use lower-case letters, digits and hyphens, e.g. "
+                          "psychological-safety."), field="slug")
     taken = db.session.execute(
         select(Training.id).where(Training.slug == slug, Training.id != (training.id or -1))
     ).first()
     if taken:
-        raise DomainError("Another training already uses this slug.", field="slug")
+        raise DomainError(_("Another training already uses this slug."), field="slug")
     if data.part is not None and data.part < 1:
-        raise DomainError("The part number starts at 1.", field="part")
+        raise DomainError(_("The part number starts at 1."), field="part")
     training.title = title
     training.slug = slug
     training.description = (data.description or "").strip()
@@ -211,54 +212,54 @@ def _clean(data: OfferingData) -> OfferingData:
     data.fee_note = (data.fee_note or "").strip() or None
     data.notes = (data.notes or "").strip()
     if data.starts_at is None:
-        raise DomainError("Give the start date and time.", field="starts_at")
+        raise DomainError(_("Give the start date and time."), field="starts_at")
     if data.ends_at is None:
-        raise DomainError("Give the end date and time.", field="ends_at")
+        raise DomainError(_("Give the end date and time."), field="ends_at")
     # Calendars keep whole seconds; store what they will show.
     data.starts_at = data.starts_at.replace(microsecond=0)
     data.ends_at = data.ends_at.replace(microsecond=0)
     if data.ends_at <= data.starts_at:
-        raise DomainError("The session must end after it starts.", field="ends_at")
+        raise DomainError(_("The session must end after it starts."), field="ends_at")
     if data.ends_at - data.starts_at > timedelta(hours=24):
-        raise DomainError("A session can last at most 24 hours; add one offering per day.",
+        raise DomainError(_("A session can last at most 24 hours; add one offering per day."),
                           field="ends_at")
     if data.capacity is None or data.capacity < 1:
-        raise DomainError("Capacity must be at least 1.", field="capacity")
+        raise DomainError(_("Capacity must be at least 1."), field="capacity")
     if data.mode not in MODES:
-        raise DomainError("Choose how people take part.", field="mode")
+        raise DomainError(_("Choose how people take part."), field="mode")
     if data.mode in ("in_person", "hybrid") and not data.location:
-        raise DomainError("Give the room for a session on campus.", field="location")
+        raise DomainError(_("Give the room for a session on campus."), field="location")
     if data.mode in ("virtual", "hybrid") and not data.video_url:
-        raise DomainError("Give the video call link.", field="video_url")
+        raise DomainError(_("Give the video call link."), field="video_url")
     if data.video_url and not re.match(r"^https://\S+$", data.video_url):
-        raise DomainError("The video link must start with https://.", field="video_url")
+        raise DomainError(_("The video link must start with https://."), field="video_url")
     if data.mode == "in_person":
         data.video_url = None
     if data.mode == "virtual":
         data.location = None
     if data.audience not in AUDIENCES:
-        raise DomainError("Choose who may register.", field="audience")
+        raise DomainError(_("Choose who may register."), field="audience")
     if data.audience == DEPARTMENT:
         if not data.department_id or db.session.get(Department, data.department_id) is None:
-            raise DomainError("Choose the department this session is for.",
+            raise DomainError(_("Choose the department this session is for."),
                               field="department_id")
     else:
         data.department_id = None
     if data.fee_cents is not None and not 0 <= data.fee_cents <= 10_000_000:
-        raise DomainError("Give a fee from 0 to 100,000.", field="fee")
+        raise DomainError(_("Give a fee from 0 to 100,000."), field="fee")
     if data.audience != "open":
         data.fee_note = None
         data.fee_cents = None
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if closes is not None and closes > data.ends_at:
-        raise DomainError("Registration must close before the session ends.",
+        raise DomainError(_("Registration must close before the session ends."),
                           field="registration_closes_at")
     if opens is not None and opens >= (closes or data.starts_at):
-        raise DomainError("Registration must open before it closes (and before the session "
-                          "starts).", field="registration_opens_at")
+        raise DomainError(_("Registration must open before it closes (and before the session "
+                          "starts)."), field="registration_opens_at")
     if data.engagement_week_id is not None and \
             db.session.get(EngagementWeek, data.engagement_week_id) is None:
-        raise DomainError("That event week no longer exists.", field="engagement_week_id")
+        raise DomainError(_("That event week no longer exists."), field="engagement_week_id")
     return data
 
 
@@ -291,7 +292,7 @@ def update_offering(offering: Offering, data: OfferingData, *, actor: User | Non
     from lms.services.events import registration as event_registration
 
     if offering.is_cancelled:
-        raise DomainError("This session was cancelled and can no longer be changed.")
+        raise DomainError(_("This session was cancelled and can no longer be changed."))
     data = _clean(data)
     changed = [name for name in EDITABLE_FIELDS if getattr(offering, name) != getattr(data, name)]
     if data.capacity != offering.capacity:
@@ -330,9 +331,9 @@ def cancel_offering(offering: Offering, *, actor: User | None, reason: str = "")
     from lms.services.events import mail as event_mail
 
     if offering.is_cancelled:
-        raise DomainError("This session is already cancelled.")
+        raise DomainError(_("This session is already cancelled."))
     if offering.ends_at <= utcnow():
-        raise DomainError("This session is over; it can no longer be cancelled.")
+        raise DomainError(_("This session is over; it can no longer be cancelled."))
     offering.status = CANCELLED
     offering.cancelled_at = utcnow()
     offering.sequence = (offering.sequence or 0) + 1
@@ -468,11 +469,12 @@ def audience_problem(user: User, offering: Offering) -> str | None:
         return None
     if offering.audience == DEPARTMENT:
         if user.department_id != offering.department_id:
-            name = offering.department.name if offering.department else "one department"
-            return f"This session is reserved for {name}."
+            if offering.department is None:
+                return _("This session is reserved for one department.")
+            return _("This session is reserved for %(name)s.", name=offering.department.name)
         return None
     if not is_internal(user):
-        return "This session is for members of the institution only."
+        return _("This session is for members of the institution only.")
     return None
 
 

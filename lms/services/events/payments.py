@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from lms.extensions import db
 from lms.models import Registration, User, utcnow
@@ -76,12 +77,12 @@ def set_fee_status(registration: Registration, *, status: str, reference: str,
     when a payment or refund has no number. Audited with the old and new values.
     """
     if status not in FEE_STATUSES:
-        raise DomainError("Choose due, paid, waived or refunded.", field="status")
+        raise DomainError(_("Choose due, paid, waived or refunded."), field="status")
     reference = (reference or "").strip()
     if len(reference) > 100:
-        raise DomainError("Keep the number under 100 characters.", field="reference")
+        raise DomainError(_("Keep the number under 100 characters."), field="reference")
     if status in NEEDS_REFERENCE and not reference:
-        raise DomainError("Enter the invoice or receipt number from the finance system.",
+        raise DomainError(_("Enter the invoice or receipt number from the finance system."),
                           field="reference")
     old = (registration.fee_status, registration.fee_reference)
     registration.fee_status = status

@@ -13,8 +13,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from lms.dates import format_date
 from lms.extensions import db
 from lms.localtime import today
 from lms.models import (
@@ -43,17 +45,17 @@ class WeekData:
 def _apply_week(week: EngagementWeek, data: WeekData) -> None:
     name = (data.name or "").strip()
     if not name:
-        raise DomainError("Give the week a name.", field="name")
+        raise DomainError(_("Give the week a name."), field="name")
     if data.starts_on is None:
-        raise DomainError("Give the first day.", field="starts_on")
+        raise DomainError(_("Give the first day."), field="starts_on")
     if data.ends_on is None:
-        raise DomainError("Give the last day.", field="ends_on")
+        raise DomainError(_("Give the last day."), field="ends_on")
     if data.ends_on < data.starts_on:
-        raise DomainError("The last day cannot be before the first day.", field="ends_on")
+        raise DomainError(_("The last day cannot be before the first day."), field="ends_on")
     taken = db.session.execute(select(EngagementWeek.id).where(
         EngagementWeek.name == name, EngagementWeek.id != (week.id or -1))).first()
     if taken:
-        raise DomainError("Another event week already has this name.", field="name")
+        raise DomainError(_("Another event week already has this name."), field="name")
     week.name = name
     week.starts_on = data.starts_on
     week.ends_on = data.ends_on
@@ -102,7 +104,7 @@ def draw_winners(entries: dict[int, int], seed: str, count: int) -> list[int]:
     rng = random.Random(seed)
     pool = sorted((user_id, n) for user_id, n in entries.items() if n > 0)
     winners: list[int] = []
-    for _ in range(min(count, len(pool))):
+    for _draw in range(min(count, len(pool))):
         total = sum(n for _, n in pool)
         ticket = rng.randrange(total)
         for index, (user_id, n) in enumerate(pool):
@@ -132,18 +134,18 @@ def run_draw(week: EngagementWeek, *, actor: User, count: int, seed: str | None 
     reason = (reason or "").strip()
     early = not week_has_ended(week)
     if early and not reason:
-        raise DomainError(f"The week runs until {week.ends_on:%d %B %Y} and people can still "
-                          "earn entries. Wait until it has ended, or give the reason for "
-                          "drawing now.", field="reason")
+        raise DomainError(_("The week runs until %(day)s and people can still earn entries. "
+                            "Wait until it has ended, or give the reason for drawing now.",
+                            day=format_date(week.ends_on, "long")), field="reason")
     if count is None or count < 1:
-        raise DomainError("Draw at least one winner.", field="winners")
+        raise DomainError(_("Draw at least one winner."), field="winners")
     entries = entries_for_week(week.id)
     if not entries:
-        raise DomainError("Nobody has an entry yet: entries come from attended sessions of "
-                          "this week.", field="winners")
+        raise DomainError(_("Nobody has an entry yet: entries come from attended sessions of "
+                          "this week."), field="winners")
     if count > len(entries):
-        raise DomainError(f"Only {len(entries)} people have entries, so at most "
-                          f"{len(entries)} winners can be drawn.", field="winners")
+        raise DomainError(_("Only %(count)s people have entries, so at most %(count)s winners "
+                            "can be drawn.", count=len(entries)), field="winners")
     seed = (seed or "").strip()[:100] or secrets.token_hex(8)
     winners = draw_winners(entries, seed, count)
     draw = RaffleDraw(week_id=week.id, seed=seed,

@@ -22,6 +22,7 @@ import hmac
 from collections.abc import Iterable
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -64,24 +65,26 @@ def timing_problem(offering: Offering) -> str | None:
     registration window), or None."""
     now = utcnow()
     if offering.status != SCHEDULED:
-        return "This session has been cancelled."
+        return _("This session has been cancelled.")
     if now >= offering.ends_at:
-        return "This session has already taken place."
+        return _("This session has already taken place.")
     if now >= offering.starts_at:
-        return "This session has already started; registration is closed."
+        return _("This session has already started; registration is closed.")
     if offering.registration_opens_at and now < offering.registration_opens_at:
-        return f"Registration opens on {format_datetime(offering.registration_opens_at)}."
+        return _("Registration opens on %(when)s.",
+                 when=format_datetime(offering.registration_opens_at))
     if offering.registration_closes_at and now >= offering.registration_closes_at:
-        return f"Registration closed on {format_datetime(offering.registration_closes_at)}."
+        return _("Registration closed on %(when)s.",
+                 when=format_datetime(offering.registration_closes_at))
     return None
 
 
 def _already_message(status: str) -> str:
     if status == WAITLISTED:
-        return "You are already on the waitlist for this session."
+        return _("You are already on the waitlist for this session.")
     if status == DROP_IN:
-        return "You are already checked in to this session."
-    return "You are already registered for this session."
+        return _("You are already checked in to this session.")
+    return _("You are already registered for this session.")
 
 
 def _take_seat(offering: Offering) -> bool:
@@ -191,10 +194,10 @@ def register_external(participant: ExternalParticipant) -> Registration:
     """
     offering = participant.offering
     if not participant.is_verified or participant.erased_at is not None:
-        raise DomainError("Confirm your email address first.")
+        raise DomainError(_("Confirm your email address first."))
     if offering.audience != OPEN:
-        raise DomainError("This session is not open to participants from outside the "
-                          "institution.")
+        raise DomainError(_("This session is not open to participants from outside the "
+                          "institution."))
     problem = timing_problem(offering)
     if problem:
         raise DomainError(problem)
@@ -203,7 +206,7 @@ def register_external(participant: ExternalParticipant) -> Registration:
     if existing is not None:
         if existing.status != CANCELLED:
             raise DomainError(_already_message(existing.status))
-        raise DomainError("This registration was cancelled. Sign up again for a new place.")
+        raise DomainError(_("This registration was cancelled. Sign up again for a new place."))
     twin = db.session.execute(
         select(Registration.status).join(Registration.external)
         .where(Registration.offering_id == offering.id,
@@ -236,14 +239,14 @@ def cancel(registration: Registration, *, actor: User | None) -> list[Registrati
     """
     offering = registration.offering
     if registration.status not in (REGISTERED, WAITLISTED):
-        raise DomainError("You do not have a place at this session.")
+        raise DomainError(_("You do not have a place at this session."))
     if utcnow() >= offering.starts_at and offering.status == SCHEDULED:
-        raise DomainError("This session has already started, so the place can no longer be "
-                          "cancelled here. Tell the facilitator instead.")
+        raise DomainError(_("This session has already started, so the place can no longer be "
+                          "cancelled here. Tell the facilitator instead."))
     held = registration.status
     if not _set_status(registration, held, status=CANCELLED, cancelled_at=utcnow(),
                        waitlist_position=None):
-        raise DomainError("This place was changed a moment ago. Reload the page and try again.")
+        raise DomainError(_("This place was changed a moment ago. Reload the page and try again."))
     promoted: list[Registration] = []
     if held == REGISTERED:
         _release_seat(offering)
@@ -325,13 +328,13 @@ def check_in(user: User, offering: Offering, code: str) -> Registration:
             try:
                 db.session.flush()
             except IntegrityError:
-                raise DomainError("You are already checked in.", field="code") from None
+                raise DomainError(_("You are already checked in."), field="code") from None
         elif not _set_status(registration, CANCELLED, status=DROP_IN, cancelled_at=None,
                              **present):
-            raise DomainError("You are already checked in.", field="code")
+            raise DomainError(_("You are already checked in."), field="code")
     else:
-        raise DomainError("You are not registered for this session, so you cannot check "
-                          "in. Ask the facilitator to add you to the roster.", field="code")
+        raise DomainError(_("You are not registered for this session, so you cannot check "
+                          "in. Ask the facilitator to add you to the roster."), field="code")
     db.session.flush()
     audit.record(user, "registration.check_in", offering)
     return registration
@@ -343,17 +346,19 @@ def _check_code(offering: Offering, code: str) -> None:
     now = utcnow()
     opens, closes = checkin_window(offering)
     if offering.status != SCHEDULED:
-        raise DomainError("This session was cancelled.", field="code")
+        raise DomainError(_("This session was cancelled."), field="code")
     if now < opens:
-        raise DomainError(f"Check-in opens at {format_datetime(opens)}.", field="code")
+        raise DomainError(_("Check-in opens at %(when)s.", when=format_datetime(opens)),
+                          field="code")
     if now > closes:
-        raise DomainError(f"Check-in closed when the session ended ({format_datetime(closes)}). "
-                          "Ask the facilitator to mark your attendance.", field="code")
+        raise DomainError(_("Check-in closed when the session ended (%(when)s). Ask the "
+                            "facilitator to mark your attendance.", when=format_datetime(closes)),
+                          field="code")
     if not normalise_code(code):
-        raise DomainError("Enter the code shown in the room or on the call.", field="code")
+        raise DomainError(_("Enter the code shown in the room or on the call."), field="code")
     if not hmac.compare_digest(normalise_code(code), normalise_code(offering.checkin_code)):
-        raise DomainError("That code is not right. Check the code shown in the room or on the "
-                          "call and try again.", field="code")
+        raise DomainError(_("That code is not right. Check the code shown in the room or on the "
+                          "call and try again."), field="code")
 
 
 def check_in_external(registration: Registration, code: str) -> Registration:
@@ -366,7 +371,7 @@ def check_in_external(registration: Registration, code: str) -> Registration:
         return registration
     _check_code(registration.offering, code)
     if registration.status not in ACTIVE_STATUSES:
-        raise DomainError("You do not have a place at this session, so you cannot check in.",
+        raise DomainError(_("You do not have a place at this session, so you cannot check in."),
                           field="code")
     now = utcnow()
     _set_status(registration, ACTIVE_STATUSES, attendance=ATTENDED, checked_in_at=now,
@@ -399,14 +404,14 @@ def mark_attendance(offering: Offering, registration_ids: Iterable[int], attenda
     or for an unknown value.
     """
     if attendance is not None and attendance not in ATTENDANCE_VALUES:
-        raise DomainError("Choose attended or no-show.", field="attendance")
+        raise DomainError(_("Choose attended or no-show."), field="attendance")
     if offering.status != SCHEDULED:
-        raise DomainError("This session was cancelled.")
+        raise DomainError(_("This session was cancelled."))
     if utcnow() < offering.starts_at - CHECKIN_OPENS_BEFORE:
-        raise DomainError("Attendance can be marked once the session has started.")
+        raise DomainError(_("Attendance can be marked once the session has started."))
     ids = sorted({int(i) for i in registration_ids})
     if not ids:
-        raise DomainError("Select at least one person.", field="registration_ids")
+        raise DomainError(_("Select at least one person."), field="registration_ids")
     result = db.session.execute(
         update(Registration)
         .where(Registration.offering_id == offering.id, Registration.id.in_(ids),

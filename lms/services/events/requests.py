@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -47,21 +49,21 @@ def create_request(data: RequestData, *, requester: User) -> TeamRequest:
         training = db.session.get(Training, data.training_id)
         topic = training.title if training else ""
     if not topic:
-        raise DomainError("Say what the session should be about.", field="topic")
+        raise DomainError(_("Say what the session should be about."), field="topic")
     smallest = min_group_size()
     if data.group_size is None or not smallest <= data.group_size <= MAX_GROUP:
         raise DomainError(group_size_message(smallest), field="group_size")
     if not (data.preferred_dates or "").strip():
-        raise DomainError("Give one or more dates or periods that suit the group.",
+        raise DomainError(_("Give one or more dates or periods that suit the group."),
                           field="preferred_dates")
     if not (data.contact_name or "").strip():
-        raise DomainError("Give a contact name.", field="contact_name")
+        raise DomainError(_("Give a contact name."), field="contact_name")
     if not (data.contact_email or "").strip():
-        raise DomainError("Give a contact email.", field="contact_email")
+        raise DomainError(_("Give a contact email."), field="contact_email")
     if data.department_id and db.session.get(Department, data.department_id) is None:
-        raise DomainError("That department no longer exists.", field="department_id")
+        raise DomainError(_("That department no longer exists."), field="department_id")
     if data.training_id and db.session.get(Training, data.training_id) is None:
-        raise DomainError("That training no longer exists.", field="training_id")
+        raise DomainError(_("That training no longer exists."), field="training_id")
     request = TeamRequest(
         requester_id=requester.id, department_id=data.department_id or None,
         training_id=data.training_id or None, topic=topic[:300], group_size=data.group_size,
@@ -75,8 +77,9 @@ def create_request(data: RequestData, *, requester: User) -> TeamRequest:
 
 
 def group_size_message(smallest: int) -> str:
-    return (f"Team sessions are for groups of {smallest:,} to {MAX_GROUP:,} people. For a "
-            f"smaller group, register for one of the scheduled sessions instead.")
+    return _("Team sessions are for groups of %(smallest)s to %(largest)s people. For a "
+             "smaller group, register for one of the scheduled sessions instead.",
+             smallest=format_number(smallest), largest=format_number(MAX_GROUP))
 
 
 def decline_request(request: TeamRequest, *, actor: User, note: str) -> TeamRequest:
@@ -84,10 +87,10 @@ def decline_request(request: TeamRequest, *, actor: User, note: str) -> TeamRequ
     when the request was already scheduled."""
     note = (note or "").strip()
     if not note:
-        raise DomainError("Add a note saying why, so the department knows what to do next.",
+        raise DomainError(_("Add a note saying why, so the department knows what to do next."),
                           field="note")
     if request.status == SCHEDULED:
-        raise DomainError("This request was already scheduled; cancel the session instead.")
+        raise DomainError(_("This request was already scheduled; cancel the session instead."))
     request.status = DECLINED
     request.admin_note = note
     request.triaged_by_id = actor.id
@@ -113,7 +116,7 @@ def schedule_request(request: TeamRequest, *, actor: User, training: Training,
     Raises ``DomainError`` when the request is not new, or for invalid offering data.
     """
     if request.status != NEW:
-        raise DomainError("Only new requests can be scheduled.")
+        raise DomainError(_("Only new requests can be scheduled."))
     offering = events.create_offering(training, data, actor=actor)
     request.status = SCHEDULED
     request.offering_id = offering.id

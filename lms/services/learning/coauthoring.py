@@ -13,6 +13,7 @@ authors), so nobody approves their own work.
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -51,9 +52,11 @@ def parse_emails(text: str | None) -> list[str]:
         except EmailNotValidError:
             bad.append(email)
     if bad:
-        raise DomainError(f"Not an email address: {', '.join(bad)}.", field="coauthors")
+        raise DomainError(_("Not an email address: %(emails)s.", emails=", ".join(bad)),
+                          field="coauthors")
     if len(emails) > MAX_COAUTHORS:
-        raise DomainError(f"Name at most {MAX_COAUTHORS} co-authors.", field="coauthors")
+        raise DomainError(_("Name at most %(most)s co-authors.", most=MAX_COAUTHORS),
+                          field="coauthors")
     return emails
 
 
@@ -126,11 +129,11 @@ def accept(user: User, invitation: CoauthorInvitation) -> Submission:
     an author) or wrote it."""
     submission = invitation.submission
     if submission.user_id == user.id:
-        raise DomainError("This is your own reflection.")
+        raise DomainError(_("This is your own reflection."))
     if db.session.execute(select(exists().where(
             Review.submission_id == submission.id, Review.mentor_id == user.id))).scalar():
-        raise DomainError("You reviewed this reflection, so you cannot become one of its "
-                          "authors.")
+        raise DomainError(_("You reviewed this reflection, so you cannot become one of its "
+                          "authors."))
     db.session.delete(invitation)
     if all(c.id != user.id for c in submission.coauthors):
         submission.coauthors.append(user)

@@ -28,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -311,15 +312,15 @@ def attest(user: User, module: Module, *, steps_done: bool, confirmed: bool) -> 
     Idempotent per module version.
     """
     if not module.attestation:
-        raise DomainError("This module asks for no statement.", field="confirm")
+        raise DomainError(_("This module asks for no statement."), field="confirm")
     existing = attestation_for(user, module)
     if existing is not None:
         return existing
     if not confirmed:
-        raise DomainError("Tick the box to make this statement, or come back later.",
+        raise DomainError(_("Tick the box to make this statement, or come back later."),
                           field="confirm")
     if not steps_done or not requirements(user, module).time_met:
-        raise DomainError("Finish every step and the time this course asks for first.",
+        raise DomainError(_("Finish every step and the time this course asks for first."),
                           field="confirm")
     attestation = Attestation(user_id=user.id, module_id=module.id,
                               content_hash=module.content_hash, learner_name=user.name,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -223,7 +224,7 @@ def require_open(progress: ModuleProgress, step: Step) -> StepState:
     """The step's state; raises ``DomainError`` when it is locked."""
     state = progress.state_for(step.id)
     if state is None:
-        raise DomainError("This step is not part of the module.")
+        raise DomainError(_("This step is not part of the module."))
     if state.locked:
         raise DomainError(state.lock_reason or gettext("This step is locked."))
 
@@ -329,7 +330,7 @@ def dashboard_summary(user: User) -> dict:
         # A group reflection one co-authors counts like one's own, once per step.
         done_steps = {(module_id, step.id) for module_id, step, submission in rows_done
                       if challenge_counts_as_done(step, submission)}
-        for module_id, _ in done_steps:
+        for module_id, _done in done_steps:
             submitted[module_id] = submitted.get(module_id, 0) + 1
     in_progress, completed = [], []
     for enrollment, module in rows:

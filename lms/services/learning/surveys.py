@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -36,5 +37,5 @@ def record_response(user: User, step: Step, answers: dict[str, str]) -> None:
             db.session.add(SurveyParticipation(user_id=user.id, step_id=step.id,
                                                created_at=_day(utcnow())))
     except IntegrityError as error:
-        raise DomainError("You already answered this evaluation. Thank you.") from error
+        raise DomainError(_("You already answered this evaluation. Thank you.")) from error
     survey_release.hold(step, user.department_id, answers)

@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -93,10 +95,12 @@ def _clean(text: str | None, *, limit: int, field: str, label: str, required: bo
            ) -> str:
     value = (text or "").replace("\r\n", "\n").strip()
     if required and not value:
-        raise DomainError(f"Enter {label.lower()}.", field=field)
+        raise DomainError(_("Enter %(what)s.", what=str(label).lower()), field=field)
     if len(value) > limit:
-        raise DomainError(f"{label} is {len(value):,} characters long; the limit is {limit:,}. "
-                          "Shorten it and save again.", field=field)
+        raise DomainError(_("%(what)s is %(length)s characters long; the limit is %(limit)s. "
+                            "Shorten it and save again.", what=label,
+                            length=format_number(len(value)), limit=format_number(limit)),
+                          field=field)
     return value
 
 
@@ -108,16 +112,16 @@ def check_new_target_date(target: date | None, *, field: str = "target_date",
     newly chosen date has to be today or later.
     """
     if target is None:
-        raise DomainError("Choose a target date.", field=field)
+        raise DomainError(_("Choose a target date."), field=field)
     if target < local_today() and target != previous:
-        raise DomainError("The target date is in the past. Choose today or a later date.",
+        raise DomainError(_("The target date is in the past. Choose today or a later date."),
                           field=field)
     return target
 
 
 def _check_status(status: str, field: str = "status") -> str:
     if status not in ACTION_STATUSES:
-        raise DomainError("Choose a status: planned, doing, done or dropped.", field=field)
+        raise DomainError(_("Choose a status: planned, doing, done or dropped."), field=field)
     return status
 
 
@@ -176,15 +180,15 @@ def can_comment(viewer: User, plan: ActionPlan) -> bool:
 
 def _goal_fields(title, value, behaviours, circle_of_influence, support_needed) -> dict[str, str]:
     return {
-        "title": _clean(title, limit=TITLE_MAX, field="title", label="The goal", required=True),
-        "value": _clean(value, limit=TEXT_MAX, field="value", label="Why it matters to you"),
+        "title": _clean(title, limit=TITLE_MAX, field="title", label=_l("The goal"), required=True),
+        "value": _clean(value, limit=TEXT_MAX, field="value", label=_l("Why it matters to you")),
         "behaviours": _clean(behaviours, limit=TEXT_MAX, field="behaviours",
-                             label="Behaviours you will practise"),
+                             label=_l("Behaviours you will practise")),
         "circle_of_influence": _clean(circle_of_influence, limit=TEXT_MAX,
                                       field="circle_of_influence",
-                                      label="Your circle of influence"),
+                                      label=_l("Your circle of influence")),
         "support_needed": _clean(support_needed, limit=TEXT_MAX, field="support_needed",
-                                 label="Support you need"),
+                                 label=_l("Support you need")),
     }
 
 
@@ -199,7 +203,8 @@ def _action_drafts(actions: Iterable[str | ActionDraft], *, field: str,
     for index, item in enumerate(actions):
         draft = item if isinstance(item, ActionDraft) else ActionDraft(str(item))
         row_field = f"{field}-{index}"
-        text = _clean(draft.text, limit=ACTION_MAX, field=f"{row_field}-text", label="The action")
+        text = _clean(draft.text, limit=ACTION_MAX, field=f"{row_field}-text",
+                      label=_l("The action"))
         if not text:
             continue
         target = draft.target_date
@@ -208,8 +213,8 @@ def _action_drafts(actions: Iterable[str | ActionDraft], *, field: str,
         check_new_target_date(target, field=f"{row_field}-target_date")
         drafts.append(ActionDraft(text, target))
     if len(drafts) > ACTIONS_PER_GOAL_MAX:
-        raise DomainError(f"A goal can hold at most {ACTIONS_PER_GOAL_MAX} actions. Keep the "
-                          "ones you will really do.", field=field)
+        raise DomainError(_("A goal can hold at most %(most)s actions. Keep the ones you will "
+                            "really do.", most=ACTIONS_PER_GOAL_MAX), field=field)
     return drafts
 
 
@@ -239,8 +244,9 @@ def create_goal(user: User, *, title: str, value: str = "", behaviours: str = ""
             return repeat
         count = db.session.scalar(select(func.count(Goal.id)).where(Goal.plan_id == plan.id))
         if count >= GOALS_PER_PLAN_MAX:
-            raise DomainError(f"Your plan already has {GOALS_PER_PLAN_MAX} goals. Finish or "
-                              "delete one before adding another.", field="title")
+            raise DomainError(_("Your plan already has %(most)s goals. Finish or delete one "
+                                "before adding another.", most=GOALS_PER_PLAN_MAX),
+                              field="title")
     else:
         plan = get_or_create_plan(user)
     goal = Goal(plan=plan, source=source, source_ref=(source_ref or "")[:100] or None,
@@ -280,7 +286,7 @@ def add_action(goal: Goal, *, text: str, target_date: date | None) -> PlanAction
     The same text with the same date already on the goal is returned as it is:
     a copy would never help, and a double submit must not make one.
     """
-    text = _clean(text, limit=ACTION_MAX, field="text", label="The action", required=True)
+    text = _clean(text, limit=ACTION_MAX, field="text", label=_l("The action"), required=True)
     check_new_target_date(target_date)
     same = db.session.execute(
         select(PlanAction).where(PlanAction.goal_id == goal.id, PlanAction.text == text,
@@ -291,7 +297,8 @@ def add_action(goal: Goal, *, text: str, target_date: date | None) -> PlanAction
     count = db.session.scalar(select(func.count(PlanAction.id))
                               .where(PlanAction.goal_id == goal.id))
     if count >= ACTIONS_PER_GOAL_MAX:
-        raise DomainError(f"This goal already has {ACTIONS_PER_GOAL_MAX} actions.", field="text")
+        raise DomainError(_("This goal already has %(most)s actions.", most=ACTIONS_PER_GOAL_MAX),
+                          field="text")
     action = PlanAction(goal=goal, text=text, target_date=target_date)
     db.session.add(action)
     goal.plan.updated_at = clock.now()
@@ -313,7 +320,7 @@ def set_action_status(action: PlanAction, status: str) -> PlanAction:
 def update_action(action: PlanAction, *, text: str, target_date: date | None,
                   status: str) -> PlanAction:
     """Change an action's text, date and status. A past date may only be kept, not chosen."""
-    text = _clean(text, limit=ACTION_MAX, field="text", label="The action", required=True)
+    text = _clean(text, limit=ACTION_MAX, field="text", label=_l("The action"), required=True)
     check_new_target_date(target_date, previous=action.target_date)
     _check_status(status)
     action.text = text
@@ -404,20 +411,20 @@ def record_checkin(goal: Goal, *, did: str = "", obstacles: str = "", next_steps
     same check-in sent twice within ``RESUBMIT_WINDOW`` returns the first.
     """
     texts = {
-        "did": _clean(did, limit=TEXT_MAX, field="did", label="What you did"),
+        "did": _clean(did, limit=TEXT_MAX, field="did", label=_l("What you did")),
         "obstacles": _clean(obstacles, limit=TEXT_MAX, field="obstacles",
-                            label="What got in the way"),
+                            label=_l("What got in the way")),
         "next_steps": _clean(next_steps, limit=TEXT_MAX, field="next_steps",
-                             label="What comes next"),
+                             label=_l("What comes next")),
     }
     if not any(texts.values()):
-        raise DomainError("Write at least a line about what you did, what got in the way or "
-                          "what comes next.", field="did")
+        raise DomainError(_("Write at least a line about what you did, what got in the way or "
+                          "what comes next."), field="did")
     actions = {action.id: action for action in goal.actions}
     statuses = statuses or {}
     for action_id, status in statuses.items():
         if action_id not in actions:
-            raise DomainError("That action is not part of this goal.", field="did")
+            raise DomainError(_("That action is not part of this goal."), field="did")
         _check_status(status, field=f"status_{action_id}")
     for earlier in goal.check_ins:
         if (earlier.created_at >= clock.now() - RESUBMIT_WINDOW
@@ -504,7 +511,7 @@ def set_sharing(plan: ActionPlan, *, shared: bool, actor: User) -> ActionPlan:
     Only the owner may; comments already written stay with the plan.
     """
     if not owns(actor, plan):
-        raise DomainError("Only the owner of a plan can change who sees it.")
+        raise DomainError(_("Only the owner of a plan can change who sees it."))
     if plan.is_shared != shared:
         plan.is_shared = shared
         plan.shared_at = clock.now() if shared else None
@@ -522,8 +529,8 @@ def add_comment(plan: ActionPlan, *, author: User, body: str) -> PlanComment:
     emailed about) once.
     """
     if not can_comment(author, plan):
-        raise DomainError("You can comment only on plans your mentees share with you.")
-    text = _clean(body, limit=COMMENT_MAX, field="body", label="Your comment", required=True)
+        raise DomainError(_("You can comment only on plans your mentees share with you."))
+    text = _clean(body, limit=COMMENT_MAX, field="body", label=_l("Your comment"), required=True)
     repeat = db.session.execute(
         select(PlanComment).where(PlanComment.plan_id == plan.id,
                                   PlanComment.author_id == author.id, PlanComment.body == text,
@@ -724,7 +731,7 @@ def create_goal_from_suggestions(user: User, title: str, value: str,
     """
     drafts = _action_drafts(actions, field="actions", default_date=True)
     if not drafts:
-        raise DomainError("Choose at least one action to add to your plan.", field="actions")
+        raise DomainError(_("Choose at least one action to add to your plan."), field="actions")
     return create_goal(user, title=title, value=value, actions=drafts, source="challenge",
                        source_ref=source_ref)
 

@@ -21,6 +21,9 @@ from math import ceil
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -44,12 +47,12 @@ from lms.services.learning import progress as learning
 from lms.services.mail import queue_email
 
 QUEUE_STATES = {
-    "waiting": "Waiting for review",
-    "commented": "Commented",
-    "needs_revision": "Revision requested",
-    "approved": "Approved",
-    "private": "Completed, kept private",
-    "withdrawn": "Withdrawn by the learner",
+    "waiting": _l("Waiting for review"),
+    "commented": _l("Commented"),
+    "needs_revision": _l("Revision requested"),
+    "approved": _l("Approved"),
+    "private": _l("Completed, kept private"),
+    "withdrawn": _l("Withdrawn by the learner"),
 }
 MAX_COMMENT_CHARS = 5000
 
@@ -294,7 +297,7 @@ def read_rubric(step: Step, chosen: dict[int, str | None]) -> list[dict[str, Any
             continue
         levels = criterion["levels"]
         if not str(value).isdigit() or int(value) >= len(levels):
-            raise DomainError("Choose one of the levels shown.", field=f"rubric_{index}")
+            raise DomainError(_("Choose one of the levels shown."), field=f"rubric_{index}")
         level = int(value)
         result.append({"criterion": criterion["criterion"], "level": level + 1,
                        "of": len(levels), "label": levels[level]})
@@ -320,9 +323,9 @@ def decide(mentor: User, submission: Submission, revision: SubmissionRevision, *
     improve = (improve or "").replace("\r\n", "\n").strip()
     step = submission.step
     if submission.is_private:
-        raise DomainError("The learner kept this reflection private; it cannot be reviewed.")
+        raise DomainError(_("The learner kept this reflection private; it cannot be reviewed."))
     if revision.submission_id != submission.id:
-        raise DomainError("That revision belongs to another reflection.")
+        raise DomainError(_("That revision belongs to another reflection."))
     repeat = db.session.execute(select(Review).where(
         Review.revision_id == revision.id, Review.mentor_id == mentor.id,
         Review.decision == decision, Review.comment == comment, Review.improve == improve)
@@ -334,25 +337,26 @@ def decide(mentor: User, submission: Submission, revision: SubmissionRevision, *
         return _lost_race(mentor, submission, revision, decision)
     if decision not in allowed_decisions(step, submission):
         if decision == "comment":
-            message = "Approve this revision or ask for a revision first."
+            message = _("Approve this revision or ask for a revision first.")
         elif not step.review_required:
-            message = "Review of this challenge is optional: leave a comment instead."
+            message = _("Review of this challenge is optional: leave a comment instead.")
         else:
-            message = "This revision has been answered already; you can add a comment."
+            message = _("This revision has been answered already; you can add a comment.")
         raise DomainError(message, field="decision")
     if len(comment) > MAX_COMMENT_CHARS or len(improve) > MAX_COMMENT_CHARS:
-        raise DomainError(f"Please keep feedback under {MAX_COMMENT_CHARS:,} characters.",
+        raise DomainError(_("Please keep feedback under %(most)s characters.",
+                            most=format_number(MAX_COMMENT_CHARS)),
                           field="comment" if len(comment) > MAX_COMMENT_CHARS else "improve")
     if decision == "revise" and not improve:
-        raise DomainError("Say what the learner should improve in the revision.",
+        raise DomainError(_("Say what the learner should improve in the revision."),
                           field="improve")
     if decision == "comment" and not comment and not rubric:
-        raise DomainError("Write a comment (or choose rubric levels) before sending.",
+        raise DomainError(_("Write a comment (or choose rubric levels) before sending."),
                           field="comment")
     latest = max(submission.revisions, key=lambda r: r.number)
     if revision.id != latest.id:
-        raise DomainError(f"The learner has submitted revision {latest.number} since you "
-                          "opened this page. Please read it before responding.")
+        raise DomainError(_("The learner has submitted revision %(number)s since you opened this "
+                            "page. Please read it before responding.", number=latest.number))
     if decision in ("approve", "revise"):
         newer = (select(SubmissionRevision.id)
                  .where(SubmissionRevision.submission_id == submission.id,
@@ -389,10 +393,10 @@ def _lost_race(mentor: User, submission: Submission, revision: SubmissionRevisio
         .options(joinedload(Review.mentor)).order_by(Review.id)).scalars().first()
     if decided is not None and decided.mentor_id == mentor.id and decided.decision == decision:
         return decided
-    who = decided.mentor.name if decided is not None and decided.mentor else "Another mentor"
-    what = decided.decision_label.lower() if decided is not None else "responded"
-    raise DomainError(f"{who} has already responded to this revision ({what}). "
-                      "Their feedback is shown below.")
+    who = decided.mentor.name if decided is not None and decided.mentor else _("Another mentor")
+    what = str(decided.decision_label).lower() if decided is not None else _("responded")
+    raise DomainError(_("%(who)s has already responded to this revision (%(what)s). Their "
+                        "feedback is shown below.", who=who, what=what))
 
 
 def _notify_authors(review: Review, submission: Submission, mentor: User) -> None:
@@ -735,13 +739,13 @@ def revision_pair(submission: Submission, old_number: int | None,
     """
     by_number = {r.number: r for r in submission.revisions}
     if len(by_number) < 2:
-        raise DomainError("There is only one revision, so there is nothing to compare yet.")
+        raise DomainError(_("There is only one revision, so there is nothing to compare yet."))
     latest = max(by_number)
     new_number = new_number or latest
     old_number = old_number or (new_number - 1 if new_number > 1 else 1)
     if old_number not in by_number or new_number not in by_number:
-        raise DomainError("Choose revisions from the lists.", field="from")
+        raise DomainError(_("Choose revisions from the lists."), field="from")
     if old_number == new_number:
-        raise DomainError("Choose two different revisions.", field="to")
+        raise DomainError(_("Choose two different revisions."), field="to")
     return by_number[old_number], by_number[new_number]
 
