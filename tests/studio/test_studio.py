@@ -23,7 +23,7 @@ from lms.models import (
     Submission,
 )
 from lms.services.learning import challenges
-from lms.services.studio import exchange, images
+from lms.services.studio import drafts, exchange, images
 from tests.content_helpers import page, write_module
 from tests.fixtures.people import AuthActions
 
@@ -433,3 +433,29 @@ def test_a_prompts_problem_is_shown_in_its_own_fieldset(signed_in):
     assert "&#39;columns&#39; must be a non-empty list" in fieldset
     assert 'href="#prompt-1-heading">Prompt 2: &#39;columns&#39; must be' in html
     assert "To fix" not in html.split('id="prompt-1-heading"')[0]
+
+
+def test_a_checks_pass_rules_are_edited_and_kept(signed_in):
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "check")
+    fields = {"title": "Quick check", "slug": "quick-check", "question_count": "2",
+              "question-0-id": "q1", "question-0-prompt": "What comes first?",
+              "question-0-options": "* Listening\nSpeaking",
+              "question-1-id": "q2", "question-1-prompt": "And then?",
+              "question-1-options": "* Asking\nTelling",
+              "pass_mark": "80", "attempts": "3", "feedback": "when_done", "draw": "1"}
+    assert save_step(signed_in, draft, index, **fields).status_code == 302
+    step = drafts.step_at(draft, index)
+    assert {key: step.get(key) for key in ("pass_mark", "attempts", "feedback", "draw")} == {
+        "pass_mark": 80, "attempts": 3, "feedback": "when_done", "draw": 1}
+    page = signed_in.get(f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    assert 'id="pass_mark" name="pass_mark" value="80"' in page
+    assert '<option value="when_done" selected>' in page
+
+    # The validator's check of the kind names a draw larger than the pool.
+    save_step(signed_in, draft, index, **{**fields, "draw": "5"})
+    assert "asks for 5 questions but the pool has 2" in signed_in.get(
+        f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    save_step(signed_in, draft, index, **{**fields, "pass_mark": "", "attempts": "",
+                                           "feedback": "each_try", "draw": ""})
+    assert not {"pass_mark", "attempts", "feedback", "draw"} & set(drafts.step_at(draft, index))

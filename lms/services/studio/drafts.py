@@ -27,7 +27,11 @@ from lms.services.errors import DomainError
 
 STEP_PREFIX = re.compile(r"^step (\d+)")
 QUOTED = re.compile(r"'([a-z_]+)'")
-MARKDOWN_KEYS = ("body", "intro", "transcript")
+
+
+def markdown_keys() -> frozenset[str]:
+    """The step keys that name a Markdown file of the folder, as the kinds' editors say."""
+    return frozenset(key for kind in KINDS.values() for key in kind.editor.markdown_keys)
 
 
 @dataclass
@@ -98,8 +102,9 @@ def save_data(draft: ModuleDraft, data: dict[str, Any], author: User,
     files["module.yaml"] = dump_yaml(data)
     for name, text in (markdown or {}).items():
         files[name] = text.replace("\r\n", "\n")
+    keys = markdown_keys()
     referenced = {"module.yaml"} | {
-        s.get(key) for s in data.get("steps", []) if isinstance(s, dict) for key in MARKDOWN_KEYS}
+        s.get(key) for s in data.get("steps", []) if isinstance(s, dict) for key in keys}
     draft.files = {name: text for name, text in sorted(files.items()) if name in referenced}
     _touch(draft, author)
     db.session.flush()
@@ -174,23 +179,8 @@ def add_step(draft: ModuleDraft, author: User, kind: str) -> int:
         number += 1
     slug = f"{kind}-{number}"
     step: dict[str, Any] = {"slug": slug, "kind": kind, "title": f"New {KINDS[kind].label.lower()}"}
-    markdown = {}
-    if kind in ("page", "plan", "live"):
-        step["body"] = f"{slug}.md"
-        markdown[f"{slug}.md"] = "Write this step here.\n"
-    if kind == "live":
-        step["training"] = "training-slug"
-    if kind == "video":
-        step.update(url="https://", transcript=f"{slug}-transcript.md")
-        markdown[f"{slug}-transcript.md"] = "The transcript.\n"
-    if kind == "challenge":
-        step["prompts"] = [{"id": "answer", "type": "long_text", "label": "Your reflection"}]
-    if kind == "check":
-        step["questions"] = [{"id": "q1", "prompt": "A question", "options": [
-            {"text": "Right", "correct": True, "feedback": "Yes."},
-            {"text": "Wrong", "feedback": "Not quite."}]}]
-    if kind == "survey":
-        step["items"] = [{"id": "useful", "type": "likert", "text": "This module was useful."}]
+    fields, markdown = KINDS[kind].editor.new_step(slug)
+    step.update(fields)
     data["steps"].append(step)
     save_data(draft, data, author, markdown)
     return len(data["steps"]) - 1
