@@ -80,6 +80,21 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class Records:
+    """The learner's records of a kind kept in a table of the kind's own instead of
+    ``step_progress`` (a challenge's submissions).
+
+    ``load``: (person id, the module's steps of the kind) → the record credited to the
+    person per step id, in a fixed number of queries; ``done`` and ``status``: (step, its
+    record or None) → whether the step is done, and the status progress shows for it.
+    """
+
+    load: Callable[[int, list[Any]], dict[int, Any]]
+    done: Callable[[Any, Any], bool]
+    status: Callable[[Any, Any], str]
+
+
+@dataclass(frozen=True)
 class StepKind:
     """One kind of step.
 
@@ -100,6 +115,8 @@ class StepKind:
     (step, its stored data) finishes it, None when having one does (a check with a pass
     mark needs a passing try). ``label`` and ``help``: how the studio names it;
     ``editor``: how the studio edits it (``lms.content.kinds.editor.Editor``).
+    ``records``: None when the learner's record is a ``step_progress`` row, else where
+    the kind keeps its own and how they decide completion (``Records``).
     """
 
     name: str
@@ -116,6 +133,7 @@ class StepKind:
     accept: Callable[[Visit, Any], Answered] | None = None
     finished: Callable[[Any, dict[str, Any] | None], bool] | None = None
     editor: Editor = Editor()
+    records: Records | None = None
 
     @property
     def takes_answers(self) -> bool:

@@ -6,16 +6,21 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from lms.content.checker import PROMPT_ID, Checker
-from lms.content.kinds import StepKind, Visit
+from lms.content.kinds import Records, StepKind, Visit
 from lms.content.kinds.editor import Editor, Field, Part, Posted, commas, put
 from lms.content.kinds.prompts import PROMPT_TYPES, check_prompt, validate_answers
 from lms.content.yamlio import LineDict
+from lms.extensions import db
+from lms.models import Submission
+from lms.models.progress import submission_coauthors
 from lms.urlargs import query_int
 
 MODES = ("individual", "group")
 REVIEW_MODES = ("required", "optional")
+SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
 
 
 def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
@@ -155,6 +160,53 @@ def read_form(form: Posted) -> dict[str, Any]:
     return step
 
 
+def credited_submissions(user_id: int, steps: list[Any]) -> dict[int, Submission]:
+    """Own submissions per step, or a group submission listing the user as co-author."""
+    step_ids = [s.id for s in steps]
+    if not step_ids:
+        return {}
+    own = {s.step_id: s for s in db.session.execute(select(Submission).where(
+        Submission.user_id == user_id, Submission.step_id.in_(step_ids))).scalars()}
+    coauthored = db.session.execute(
+        select(Submission).join(submission_coauthors,
+                                submission_coauthors.c.submission_id == Submission.id)
+        .where(submission_coauthors.c.user_id == user_id, Submission.step_id.in_(step_ids),
+               Submission.status.in_(SUBMITTED_STATES))).scalars()
+    for submission in coauthored:
+        mine = own.get(submission.step_id)
+        if mine is None or mine.status == "draft":
+            own[submission.step_id] = submission
+    return own
+
+
+def counts_as_done(step: Any, submission: Submission | None) -> bool:
+    """Submitted counts, except that a review-required challenge waits for approval.
+
+    A submission kept private counts once submitted: no mentor may read it,
+    so nobody could ever approve it.
+    """
+    if submission is None:
+        return False
+    if step.review_required and not submission.is_private:
+        return submission.status == "approved"
+    return submission.status in SUBMITTED_STATES
+
+
+def status(step: Any, submission: Submission | None) -> str:
+    """Where the learner's submission stands, as progress shows it."""
+    if submission is None:
+        return "not started"
+    if submission.status == "draft":
+        return "draft saved"
+    if submission.status == "submitted" and submission.is_private:
+        return "completed, kept private"
+    if submission.status == "submitted":
+        return "submitted, awaiting review" if step.review_required else "submitted"
+    if submission.status == "needs_revision":
+        return "revision requested"
+    return "approved"
+
+
 EDITOR = Editor(
     fields=(Field("intro", _l("Introduction"), "markdown", file="{slug}-intro.md"),
             Field("mode", _l("Who answers"), "select", default="individual", choices=(
@@ -176,4 +228,5 @@ KIND = StepKind("challenge", frozenset({"intro", "mode", "review", "allow_privat
                                         "guiding_questions", "prompts", "rubric"}), check,
                 label=_l("Challenge"),
                 help=_l("A guided reflection: ordered prompts, guiding questions, a rubric."),
-                context=context, editor=EDITOR)
+                context=context, editor=EDITOR,
+                records=Records(load=credited_submissions, done=counts_as_done, status=status))
