@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.content.checker import ITEM_ID, Checker
@@ -123,8 +124,9 @@ def accept(visit: Visit, form: Any) -> Answered:
     if number < status.next_number:
         return Answered(stay=True, anchor="feedback")
     if not status.can_try:
-        return Answered(message="You have no tries left on this check." if status.passed is None
-                        else "You have already passed this check.", category="info", stay=True)
+        return Answered(message=_("You have no tries left on this check.")
+                        if status.passed is None else _("You have already passed this check."),
+                        category="info", stay=True)
     chosen, missing = _read(visit, form, status.next_number)
     if missing:
         return Answered(refused={"chosen": chosen, "missing": missing})
@@ -132,8 +134,9 @@ def accept(visit: Visit, form: Any) -> Answered:
     progress.touch(visit.user, visit.step.module, visit.step)
     mark = evidence.pass_mark(visit.step)
     if mark and not attempt.is_passed:
-        return Answered(message=f"You scored {attempt.score_percent}%; this check needs "
-                        f"{mark}%.", category="warning", stay=True, anchor="feedback")
+        return Answered(message=_("You scored %(score)d%%; this check needs %(mark)d%%.",
+                                  score=attempt.score_percent, mark=mark),
+                        category="warning", stay=True, anchor="feedback")
     return Answered(stay=True, anchor="feedback")
 
 
@@ -147,7 +150,7 @@ def _question(form: Posted, i: int) -> dict[str, Any]:
     options = []
     for line in lines(form.get(f"question-{i}-options")):
         correct = line.startswith("*")
-        text, _, feedback = line.lstrip("*").partition("|")
+        text, _bar, feedback = line.lstrip("*").partition("|")
         option: dict[str, Any] = {"text": text.strip()}
         if correct:
             option["correct"] = True

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -115,12 +116,12 @@ def create_draft(author: User, *, slug: str, title: str) -> ModuleDraft:
     ``slug`` when it is not lowercase words joined by hyphens or is taken."""
     slug = (slug or "").strip()
     if not SLUG.match(slug) or len(slug) > 100:
-        raise DomainError("Use lowercase letters, digits and hyphens, like 'bias-basics'.",
+        raise DomainError(_("Use lowercase letters, digits and hyphens, like 'bias-basics'."),
                           field="slug")
     taken = db.session.scalar(select(ModuleDraft.id).where(ModuleDraft.slug == slug)) or \
         db.session.scalar(select(Module.id).where(Module.slug == slug))
     if taken:
-        raise DomainError("A module with this short name exists already.", field="slug")
+        raise DomainError(_("A module with this short name exists already."), field="slug")
     draft = ModuleDraft(slug=slug, files={}, created_by_id=author.id)
     db.session.add(draft)
     save_data(draft, {"slug": slug, "title": title.strip(), "steps": []}, author)
@@ -139,8 +140,8 @@ def draft_for_module(module: Module, author: User, files: dict[str, str] | None 
             ModuleVersion.module_id == module.id,
             ModuleVersion.content_hash == module.content_hash))
         if version is None or not version.files:
-            raise DomainError("This module's files are not stored; run flask modules sync "
-                              "or import its zip.")
+            raise DomainError(_("This module's files are not stored; run flask modules sync "
+                                "or import its zip."))
         files = dict(version.files)
     draft = ModuleDraft(slug=module.slug, module_id=module.id, files=files,
                         published_hash=module.content_hash, created_by_id=author.id,
@@ -171,7 +172,7 @@ def update_metadata(draft: ModuleDraft, author: User, values: dict[str, Any]) ->
 def add_step(draft: ModuleDraft, author: User, kind: str) -> int:
     """Append a new step of ``kind`` with a fresh slug; returns its index."""
     if kind not in KINDS:
-        raise DomainError("Choose a kind of step.", field="kind")
+        raise DomainError(_("Choose a kind of step."), field="kind")
     data = data_of(draft)
     slugs = {s.get("slug") for s in data["steps"] if isinstance(s, dict)}
     number = len(data["steps"]) + 1

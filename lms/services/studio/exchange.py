@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -68,45 +69,49 @@ def read_zip(data: bytes) -> tuple[str, dict[str, str], dict[str, bytes]]:
     ``DomainError`` at ``archive`` for anything that is not one module folder of YAML and
     Markdown with, in ``images/``, its images."""
     if len(data) > MAX_ZIP_BYTES:
-        raise DomainError("The file is larger than 2 MB.", field="archive")
+        raise DomainError(_("The file is larger than 10 MB."), field="archive")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, ValueError):
-        raise DomainError("This is not a zip file.", field="archive") from None
+        raise DomainError(_("This is not a zip file."), field="archive") from None
     if not infos or len(infos) > MAX_FILES:
-        raise DomainError("The zip holds no module folder.", field="archive")
+        raise DomainError(_("The zip holds no module folder."), field="archive")
     folders, files, pictures, total = set(), {}, {}, 0
     for info in infos:
-        folder, _, name = info.filename.partition("/")
-        subfolder, _, image_name = name.partition("/")
+        folder, _slash, name = info.filename.partition("/")
+        subfolder, _slash, image_name = name.partition("/")
         if subfolder == IMAGE_FOLDER and IMAGE_NAME.match(image_name) \
                 and not folder.startswith("."):
             total += info.file_size
             if total > MAX_ZIP_BYTES * 5:
-                raise DomainError("The zip unpacks to too much text.", field="archive")
+                raise DomainError(_("The zip unpacks to too much text."), field="archive")
             folders.add(folder)
             try:
                 pictures[image_name] = archive.read(info)
             except (zipfile.BadZipFile, ValueError, RuntimeError):
-                raise DomainError(f"{info.filename} could not be read.",
+                raise DomainError(_("%(name)s could not be read.", name=info.filename),
                                   field="archive") from None
             continue
         if not name or "/" in name or not FILE_NAME.match(name) or folder.startswith("."):
-            raise DomainError(f"Unexpected entry {info.filename!r}: a module zip holds one "
-                              "folder of module.yaml and Markdown files.", field="archive")
+            raise DomainError(_("Unexpected entry %(entry)s: a module zip holds one folder of "
+                                "module.yaml and Markdown files.", entry=repr(info.filename)),
+                              field="archive")
         total += info.file_size
         if total > MAX_ZIP_BYTES * 5:
-            raise DomainError("The zip unpacks to too much text.", field="archive")
+            raise DomainError(_("The zip unpacks to too much text."), field="archive")
         folders.add(folder)
         try:
             files[name] = archive.read(info).decode("utf-8")
         except UnicodeDecodeError:
-            raise DomainError(f"{info.filename} is not UTF-8 text.", field="archive") from None
+            raise DomainError(_("%(name)s is not UTF-8 text.", name=info.filename),
+                              field="archive") from None
         except (zipfile.BadZipFile, ValueError, RuntimeError):
-            raise DomainError(f"{info.filename} could not be read.", field="archive") from None
+            raise DomainError(_("%(name)s could not be read.", name=info.filename),
+                              field="archive") from None
     if len(folders) != 1 or "module.yaml" not in files:
-        raise DomainError("The zip must hold one folder with a module.yaml.", field="archive")
+        raise DomainError(_("The zip must hold one folder with a module.yaml."),
+                          field="archive")
     return folders.pop(), files, pictures
 
 
@@ -120,8 +125,8 @@ def import_zip(data: bytes, author: User) -> ModuleDraft:
     probe = draft or ModuleDraft(slug=slug, files=files)
     result = validate(probe, files)
     if result.definition is None:
-        raise DomainError("The module has problems: " + "; ".join(
-            str(e) for e in result.errors[:10]), field="archive")
+        raise DomainError(_("The module has problems: %(problems)s", problems="; ".join(
+            str(e) for e in result.errors[:10])), field="archive")
     if draft is None:
         module = db.session.scalar(select(Module).where(Module.slug == slug))
         draft = draft_for_module(module, author, files) if module is not None else create_draft(
