@@ -17,16 +17,22 @@ import zipfile
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.content.markdown import IMAGE_FOLDER, IMAGE_NAME, serve_images
+from lms.content.schema import ModuleDefinition
 from lms.extensions import db
-from lms.models import Module, ModuleDraft, User
+from lms.models import Module, ModuleDraft, User, utcnow
 from lms.services.errors import DomainError
 from lms.services.studio import images as studio_images
-from lms.services.studio.drafts import create_draft, draft_for_module, replace_files, validate
+from lms.services.studio.drafts import (
+    create_draft,
+    draft_for_module,
+    has_unpublished_changes,
+    replace_files,
+    validate,
+)
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(md|yaml)$")
-IMAGE_FOLDER = "images"
-IMAGE_NAME = re.compile(r"^[a-z0-9-]+\.(png|jpe?g|gif|webp)$")
 MAX_ZIP_BYTES = 10_000_000
 MAX_FILES = 200
 
@@ -49,9 +55,6 @@ def export_zip(slug: str, files: dict[str, str],
 
 def _served_at(draft_id: int) -> re.Pattern[str]:
     return re.compile(r"\]\(/studio/images/" + str(draft_id) + r"/(?=[a-z0-9-]+\.)")
-
-
-IN_FOLDER = re.compile(r"\]\(" + IMAGE_FOLDER + r"/(?=[a-z0-9-]+\.)")
 
 
 def export_draft(draft: ModuleDraft) -> bytes:
@@ -137,8 +140,38 @@ def import_zip(data: bytes, author: User) -> ModuleDraft:
         except DomainError as problem:
             raise DomainError(f"{IMAGE_FOLDER}/{name}: {problem.message}",
                               field="archive") from None
-    served = f"](/studio/images/{draft.id}/"
+    served = f"/studio/images/{draft.id}/"
     replace_files(draft, author, {
-        name: IN_FOLDER.sub(served, text) if name.endswith(".md") else text
+        name: serve_images(text, served) if name.endswith(".md") else text
         for name, text in files.items()})
     return draft
+
+
+def store_folder_images(module: Module, definition: ModuleDefinition) -> str:
+    """Keep the images of a module folder that ``flask modules sync`` loads as the studio
+    keeps an imported zip's: uploaded images of the module's draft (made for it if it has
+    none, holding the folder's files with Markdown naming the images where they are
+    served; a draft without unpublished changes takes the folder's files). Returns the
+    address they are served under. Raises ``ValueError`` for an image that is not one, or
+    when an unpublished draft of that name is not the module's."""
+    draft = db.session.scalar(select(ModuleDraft).where(ModuleDraft.slug == module.slug))
+    if draft is not None and draft.module_id != module.id:
+        raise ValueError(f"the studio has a draft named {module.slug} that is not this "
+                         "module; publish or export it first")
+    refresh = draft is None or not has_unpublished_changes(draft)
+    if draft is None:
+        draft = ModuleDraft(slug=module.slug, module_id=module.id, files={})
+        db.session.add(draft)
+        db.session.flush()
+    for name, data in sorted(definition.images.items()):
+        try:
+            studio_images.upload(draft, None, name, data)
+        except DomainError as problem:
+            raise ValueError(f"{IMAGE_FOLDER}/{name}: {problem.message}") from None
+    served = f"/studio/images/{draft.id}/"
+    if refresh:
+        draft.files = {name: serve_images(text, served) if name.endswith(".md") else text
+                       for name, text in sorted(definition.files.items())}
+        draft.published_hash = definition.content_hash
+        draft.updated_at = utcnow()
+    return served

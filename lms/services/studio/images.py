@@ -52,9 +52,10 @@ def _really_an_image(data: bytes, pillow_format: str) -> bool:
     return True
 
 
-def upload(draft: ModuleDraft, author: User, filename: str, data: bytes) -> StudioImage:
-    """Store an image for ``draft`` (replacing one of the same name). Raises ``DomainError``
-    at ``image`` when it is too large, not an image of an accepted type, or misnamed."""
+def upload(draft: ModuleDraft, author: User | None, filename: str, data: bytes) -> StudioImage:
+    """Store an image for ``draft`` (replacing one of the same name); ``author`` None for
+    one synced from a module folder. Raises ``DomainError`` at ``image`` when it is too
+    large, not an image of an accepted type, or misnamed."""
     if len(data) > MAX_BYTES:
         raise DomainError(_("The image is larger than 2 MB."), field="image")
     found = _sniff(data)
@@ -77,7 +78,7 @@ def upload(draft: ModuleDraft, author: User, filename: str, data: bytes) -> Stud
         db.session.add(image)
     image.media_type = media_type
     image.data = data
-    image.uploaded_by_id = author.id
+    image.uploaded_by_id = author.id if author is not None else None
     db.session.flush()
     return image
 
