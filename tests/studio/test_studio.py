@@ -515,3 +515,19 @@ def test_a_folder_image_that_is_not_one_stops_its_module(app, runner, tmp_path):
     assert db.session.scalar(select(Module)) is None
     assert db.session.scalar(select(ModuleDraft)) is None
     assert db.session.scalar(select(StudioImage)) is None
+
+
+def test_the_studios_messages_follow_the_language(signed_in, author):
+    author.locale = "es"
+    db.session.commit()
+    draft = create(signed_in)
+    response = signed_in.post(f"/studio/{draft.id}/images", data={
+        "csrf_token": csrf(signed_in, f"/studio/{draft.id}"),
+        "image": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Suba una imagen PNG, JPEG, GIF o WebP." in response.get_data(as_text=True)
+    refused = signed_in.post("/studio/import", data={
+        "csrf_token": csrf(signed_in, "/studio/"),
+        "archive": (io.BytesIO(b"not a zip"), "m.zip")}, content_type="multipart/form-data")
+    assert "Esto no es un archivo zip." in refused.get_data(as_text=True)
