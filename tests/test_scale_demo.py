@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms import clock
+from lms.content.kinds import KINDS
 from lms.content.sync import sync_modules
 from lms.demo import scale
 from lms.demo.people import DEMO_PASSWORD
@@ -27,6 +30,7 @@ from lms.models import (
     Registration,
     Review,
     Step,
+    StepProgress,
     Submission,
     SubmissionRevision,
     User,
@@ -34,6 +38,7 @@ from lms.models import (
 from lms.services.accounts import passwords
 from lms.services.learning import progress as learning
 from tests.db import empty_all_tables
+from tests.learn.test_kind_registry import PLEDGE, pledge_module
 
 pytestmark = pytest.mark.commits  # the loader writes over connections of its own
 
@@ -332,3 +337,24 @@ def test_the_manifest_accounts_use_the_pages(generated, client, auth):
     division = db.session.execute(sa.select(Department.name).where(
         Department.parent_id.is_(None)).order_by(Department.id).limit(1)).scalar_one()
     assert division in scorecard.get_data(as_text=True)
+
+
+def test_a_new_kinds_sample_answer_becomes_its_record(app, monkeypatch, tmp_path):
+    """A kind the generator has no code for: its learners' records hold its samples."""
+    signatures = ("Ada", "Grace", "Alan")
+    monkeypatch.setitem(KINDS, "pledge", dataclasses.replace(
+        PLEDGE, sample=lambda config, rng: {"name": rng.choice(signatures)}))
+    root = tmp_path / "modules"
+    shutil.copytree(app.config["LMS_MODULES_DIR"], root)
+    pledge_module(root)
+    report = sync_modules(root)
+    db.session.commit()
+    assert not report.errors and "pledge-module" in report.created
+    result = scale.generate(people=40, departments=3, modules=_count("modules"), seed=5)
+    db.session.commit()
+    step = db.session.scalar(sa.select(Step).where(Step.kind == "pledge"))
+    records = list(db.session.scalars(sa.select(StepProgress.data).where(
+        StepProgress.step_id == step.id)))
+    assert records and all(r["name"] in signatures for r in records)
+    assert len({r["name"] for r in records}) > 1
+    assert result.counts["step_progress"] == _count("step_progress")

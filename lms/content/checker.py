@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lms.content.markdown import render_markdown
+from lms.content.markdown import render_markdown, serve_images
 from lms.content.yamlio import LineDict, LineList
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -35,11 +35,14 @@ class ContentError:
 class Checker:
     """Collects errors for one module.yaml."""
 
-    def __init__(self, folder: Path, display: str):
+    def __init__(self, folder: Path, display: str, images_at: str | None = None):
         self.folder = folder
         self.display = display
         self.errors: list[ContentError] = []
         self.files: dict[str, bytes] = {}
+        # Where the folder's images are served (``/studio/images/<draft>/``) once stored:
+        # Markdown naming ``images/…`` is rendered with that address.
+        self.images_at = images_at
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(ContentError(self.display, line, message))
@@ -157,4 +160,6 @@ class Checker:
             self.error(m.line_of(key), f"{where}{name} is not UTF-8 text")
             return None
         self.files[name] = raw
+        if self.images_at:
+            text = serve_images(text, self.images_at)
         return render_markdown(text)

@@ -20,6 +20,19 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set(),
 IMAGE_PATH = re.compile(r"^/studio/images/\d+/[a-z0-9-]+\.(png|jpe?g|gif|webp)$")
 
 
+# In a module folder (and its zip), Markdown names an image by its place in the folder,
+# ``images/dot.png``; once stored, by the address it is served at.
+IMAGE_FOLDER = "images"
+IMAGE_NAME = re.compile(r"^[a-z0-9-]+\.(png|jpe?g|gif|webp)$")
+IN_FOLDER = re.compile(r"\]\(" + IMAGE_FOLDER + r"/(?=[a-z0-9-]+\.)")
+
+
+def serve_images(text: str, base: str) -> str:
+    """``text`` with its images named in the folder (``](images/dot.png``) named by their
+    address under ``base`` (``](/studio/images/7/dot.png``)."""
+    return IN_FOLDER.sub("](" + base, text)
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         return value if IMAGE_PATH.match(value) else None

@@ -26,6 +26,7 @@ from lms.content.kinds.prompts import COLUMN_TYPES as COLUMN_TYPES
 from lms.content.kinds.prompts import PROMPT_KEYS as PROMPT_KEYS
 from lms.content.kinds.prompts import PROMPT_TYPES as PROMPT_TYPE_REGISTRY
 from lms.content.kinds.prompts import check_prompt
+from lms.content.markdown import IMAGE_FOLDER, IMAGE_NAME, serve_images
 from lms.content.yamlio import LineDict, LineList, load_yaml, plain
 
 PROMPT_TYPES = tuple(PROMPT_TYPE_REGISTRY)
@@ -50,6 +51,8 @@ class ModuleDefinition:
     files: dict[str, str] = field(default_factory=dict)
     # {language: {"module": {title, summary, ...}, "steps": {slug: {title, config}}}}
     translations: dict[str, Any] = field(default_factory=dict)
+    # The images in its ``images/`` folder, by file name.
+    images: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,10 +93,10 @@ def _display(path: Path, root: Path) -> str:
     return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
 
 
-def _read_definition(folder: Path, yaml_path: Path, root: Path):
+def _read_definition(folder: Path, yaml_path: Path, root: Path, images_at: str | None = None):
     """Check one module.yaml (the original or a translation): ``(module, steps, raw, checker)``,
     module None when the file cannot be read at all."""
-    c = _Checker(folder, _display(yaml_path, root))
+    c = _Checker(folder, _display(yaml_path, root), images_at)
     if not yaml_path.is_file():
         c.error(1, f"{yaml_path.name} is missing")
         return None, [], b"", c
@@ -224,7 +227,8 @@ def _translated_config(original: dict[str, Any], translated: dict[str, Any]) -> 
 
 
 def _read_translations(folder: Path, root: Path, steps: list[dict[str, Any]],
-                       digest) -> tuple[dict[str, Any], list[ContentError]]:
+                       digest, images_at: str | None = None
+                       ) -> tuple[dict[str, Any], list[ContentError]]:
     """Every module.<language>.yaml beside module.yaml, checked on its own and against the
     original: same steps in the same order, same kinds, same prompts, questions and items."""
     translations: dict[str, Any] = {}
@@ -234,7 +238,7 @@ def _read_translations(folder: Path, root: Path, steps: list[dict[str, Any]],
         if not found:
             continue
         language = found.group(1)
-        module, translated_steps, raw, c = _read_definition(folder, path, root)
+        module, translated_steps, raw, c = _read_definition(folder, path, root, images_at)
         if module is not None:
             if len(translated_steps) != len(steps):
                 c.error(1, f"the translation has {len(translated_steps)} steps; module.yaml "
@@ -260,23 +264,49 @@ def _read_translations(folder: Path, root: Path, steps: list[dict[str, Any]],
     return translations, errors
 
 
-def read_module(folder: Path, root: Path) -> tuple[ModuleDefinition | None, list[ContentError]]:
+def _read_images(folder: Path, c: _Checker) -> dict[str, bytes]:
+    """The images in the folder's ``images/`` (the studio's export puts them there)."""
+    found: dict[str, bytes] = {}
+    images = folder / IMAGE_FOLDER
+    if not images.is_dir():
+        return found
+    for path in sorted(images.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if not path.is_file() or not IMAGE_NAME.match(path.name):
+            c.error(1, f"{IMAGE_FOLDER}/{path.name}: an image's name is lowercase letters, "
+                       "digits and hyphens ending in .png, .jpg, .jpeg, .gif or .webp")
+            continue
+        found[path.name] = path.read_bytes()
+    return found
+
+
+def read_module(folder: Path, root: Path, images_at: str | None = None
+                ) -> tuple[ModuleDefinition | None, list[ContentError]]:
     """Validate one module folder (and its translations); return its definition when it has
-    no errors."""
-    module, steps, raw, c = _read_definition(folder, folder / "module.yaml", root)
+    no errors. ``images_at``: where the folder's images are served once stored
+    (``/studio/images/<draft>/``); its Markdown is then rendered, and its files kept,
+    naming them there."""
+    module, steps, raw, c = _read_definition(folder, folder / "module.yaml", root, images_at)
+    images = _read_images(folder, c)
     if module is None or c.errors:
         return None, c.errors
     digest = hashlib.sha256(raw)
     for name in sorted(c.files):
         digest.update(b"\0" + name.encode() + b"\0" + c.files[name])
-    translations, errors = _read_translations(folder, root, steps, digest)
+    for name in sorted(images):  # an image changed is a new version
+        digest.update(b"\0" + f"{IMAGE_FOLDER}/{name}".encode() + b"\0" + images[name])
+    translations, errors = _read_translations(folder, root, steps, digest, images_at)
     if errors:
         return None, errors
     files = {"module.yaml": raw.decode("utf-8")}
     files.update((name, c.files[name].decode("utf-8")) for name in sorted(c.files))
+    if images_at:
+        files = {name: serve_images(text, images_at) if name.endswith(".md") else text
+                 for name, text in files.items()}
     return ModuleDefinition(slug=module["slug"], data=plain(module), steps=plain(steps),
                             content_hash=digest.hexdigest(), folder=folder, files=files,
-                            translations=plain(translations)), []
+                            translations=plain(translations), images=images), []
 
 
 def read_modules(root: Path) -> ReadResult:

@@ -1,13 +1,27 @@
-"""Loading validated modules into the database."""
+"""Loading validated modules into the database.
+
+A module folder's ``images/`` (as the studio's zip export holds them) are stored by the
+image store an area registers (``register_image_store``: the studio keeps them as its
+uploaded images, on the module's draft); the module's Markdown then names them at the
+address the store serves them from.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import Flask, current_app
 from sqlalchemy import select
 
-from lms.content.schema import ContentError, ModuleDefinition, ReadResult, read_modules
+from lms.content.schema import (
+    ContentError,
+    ModuleDefinition,
+    ReadResult,
+    read_module,
+    read_modules,
+)
 from lms.extensions import db
 from lms.models import Module, ModuleVersion, Step, utcnow
 
@@ -21,6 +35,36 @@ class SyncReport:
     # Changed in the studio since: left as the studio published them.
     conflicts: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+
+
+ImageStore = Callable[[Module, ModuleDefinition], str]
+"""Store a module folder's images (the module, its definition read from the folder) and
+return the address they are served under (``/studio/images/<draft>/``); raise
+``ValueError`` with the problem when one cannot be stored."""
+
+
+def register_image_store(app: Flask, store: ImageStore) -> None:
+    """Make ``store`` keep the images of the module folders this application syncs."""
+    app.extensions["lms.content.image_store"] = store
+
+
+class _ImageProblem(Exception):
+    pass
+
+
+def _with_images(module: Module, definition: ModuleDefinition, root: Path) -> ModuleDefinition:
+    """``definition`` read again with its images stored and named where they are served."""
+    store = current_app.extensions.get("lms.content.image_store")
+    if store is None:
+        raise _ImageProblem("images/ needs the studio to store them")
+    try:
+        base = store(module, definition)
+    except ValueError as problem:
+        raise _ImageProblem(str(problem)) from None
+    served, errors = read_module(definition.folder, root, images_at=base)
+    if served is None or served.content_hash != definition.content_hash:
+        raise _ImageProblem("; ".join(str(e) for e in errors) or "the folder changed")
+    return served
 
 
 def sync_modules(root: Path, result: ReadResult | None = None, *,
@@ -42,19 +86,31 @@ def sync_modules(root: Path, result: ReadResult | None = None, *,
     existing = {m.slug: m for m in db.session.execute(select(Module)).scalars()}
     for definition in result.modules:
         module = existing.get(definition.slug)
-        if module is None:
-            module = Module(slug=definition.slug, content_hash=definition.content_hash)
-            db.session.add(module)
-            report.created.append(definition.slug)
-        elif module.content_hash == definition.content_hash and module.is_published:
+        if module is not None and module.content_hash == definition.content_hash \
+                and module.is_published:
             report.unchanged.append(definition.slug)
             continue
-        elif module.studio_published_at is not None and not override_studio:
+        if module is not None and module.studio_published_at is not None \
+                and not override_studio:
             report.conflicts.append(definition.slug)
             continue
-        else:
-            report.updated.append(definition.slug)
-        apply_definition(module, definition)
+        try:
+            with db.session.begin_nested():
+                created = module is None
+                if created:
+                    module = Module(slug=definition.slug, title=definition.data["title"],
+                                    content_hash=definition.content_hash)
+                    db.session.add(module)
+                    db.session.flush()
+                if definition.images:
+                    definition = _with_images(module, definition, root)
+                apply_definition(module, definition)
+        except _ImageProblem as problem:
+            # Left as it was (a new module is not created): the folder's images are wrong.
+            report.errors.append(ContentError(f"{definition.folder.name}/images", 1,
+                                              str(problem)))
+            continue
+        (report.created if created else report.updated).append(definition.slug)
     present = {p.name for p in root.iterdir() if (p / "module.yaml").is_file()} \
         if root.is_dir() else set()
     for slug, module in existing.items():

@@ -29,7 +29,6 @@ from lms.studio.forms import (
     NewModuleForm,
     PublishForm,
     read_step,
-    rearranging,
 )
 from lms.urlargs import query_int
 from lms.viewtools import REFUSED, is_htmx, run_service
@@ -172,21 +171,23 @@ def remove_step(draft_id: int, index: int):
     return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="steps-heading"))
 
 
-PART_ERROR = re.compile(r"^(prompt|question|item) '([^']*)': (.*)$")
-PART_LISTS = {"prompt": "prompts", "question": "questions", "item": "items"}
+PART_ERROR = re.compile(r"^([a-z_]+) '([^']*)': (.*)$")
 
 
-def _step_errors(validation, index: int, step: dict) -> tuple[list[str], dict[str, list[str]]]:
-    """The step's problems: those of one prompt, question or statement under
-    ``<kind>-<position>`` (shown in its fieldset), and the rest (shown above the form)."""
+def _step_errors(validation, index: int, step: dict, kind) -> tuple[list[str],
+                                                                    dict[str, list[str]]]:
+    """The step's problems: those of one entry of a repeatable part of its kind's editor
+    (a prompt, question or statement) under ``<part>-<position>`` (shown in its fieldset),
+    and the rest (shown above the form)."""
     general, placed = [], {}
     for message in validation.steps.get(index, []):
-        part = PART_ERROR.match(message)
-        items = step.get(PART_LISTS[part[1]]) if part else None
+        match = PART_ERROR.match(message)
+        part = kind.editor.part(match[1]) if match else None
+        items = step.get(part.key) if part else None
         ids = [str(item.get("id")) for item in items if isinstance(item, dict)] \
             if isinstance(items, list) else []
-        if part and part[2] in ids:
-            placed.setdefault(f"{part[1]}-{ids.index(part[2])}", []).append(part[3])
+        if part and match[2] in ids:
+            placed.setdefault(f"{part.name}-{ids.index(match[2])}", []).append(match[3])
         else:
             general.append(message)
     return general, placed
@@ -200,47 +201,32 @@ def edit_step(draft_id: int, index: int):
         step = drafts.step_at(draft, index)
     except LookupError:
         abort(404)
-    kind = step.get("kind")
-    if kind not in KINDS:
+    if step.get("kind") not in KINDS:
         abort(404)
+    kind = KINDS[step["kind"]]
     markdown = dict(draft.files)
     if request.method == "POST":
         _csrf_or_400()
-        step, new_markdown = read_step(kind, request.form)
+        step, new_markdown = read_step(kind.name, request.form)
         markdown.update(new_markdown)
-        if rearranging(request.form):
+        if kind.editor.rearranging(request.form):
             # Shown again unsaved, with the rows added, removed or moved.
             return render_template("studio/step.html", draft=draft, index=index, step=step,
-                                   kind=KINDS[kind], markdown=markdown, errors=[],
+                                   kind=kind, markdown=markdown, errors=[],
                                    placed={}, prompt_types=PROMPT_TYPES,
-                                   focus=_focus(request.form))
+                                   focus=kind.editor.focus(request.form))
         drafts.replace_step(draft, current_user, index, step, new_markdown)
         db.session.commit()
-        errors, placed = _step_errors(drafts.validate(draft), index, step)
+        errors, placed = _step_errors(drafts.validate(draft), index, step, kind)
         if not errors and not placed:
             flash(_("Step saved to the draft."), "success")
             return redirect(url_for("studio.edit", draft_id=draft.id, _anchor=f"step-{index}"))
         flash(_("Step saved to the draft; it has problems to fix before publishing."), "warning")
         return redirect(url_for("studio.edit_step", draft_id=draft.id, index=index))
-    errors, placed = _step_errors(drafts.validate(draft), index, step)
+    errors, placed = _step_errors(drafts.validate(draft), index, step, kind)
     return render_template("studio/step.html", draft=draft, index=index, step=step,
-                           kind=KINDS[kind], markdown=markdown, errors=errors, placed=placed,
+                           kind=kind, markdown=markdown, errors=errors, placed=placed,
                            prompt_types=PROMPT_TYPES, focus=None)
-
-
-def _focus(form) -> str | None:
-    for name in ("prompt", "question", "item"):
-        if form.get(f"add_{name}"):
-            return f"{name}-new"
-        move = form.get(f"move_{name}", "")
-        if move:
-            index, _colon, direction = move.partition(":")
-            if index.isdigit():
-                target = int(index) + (-1 if direction == "up" else 1)
-                return f"{name}-{target}-heading"
-        if form.get(f"remove_{name}"):
-            return f"{name}s-heading"
-    return None
 
 
 @bp.route("/markdown-preview", methods=["POST"])

@@ -51,6 +51,20 @@ def _answers(step, right: bool, number: int, user) -> dict:
             for q in evidence.drawn_questions(user, step, number)}
 
 
+def test_a_checks_messages_follow_the_language(client, auth, ruled, make_user):
+    learner = make_user()
+    learner.locale = "es"
+    db.session.commit()
+    auth.login(learner)
+    check = ruled.steps[1]
+    with clock.frozen_at(START):
+        client.post("/learn/ruled/start")
+        html = client.post("/learn/ruled/check/check", data={
+            **_answers(check, False, 1, learner), "part": "1"},
+            follow_redirects=True).get_data(as_text=True)
+    assert "Ha obtenido un 0%; esta prueba requiere un 80%." in html
+
+
 def test_a_failed_check_keeps_the_module_open_and_says_why(client, auth, ruled, make_user):
     learner = make_user()
     auth.login(learner)

@@ -1,5 +1,6 @@
-"""A new step kind is one definition and one template: a throwaway "pledge" kind,
-registered here and nowhere else, validates, plays, takes an answer and completes."""
+"""A new step kind is one definition, its player template and, if it wants one, a studio
+template: a throwaway "pledge" kind, registered here and nowhere else, validates, plays,
+takes an answer, completes, and is added, edited and previewed in the studio."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import select
 
 from lms.content.kinds import KINDS, StepKind, Visit
+from lms.content.kinds.editor import Editor, Field
 from lms.content.schema import read_modules
 from lms.extensions import db
-from lms.models import Enrollment, StepProgress
+from lms.models import Enrollment, ModuleDraft, StepProgress
 from lms.services.studio import drafts
+from tests.studio.test_studio import csrf
 
 PLEDGE_TEMPLATE = """\
 <p class="pledge">{{ promise }}</p>
@@ -43,8 +46,15 @@ def context(visit: Visit) -> dict[str, Any]:
     return {"promise": visit.step.config["statement"]}
 
 
+PLEDGE_STUDIO_TEMPLATE = """\
+<p class="pledge-hint">Learners sign the pledge with their name.</p>
+"""
+
 PLEDGE = StepKind("pledge", frozenset({"statement"}), check, label="Pledge", read=read,
-                  context=context)
+                  context=context, editor=Editor(
+                      fields=(Field("statement", "What learners promise",
+                                    hint="One sentence.", start="I will listen first."),),
+                      template="studio/_kind_pledge.html"))
 
 
 @pytest.fixture
@@ -54,6 +64,8 @@ def pledge_kind(app, monkeypatch, tmp_path):
     folder = tmp_path / "templates" / "learn"
     folder.mkdir(parents=True)
     (folder / "_step_pledge.html").write_text(PLEDGE_TEMPLATE)
+    (tmp_path / "templates" / "studio").mkdir()
+    (tmp_path / "templates" / "studio" / "_kind_pledge.html").write_text(PLEDGE_STUDIO_TEMPLATE)
     monkeypatch.setitem(KINDS, "pledge", PLEDGE)
     monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([
         FileSystemLoader(str(tmp_path / "templates")), app.jinja_env.loader]))
@@ -145,3 +157,41 @@ def test_the_studio_previews_a_new_kind(pledge_kind, client, make_user, auth):
     page = client.get(f"/studio/{draft.id}/preview/promise").get_data(as_text=True)
     assert '<p class="pledge">I will listen first.</p>' in page
     assert f'action="/studio/{draft.id}/preview/promise"' in page
+
+
+def test_the_studio_adds_and_edits_a_new_kind(pledge_kind, client, make_user, auth):
+    auth.login(make_user(roles=("author",)))
+    client.post("/studio/new", data={"csrf_token": csrf(client, "/studio/"),
+                                     "title": "Pledge module", "slug": "pledge-module"})
+    draft = db.session.scalar(select(ModuleDraft))
+    editor = client.get(f"/studio/{draft.id}").get_data(as_text=True)
+    assert '<option value="pledge">Pledge</option>' in editor
+    added = client.post(f"/studio/{draft.id}/steps", data={
+        "csrf_token": csrf(client, f"/studio/{draft.id}"), "kind": "pledge"})
+    assert added.status_code == 302
+    assert drafts.step_at(draft, 0) == {"slug": "pledge-1", "kind": "pledge",
+                                        "title": "New pledge",
+                                        "statement": "I will listen first."}
+
+    url = f"/studio/{draft.id}/steps/0"
+    page = client.get(url).get_data(as_text=True)
+    assert '<label for="statement">What learners promise</label>' in page
+    assert 'value="I will listen first."' in page
+    assert '<p class="pledge-hint">Learners sign the pledge with their name.</p>' in page
+
+    # The kind's own check validates what the studio stored.
+    client.post(url, data={"csrf_token": csrf(client, url), "title": "Our pledge",
+                           "slug": "promise", "statement": "  "})
+    assert drafts.step_at(draft, 0)["statement"] == ""
+    assert "<li>&#39;statement&#39; must be non-empty text</li>" in client.get(
+        url).get_data(as_text=True)
+
+    saved = client.post(url, data={"csrf_token": csrf(client, url), "title": "Our pledge",
+                                   "slug": "promise", "statement": " I will speak up. "})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(
+        f"/studio/{draft.id}#step-0")
+    assert drafts.step_at(draft, 0) == {"slug": "promise", "kind": "pledge",
+                                        "title": "Our pledge", "statement": "I will speak up."}
+    assert drafts.validate(draft).errors == []
+    assert '<p class="pledge">I will speak up.</p>' in client.get(
+        f"/studio/{draft.id}/preview/promise").get_data(as_text=True)

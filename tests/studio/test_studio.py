@@ -23,7 +23,7 @@ from lms.models import (
     Submission,
 )
 from lms.services.learning import challenges
-from lms.services.studio import exchange, images
+from lms.services.studio import drafts, exchange, images
 from tests.content_helpers import page, write_module
 from tests.fixtures.people import AuthActions
 
@@ -433,3 +433,101 @@ def test_a_prompts_problem_is_shown_in_its_own_fieldset(signed_in):
     assert "&#39;columns&#39; must be a non-empty list" in fieldset
     assert 'href="#prompt-1-heading">Prompt 2: &#39;columns&#39; must be' in html
     assert "To fix" not in html.split('id="prompt-1-heading"')[0]
+
+
+def test_a_checks_pass_rules_are_edited_and_kept(signed_in):
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "check")
+    fields = {"title": "Quick check", "slug": "quick-check", "question_count": "2",
+              "question-0-id": "q1", "question-0-prompt": "What comes first?",
+              "question-0-options": "* Listening\nSpeaking",
+              "question-1-id": "q2", "question-1-prompt": "And then?",
+              "question-1-options": "* Asking\nTelling",
+              "pass_mark": "80", "attempts": "3", "feedback": "when_done", "draw": "1"}
+    assert save_step(signed_in, draft, index, **fields).status_code == 302
+    step = drafts.step_at(draft, index)
+    assert {key: step.get(key) for key in ("pass_mark", "attempts", "feedback", "draw")} == {
+        "pass_mark": 80, "attempts": 3, "feedback": "when_done", "draw": 1}
+    page = signed_in.get(f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    assert 'id="pass_mark" name="pass_mark" value="80"' in page
+    assert '<option value="when_done" selected>' in page
+
+    # The validator's check of the kind names a draw larger than the pool.
+    save_step(signed_in, draft, index, **{**fields, "draw": "5"})
+    assert "asks for 5 questions but the pool has 2" in signed_in.get(
+        f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    save_step(signed_in, draft, index, **{**fields, "pass_mark": "", "attempts": "",
+                                           "feedback": "each_try", "draw": ""})
+    assert not {"pass_mark", "attempts", "feedback", "draw"} & set(drafts.step_at(draft, index))
+
+
+def test_a_module_folder_with_images_syncs_and_shows_them(signed_in, runner, tmp_path,
+                                                          make_user):
+    draft = write_module_in_studio(signed_in)
+    signed_in.post(f"/studio/{draft.id}/images", data={
+        "csrf_token": csrf(signed_in, f"/studio/{draft.id}"),
+        "image": (io.BytesIO(PNG), "dot.png")}, content_type="multipart/form-data")
+    save_step(signed_in, draft, 0, title="Welcome", slug="welcome",
+              body=f"Listening comes first.\n\n![A teal dot](/studio/images/{draft.id}/dot.png)")
+    exported = signed_in.get(f"/studio/{draft.id}/export").data
+    # The export committed to modules/ of an installation that never had the draft.
+    db.session.execute(delete(StudioImage))
+    db.session.delete(draft)
+    db.session.commit()
+    root = tmp_path / "modules"
+    zipfile.ZipFile(io.BytesIO(exported)).extractall(root)
+    assert (root / "allyship-basics" / "images" / "dot.png").read_bytes() == PNG
+
+    result = runner.invoke(args=["modules", "sync", "--path", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output
+    db.session.expire_all()
+    module = db.session.scalar(select(Module).where(Module.slug == "allyship-basics"))
+    stored = db.session.scalar(select(StudioImage))
+    assert stored.data == PNG and stored.media_type == "image/png"
+    synced = db.session.get(ModuleDraft, stored.draft_id)
+    assert synced.module_id == module.id
+    served = f"/studio/images/{synced.id}/dot.png"
+    assert f"![A teal dot]({served})" in synced.files["welcome.md"]
+
+    learner = make_user(roles=("learner",))
+    AuthActions(signed_in).login(learner)
+    signed_in.post("/learn/allyship-basics/start")
+    page = signed_in.get("/learn/allyship-basics/welcome").get_data(as_text=True)
+    assert f'<img src="{served}" alt="A teal dot">' in page
+    assert signed_in.get(served).data == PNG
+
+    again = runner.invoke(args=["modules", "sync", "--path", str(root)])
+    assert again.exit_code == 0 and "1 unchanged" in again.output
+    # The studio exports the synced module as the folder it came from.
+    AuthActions(signed_in).login(make_user(roles=("author",)))
+    assert signed_in.get(f"/studio/{synced.id}/export").data == exported
+
+
+def test_a_folder_image_that_is_not_one_stops_its_module(app, runner, tmp_path):
+    root = tmp_path / "modules"
+    write_module(root, "with-images", [page("welcome")])
+    (root / "with-images" / "images").mkdir()
+    (root / "with-images" / "images" / "dot.png").write_bytes(b"<svg onload=alert(1)>")
+    result = runner.invoke(args=["modules", "sync", "--path", str(root)])
+    assert result.exit_code == 1
+    assert "images/dot.png: Upload a PNG, JPEG, GIF or WebP image." in result.output
+    assert db.session.scalar(select(Module)) is None
+    assert db.session.scalar(select(ModuleDraft)) is None
+    assert db.session.scalar(select(StudioImage)) is None
+
+
+def test_the_studios_messages_follow_the_language(signed_in, author):
+    author.locale = "es"
+    db.session.commit()
+    draft = create(signed_in)
+    response = signed_in.post(f"/studio/{draft.id}/images", data={
+        "csrf_token": csrf(signed_in, f"/studio/{draft.id}"),
+        "image": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Suba una imagen PNG, JPEG, GIF o WebP." in response.get_data(as_text=True)
+    refused = signed_in.post("/studio/import", data={
+        "csrf_token": csrf(signed_in, "/studio/"),
+        "archive": (io.BytesIO(b"not a zip"), "m.zip")}, content_type="multipart/form-data")
+    assert "Esto no es un archivo zip." in refused.get_data(as_text=True)

@@ -8,14 +8,16 @@ marks it done with a button, whether the learner's own record of it finishes it
 (``finished``), the rule that decides completion when another area does (a
 ``live`` step by attendance, a ``plan`` step by the action plan), whether
 renewing an expired completion redoes it, and sample answers for the scale
-generator. Its learner partial is ``templates/learn/_step_<kind>.html`` and its
-studio form ``templates/studio/_kind_<kind>.html``. Prompt types of a challenge
+generator, and its ``editor``: how the studio edits it (``editor.py``: the fields it
+shows, how a posted form becomes the step's keys, and the name of its studio template,
+if it needs one beyond its fields). Its learner partial is
+``templates/learn/_step_<kind>.html``. Prompt types of a challenge
 are likewise one ``PromptType`` each in ``prompts.py``.
 
 The validator (``lms.content.schema``), the player and the studio's preview
 (``lms.learn.player``), progress (``lms.services.learning``), the studio and the
 demo generators all read ``KINDS`` and ``PROMPT_TYPES``; a new kind is one module
-listed below and one template.
+listed below, its learner partial and, if its fields are not enough, a studio template.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms.content.checker import Checker
+from lms.content.kinds.editor import Editor
 from lms.content.yamlio import LineDict
 
 StepCheck = Callable[[Checker, LineDict, str], dict[str, Any]]
@@ -77,6 +80,21 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class Records:
+    """The learner's records of a kind kept in a table of the kind's own instead of
+    ``step_progress`` (a challenge's submissions).
+
+    ``load``: (person id, the module's steps of the kind) → the record credited to the
+    person per step id, in a fixed number of queries; ``done`` and ``status``: (step, its
+    record or None) → whether the step is done, and the status progress shows for it.
+    """
+
+    load: Callable[[int, list[Any]], dict[int, Any]]
+    done: Callable[[Any, Any], bool]
+    status: Callable[[Any, Any], str]
+
+
+@dataclass(frozen=True)
 class StepKind:
     """One kind of step.
 
@@ -95,7 +113,10 @@ class StepKind:
     plain rule of ``take``: every answer given, they become the learner's record of the
     step, which finishes it. ``finished``: whether the learner's record of the step
     (step, its stored data) finishes it, None when having one does (a check with a pass
-    mark needs a passing try). ``label`` and ``help``: how the studio names it.
+    mark needs a passing try). ``label`` and ``help``: how the studio names it;
+    ``editor``: how the studio edits it (``lms.content.kinds.editor.Editor``).
+    ``records``: None when the learner's record is a ``step_progress`` row, else where
+    the kind keeps its own and how they decide completion (``Records``).
     """
 
     name: str
@@ -111,6 +132,8 @@ class StepKind:
     context: Callable[[Visit], dict[str, Any]] | None = None
     accept: Callable[[Visit, Any], Answered] | None = None
     finished: Callable[[Any, dict[str, Any] | None], bool] | None = None
+    editor: Editor = Editor()
+    records: Records | None = None
 
     @property
     def takes_answers(self) -> bool:
@@ -143,8 +166,9 @@ class StepKind:
         return f"learn/_step_{self.name}.html"
 
     @property
-    def studio_template(self) -> str:
-        return f"studio/_kind_{self.name}.html"
+    def studio_template(self) -> str | None:
+        """The studio template included after the editor's fields, if the kind has one."""
+        return self.editor.template
 
 
 def _registry() -> dict[str, StepKind]:

@@ -6,15 +6,21 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from lms.content.checker import PROMPT_ID, Checker
-from lms.content.kinds import StepKind, Visit
-from lms.content.kinds.prompts import check_prompt, validate_answers
+from lms.content.kinds import Records, StepKind, Visit
+from lms.content.kinds.editor import Editor, Field, Part, Posted, commas, put
+from lms.content.kinds.prompts import PROMPT_TYPES, check_prompt, validate_answers
 from lms.content.yamlio import LineDict
+from lms.extensions import db
+from lms.models import Submission
+from lms.models.progress import submission_coauthors
 from lms.urlargs import query_int
 
 MODES = ("individual", "group")
 REVIEW_MODES = ("required", "optional")
+SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
 
 
 def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
@@ -104,8 +110,123 @@ def context(visit: Visit) -> dict[str, Any]:
     return values
 
 
+def _prompt(form: Posted, i: int) -> dict[str, Any]:
+    def get(key: str) -> str:
+        return form.text(f"prompt-{i}-{key}")
+
+    kind = get("type") or "long_text"
+    prompt: dict[str, Any] = {"id": get("id"), "type": kind, "label": get("label")}
+    put(prompt, "help", get("help"))
+    if not form.get(f"prompt-{i}-required"):
+        prompt["required"] = False
+    keys = PROMPT_TYPES[kind].keys if kind in PROMPT_TYPES else frozenset()
+    for key in ("min_words", "max_words", "max_chars", "min_rows", "max_rows"):
+        if key in keys:
+            put(prompt, key, form.number(f"prompt-{i}-{key}"))
+    if "produces_actions" in keys and form.get(f"prompt-{i}-produces_actions"):
+        prompt["produces_actions"] = True
+    for key in ("options", "scale"):
+        if key in keys:
+            put(prompt, key, form.lines(f"prompt-{i}-{key}"))
+    if "statement" in keys:
+        put(prompt, "statement", get("statement"))
+    if "columns" in keys:
+        columns = []
+        for line in form.lines(f"prompt-{i}-columns"):
+            parts = [p.strip() for p in line.split("|")]
+            column: dict[str, Any] = {"id": parts[0], "label": parts[1] if len(parts) > 1 else ""}
+            if len(parts) > 2 and parts[2]:
+                column["type"] = parts[2]
+            if len(parts) > 3:
+                column["options"] = commas(parts[3])
+            columns.append(column)
+        prompt["columns"] = columns
+    return prompt
+
+
+def read_form(form: Posted) -> dict[str, Any]:
+    """The rubric (one criterion a line: criterion | levels | description) and the
+    prompts of the studio's form."""
+    step: dict[str, Any] = {}
+    rubric = []
+    for line in form.lines("rubric"):
+        criterion, _, rest = line.partition("|")
+        levels, _, description = rest.partition("|")
+        row: dict[str, Any] = {"criterion": criterion.strip(), "levels": commas(levels)}
+        put(row, "description", description.strip())
+        rubric.append(row)
+    put(step, "rubric", rubric)
+    step["prompts"] = [_prompt(form, i) for i in form.indexes("prompt")]
+    return step
+
+
+def credited_submissions(user_id: int, steps: list[Any]) -> dict[int, Submission]:
+    """Own submissions per step, or a group submission listing the user as co-author."""
+    step_ids = [s.id for s in steps]
+    if not step_ids:
+        return {}
+    own = {s.step_id: s for s in db.session.execute(select(Submission).where(
+        Submission.user_id == user_id, Submission.step_id.in_(step_ids))).scalars()}
+    coauthored = db.session.execute(
+        select(Submission).join(submission_coauthors,
+                                submission_coauthors.c.submission_id == Submission.id)
+        .where(submission_coauthors.c.user_id == user_id, Submission.step_id.in_(step_ids),
+               Submission.status.in_(SUBMITTED_STATES))).scalars()
+    for submission in coauthored:
+        mine = own.get(submission.step_id)
+        if mine is None or mine.status == "draft":
+            own[submission.step_id] = submission
+    return own
+
+
+def counts_as_done(step: Any, submission: Submission | None) -> bool:
+    """Submitted counts, except that a review-required challenge waits for approval.
+
+    A submission kept private counts once submitted: no mentor may read it,
+    so nobody could ever approve it.
+    """
+    if submission is None:
+        return False
+    if step.review_required and not submission.is_private:
+        return submission.status == "approved"
+    return submission.status in SUBMITTED_STATES
+
+
+def status(step: Any, submission: Submission | None) -> str:
+    """Where the learner's submission stands, as progress shows it."""
+    if submission is None:
+        return "not started"
+    if submission.status == "draft":
+        return "draft saved"
+    if submission.status == "submitted" and submission.is_private:
+        return "completed, kept private"
+    if submission.status == "submitted":
+        return "submitted, awaiting review" if step.review_required else "submitted"
+    if submission.status == "needs_revision":
+        return "revision requested"
+    return "approved"
+
+
+EDITOR = Editor(
+    fields=(Field("intro", _l("Introduction"), "markdown", file="{slug}-intro.md"),
+            Field("mode", _l("Who answers"), "select", default="individual", choices=(
+                ("individual", _l("Each learner alone")),
+                ("group", _l("A group with co-authors")))),
+            Field("review", _l("Mentor review"), "select", default="required", choices=(
+                ("required", _l("Required")), ("optional", _l("Optional")))),
+            Field("allow_private", _l("Learners may keep their answers private (only "
+                                      "completion counts)"), "checkbox"),
+            Field("guiding_questions", _l("Guiding questions"), "lines",
+                  hint=_l("One question per line."))),
+    parts=(Part("prompt", "prompts", _l("Prompt %(number)d"), lambda prompts: {
+        "id": f"prompt_{len(prompts) + 1}", "type": "long_text", "label": "A new prompt"}),),
+    start={"prompts": [{"id": "answer", "type": "long_text", "label": "Your reflection"}]},
+    read=read_form, template="studio/_kind_challenge.html")
+
+
 KIND = StepKind("challenge", frozenset({"intro", "mode", "review", "allow_private",
                                         "guiding_questions", "prompts", "rubric"}), check,
                 label=_l("Challenge"),
                 help=_l("A guided reflection: ordered prompts, guiding questions, a rubric."),
-                context=context)
+                context=context, editor=EDITOR,
+                records=Records(load=credited_submissions, done=counts_as_done, status=status))

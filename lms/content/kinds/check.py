@@ -9,10 +9,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.content.checker import ITEM_ID, Checker
 from lms.content.kinds import Answered, StepKind, Visit
+from lms.content.kinds.editor import Editor, Field, Part, Posted, lines, put
 from lms.content.yamlio import LineDict
 
 
@@ -122,8 +124,9 @@ def accept(visit: Visit, form: Any) -> Answered:
     if number < status.next_number:
         return Answered(stay=True, anchor="feedback")
     if not status.can_try:
-        return Answered(message="You have no tries left on this check." if status.passed is None
-                        else "You have already passed this check.", category="info", stay=True)
+        return Answered(message=_("You have no tries left on this check.")
+                        if status.passed is None else _("You have already passed this check."),
+                        category="info", stay=True)
     chosen, missing = _read(visit, form, status.next_number)
     if missing:
         return Answered(refused={"chosen": chosen, "missing": missing})
@@ -131,8 +134,9 @@ def accept(visit: Visit, form: Any) -> Answered:
     progress.touch(visit.user, visit.step.module, visit.step)
     mark = evidence.pass_mark(visit.step)
     if mark and not attempt.is_passed:
-        return Answered(message=f"You scored {attempt.score_percent}%; this check needs "
-                        f"{mark}%.", category="warning", stay=True, anchor="feedback")
+        return Answered(message=_("You scored %(score)d%%; this check needs %(mark)d%%.",
+                                  score=attempt.score_percent, mark=mark),
+                        category="warning", stay=True, anchor="feedback")
     return Answered(stay=True, anchor="feedback")
 
 
@@ -142,7 +146,49 @@ def finished(step: Any, record: dict[str, Any] | None) -> bool:
     return not step.config.get("pass_mark") or bool((record or {}).get("passed"))
 
 
+def _question(form: Posted, i: int) -> dict[str, Any]:
+    options = []
+    for line in lines(form.get(f"question-{i}-options")):
+        correct = line.startswith("*")
+        text, _bar, feedback = line.lstrip("*").partition("|")
+        option: dict[str, Any] = {"text": text.strip()}
+        if correct:
+            option["correct"] = True
+        put(option, "feedback", feedback.strip())
+        options.append(option)
+    return {"id": form.text(f"question-{i}-id"), "prompt": form.text(f"question-{i}-prompt"),
+            "options": options}
+
+
+def read_form(form: Posted) -> dict[str, Any]:
+    """The questions of the studio's form (an option a line: ``*`` before a right one,
+    feedback after ``|``)."""
+    return {"questions": [_question(form, i) for i in form.indexes("question")]}
+
+
+EDITOR = Editor(
+    fields=(Field("intro", _l("Introduction"), "markdown", file="{slug}-intro.md"),
+            Field("pass_mark", _l("Pass mark (percent)"), "number", hint=_l(
+                "Leave empty when any completed try finishes the check.")),
+            Field("attempts", _l("Tries allowed"), "number", hint=_l(
+                "Needs a pass mark. Leave empty for no limit.")),
+            Field("feedback", _l("Feedback on the answers"), "select", default="each_try",
+                  choices=(("each_try", _l("After every try")),
+                           ("when_done", _l("Only the score until the check is passed or no "
+                                            "tries are left")))),
+            Field("draw", _l("Questions asked per try"), "number", hint=_l(
+                "Drawn at random from the questions below. Leave empty to ask them all."))),
+    parts=(Part("question", "questions", _l("Question %(number)d"), lambda questions: {
+        "id": f"q{len(questions) + 1}", "prompt": "A new question",
+        "options": [{"text": "Right", "correct": True}, {"text": "Wrong"}]}),),
+    start={"questions": [{"id": "q1", "prompt": "A question", "options": [
+        {"text": "Right", "correct": True, "feedback": "Yes."},
+        {"text": "Wrong", "feedback": "Not quite."}]}]},
+    read=read_form, template="studio/_kind_check.html")
+
+
 KIND = StepKind("check", frozenset({"questions", "intro", "pass_mark", "attempts", "feedback",
                                     "draw"}), check, label=_l("Knowledge check"),
                 help=_l("Multiple-choice questions with feedback on each option."), renewed=True,
-                sample=sample, context=context, read=read, accept=accept, finished=finished)
+                sample=sample, context=context, read=read, accept=accept, finished=finished,
+                editor=EDITOR)

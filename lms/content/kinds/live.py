@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.content.checker import SLUG, Checker
 from lms.content.kinds import StepKind
+from lms.content.kinds.editor import Editor, Field
 from lms.content.yamlio import LineDict
 from lms.extensions import db
 from lms.models import Offering, Registration, Training
@@ -44,4 +45,9 @@ def done(user_id: int, steps: list[Any]) -> set[int]:
 
 KIND = StepKind("live", frozenset({"training", "body"}), check, label=_l("Live session"),
                 help=_l("Attend an offering of a live training (done when attendance is taken)."),
-                completion=done)
+                completion=done, editor=Editor(fields=(
+                    Field("training", _l("Training"), hint=_l(
+                        "The short name of the live training whose offerings count."),
+                        start="training-slug"),
+                    Field("body", _l("Text shown with the step"), "markdown", file="{slug}.md",
+                          start="Write this step here.\n"))))

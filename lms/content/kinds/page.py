@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.content.checker import Checker
 from lms.content.kinds import StepKind
+from lms.content.kinds.editor import Editor, Field
 from lms.content.yamlio import LineDict
 
 
@@ -16,4 +17,6 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
 
 
 KIND = StepKind("page", frozenset({"body"}), check, label=_l("Page"),
-                help=_l("Text in Markdown that the learner reads."), marked_done=True, renewed=True)
+                help=_l("Text in Markdown that the learner reads."), marked_done=True, renewed=True,
+                editor=Editor(fields=(Field("body", _l("Page text"), "markdown", file="{slug}.md",
+                                            start="Write this step here.\n"),)))

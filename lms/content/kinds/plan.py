@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from lms.content.checker import Checker
 from lms.content.kinds import StepKind
+from lms.content.kinds.editor import Editor, Field
 from lms.content.yamlio import LineDict
 from lms.extensions import db
 from lms.localtime import local_date
@@ -54,4 +55,7 @@ def done(user_id: int, steps: list[Any]) -> set[int]:
 
 
 KIND = StepKind("plan", frozenset({"body"}), check, label=_l("Action plan"),
-                help=_l("Add a goal with an action to the personal action plan."), completion=done)
+                help=_l("Add a goal with an action to the personal action plan."), completion=done,
+                editor=Editor(fields=(Field("body", _l("What to add to the action plan"),
+                                            "markdown", file="{slug}.md",
+                                            start="Write this step here.\n"),)))

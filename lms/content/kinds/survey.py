@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.content.checker import DEFAULT_LIKERT, ITEM_ID, Checker
 from lms.content.kinds import Answered, StepKind, Visit
+from lms.content.kinds.editor import Editor, Field, Part, Posted, put
 from lms.content.yamlio import LineDict
 
 ITEM_TYPES = ("likert", "yes_no")
@@ -76,6 +77,24 @@ def accept(visit: Visit, form: Any) -> Answered:
     return Answered(message=_("Thank you. Your answers were stored without your name."))
 
 
+def _item(form: Posted, i: int) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": form.text(f"item-{i}-id"),
+                            "type": form.get(f"item-{i}-type", "likert"),
+                            "text": form.text(f"item-{i}-text")}
+    if item["type"] == "likert":
+        put(item, "scale", form.lines(f"item-{i}-scale"))
+    return item
+
+
+EDITOR = Editor(
+    fields=(Field("intro", _l("Introduction"), "markdown", file="{slug}-intro.md"),),
+    parts=(Part("item", "items", _l("Statement %(number)d"), lambda items: {
+        "id": f"item{len(items) + 1}", "type": "likert", "text": "A new statement"}),),
+    start={"items": [{"id": "useful", "type": "likert", "text": "This module was useful."}]},
+    read=lambda form: {"items": [_item(form, i) for i in form.indexes("item")]},
+    template="studio/_kind_survey.html")
+
+
 KIND = StepKind("survey", frozenset({"items", "intro"}), check, label=_l("Evaluation survey"),
                 help=_l("Anonymous statements to agree with, or yes/no questions."), sample=sample,
-                read=read, context=context, accept=accept)
+                read=read, context=context, accept=accept, editor=EDITOR)

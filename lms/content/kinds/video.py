@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.content.checker import Checker
 from lms.content.kinds import StepKind
+from lms.content.kinds.editor import Editor, Field
 from lms.content.yamlio import LineDict
 
 
@@ -22,4 +23,9 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
 
 KIND = StepKind("video", frozenset({"url", "minutes", "transcript"}), check, label=_l("Video"),
                 help=_l("A link to a video with its transcript in Markdown."), marked_done=True,
-                renewed=True)
+                renewed=True, editor=Editor(fields=(
+                    Field("url", _l("Video address"), hint=_l("Starts with https://"),
+                          start="https://"),
+                    Field("minutes", _l("Length in minutes"), "number"),
+                    Field("transcript", _l("Transcript"), "markdown", file="{slug}-transcript.md",
+                          start="The transcript.\n"))))

@@ -57,10 +57,11 @@ class ModulePlan:
 
     @property
     def recorded_steps(self) -> int:
-        """Steps whose completion is a ``step_progress`` row: all but those whose record is
-        elsewhere (a challenge's submission) or whose completion another area decides."""
-        return sum(1 for s in self.steps if s.kind != "challenge"
-                   and (s.kind not in KINDS or KINDS[s.kind].completion is None))
+        """Steps whose completion is a ``step_progress`` row: all but those whose kind keeps
+        records of its own (a challenge's submissions) or whose completion another area
+        decides."""
+        return sum(1 for s in self.steps if s.kind not in KINDS
+                   or (KINDS[s.kind].records is None and KINDS[s.kind].completion is None))
 
 
 @dataclass

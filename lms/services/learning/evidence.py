@@ -168,8 +168,8 @@ def submit_attempt(user: User, step: Step, chosen: dict[str, int],
         if earlier is not None:
             return earlier
     if not status.can_try:
-        raise DomainError("You have no tries left on this check." if status.passed is None
-                          else "You have already passed this check.")
+        raise DomainError(_("You have no tries left on this check.") if status.passed is None
+                          else _("You have already passed this check."))
     number = status.next_number
     questions = drawn_questions(user, step, number)
     kept = {q["id"]: chosen[q["id"]] for q in questions

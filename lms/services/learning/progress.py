@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
+from lms.content.kinds import challenge
 from lms.extensions import db
 from lms.models import (
     Enrollment,
@@ -33,7 +34,7 @@ from lms.models.progress import submission_coauthors
 from lms.services.errors import DomainError
 from lms.services.learning import evidence, step_kinds
 
-SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
+SUBMITTED_STATES = challenge.SUBMITTED_STATES
 # How stale an enrollment's last activity may get before opening a step records it again.
 TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -123,35 +124,10 @@ def _completed_module_slugs(user_id: int, slugs: Iterable[str]) -> set[str]:
     return set(rows.scalars())
 
 
-def _submissions_credited(user_id: int, step_ids: list[int]) -> dict[int, Submission]:
-    """Own submissions per step, or a group submission listing the user as co-author."""
-    if not step_ids:
-        return {}
-    own = {s.step_id: s for s in db.session.execute(select(Submission).where(
-        Submission.user_id == user_id, Submission.step_id.in_(step_ids))).scalars()}
-    coauthored = db.session.execute(
-        select(Submission).join(submission_coauthors,
-                                submission_coauthors.c.submission_id == Submission.id)
-        .where(submission_coauthors.c.user_id == user_id, Submission.step_id.in_(step_ids),
-               Submission.status.in_(SUBMITTED_STATES))).scalars()
-    for submission in coauthored:
-        mine = own.get(submission.step_id)
-        if mine is None or mine.status == "draft":
-            own[submission.step_id] = submission
-    return own
-
-
 def challenge_counts_as_done(step: Step, submission: Submission | None) -> bool:
-    """Submitted counts, except that a review-required challenge waits for approval.
-
-    A submission kept private counts once submitted: no mentor may read it,
-    so nobody could ever approve it.
-    """
-    if submission is None:
-        return False
-    if step.review_required and not submission.is_private:
-        return submission.status == "approved"
-    return submission.status in SUBMITTED_STATES
+    """Submitted counts, except that a review-required challenge waits for approval (the
+    challenge kind's rule, ``lms.content.kinds.challenge.counts_as_done``)."""
+    return challenge.counts_as_done(step, submission)
 
 
 def module_progress(user: User, module: Module) -> ModuleProgress:
@@ -166,7 +142,7 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
     # The kind decides whether a record finishes the step (a check with a pass mark needs
     # a passing try).
     finished = {s.id for s in steps if s.id in records and step_kinds.finishes(s, records[s.id])}
-    submissions = _submissions_credited(user.id, step_ids)
+    kept = step_kinds.kept_records(user.id, steps)
     external = step_kinds.done_elsewhere(user.id, steps)
     if module.prerequisites:
         done = _completed_module_slugs(user.id, module.prerequisites)
@@ -177,10 +153,11 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
     now = utcnow()
     for number, step in enumerate(steps, start=1):
         state = StepState(step=step, number=number)
-        submission = submissions.get(step.id)
-        if step.kind == "challenge":
-            state.done = challenge_counts_as_done(step, submission)
-            state.status = _challenge_label(step, submission)
+        records = step_kinds.keeping_records(step.kind)
+        if records is not None:
+            # A kind keeping records of its own (a challenge's submission) decides by them.
+            state.done = records.done(step, kept.get(step.id))
+            state.status = records.status(step, kept.get(step.id))
         elif step_kinds.decided_elsewhere(step.kind):
             state.done = step.id in external or step.id in finished
             state.status = "done" if state.done else "not done yet"
@@ -204,20 +181,6 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
                     "action between parts.", step.unlock_after_days)
         progress.states.append(state)
     return progress
-
-
-def _challenge_label(step: Step, submission: Submission | None) -> str:
-    if submission is None:
-        return "not started"
-    if submission.status == "draft":
-        return "draft saved"
-    if submission.status == "submitted" and submission.is_private:
-        return "completed, kept private"
-    if submission.status == "submitted":
-        return "submitted, awaiting review" if step.review_required else "submitted"
-    if submission.status == "needs_revision":
-        return "revision requested"
-    return "approved"
 
 
 def require_open(progress: ModuleProgress, step: Step) -> StepState:

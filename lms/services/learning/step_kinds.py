@@ -1,7 +1,9 @@
 """What progress asks of each kind of step, read from the registry ``lms.content.kinds``.
 
 Most steps are done when the learner marks them done (a page, a video) or
-when their own record says so (a challenge's submission, a check, a survey).
+when their own record says so (a check, a survey): a ``step_progress`` row. A
+kind may keep its records in a table of its own (a challenge's submissions);
+its registry entry's ``records`` loads them and decides from them.
 Two kinds are decided by another area: a ``live`` step by attending an
 offering of the training it names, a ``plan`` step by having a goal with an
 action in the action plan. Their registry entry's ``completion`` holds that
@@ -11,7 +13,10 @@ the ids of the steps that are done.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lms.content.kinds import KINDS as KINDS
+from lms.content.kinds import Records
 from lms.content.kinds import StepKind as StepKind
 from lms.models import Step
 
@@ -37,6 +42,23 @@ def finishes(step: Step, record: dict | None) -> bool:
     ``finished`` rule: a check with a pass mark needs a passing try)."""
     step_kind = KINDS.get(step.kind)
     return step_kind is None or step_kind.finishes(step, record)
+
+
+def keeping_records(kind: str) -> Records | None:
+    """How a kind that keeps its learners' records itself (a challenge's submissions)
+    decides completion; None when a ``step_progress`` row is the record."""
+    step_kind = KINDS.get(kind)
+    return step_kind.records if step_kind is not None else None
+
+
+def kept_records(user_id: int, steps: list[Step]) -> dict[int, Any]:
+    """The person's records of ``steps`` whose kinds keep their own, by step id."""
+    records: dict[int, Any] = {}
+    for step_kind in KINDS.values():
+        of_kind = [s for s in steps if s.kind == step_kind.name]
+        if of_kind and step_kind.records is not None:
+            records.update(step_kind.records.load(user_id, of_kind))
+    return records
 
 
 def done_elsewhere(user_id: int, steps: list[Step]) -> set[int]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -27,7 +28,11 @@ from lms.services.errors import DomainError
 
 STEP_PREFIX = re.compile(r"^step (\d+)")
 QUOTED = re.compile(r"'([a-z_]+)'")
-MARKDOWN_KEYS = ("body", "intro", "transcript")
+
+
+def markdown_keys() -> frozenset[str]:
+    """The step keys that name a Markdown file of the folder, as the kinds' editors say."""
+    return frozenset(key for kind in KINDS.values() for key in kind.editor.markdown_keys)
 
 
 @dataclass
@@ -98,8 +103,9 @@ def save_data(draft: ModuleDraft, data: dict[str, Any], author: User,
     files["module.yaml"] = dump_yaml(data)
     for name, text in (markdown or {}).items():
         files[name] = text.replace("\r\n", "\n")
+    keys = markdown_keys()
     referenced = {"module.yaml"} | {
-        s.get(key) for s in data.get("steps", []) if isinstance(s, dict) for key in MARKDOWN_KEYS}
+        s.get(key) for s in data.get("steps", []) if isinstance(s, dict) for key in keys}
     draft.files = {name: text for name, text in sorted(files.items()) if name in referenced}
     _touch(draft, author)
     db.session.flush()
@@ -110,12 +116,12 @@ def create_draft(author: User, *, slug: str, title: str) -> ModuleDraft:
     ``slug`` when it is not lowercase words joined by hyphens or is taken."""
     slug = (slug or "").strip()
     if not SLUG.match(slug) or len(slug) > 100:
-        raise DomainError("Use lowercase letters, digits and hyphens, like 'bias-basics'.",
+        raise DomainError(_("Use lowercase letters, digits and hyphens, like 'bias-basics'."),
                           field="slug")
     taken = db.session.scalar(select(ModuleDraft.id).where(ModuleDraft.slug == slug)) or \
         db.session.scalar(select(Module.id).where(Module.slug == slug))
     if taken:
-        raise DomainError("A module with this short name exists already.", field="slug")
+        raise DomainError(_("A module with this short name exists already."), field="slug")
     draft = ModuleDraft(slug=slug, files={}, created_by_id=author.id)
     db.session.add(draft)
     save_data(draft, {"slug": slug, "title": title.strip(), "steps": []}, author)
@@ -134,8 +140,8 @@ def draft_for_module(module: Module, author: User, files: dict[str, str] | None 
             ModuleVersion.module_id == module.id,
             ModuleVersion.content_hash == module.content_hash))
         if version is None or not version.files:
-            raise DomainError("This module's files are not stored; run flask modules sync "
-                              "or import its zip.")
+            raise DomainError(_("This module's files are not stored; run flask modules sync "
+                                "or import its zip."))
         files = dict(version.files)
     draft = ModuleDraft(slug=module.slug, module_id=module.id, files=files,
                         published_hash=module.content_hash, created_by_id=author.id,
@@ -166,7 +172,7 @@ def update_metadata(draft: ModuleDraft, author: User, values: dict[str, Any]) ->
 def add_step(draft: ModuleDraft, author: User, kind: str) -> int:
     """Append a new step of ``kind`` with a fresh slug; returns its index."""
     if kind not in KINDS:
-        raise DomainError("Choose a kind of step.", field="kind")
+        raise DomainError(_("Choose a kind of step."), field="kind")
     data = data_of(draft)
     slugs = {s.get("slug") for s in data["steps"] if isinstance(s, dict)}
     number = len(data["steps"]) + 1
@@ -174,23 +180,8 @@ def add_step(draft: ModuleDraft, author: User, kind: str) -> int:
         number += 1
     slug = f"{kind}-{number}"
     step: dict[str, Any] = {"slug": slug, "kind": kind, "title": f"New {KINDS[kind].label.lower()}"}
-    markdown = {}
-    if kind in ("page", "plan", "live"):
-        step["body"] = f"{slug}.md"
-        markdown[f"{slug}.md"] = "Write this step here.\n"
-    if kind == "live":
-        step["training"] = "training-slug"
-    if kind == "video":
-        step.update(url="https://", transcript=f"{slug}-transcript.md")
-        markdown[f"{slug}-transcript.md"] = "The transcript.\n"
-    if kind == "challenge":
-        step["prompts"] = [{"id": "answer", "type": "long_text", "label": "Your reflection"}]
-    if kind == "check":
-        step["questions"] = [{"id": "q1", "prompt": "A question", "options": [
-            {"text": "Right", "correct": True, "feedback": "Yes."},
-            {"text": "Wrong", "feedback": "Not quite."}]}]
-    if kind == "survey":
-        step["items"] = [{"id": "useful", "type": "likert", "text": "This module was useful."}]
+    fields, markdown = KINDS[kind].editor.new_step(slug)
+    step.update(fields)
     data["steps"].append(step)
     save_data(draft, data, author, markdown)
     return len(data["steps"]) - 1

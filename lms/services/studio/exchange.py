@@ -14,18 +14,25 @@ import io
 import re
 import zipfile
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.content.markdown import IMAGE_FOLDER, IMAGE_NAME, serve_images
+from lms.content.schema import ModuleDefinition
 from lms.extensions import db
-from lms.models import Module, ModuleDraft, User
+from lms.models import Module, ModuleDraft, User, utcnow
 from lms.services.errors import DomainError
 from lms.services.studio import images as studio_images
-from lms.services.studio.drafts import create_draft, draft_for_module, replace_files, validate
+from lms.services.studio.drafts import (
+    create_draft,
+    draft_for_module,
+    has_unpublished_changes,
+    replace_files,
+    validate,
+)
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(md|yaml)$")
-IMAGE_FOLDER = "images"
-IMAGE_NAME = re.compile(r"^[a-z0-9-]+\.(png|jpe?g|gif|webp)$")
 MAX_ZIP_BYTES = 10_000_000
 MAX_FILES = 200
 
@@ -50,9 +57,6 @@ def _served_at(draft_id: int) -> re.Pattern[str]:
     return re.compile(r"\]\(/studio/images/" + str(draft_id) + r"/(?=[a-z0-9-]+\.)")
 
 
-IN_FOLDER = re.compile(r"\]\(" + IMAGE_FOLDER + r"/(?=[a-z0-9-]+\.)")
-
-
 def export_draft(draft: ModuleDraft) -> bytes:
     """The draft as a zip: its files, Markdown naming its images by their place in the
     folder, and the images themselves."""
@@ -68,45 +72,49 @@ def read_zip(data: bytes) -> tuple[str, dict[str, str], dict[str, bytes]]:
     ``DomainError`` at ``archive`` for anything that is not one module folder of YAML and
     Markdown with, in ``images/``, its images."""
     if len(data) > MAX_ZIP_BYTES:
-        raise DomainError("The file is larger than 2 MB.", field="archive")
+        raise DomainError(_("The file is larger than 10 MB."), field="archive")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, ValueError):
-        raise DomainError("This is not a zip file.", field="archive") from None
+        raise DomainError(_("This is not a zip file."), field="archive") from None
     if not infos or len(infos) > MAX_FILES:
-        raise DomainError("The zip holds no module folder.", field="archive")
+        raise DomainError(_("The zip holds no module folder."), field="archive")
     folders, files, pictures, total = set(), {}, {}, 0
     for info in infos:
-        folder, _, name = info.filename.partition("/")
-        subfolder, _, image_name = name.partition("/")
+        folder, _slash, name = info.filename.partition("/")
+        subfolder, _slash, image_name = name.partition("/")
         if subfolder == IMAGE_FOLDER and IMAGE_NAME.match(image_name) \
                 and not folder.startswith("."):
             total += info.file_size
             if total > MAX_ZIP_BYTES * 5:
-                raise DomainError("The zip unpacks to too much text.", field="archive")
+                raise DomainError(_("The zip unpacks to too much text."), field="archive")
             folders.add(folder)
             try:
                 pictures[image_name] = archive.read(info)
             except (zipfile.BadZipFile, ValueError, RuntimeError):
-                raise DomainError(f"{info.filename} could not be read.",
+                raise DomainError(_("%(name)s could not be read.", name=info.filename),
                                   field="archive") from None
             continue
         if not name or "/" in name or not FILE_NAME.match(name) or folder.startswith("."):
-            raise DomainError(f"Unexpected entry {info.filename!r}: a module zip holds one "
-                              "folder of module.yaml and Markdown files.", field="archive")
+            raise DomainError(_("Unexpected entry %(entry)s: a module zip holds one folder of "
+                                "module.yaml and Markdown files.", entry=repr(info.filename)),
+                              field="archive")
         total += info.file_size
         if total > MAX_ZIP_BYTES * 5:
-            raise DomainError("The zip unpacks to too much text.", field="archive")
+            raise DomainError(_("The zip unpacks to too much text."), field="archive")
         folders.add(folder)
         try:
             files[name] = archive.read(info).decode("utf-8")
         except UnicodeDecodeError:
-            raise DomainError(f"{info.filename} is not UTF-8 text.", field="archive") from None
+            raise DomainError(_("%(name)s is not UTF-8 text.", name=info.filename),
+                              field="archive") from None
         except (zipfile.BadZipFile, ValueError, RuntimeError):
-            raise DomainError(f"{info.filename} could not be read.", field="archive") from None
+            raise DomainError(_("%(name)s could not be read.", name=info.filename),
+                              field="archive") from None
     if len(folders) != 1 or "module.yaml" not in files:
-        raise DomainError("The zip must hold one folder with a module.yaml.", field="archive")
+        raise DomainError(_("The zip must hold one folder with a module.yaml."),
+                          field="archive")
     return folders.pop(), files, pictures
 
 
@@ -120,8 +128,8 @@ def import_zip(data: bytes, author: User) -> ModuleDraft:
     probe = draft or ModuleDraft(slug=slug, files=files)
     result = validate(probe, files)
     if result.definition is None:
-        raise DomainError("The module has problems: " + "; ".join(
-            str(e) for e in result.errors[:10]), field="archive")
+        raise DomainError(_("The module has problems: %(problems)s", problems="; ".join(
+            str(e) for e in result.errors[:10])), field="archive")
     if draft is None:
         module = db.session.scalar(select(Module).where(Module.slug == slug))
         draft = draft_for_module(module, author, files) if module is not None else create_draft(
@@ -132,8 +140,38 @@ def import_zip(data: bytes, author: User) -> ModuleDraft:
         except DomainError as problem:
             raise DomainError(f"{IMAGE_FOLDER}/{name}: {problem.message}",
                               field="archive") from None
-    served = f"](/studio/images/{draft.id}/"
+    served = f"/studio/images/{draft.id}/"
     replace_files(draft, author, {
-        name: IN_FOLDER.sub(served, text) if name.endswith(".md") else text
+        name: serve_images(text, served) if name.endswith(".md") else text
         for name, text in files.items()})
     return draft
+
+
+def store_folder_images(module: Module, definition: ModuleDefinition) -> str:
+    """Keep the images of a module folder that ``flask modules sync`` loads as the studio
+    keeps an imported zip's: uploaded images of the module's draft (made for it if it has
+    none, holding the folder's files with Markdown naming the images where they are
+    served; a draft without unpublished changes takes the folder's files). Returns the
+    address they are served under. Raises ``ValueError`` for an image that is not one, or
+    when an unpublished draft of that name is not the module's."""
+    draft = db.session.scalar(select(ModuleDraft).where(ModuleDraft.slug == module.slug))
+    if draft is not None and draft.module_id != module.id:
+        raise ValueError(f"the studio has a draft named {module.slug} that is not this "
+                         "module; publish or export it first")
+    refresh = draft is None or not has_unpublished_changes(draft)
+    if draft is None:
+        draft = ModuleDraft(slug=module.slug, module_id=module.id, files={})
+        db.session.add(draft)
+        db.session.flush()
+    for name, data in sorted(definition.images.items()):
+        try:
+            studio_images.upload(draft, None, name, data)
+        except DomainError as problem:
+            raise ValueError(f"{IMAGE_FOLDER}/{name}: {problem.message}") from None
+    served = f"/studio/images/{draft.id}/"
+    if refresh:
+        draft.files = {name: serve_images(text, served) if name.endswith(".md") else text
+                       for name, text in sorted(definition.files.items())}
+        draft.published_hash = definition.content_hash
+        draft.updated_at = utcnow()
+    return served

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -51,21 +52,23 @@ def _really_an_image(data: bytes, pillow_format: str) -> bool:
     return True
 
 
-def upload(draft: ModuleDraft, author: User, filename: str, data: bytes) -> StudioImage:
-    """Store an image for ``draft`` (replacing one of the same name). Raises ``DomainError``
-    at ``image`` when it is too large, not an image of an accepted type, or misnamed."""
+def upload(draft: ModuleDraft, author: User | None, filename: str, data: bytes) -> StudioImage:
+    """Store an image for ``draft`` (replacing one of the same name); ``author`` None for
+    one synced from a module folder. Raises ``DomainError`` at ``image`` when it is too
+    large, not an image of an accepted type, or misnamed."""
     if len(data) > MAX_BYTES:
-        raise DomainError("The image is larger than 2 MB.", field="image")
+        raise DomainError(_("The image is larger than 2 MB."), field="image")
     found = _sniff(data)
     if found is None:
-        raise DomainError("Upload a PNG, JPEG, GIF or WebP image.", field="image")
+        raise DomainError(_("Upload a PNG, JPEG, GIF or WebP image."), field="image")
     media_type, extensions, pillow_format = found
-    stem, _, extension = filename.lower().rpartition(".")
+    stem, _dot, extension = filename.lower().rpartition(".")
     if extension not in extensions:
-        raise DomainError(f"The file is a {pillow_format} image; its name must end in "
-                          f".{extensions[0]}.", field="image")
+        raise DomainError(_("The file is a %(format)s image; its name must end in "
+                            ".%(extension)s.", format=pillow_format, extension=extensions[0]),
+                          field="image")
     if not _really_an_image(data, pillow_format):
-        raise DomainError("The file could not be read as an image.", field="image")
+        raise DomainError(_("The file could not be read as an image."), field="image")
     stem = NAME.sub("-", stem).strip("-")[:80] or "image"
     name = f"{stem}.{extension}"
     image = db.session.scalar(select(StudioImage).where(
@@ -75,7 +78,7 @@ def upload(draft: ModuleDraft, author: User, filename: str, data: bytes) -> Stud
         db.session.add(image)
     image.media_type = media_type
     image.data = data
-    image.uploaded_by_id = author.id
+    image.uploaded_by_id = author.id if author is not None else None
     db.session.flush()
     return image
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms.content.sync import apply_definition
@@ -26,10 +28,10 @@ class NeedsConfirmation(DomainError):
     """Publishing would leave earlier answers without their prompt in the current version."""
 
     def __init__(self, orphaned: list[str]):
-        super().__init__(
-            "Earlier answers were given to prompts this version removes: "
-            + "; ".join(orphaned) + ". They stay readable with their original prompts. "
-            "Tick the box to publish anyway.", field="confirm")
+        super().__init__(_(
+            "Earlier answers were given to prompts this version removes: %(prompts)s. They "
+            "stay readable with their original prompts. Tick the box to publish anyway.",
+            prompts="; ".join(orphaned)), field="confirm")
         self.orphaned = orphaned
 
 
@@ -45,7 +47,7 @@ def orphaned_prompts(module: Module, steps: list[dict]) -> list[str]:
     for step, _count in answered:
         old_ids = [p["id"] for p in step.config.get("prompts", [])]
         if step.slug not in new:
-            lost.append(f"{step.title} (the whole challenge)")
+            lost.append(_("%(title)s (the whole challenge)", title=step.title))
             continue
         lost += [f"{step.title}: {pid}" for pid in old_ids if pid not in new[step.slug]]
     return lost
@@ -60,8 +62,9 @@ def publish(draft: ModuleDraft, author: User, *, confirm: bool = False) -> Modul
     """
     result = validate(draft)
     if result.definition is None:
-        raise DomainError(f"Fix the {len(result.errors)} problem(s) shown before publishing.",
-                          field="publish")
+        raise DomainError(ngettext("Fix the %(num)d problem(s) shown before publishing.",
+                                   "Fix the %(num)d problem(s) shown before publishing.",
+                                   len(result.errors)), field="publish")
     definition = result.definition
     module = draft.module or db.session.scalar(select(Module).where(Module.slug == draft.slug))
     if module is not None and not confirm:
@@ -143,5 +146,5 @@ def diff(older: ModuleVersion, newer: ModuleVersion) -> list[FileDiff]:
 def revert(draft: ModuleDraft, version: ModuleVersion, author: User) -> None:
     """Put an earlier version's files into the draft (publish to make it current)."""
     if not version.files:
-        raise DomainError("This version's files were not stored, so it cannot be restored.")
+        raise DomainError(_("This version's files were not stored, so it cannot be restored."))
     replace_files(draft, author, version.files)
