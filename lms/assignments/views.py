@@ -190,7 +190,7 @@ def compliance_view():
     page = query_page()
     summary = compliance.summarise(filters, scope)
     people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
-                                      total=summary.total.assigned)
+                                      total=summary.total.assigned, groups=summary.groups)
     selected = _load(filters.assignment_id) if filters.assignment_id else None
     assignment_choices = db.session.execute(
         select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)

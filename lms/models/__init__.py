@@ -17,6 +17,7 @@ from lms.models.assignments import (
     TARGET_KINDS,
     Assignment,
     Obligation,
+    ObligationCount,
     Reminder,
 )
 from lms.models.audit import AuditEvent
@@ -144,6 +145,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Obligation",
+    "ObligationCount",
     "Offering",
     "OutboxMessage",
     "PasswordFailure",
