@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, and_, bindparam, case, exists, literal, or_, select, update
+from sqlalchemy import Date, and_, bindparam, case, exists, func, literal, or_, select, update
 
 from lms import clock
 from lms.extensions import db
-from lms.models import Assignment, Enrollment, ModuleCompletion, Obligation, User
+from lms.models import Assignment, Enrollment, Module, ModuleCompletion, Obligation, User
 from lms.services import audit, duedates, personal_cache
 from lms.services.assignments import counts
 from lms.services.errors import DomainError
@@ -242,6 +242,52 @@ def withdraw_exemption(obligation: Obligation, *, actor: User | None) -> Obligat
     audit.record(actor, "assignment.exempt_withdrawn", obligation.assignment,
                  user_id=obligation.user_id)
     return obligation
+
+
+def grant_exemption(assignment: Assignment, email: str, *, actor: User | None, reason: str,
+                    until: date | None = None) -> Obligation:
+    """Exempt the person with ``email`` from ``assignment`` (``exempt``); raises
+    ``DomainError`` at ``email`` when nobody with that address has it open."""
+    address = (email or "").strip().lower()
+    obligation = db.session.execute(
+        select(Obligation).join(User, User.id == Obligation.user_id)
+        .where(Obligation.assignment_id == assignment.id, Obligation.closed_at.is_(None),
+               User.email == address)).scalar_one_or_none()
+    if obligation is None:
+        raise DomainError(_("Nobody with this email address has this assignment open."),
+                          field="email")
+    return exempt(obligation, actor=actor, reason=reason, until=until)
+
+
+@dataclass
+class ExemptRow:
+    obligation_id: int
+    assignment_id: int
+    module: str
+    name: str
+    email: str
+    reason: str
+    since: datetime
+    until: date | None
+
+
+def exemptions(assignment_id: int | None = None, *, limit: int = 50,
+               offset: int = 0) -> tuple[list[ExemptRow], int]:
+    """Current exemptions (of one assignment when given), newest first, and how many there
+    are. Two queries."""
+    conditions = [Obligation.closed_at.is_(None), Obligation.exempt_at.is_not(None)]
+    if assignment_id is not None:
+        conditions.append(Obligation.assignment_id == assignment_id)
+    total = db.session.scalar(select(func.count(Obligation.id)).where(*conditions)) or 0
+    rows = db.session.execute(
+        select(Obligation.id, Obligation.assignment_id, Module.title, User.name, User.email,
+               Obligation.exempt_reason, Obligation.exempt_at, Obligation.exempt_until)
+        .join(User, User.id == Obligation.user_id)
+        .join(Module, Module.id == Obligation.module_id)
+        .where(*conditions)
+        .order_by(Obligation.exempt_at.desc(), Obligation.id.desc())
+        .limit(limit).offset(offset))
+    return [ExemptRow(*row) for row in rows], total
 
 
 def end_exemptions(on: date | None = None) -> list[int]:
