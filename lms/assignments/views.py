@@ -22,8 +22,8 @@ from lms.services.assignments import (
     compliance,
 )
 from lms.services.assignments import reminders as assignment_reminders
-from lms.services.assignments import status as stored_status
 from lms.services.assignments import rules as assignments
+from lms.services.assignments import status as stored_status
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
 from lms.urlargs import query_int, query_page
