@@ -14,7 +14,6 @@ import secrets
 from pathlib import Path
 
 from flask import current_app, url_for
-from fpdf import FPDF
 from sqlalchemy import select
 
 from lms import dates
@@ -145,6 +144,8 @@ def render_pdf(certificate: Certificate) -> bytes:
     """The certificate as an A4 landscape PDF, with an embedded Unicode font."""
     fonts = Path(current_app.static_folder) / "fonts"
     institution = current_app.config["LMS_INSTITUTION_NAME"]
+    from fpdf import FPDF  # imported on first use: it is large
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(f"Certificate: {certificate.module_title}")
     pdf.set_author(institution)

@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from fpdf import FPDF
 from sqlalchemy import select
 
 from lms.dates import format_date
@@ -75,6 +74,8 @@ def render_pdf(user: User, rows: list[TranscriptRow]) -> bytes:
     """The transcript as an A4 PDF with an embedded Unicode font."""
     fonts = Path(current_app.static_folder) / "fonts"
     institution = current_app.config["LMS_INSTITUTION_NAME"]
+    from fpdf import FPDF  # imported on first use: it is large
+
     pdf = FPDF(format="A4")
     pdf.set_title(f"Training transcript: {user.name}")
     pdf.set_author(institution)
