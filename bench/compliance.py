@@ -49,8 +49,8 @@ def _people(count: int, department_ids: list[int], seed: int = 17) -> list[int]:
         User.email.like("person%@bench.example.edu")).order_by(User.id)).scalars())
 
 
-def run(people: int, departments: int, runs: int,
-        profile: bool = False) -> tuple[str, list[tuple[str, str, str]]]:
+def run(people: int, departments: int, runs: int, profile: bool = False,
+        keep: bool = False) -> tuple[str, list[tuple[str, str, str]]]:
     from flask_migrate import upgrade
 
     from lms import create_app
@@ -63,7 +63,7 @@ def run(people: int, departments: int, runs: int,
     from lms.services.learning import progress as learning
 
     rows: list[tuple[str, str, str]] = []
-    with throwaway_database("compliance") as database:
+    with throwaway_database("compliance", keep=keep) as database:
         app = create_app({
             "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": database.url,
             "SQLALCHEMY_DATABASE_URI": database.url, "WTF_CSRF_ENABLED": False,
@@ -168,12 +168,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--departments", type=int, default=50)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database")
     parser.add_argument("--profile", action="store_true",
                         help="print a pyinstrument profile of each page first")
     args = parser.parse_args(argv)
     before = _load()
     start = time.perf_counter()
-    label, rows = run(args.people, args.departments, args.runs, args.profile)
+    label, rows = run(args.people, args.departments, args.runs, args.profile, args.keep)
     section = markdown(label, args.people, rows, args.runs, (before, _load()))
     print(section)
     print(f"({time.perf_counter() - start:.0f} s in all)")

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, Select, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, and_, case, func, literal, not_, or_, select, union_all
 
 from lms.extensions import db
 from lms.models import (
@@ -364,6 +364,21 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
     return rows, total
 
 
+def _status_within_group(status: str, on: date | None):
+    """SQL: the obligations of one due-date group that have ``status`` (the due date decides
+    between overdue and the rest, so plain column tests remain, which the planner can
+    estimate: it then walks people in name order and stops after a page)."""
+    day = literal(on or duedates.today(), Date())
+    completed = and_(Obligation.satisfied_at.is_not(None),
+                     or_(Obligation.valid_until.is_(None), Obligation.valid_until > day))
+    if status == "completed":
+        return completed
+    if status == "overdue":
+        return not_(completed)
+    started = Obligation.is_started == (status == "in_progress")
+    return and_(not_(completed), started)
+
+
 def _page_by_groups(filters: Filters, scope: set[int] | None, columns, groups, page: int,
                     per_page: int, on: date | None):
     """The page's rows as one subquery: for each (status, due date) group the page spans,
@@ -381,8 +396,9 @@ def _page_by_groups(filters: Filters, scope: set[int] | None, columns, groups, p
         take = min(number - skip, wanted)
         inner = obligation_rows(filters, scope, *columns, on=on).where(
             Obligation.next_due_on.is_(None) if due_on is None
-            else Obligation.next_due_on == due_on).subquery()
-        parts.append(select(inner).where(inner.c.status == status)
+            else Obligation.next_due_on == due_on,
+            _status_within_group(status, on)).subquery()
+        parts.append(select(inner)
                      .order_by(inner.c.name, inner.c.obligation_id)
                      .limit(take).offset(skip).subquery())
         skip = 0
