@@ -195,7 +195,8 @@ def _due_expression(assignment: Assignment, today: date, offset_minutes: int):
 
 def _targets(assignments: Sequence[Assignment], user_ids: Sequence[int] | None,
              today: date, offset_minutes: int) -> Select:
-    """(assignment_id, user_id, module_id, due_on) for every active person each rule targets."""
+    """(assignment_id, user_id, module_id, due_on, department_id) for every active person each
+    rule targets."""
     users = User.__table__
     departments = _target_departments(assignments)
     branches = []
@@ -205,6 +206,7 @@ def _targets(assignments: Sequence[Assignment], user_ids: Sequence[int] | None,
             users.c.id.label("user_id"),
             literal(assignment.module_id, Integer()).label("module_id"),
             _due_expression(assignment, today, offset_minutes).label("due_on"),
+            users.c.department_id.label("department_id"),
         ).where(users.c.is_active_account.is_(True),
                 _stored_condition(assignment, departments.get(assignment.id, set())))
         if user_ids is not None:
@@ -276,8 +278,7 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
                                       targets.c.module_id),
                    _latest_completion(completions.c.id, targets.c.user_id,
                                       targets.c.module_id),
-                   select(users.c.department_id).where(users.c.id == targets.c.user_id)
-                   .scalar_subquery())
+                   targets.c.department_id)
             .where(~already_open)
         # Without this, PostgreSQL drivers report -1 rows for INSERT ... SELECT.
         ).execution_options(preserve_rowcount=True))
