@@ -19,7 +19,7 @@ from lms.extensions import db
 from lms.models import AuditEvent, Obligation, ObligationCount
 from lms.services.accounts import people as accounts
 from lms.services.assignments import counts, status
-from lms.services.assignments.compliance import Filters, people, summarise
+from lms.services.assignments.compliance import Filters, by_assignment, people, summarise
 from lms.services.assignments.rules import delete_assignment
 from lms.services.learning import progress as learning
 from tests.assignments.helpers import assign, at, complete_module, write_short_module
@@ -132,6 +132,8 @@ def test_pages_read_by_group_equal_the_sorted_list(frozen, admin, short_module, 
             everyone, total = people(filters, scope, per_page=None)
             summary = summarise(filters, scope)
             assert summary.total.assigned == total == len(everyone)
+            assert [(row.key, row.counts) for row in by_assignment(filters, scope)] == [
+                (row.key, row.counts) for row in summary.by_assignment]
             pages = []
             for page in range(1, total // 4 + 3):
                 rows, paged_total = people(filters, scope, page=page, per_page=4,

@@ -216,7 +216,7 @@ def _counted(filters: Filters, scope: set[int] | None, on: date | None) -> Selec
         inner = inner.where(condition)
     inner = inner.subquery()
     query = (select(inner.c.assignment_id, inner.c.department_id, inner.c.status,
-                    inner.c.due_on, func.sum(inner.c.people))
+                    inner.c.due_on, func.sum(inner.c.people).label("people"))
              .group_by(inner.c.assignment_id, inner.c.department_id, inner.c.status,
                        inner.c.due_on))
     if filters.status:
@@ -280,8 +280,16 @@ def _department_rows(counts: dict[int | None, Counts]) -> list[SummaryRow]:
 
 def by_assignment(filters: Filters, scope: set[int] | None,
                   on: date | None = None) -> list[SummaryRow]:
-    """Counts per assignment (within the department filter and scope)."""
-    return summarise(filters, scope, on).by_assignment
+    """Counts per assignment (within the department filter and scope); two queries."""
+    if filters.q:
+        return summarise(filters, scope, on).by_assignment
+    grouped = _counted(filters, scope, on).subquery()
+    counts: dict[int, Counts] = defaultdict(Counts)
+    for assignment_id, status, number in db.session.execute(
+            select(grouped.c.assignment_id, grouped.c.status, func.sum(grouped.c.people))
+            .group_by(grouped.c.assignment_id, grouped.c.status)):
+        setattr(counts[assignment_id], status, int(number))
+    return _assignment_rows(counts)
 
 
 def by_department(filters: Filters, scope: set[int] | None,
