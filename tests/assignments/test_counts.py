@@ -9,6 +9,8 @@ sorting every row.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -23,8 +25,18 @@ from lms.services.assignments.compliance import Filters, by_assignment, people, 
 from lms.services.assignments.rules import delete_assignment
 from lms.services.learning import progress as learning
 from tests.assignments.helpers import assign, at, complete_module, write_short_module
+from tests.db import on_postgres
 
 TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """A pool for the threads of the concurrency test, and a generous SQLite busy timeout."""
+    options = {"pool_size": 10, "max_overflow": 5, "pool_timeout": 60}
+    if not on_postgres():
+        options["connect_args"] = {"timeout": 60}
+    return {"SQLALCHEMY_ENGINE_OPTIONS": options}
 
 
 @pytest.fixture
@@ -141,3 +153,41 @@ def test_pages_read_by_group_equal_the_sorted_list(frozen, admin, short_module, 
                 assert paged_total == total
                 pages += [(row.user_id, row.module, row.status) for row in rows]
             assert pages == [(row.user_id, row.module, row.status) for row in everyone], filters
+
+
+@pytest.mark.commits  # threads with their own connections must see the rows
+def test_recounts_of_one_assignment_at_once_never_count_twice(app, admin, short_module,
+                                                              make_department, make_user):
+    """Two transactions recounting the same counts at the same moment: the second waits for
+    the first (a row lock on PostgreSQL, the single writer on SQLite), then replaces its rows
+    instead of adding to them."""
+    wards = make_department("Wards")
+    for _ in range(3):
+        make_user(department=wards)
+    assignment, _ = assign(admin, short_module)
+    pair = (assignment.id, wards.id)
+    barrier = threading.Barrier(2)
+    crashed = []
+
+    def recount() -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=60)
+                counts.recount_pairs([pair])
+                time.sleep(0.3)  # hold the transaction open while the other one starts
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                crashed.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=recount) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert crashed == []
+    db.session.expire_all()
+    assert _by_department(assignment)["Wards"] == (3, 0)
+    assert counts.check() == []

@@ -24,7 +24,7 @@ from datetime import date
 from sqlalchemy import Date, and_, case, delete, func, insert, literal, or_, select, update
 
 from lms.extensions import db
-from lms.models import Obligation, ObligationCount, User
+from lms.models import Assignment, Obligation, ObligationCount, User
 from lms.services import duedates
 
 Pair = tuple[int, int | None]
@@ -59,10 +59,21 @@ def _pair_condition(columns, assignment_id: int, department_ids: Iterable[int | 
     return and_(columns.assignment_id == assignment_id, or_(*parts))
 
 
+def _lock(assignment_ids: list[int]) -> None:
+    """On PostgreSQL, lock the assignments' rows (in id order) until the transaction ends, so
+    two transactions never recount the same counts at once: the second waits, then reads
+    the first one's rows (without the lock both would insert, and the counts would double).
+    SQLite writes one transaction at a time anyway."""
+    if assignment_ids and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Assignment.id).where(Assignment.id.in_(assignment_ids))
+                           .order_by(Assignment.id).with_for_update())
+
+
 def recount_pairs(chosen: Iterable[Pair]) -> None:
     """Rewrite the count rows of these (assignment, department) pairs from the obligations.
 
-    Two statements per assignment (delete, insert ... select). Flushes first.
+    Two statements per assignment (delete, insert ... select), after locking the
+    assignments (``_lock``). Flushes first.
     """
     by_assignment: dict[int, set[int | None]] = defaultdict(set)
     for assignment_id, department_id in chosen:
@@ -70,6 +81,7 @@ def recount_pairs(chosen: Iterable[Pair]) -> None:
     if not by_assignment:
         return
     db.session.flush()
+    _lock(sorted(by_assignment))
     counts = ObligationCount.__table__
     obligations = Obligation.__table__
     for assignment_id, departments in sorted(by_assignment.items()):
@@ -91,6 +103,7 @@ def recount_assignments(assignment_ids: Iterable[int]) -> None:
     if not ids:
         return
     db.session.flush()
+    _lock(ids)
     counts = ObligationCount.__table__
     db.session.execute(delete(counts).where(counts.c.assignment_id.in_(ids)))
     db.session.execute(insert(counts).from_select(
