@@ -1,7 +1,7 @@
 """Benchmarks. ``make bench`` runs the load benchmark; the others run on demand.
 
     python -m bench.run [OPTIONS]                       # load benchmark (bench.load)
-    python -m bench.run --only scorecard [OPTIONS]      # or: assignments, load
+    python -m bench.run --only scorecard [OPTIONS]      # or: assignments, compliance, load
 
 OPTIONS go to the chosen benchmark (``--help`` lists them).
 """
@@ -10,7 +10,7 @@ import argparse
 import importlib
 
 BENCHMARKS = {"load": "bench.load.runner", "assignments": "bench.assignments",
-              "scorecard": "bench.scorecard"}
+              "scorecard": "bench.scorecard", "compliance": "bench.compliance"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,9 +16,11 @@ Styles, the same everywhere:
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 
+from babel import Locale
 from babel import dates as babel_dates
 from flask_babel import gettext, ngettext
 
@@ -47,6 +49,14 @@ def _day(value: date, skeleton: str) -> str:
     asked for ("dom" for "domingo"), the full words are put back.
     """
     locale = current_locale()
+    return babel_dates.format_date(value, _day_pattern(str(locale), skeleton), locale=locale)
+
+
+@functools.lru_cache(maxsize=512)
+def _day_pattern(locale_name: str, skeleton: str) -> str:
+    """The date pattern for ``skeleton`` in a locale; kept, because finding the nearest
+    skeleton is slow and a list page asks for the same one on every row."""
+    locale = Locale.parse(locale_name)
     key = babel_dates.match_skeleton(skeleton, locale.datetime_skeletons) or "yMMMd"
     pattern = locale.datetime_skeletons[key].pattern
     parts = pattern.split("'")  # even parts are pattern letters, odd parts quoted text
@@ -55,8 +65,7 @@ def _day(value: date, skeleton: str) -> str:
             parts[index] = re.sub(r"E+|c+", "EEEE", parts[index])
         if "MMMM" in skeleton:
             parts[index] = re.sub(r"M{3,}", "MMMM", re.sub(r"L{3,}", "LLLL", parts[index]))
-    return babel_dates.format_date(value, "'".join(parts), locale=locale)
-
+    return "'".join(parts)
 
 
 def format_date(value: date | datetime | None, style: str = "medium") -> str:

@@ -40,3 +40,7 @@ def reconcile() -> None:
                f"corrected, {result.moved} moved on with the date.")
     if result.corrected:
         click.echo("Corrected obligation ids: " + ", ".join(map(str, result.corrected[:200])))
+    if result.recounted:
+        click.echo(f"Compliance counts corrected for {len(result.recounted)} assignment and "
+                   "department pair(s): " + ", ".join(
+                       f"{a}/{d if d is not None else '-'}" for a, d in result.recounted[:200]))

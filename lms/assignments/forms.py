@@ -110,3 +110,21 @@ class ActionForm(AppForm):
 
 class DeleteForm(AppForm):
     submit = SubmitField(_l("Delete assignment"))
+
+
+class ExemptionForm(AppForm):
+    """Grant an exemption: whose, from which assignment, why and until when."""
+
+    assignment_id = SelectField(_l("Assignment"), coerce=optional_int,
+                                validators=[InputRequired(_l("Choose an assignment."))])
+    email = StringField(_l("Email address of the person"),
+                        validators=[InputRequired(_l("Enter the person's email address.")),
+                                    Length(max=254)])
+    reason = StringField(_l("Reason"), validators=[
+        InputRequired(_l("Say why the person is exempt.")), Length(max=200)],
+        description=_l("For example: trained at another hospital in 2026. Kept in the "
+                       "audit log."))
+    until = DateField(_l("Last day of the exemption"), validators=[Optional()],
+                      description=_l("Leave empty for an exemption that lasts until it is "
+                                     "revoked. The obligation counts again the day after."))
+    submit = SubmitField(_l("Grant exemption"))

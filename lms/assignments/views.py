@@ -12,10 +12,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from lms import permissions
 from lms.assignments import bp
-from lms.assignments.forms import ActionForm, AssignmentForm, DeleteForm
+from lms.assignments.forms import ActionForm, AssignmentForm, DeleteForm, ExemptionForm
 from lms.extensions import db
 from lms.formtools import choices
-from lms.models import Assignment, Cohort, Department, Module, Reminder
+from lms.models import Assignment, Cohort, Department, Module, Obligation, Reminder
 from lms.pagination import Page
 from lms.permissions import login_required, roles_required
 from lms.services import duedates
@@ -24,6 +24,7 @@ from lms.services.assignments import (
 )
 from lms.services.assignments import reminders as assignment_reminders
 from lms.services.assignments import rules as assignments
+from lms.services.assignments import status as stored_status
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
 from lms.urlargs import query_int, query_page
@@ -167,6 +168,65 @@ def reminders(assignment_id: int):
                            page=Page(page, PAGE_SIZE, total))
 
 
+# --- exemptions: admins ------------------------------------------------------------------
+
+def _assignment_choices() -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session.execute(
+        select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
+        .where(Assignment.deleted_at.is_(None)).order_by(Module.title, Assignment.id))]
+
+
+@bp.route("/exemptions", methods=["GET", "POST"])
+@roles_required("admin")
+def exemptions():
+    """Current exemptions, newest first, and the form that grants one."""
+    assignment_filter = query_int("assignment")
+    form = ExemptionForm()
+    titles = _assignment_choices()
+    form.assignment_id.choices = choices(
+        [("", _("Choose an assignment")),
+         *((aid, f"{title} (#{aid})") for aid, title in titles)])
+    if request.method == "GET" and assignment_filter:
+        form.assignment_id.data = assignment_filter
+    if form.validate_on_submit():
+        assignment = db.session.get(Assignment, form.assignment_id.data)
+        if assignment is None or assignment.is_deleted:
+            form.assignment_id.errors.append(_("Choose an assignment."))
+        else:
+            granted = run_service(form, lambda: stored_status.grant_exemption(
+                assignment, form.email.data, actor=current_user, reason=form.reason.data,
+                until=form.until.data), field="email")
+            if granted is not REFUSED:
+                flash(_("%(name)s is exempt from %(module)s.", name=granted.user.name,
+                        module=assignment.module.title), "success")
+                return redirect(url_for("assignments.exemptions",
+                                        assignment=assignment_filter))
+    page = query_page()
+    rows, total = stored_status.exemptions(assignment_filter, limit=PAGE_SIZE,
+                                           offset=(page - 1) * PAGE_SIZE)
+    status = 422 if request.method == "POST" else 200
+    return render_template("assignments/exemptions.html", form=form, rows=rows,
+                           page=Page(page, PAGE_SIZE, total), total=total,
+                           assignment_filter=assignment_filter, titles=titles,
+                           revoke_form=ActionForm()), status
+
+
+@bp.route("/exemptions/<int:obligation_id>/revoke", methods=["POST"])
+@roles_required("admin")
+def revoke_exemption(obligation_id: int):
+    obligation = db.get_or_404(Obligation, obligation_id)
+    if obligation.exempt_at is None or obligation.closed_at is not None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = obligation.user.name
+    stored_status.withdraw_exemption(obligation, actor=current_user)
+    db.session.commit()
+    flash(_("The exemption of %(name)s was revoked; the assignment counts for them again.",
+            name=name), "success")
+    return redirect(url_for("assignments.exemptions", assignment=query_int("assignment")))
+
+
 # --- compliance: admins and department leads -----------------------------------------------
 
 def _filters() -> compliance.Filters:
@@ -194,7 +254,7 @@ def compliance_view():
     page = query_page()
     summary = compliance.summarise(filters, scope)
     people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
-                                      total=summary.total.assigned)
+                                      total=summary.total.assigned, groups=summary.groups)
     selected = _load(filters.assignment_id) if filters.assignment_id else None
     assignment_choices = db.session.execute(
         select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)

@@ -13,7 +13,6 @@ from lms.extensions import db
 from lms.models import ExternalIdentity, User
 from lms.services.sso.failures import SignInFailure
 from lms.services.sso.providers import Provider
-from lms.sso import oidc_client, saml_client
 
 RECENT_SIGN_INS = 5
 
@@ -28,6 +27,8 @@ class ProviderStatus:
 
 def metadata_status(provider: Provider) -> tuple[bool, str]:
     """(True, the issuer / entity id) when the metadata loads, else (False, why not)."""
+    from lms.sso import oidc_client, saml_client  # their libraries load on first use
+
     try:
         if provider.protocol == "oidc":
             metadata = oidc_client.metadata(provider)

@@ -18,6 +18,7 @@ from lms.models.assignments import (
     TARGET_KINDS,
     Assignment,
     Obligation,
+    ObligationCount,
     Reminder,
 )
 from lms.models.audit import AuditEvent
@@ -146,6 +147,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Obligation",
+    "ObligationCount",
     "Offering",
     "OutboxMessage",
     "PasswordFailure",

@@ -57,6 +57,11 @@ Index("ix_module_completions_user_module_completed", ModuleCompletion.user_id,
       ModuleCompletion.module_id, ModuleCompletion.completed_at)
 
 
+# The compliance people list walks people in name order within one due-date group and
+# stops after a page, instead of sorting everyone assigned.
+Index("ix_users_name_id", User.name, User.id)
+
+
 class Assignment(Base, TimestampMixin):
     """A module made mandatory for a group of people, with a due rule.
 
@@ -128,6 +133,10 @@ class Obligation(Base):
         # Compliance reads one assignment's open rows with their status dates.
         Index("ix_obligations_open_assignment_status", "closed_at", "assignment_id", "status",
               "next_due_on"),
+        # The compliance people list pages through one (assignment, due date) group at a
+        # time, and a department's rows are counted again when one of them changes.
+        Index("ix_obligations_assignment_department", "assignment_id", "department_id",
+              "next_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,12 +159,46 @@ class Obligation(Base):
     next_due_on: Mapped[date | None]
     exempt_at: Mapped[datetime | None]
     exempt_reason: Mapped[str | None] = mapped_column(String(200))
+    # The last day an exemption lasts (None: until withdrawn); the nightly reconcile ends it.
+    exempt_until: Mapped[date | None]
+    # The person's department, copied when the row opens and whenever the person changes
+    # department (``signals.people_changed``): what ``ObligationCount`` rows are grouped by.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True)
 
     assignment: Mapped[Assignment] = relationship()
     user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
         return f"<Obligation a{self.assignment_id} u{self.user_id} due {self.due_on}>"
+
+
+class ObligationCount(Base):
+    """How many open, not exempt obligations of one assignment in one department share the
+    same status facts (``lms.services.assignments.counts``).
+
+    The facts are those of ``status.current_status`` (completed or not, started or not,
+    until when a completion counts, when the module is next due), so the status of every
+    group on any day is the same ``CASE`` over this much smaller table. Kept current in
+    the transaction that writes obligations; ``status.reconcile`` recounts every night.
+    """
+
+    __tablename__ = "obligation_counts"
+    __table_args__ = (Index("ix_obligation_counts_assignment_department", "assignment_id",
+                            "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    is_satisfied: Mapped[bool]
+    is_started: Mapped[bool]
+    valid_until: Mapped[date | None]
+    next_due_on: Mapped[date | None]
+    people: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<ObligationCount a{self.assignment_id} d{self.department_id} {self.people}>"
 
 
 class Reminder(Base):

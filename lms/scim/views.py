@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, request
-from scim2_server.requests import ScimRequest
 
 from lms.extensions import csrf, db
 from lms.permissions import public
@@ -14,12 +13,26 @@ from lms.scim import bp
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
+def _application():
+    """The SCIM application, built on the first request (scim2-server and its models are
+    large, and most workers never serve SCIM)."""
+    application = current_app.extensions.get("lms_scim")
+    if application is None:
+        from lms.scim.application import build_application
+
+        application = build_application(current_app.config["LMS_SCIM_GROUPS"])
+        current_app.extensions["lms_scim"] = application
+    return application
+
+
 @bp.route("/", defaults={"path": ""}, methods=METHODS, strict_slashes=False)
 @bp.route("/<path:path>", methods=METHODS)
 @csrf.exempt  # a machine client with a bearer token, never a browser session
 @public  # the bearer token is checked by the SCIM application itself
 def endpoint(path: str):
-    application = current_app.extensions["lms_scim"]
+    from scim2_server.requests import ScimRequest
+
+    application = _application()
     base_url = current_app.config["LMS_BASE_URL"].rstrip("/") + bp.url_prefix
     scim_request = ScimRequest(
         method=request.method, base_url=base_url, path="/" + path,

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from fpdf import FPDF
 from sqlalchemy import select
 
 from lms import dates
@@ -160,6 +159,8 @@ def render_pdf(certificate: Certificate) -> bytes:
 def _render_pdf(certificate: Certificate) -> bytes:
     fonts = Path(current_app.static_folder) / "fonts"
     institution = current_app.config["LMS_INSTITUTION_NAME"]
+    from fpdf import FPDF  # imported on first use: it is large
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(_("Certificate: %(title)s", title=certificate.module_title))
     pdf.set_author(institution)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from fpdf import FPDF
 from sqlalchemy import select
 
 from lms.dates import format_date
@@ -82,6 +81,8 @@ def render_pdf(user: User, rows: list[TranscriptRow]) -> bytes:
 def _render_pdf(user: User, rows: list[TranscriptRow]) -> bytes:
     fonts = Path(current_app.static_folder) / "fonts"
     institution = current_app.config["LMS_INSTITUTION_NAME"]
+    from fpdf import FPDF  # imported on first use: it is large
+
     pdf = FPDF(format="A4")
     pdf.set_title(_("Training transcript: %(name)s", name=user.name))
     pdf.set_author(institution)

@@ -6,15 +6,14 @@ bp = Blueprint("sso", __name__, url_prefix="/sso")
 
 
 def init_app(app: Flask) -> None:
-    """Read the configured providers and prepare a client for each.
+    """Read the configured providers (their clients are made on first use, so the
+    OpenID Connect and SAML libraries load only where someone signs in with them).
 
     A bad provider entry stops the start with a ``RuntimeError`` naming it.
     """
     from lms.services.sso.providers import configured_providers
-    from lms.sso import oidc_client
 
     app.config["SSO_PROVIDERS"] = configured_providers(app.config)
-    oidc_client.init_app(app)
     app.add_template_global(lambda: list(app.config["SSO_PROVIDERS"].values()),
                             "sso_providers")
     from lms.sso import views  # noqa: F401  (the routes attach to bp)

@@ -14,7 +14,7 @@ from typing import Any
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app
+from flask import current_app
 from joserfc import errors as jose_errors
 
 from lms.services.sso.failures import SignInFailure
@@ -25,15 +25,20 @@ LEEWAY_SECONDS = 60
 TIMEOUT_SECONDS = 10
 
 
-def init_app(app: Flask) -> None:
-    oauth = OAuth()
-    oauth.init_app(app)
-    app.extensions["lms_sso_oauth"] = oauth
+def _oauth():
+    """The application's Authlib registry, made on the first OpenID Connect sign-in (this
+    module, and Authlib with it, is imported only then, not by every worker at start-up)."""
+    oauth = current_app.extensions.get("lms_sso_oauth")
+    if oauth is None:
+        oauth = OAuth()
+        oauth.init_app(current_app._get_current_object())
+        current_app.extensions["lms_sso_oauth"] = oauth
+    return oauth
 
 
 def _client(provider: Provider):
     """Authlib's client for ``provider``, registered on first use."""
-    oauth = current_app.extensions["lms_sso_oauth"]
+    oauth = _oauth()
     client = oauth.create_client(provider.name)
     if client is None:
         issuer = provider.setting("issuer").rstrip("/")

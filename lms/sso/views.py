@@ -23,7 +23,7 @@ from lms.safe_redirect import safe_redirect_target
 from lms.services.sso import SINGLE_LOGOUT_KEY, accounts
 from lms.services.sso.failures import SignInFailure, record_failure
 from lms.services.sso.providers import Provider
-from lms.sso import bp, oidc_client, saml_client, saml_logout
+from lms.sso import bp
 
 NEXT_KEY = "sso_next"
 
@@ -43,6 +43,8 @@ def external_url(endpoint: str, **values) -> str:
 @bp.route("/<provider_name>/start")
 @public
 def start(provider_name: str):
+    from lms.sso import oidc_client, saml_client
+
     provider = configured(provider_name)
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -59,6 +61,8 @@ def start(provider_name: str):
 @bp.route("/oidc/<provider_name>/callback")
 @public
 def oidc_callback(provider_name: str):
+    from lms.sso import oidc_client
+
     provider = configured(provider_name, "oidc")
     try:
         subject, claims = oidc_client.complete(provider)
@@ -73,6 +77,8 @@ def oidc_callback(provider_name: str):
 @public
 def saml_metadata():
     """This service provider's SAML metadata, for the identity providers to register."""
+    from lms.sso import saml_client
+
     try:
         xml = saml_client.metadata_xml()
     except SignInFailure:
@@ -84,6 +90,8 @@ def saml_metadata():
 @csrf.exempt  # posted by the identity provider's page; the signed assertion is the check
 @public
 def saml_acs(provider_name: str):
+    from lms.sso import saml_client, saml_logout
+
     provider = configured(provider_name, "saml")
     try:
         state = saml_client.read_relay_state(provider, request.form.get("RelayState", ""))
@@ -107,6 +115,8 @@ def saml_logout_start():
     ``auth.logout`` leaves the NameID and SessionIndex of a SAML sign-in in the
     (otherwise fresh) session and sends the browser here.
     """
+    from lms.sso import saml_logout
+
     details = session.pop(SINGLE_LOGOUT_KEY, None)
     provider = current_app.config["SSO_PROVIDERS"].get((details or {}).get("provider"))
     redirect_to_idp = None
@@ -123,6 +133,8 @@ def saml_logout_start():
 @public
 def saml_slo(provider_name: str):
     """The single logout service: the provider's answer to our request, or its own request."""
+    from lms.sso import saml_logout
+
     provider = configured(provider_name, "saml")
     relay_state = request.form.get("RelayState", "")
     try:

@@ -12,6 +12,7 @@ completions, enrollments and the rule. Runs on SQLite and, with
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -22,8 +23,9 @@ from lms import clock
 from lms.extensions import db
 from lms.models import Enrollment, ModuleCompletion, Obligation
 from lms.services.accounts import people as accounts
+from lms.services.assignments import counts as compliance_counts
 from lms.services.assignments import status as stored_status
-from lms.services.assignments.compliance import Filters, people, summarise
+from lms.services.assignments.compliance import STATUSES, Filters, people, summarise
 from lms.services.assignments.rules import Rule, item_status, renew, update_assignment
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
@@ -82,11 +84,19 @@ def _stored(assignment, on: date) -> dict[int, str]:
 def _check(assignment, on: date) -> None:
     computed = _computed(assignment, on)
     assert _stored(assignment, on) == computed
-    shown, _ = people(Filters(assignment_id=assignment.id), None, per_page=None, on=on)
+    filters = Filters(assignment_id=assignment.id)
+    shown, _ = people(filters, None, per_page=None, on=on)
     assert {row.user_id: row.status for row in shown} == {
         user_id: status for user_id, status in computed.items() if status != "exempt"}
-    counts = summarise(Filters(assignment_id=assignment.id), None, on=on).total
-    assert counts.assigned == sum(1 for s in computed.values() if s != "exempt")
+    # The kept counts agree with the rows, status by status, and need no correction.
+    summary = summarise(filters, None, on=on)
+    wanted = Counter(s for s in computed.values() if s != "exempt")
+    assert {s: getattr(summary.total, s) for s in STATUSES} == {s: wanted[s] for s in STATUSES}
+    assert compliance_counts.check() == []
+    # Pages read group by group are the slices of the fully sorted list.
+    paged = [row for page in (1, 2) for row in people(
+        filters, None, page=page, per_page=2, on=on, groups=summary.groups)[0]]
+    assert [row.user_id for row in paged] == [row.user_id for row in shown][:4]
 
 
 @settings(max_examples=30, deadline=None, derandomize=True,

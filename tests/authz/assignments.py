@@ -16,6 +16,10 @@ ROWS = [
     Rule("assignments.delete", ADMINS, "POST", args=A),
     Rule("assignments.remind", ADMINS, "POST", args=A),
     Rule("assignments.reminders", ADMINS, args=A),
+    Rule("assignments.exemptions", ADMINS),
+    Rule("assignments.exemptions", ADMINS, "POST"),
+    Rule("assignments.revoke_exemption", ADMINS, "POST",
+         args={"obligation_id": "exempt_obligation.id"}),
     Rule("assignments.compliance", LEADS_AND_ADMINS),
     Rule("assignments.compliance_csv", LEADS_AND_ADMINS),
     Rule("assignments.mine", SIGNED_IN),
@@ -24,14 +28,18 @@ ROWS = [
 
 
 def build_world(world, factories):
-    """A published module assigned to the matrix department; the mentor leads another."""
+    """A published module assigned to the matrix department, one of its obligations exempt;
+    the mentor leads another department."""
     from datetime import timedelta
 
+    from sqlalchemy import select
+
     from lms.extensions import db
-    from lms.models import Module
+    from lms.models import Module, Obligation
     from lms.services import duedates
     from lms.services.assignments.rules import Rule as AssignmentRule
     from lms.services.assignments.rules import create_assignment
+    from lms.services.assignments.status import exempt
 
     module = Module(slug="matrix-assigned-module", title="Matrix Assigned Module",
                     content_hash="matrix", estimated_minutes=30)
@@ -42,3 +50,6 @@ def build_world(world, factories):
         due_on=duedates.today() + timedelta(days=30)))
     led = factories.make_department("Matrix Led Department")
     led.lead_id = world.mentor.id
+    world.exempt_obligation = db.session.scalars(select(Obligation).where(
+        Obligation.assignment_id == world.assignment.id)).first()
+    exempt(world.exempt_obligation, actor=world.admin, reason="Matrix exemption")

@@ -196,3 +196,32 @@ def test_department_lead_sees_their_department(e2e):
     departments = lead.locator("section[aria-labelledby=by-department-heading] tbody th")
     names = set(departments.all_inner_texts())
     assert names and names <= {"Internal Medicine", "Cardiology"}
+
+
+def test_admin_grants_and_revokes_an_exemption(e2e):
+    admin = _person(e2e, ADMIN)
+    _go(e2e, admin, "/assignments/")
+    admin.get_by_role("link", name="Exemptions").click()
+    admin.wait_for_load_state()
+    e2e.check_a11y(admin)
+    choice = admin.get_by_label("Assignment", exact=True)
+    label = next(text for text in choice.locator("option").all_inner_texts()
+                 if text.startswith("Cultivating Psychological Safety"))
+    choice.select_option(label=label)
+    admin.get_by_label("Email address of the person").fill(OVERDUE_LEARNER)
+    admin.get_by_label("Reason").fill("Completed the same course at a partner hospital")
+    last_day = _institution_today(e2e.server) + timedelta(days=90)
+    admin.get_by_label("Last day of the exemption").fill(last_day.isoformat())
+    admin.get_by_role("button", name="Grant exemption").click()
+    admin.wait_for_load_state()
+    granted = "Jordan Miles is exempt from Cultivating Psychological Safety"
+    assert admin.get_by_text(granted).count() == 1
+    exemptions = admin.get_by_role("region", name="Current exemptions")
+    assert exemptions.get_by_role("cell", name="Completed the same course").count() == 1
+    e2e.check_a11y(admin)
+
+    admin.once("dialog", lambda dialog: dialog.accept())
+    exemptions.get_by_role("button", name="Revoke").first.click()
+    admin.wait_for_load_state()
+    assert admin.get_by_text(re.compile("The exemption of Jordan Miles was revoked")).count() == 1
+    e2e.check_a11y(admin)

@@ -23,11 +23,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Date, Select, and_, case, func, literal, not_, or_, select, union_all
 
 from lms.extensions import db
-from lms.models import Assignment, Department, Module, ModuleCompletion, Obligation, User
+from lms.models import (
+    Assignment,
+    Department,
+    Module,
+    ModuleCompletion,
+    Obligation,
+    ObligationCount,
+    User,
+)
 from lms.services import duedates
+from lms.services.assignments import counts
 from lms.services.assignments import status as stored_status
 from lms.services.departments import department_descendants
 from lms.services.spreadsheet import csv_text
@@ -147,11 +156,12 @@ def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
     select.
 
     Reads the obligations table (and people when needed) only: the status
-    comes from the stored columns. ``join_users=False`` leaves people out
-    when neither the columns nor a department, scope or name filter needs them.
+    comes from the stored columns, departments from the department stored on
+    each obligation (the person's, kept current by ``people_changed``).
+    ``join_users=False`` leaves people out unless a name filter needs them.
     """
     status = status_expression(on).label("status")
-    join_users = join_users or bool(filters.department_id or filters.q or scope is not None)
+    join_users = join_users or bool(filters.q)
     query = select(*columns, status).select_from(Obligation)
     if join_users:
         query = query.join(User, User.id == Obligation.user_id)
@@ -159,23 +169,32 @@ def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
     query = query.where(Obligation.closed_at.is_(None), Obligation.exempt_at.is_(None))
     if filters.assignment_id:
         query = query.where(Obligation.assignment_id == filters.assignment_id)
-    if filters.department_id:
-        query = query.where(User.department_id.in_(
-            department_descendants([filters.department_id])))
-    if scope is not None:
-        query = query.where(User.department_id.in_(scope or [-1]))
+    for condition in _department_conditions(Obligation.department_id, filters, scope):
+        query = query.where(condition)
     if filters.q:
         like = f"%{filters.q.lower()}%"
         query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
     return query
 
 
+def _department_conditions(column, filters: Filters, scope: set[int] | None) -> list:
+    conditions = []
+    if filters.department_id:
+        conditions.append(column.in_(department_descendants([filters.department_id])))
+    if scope is not None:
+        conditions.append(column.in_(scope or [-1]))
+    return conditions
+
+
 @dataclass
 class Summary:
-    """Counts per assignment and per department, from one grouped query."""
+    """Counts per assignment and per department, from one grouped query; ``groups`` counts
+    the people list's rows per (status, due date), which lets ``people`` fetch a page
+    without sorting everyone (None when a name filter is set)."""
 
     by_assignment: list[SummaryRow]
     by_department: list[SummaryRow]
+    groups: dict[tuple[str, date | None], int] | None = None
 
     @property
     def total(self) -> Counts:
@@ -186,27 +205,59 @@ class Summary:
         return totals(self.by_department)
 
 
+def _counted(filters: Filters, scope: set[int] | None, on: date | None) -> Select:
+    """(assignment, department, status, due date, people) from ``ObligationCount``: the
+    compliance counts kept current (``counts``), a few rows per assignment and department."""
+    c = ObligationCount
+    inner = select(c.assignment_id.label("assignment_id"), c.department_id.label("department_id"),
+                   c.next_due_on.label("due_on"), c.people.label("people"),
+                   counts.status_case(on).label("status"))
+    if filters.assignment_id:
+        inner = inner.where(c.assignment_id == filters.assignment_id)
+    for condition in _department_conditions(c.department_id, filters, scope):
+        inner = inner.where(condition)
+    inner = inner.subquery()
+    query = (select(inner.c.assignment_id, inner.c.department_id, inner.c.status,
+                    inner.c.due_on, func.sum(inner.c.people).label("people"))
+             .group_by(inner.c.assignment_id, inner.c.department_id, inner.c.status,
+                       inner.c.due_on))
+    if filters.status:
+        query = query.where(inner.c.status == filters.status)
+    return query
+
+
 def summarise(filters: Filters, scope: set[int] | None, on: date | None = None) -> Summary:
     """Counts per assignment and per department (the people's current department).
 
-    One query grouped by assignment, department and status; the two tables
-    are sums of its rows, so they always agree with each other.
+    One query grouped by assignment, department and status (over the kept
+    counts, or over the obligations when a name filter is set); the two
+    tables are sums of its rows, so they always agree with each other.
     """
-    # Group in an outer query: PostgreSQL will not match a CASE with bound
-    # parameters in SELECT to the same CASE repeated in GROUP BY.
-    inner = obligation_rows(filters, scope, Obligation.assignment_id.label("assignment_id"),
-                            User.department_id.label("department_id"), on=on).subquery()
-    query = (select(inner.c.assignment_id, inner.c.department_id, inner.c.status, func.count())
-             .group_by(inner.c.assignment_id, inner.c.department_id, inner.c.status))
-    if filters.status:
-        query = query.where(inner.c.status == filters.status)
+    if filters.q:
+        # Group in an outer query: PostgreSQL will not match a CASE with bound
+        # parameters in SELECT to the same CASE repeated in GROUP BY.
+        inner = obligation_rows(filters, scope, Obligation.assignment_id.label("assignment_id"),
+                                Obligation.department_id.label("department_id"),
+                                literal(None, Date()).label("due_on"), on=on).subquery()
+        query = (select(inner.c.assignment_id, inner.c.department_id, inner.c.status,
+                        inner.c.due_on, func.count())
+                 .group_by(inner.c.assignment_id, inner.c.department_id, inner.c.status,
+                           inner.c.due_on))
+        if filters.status:
+            query = query.where(inner.c.status == filters.status)
+    else:
+        query = _counted(filters, scope, on)
     per_assignment: dict[int, Counts] = defaultdict(Counts)
     per_department: dict[int | None, Counts] = defaultdict(Counts)
-    for assignment_id, department_id, status, number in db.session.execute(query):
-        for counts in (per_assignment[assignment_id], per_department[department_id]):
-            setattr(counts, status, getattr(counts, status) + number)
+    groups: dict[tuple[str, date | None], int] = defaultdict(int)
+    for assignment_id, department_id, status, due_on, number in db.session.execute(query):
+        number = int(number)
+        for counted in (per_assignment[assignment_id], per_department[department_id]):
+            setattr(counted, status, getattr(counted, status) + number)
+        groups[status, due_on] += number
     return Summary(by_assignment=_assignment_rows(per_assignment),
-                   by_department=_department_rows(per_department))
+                   by_department=_department_rows(per_department),
+                   groups=None if filters.q else dict(groups))
 
 
 def _assignment_rows(counts: dict[int, Counts]) -> list[SummaryRow]:
@@ -231,16 +282,15 @@ def _department_rows(counts: dict[int | None, Counts]) -> list[SummaryRow]:
 
 def by_assignment(filters: Filters, scope: set[int] | None,
                   on: date | None = None) -> list[SummaryRow]:
-    """Counts per assignment (within the department filter and scope)."""
-    inner = obligation_rows(filters, scope, Obligation.assignment_id.label("assignment_id"),
-                            on=on, join_users=False).subquery()
-    query = (select(inner.c.assignment_id, inner.c.status, func.count())
-             .group_by(inner.c.assignment_id, inner.c.status))
-    if filters.status:
-        query = query.where(inner.c.status == filters.status)
+    """Counts per assignment (within the department filter and scope); two queries."""
+    if filters.q:
+        return summarise(filters, scope, on).by_assignment
+    grouped = _counted(filters, scope, on).subquery()
     counts: dict[int, Counts] = defaultdict(Counts)
-    for assignment_id, status, number in db.session.execute(query):
-        setattr(counts[assignment_id], status, number)
+    for assignment_id, status, number in db.session.execute(
+            select(grouped.c.assignment_id, grouped.c.status, func.sum(grouped.c.people))
+            .group_by(grouped.c.assignment_id, grouped.c.status)):
+        setattr(counts[assignment_id], status, int(number))
     return _assignment_rows(counts)
 
 
@@ -263,30 +313,40 @@ _STATUS_RANK = {"overdue": 0, "not_started": 1, "in_progress": 2, "completed": 3
 
 def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
            per_page: int | None = 50, on: date | None = None,
-           total: int | None = None) -> tuple[list[PersonRow], int]:
+           total: int | None = None,
+           groups: dict[tuple[str, date | None], int] | None = None,
+           ) -> tuple[list[PersonRow], int]:
     """People and their status, most urgent first; ``per_page=None`` returns everyone.
 
     Returns ``(rows, total)``. One query for the page, and one to count
-    unless ``total`` is known already (from ``summarise``).
+    unless ``total`` is known already (from ``summarise``). With the row
+    counts per (status, due date) from ``summarise`` (``groups``), the page
+    is read group by group in name order and stops after the page, instead
+    of sorting every row assigned.
     """
-    inner = obligation_rows(filters, scope, Obligation.id.label("obligation_id"),
-                  Obligation.next_due_on.label("due_on"),
-                  Obligation.satisfied_at.label("satisfied_at"),
-                  Obligation.module_id.label("module_id"), User.id.label("user_id"),
-                  Obligation.completion_id.label("completion_id"),
-                  User.name.label("name"), User.email.label("email"),
-                  User.department_id.label("department_id"), on=on).subquery()
-    conditions = [inner.c.status == filters.status] if filters.status else []
-    if total is None:
-        total = db.session.scalar(
-            select(func.count()).select_from(inner).where(*conditions)) or 0
-    ordered = (select(inner).where(*conditions)
-               .order_by(case(_STATUS_RANK, value=inner.c.status), inner.c.due_on,
-                         inner.c.name, inner.c.obligation_id))
-    if per_page is not None:
-        ordered = ordered.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    columns = (Obligation.id.label("obligation_id"), Obligation.next_due_on.label("due_on"),
+               Obligation.satisfied_at.label("satisfied_at"),
+               Obligation.module_id.label("module_id"), User.id.label("user_id"),
+               Obligation.completion_id.label("completion_id"), User.name.label("name"),
+               User.email.label("email"), Obligation.department_id.label("department_id"))
+    if groups is not None and per_page is not None:
+        total = sum(groups.values()) if total is None else total
+        chosen = _page_by_groups(filters, scope, columns, groups, page, per_page, on)
+    else:
+        inner = obligation_rows(filters, scope, *columns, on=on).subquery()
+        conditions = [inner.c.status == filters.status] if filters.status else []
+        if total is None:
+            total = db.session.scalar(
+                select(func.count()).select_from(inner).where(*conditions)) or 0
+        ordered = (select(inner).where(*conditions)
+                   .order_by(case(_STATUS_RANK, value=inner.c.status), inner.c.due_on,
+                             inner.c.name, inner.c.obligation_id))
+        if per_page is not None:
+            ordered = ordered.limit(per_page).offset((max(page, 1) - 1) * per_page)
+        chosen = ordered.subquery("chosen")
+    if chosen is None:
+        return [], total
     # Titles and department names are joined to the page only, not to every row sorted.
-    chosen = ordered.subquery("chosen")
     query = (select(chosen, Module.title.label("module_title"),
                     Department.name.label("department_name"),
                     ModuleCompletion.score_percent, ModuleCompletion.engaged_minutes,
@@ -312,6 +372,53 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
             attested_at=data["attested_at"],
             version=data["content_hash"][:12] if data["content_hash"] else None))
     return rows, total
+
+
+def _status_within_group(status: str, on: date | None):
+    """SQL: the obligations of one due-date group that have ``status`` (the due date decides
+    between overdue and the rest, so plain column tests remain, which the planner can
+    estimate: it then walks people in name order and stops after a page)."""
+    day = literal(on or duedates.today(), Date())
+    completed = and_(Obligation.satisfied_at.is_not(None),
+                     or_(Obligation.valid_until.is_(None), Obligation.valid_until > day))
+    if status == "completed":
+        return completed
+    if status == "overdue":
+        return not_(completed)
+    started = Obligation.is_started == (status == "in_progress")
+    return and_(not_(completed), started)
+
+
+def _page_by_groups(filters: Filters, scope: set[int] | None, columns, groups, page: int,
+                    per_page: int, on: date | None):
+    """The page's rows as one subquery: for each (status, due date) group the page spans,
+    in urgency order, that group's rows in name order from the right offset (each group
+    read through an index, stopping after the rows needed); None for a page past the end."""
+    skip = (max(page, 1) - 1) * per_page
+    wanted = per_page
+    parts = []
+    ordered = sorted(groups.items(), key=lambda item: (
+        _STATUS_RANK[item[0][0]], item[0][1] is None, item[0][1] or date.min))
+    for (status, due_on), number in ordered:
+        if skip >= number:
+            skip -= number
+            continue
+        take = min(number - skip, wanted)
+        inner = obligation_rows(filters, scope, *columns, on=on).where(
+            Obligation.next_due_on.is_(None) if due_on is None
+            else Obligation.next_due_on == due_on,
+            _status_within_group(status, on)).subquery()
+        parts.append(select(inner)
+                     .order_by(inner.c.name, inner.c.obligation_id)
+                     .limit(take).offset(skip).subquery())
+        skip = 0
+        wanted -= take
+        if not wanted:
+            break
+    if not parts:
+        return None
+    selects = [select(part) for part in parts]
+    return (selects[0] if len(selects) == 1 else union_all(*selects)).subquery("chosen")
 
 
 # --- CSV ----------------------------------------------------------------------------------

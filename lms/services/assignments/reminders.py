@@ -242,10 +242,15 @@ def run_due_reminders() -> int:
     is reminded from it.
     """
     on = duedates.today()
-    corrected = stored_status.reconcile(on).corrected
+    reconciled = stored_status.reconcile(on)
+    corrected = reconciled.corrected
     if corrected:
         current_app.logger.warning("Reconciling obligation statuses corrected %d row(s): %s",
                                    len(corrected), corrected[:20])
+    if reconciled.recounted:
+        current_app.logger.warning(
+            "Reconciling compliance counts corrected %d assignment/department pair(s): %s",
+            len(reconciled.recounted), reconciled.recounted[:20])
     assignments = db.session.execute(
         select(Assignment).join(Module, Module.id == Assignment.module_id)
         .where(Assignment.deleted_at.is_(None), Module.is_published)

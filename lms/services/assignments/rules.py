@@ -69,6 +69,7 @@ from lms.models.assignments import (
 from lms.models.base import UTCDateTime
 from lms.models.users import Role, cohort_members, user_roles
 from lms.services import audit, duedates
+from lms.services.assignments import counts
 from lms.services.assignments import status as stored_status
 from lms.services.departments import department_descendants
 from lms.services.errors import DomainError
@@ -197,7 +198,8 @@ def _due_expression(assignment: Assignment, today: date, offset_minutes: int):
 
 def _targets(assignments: Sequence[Assignment], user_ids: Sequence[int] | None,
              today: date, offset_minutes: int) -> Select:
-    """(assignment_id, user_id, module_id, due_on) for every active person each rule targets."""
+    """(assignment_id, user_id, module_id, due_on, department_id) for every active person each
+    rule targets."""
     users = User.__table__
     departments = _target_departments(assignments)
     branches = []
@@ -207,6 +209,7 @@ def _targets(assignments: Sequence[Assignment], user_ids: Sequence[int] | None,
             users.c.id.label("user_id"),
             literal(assignment.module_id, Integer()).label("module_id"),
             _due_expression(assignment, today, offset_minutes).label("due_on"),
+            users.c.department_id.label("department_id"),
         ).where(users.c.is_active_account.is_(True),
                 _stored_condition(assignment, departments.get(assignment.id, set())))
         if user_ids is not None:
@@ -271,13 +274,14 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
         completions = ModuleCompletion.__table__
         opened = db.session.execute(insert(obligations).from_select(
             ["assignment_id", "user_id", "module_id", "assigned_at", "due_on", "satisfied_at",
-             "completion_id"],
+             "completion_id", "department_id"],
             select(targets.c.assignment_id, targets.c.user_id, targets.c.module_id,
                    literal(now, UTCDateTime()), targets.c.due_on,
                    _latest_completion(completions.c.completed_at, targets.c.user_id,
                                       targets.c.module_id),
                    _latest_completion(completions.c.id, targets.c.user_id,
-                                      targets.c.module_id))
+                                      targets.c.module_id),
+                   targets.c.department_id)
             .where(~already_open)
         # Without this, PostgreSQL drivers report -1 rows for INSERT ... SELECT.
         ).execution_options(preserve_rowcount=True))
@@ -305,7 +309,14 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
                         Obligation.assigned_at == now]
             if user_ids is not None:
                 new_rows.append(Obligation.user_id.in_(user_ids))
-            stored_status.sync(*new_rows)
+            stored_status.sync(*new_rows, count=False)
+    # The compliance counts of what was opened and closed.
+    assignment_ids = [a.id for a in assignments]
+    if user_ids is None:
+        counts.recount_assignments(assignment_ids)
+    else:
+        counts.recount(Obligation.assignment_id.in_(assignment_ids),
+                       Obligation.user_id.in_(user_ids))
     if result.opened >= ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
         # Thousands of new rows the planner has no statistics for yet would
         # get nested-loop plans in the compliance view until autovacuum runs.
@@ -315,8 +326,10 @@ def refresh_obligations(assignments: Sequence[Assignment] | None = None,
 
 
 def refresh_for_people(_sender, *, user_ids: Sequence[int]) -> None:
-    """Receiver of ``signals.people_changed``: bring these people's obligations up to date."""
+    """Receiver of ``signals.people_changed``: bring these people's obligations up to date
+    (opened, closed, and counted in their current department)."""
     refresh_obligations(user_ids=user_ids)
+    counts.follow_departments(user_ids)
 
 
 def record_completions(user_ids: Sequence[int] | None = None, *,
@@ -615,6 +628,7 @@ def delete_assignment(assignment: Assignment, *, actor: User | None) -> int:
         obligations.c.assignment_id == assignment.id, obligations.c.closed_at.is_(None)
     ).values(closed_at=now, close_reason="assignment deleted"))
     count = max(closed.rowcount or 0, 0)
+    counts.recount_assignments([assignment.id])
     db.session.flush()
     audit.record(actor, "assignment.delete", assignment, closed=count, **describe(assignment))
     return count

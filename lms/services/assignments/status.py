@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, and_, bindparam, case, exists, literal, or_, select, update
+from sqlalchemy import Date, and_, bindparam, case, exists, func, literal, or_, select, update
 
 from lms import clock
 from lms.extensions import db
-from lms.models import Assignment, Enrollment, ModuleCompletion, Obligation, User
+from lms.models import Assignment, Enrollment, Module, ModuleCompletion, Obligation, User
 from lms.services import audit, duedates, personal_cache
+from lms.services.assignments import counts
 from lms.services.errors import DomainError
 
 STATUSES = ("completed", "in_progress", "not_started", "overdue", "exempt")
@@ -93,19 +94,23 @@ def _started():
 @dataclass
 class SyncResult:
     """Rows examined; rows whose facts were wrong (``corrected``, their ids) and rows whose
-    status only moved on with time (``moved``)."""
+    status only moved on with time (``moved``); for ``reconcile``, the (assignment,
+    department) pairs whose compliance counts or departments were wrong (``recounted``)."""
 
     examined: int = 0
     corrected: list[int] = field(default_factory=list)
     moved: int = 0
+    recounted: list[tuple[int, int | None]] = field(default_factory=list)
 
 
-def sync(*conditions, on: date | None = None) -> SyncResult:
+def sync(*conditions, on: date | None = None, count: bool = True) -> SyncResult:
     """Recompute the stored status of the open obligations matching ``conditions``.
 
     Reads the sources (latest completion, enrollment, the assignment's
     recertification period) in one query and writes only the rows that
-    differ, in batches. Flushes; never commits.
+    differ, in batches, then recounts their (assignment, department) pairs
+    in ``ObligationCount`` unless ``count`` is false (the caller recounts).
+    Flushes; never commits.
     """
     on = on or duedates.today()
     db.session.flush()
@@ -143,6 +148,8 @@ def sync(*conditions, on: date | None = None) -> SyncResult:
                            execution_options={"synchronize_session": False})
     if changes:
         db.session.expire_all()
+        if count:
+            counts.recount(*conditions)
     return result
 
 
@@ -163,9 +170,14 @@ def reconcile(on: date | None = None) -> SyncResult:
 
     Rows whose facts were wrong are listed in ``corrected`` (and in the audit
     log); rows whose status merely moved on with time are counted in
-    ``moved``. Processes one assignment at a time so memory stays small.
+    ``moved``. Ends exemptions past their last day first. Processes one
+    assignment at a time so memory stays small. Then copies people's current
+    department onto rows that missed a move and recounts the compliance
+    counts, listing the (assignment, department) pairs it had to correct in
+    ``recounted`` (also audited).
     """
     total = SyncResult()
+    end_exemptions(on)
     ids = list(db.session.execute(select(Obligation.assignment_id).where(
         Obligation.closed_at.is_(None)).distinct()).scalars())
     for assignment_id in sorted(ids):
@@ -173,9 +185,14 @@ def reconcile(on: date | None = None) -> SyncResult:
         total.examined += part.examined
         total.corrected += part.corrected
         total.moved += part.moved
-    if total.corrected:
+    # A department move the obligations missed is a correction too (its pairs are
+    # recounted at once, so ``check`` would not see them).
+    wrong = counts.follow_departments() | set(counts.check())
+    total.recounted = sorted(wrong, key=lambda p: (p[0], p[1] is None, p[1] or 0))
+    if total.corrected or total.recounted:
         audit.record(None, "assignment.reconcile", None, corrected=len(total.corrected),
-                     obligations=total.corrected[:100])
+                     obligations=total.corrected[:100],
+                     counts_recounted=[list(p) for p in total.recounted[:100]])
     if total.corrected or total.moved:
         personal_cache.forget_everyone()
     return total
@@ -183,22 +200,34 @@ def reconcile(on: date | None = None) -> SyncResult:
 
 # --- exemptions --------------------------------------------------------------------------
 
-def exempt(obligation: Obligation, *, actor: User | None, reason: str) -> Obligation:
+def exempt(obligation: Obligation, *, actor: User | None, reason: str,
+           until: date | None = None) -> Obligation:
     """Exempt a person from one obligation (e.g. trained elsewhere); needs a reason.
 
-    An exempt obligation is left out of compliance figures and reminders.
-    Raises ``DomainError`` for a closed obligation or an empty reason.
+    ``until`` is the exemption's last day (None: until withdrawn); the nightly
+    reconcile ends it the day after (``end_exemptions``). An exempt obligation
+    is left out of compliance figures and reminders. Raises ``DomainError`` for
+    a closed or already exempt obligation, an empty reason or an end date
+    before today.
     """
     reason = (reason or "").strip()
     if obligation.closed_at is not None:
         raise DomainError(_("This obligation is closed."))
+    if obligation.exempt_at is not None:
+        raise DomainError(_("This person is already exempt from this assignment."),
+                          field="email")
     if not reason:
         raise DomainError(_("Say why the person is exempt."), field="reason")
+    if until is not None and until < duedates.today():
+        raise DomainError(_("The last day of the exemption cannot be in the past."),
+                          field="until")
     obligation.exempt_at = clock.now()
     obligation.exempt_reason = reason[:200]
+    obligation.exempt_until = until
     sync(Obligation.id == obligation.id)
     audit.record(actor, "assignment.exempt", obligation.assignment, user_id=obligation.user_id,
-                 reason=obligation.exempt_reason)
+                 reason=obligation.exempt_reason,
+                 until=until.isoformat() if until else None)
     return obligation
 
 
@@ -208,8 +237,70 @@ def withdraw_exemption(obligation: Obligation, *, actor: User | None) -> Obligat
         return obligation
     obligation.exempt_at = None
     obligation.exempt_reason = None
+    obligation.exempt_until = None
     sync(Obligation.id == obligation.id)
     audit.record(actor, "assignment.exempt_withdrawn", obligation.assignment,
                  user_id=obligation.user_id)
     return obligation
 
+
+def grant_exemption(assignment: Assignment, email: str, *, actor: User | None, reason: str,
+                    until: date | None = None) -> Obligation:
+    """Exempt the person with ``email`` from ``assignment`` (``exempt``); raises
+    ``DomainError`` at ``email`` when nobody with that address has it open."""
+    address = (email or "").strip().lower()
+    obligation = db.session.execute(
+        select(Obligation).join(User, User.id == Obligation.user_id)
+        .where(Obligation.assignment_id == assignment.id, Obligation.closed_at.is_(None),
+               User.email == address)).scalar_one_or_none()
+    if obligation is None:
+        raise DomainError(_("Nobody with this email address has this assignment open."),
+                          field="email")
+    return exempt(obligation, actor=actor, reason=reason, until=until)
+
+
+@dataclass
+class ExemptRow:
+    obligation_id: int
+    assignment_id: int
+    module: str
+    name: str
+    email: str
+    reason: str
+    since: datetime
+    until: date | None
+
+
+def exemptions(assignment_id: int | None = None, *, limit: int = 50,
+               offset: int = 0) -> tuple[list[ExemptRow], int]:
+    """Current exemptions (of one assignment when given), newest first, and how many there
+    are. Two queries."""
+    conditions = [Obligation.closed_at.is_(None), Obligation.exempt_at.is_not(None)]
+    if assignment_id is not None:
+        conditions.append(Obligation.assignment_id == assignment_id)
+    total = db.session.scalar(select(func.count(Obligation.id)).where(*conditions)) or 0
+    rows = db.session.execute(
+        select(Obligation.id, Obligation.assignment_id, Module.title, User.name, User.email,
+               Obligation.exempt_reason, Obligation.exempt_at, Obligation.exempt_until)
+        .join(User, User.id == Obligation.user_id)
+        .join(Module, Module.id == Obligation.module_id)
+        .where(*conditions)
+        .order_by(Obligation.exempt_at.desc(), Obligation.id.desc())
+        .limit(limit).offset(offset))
+    return [ExemptRow(*row) for row in rows], total
+
+
+def end_exemptions(on: date | None = None) -> list[int]:
+    """End the exemptions whose last day is before ``on`` (default today): the obligations
+    count again. Returns their ids; ``reconcile`` then writes their status and counts."""
+    on = on or duedates.today()
+    table = Obligation.__table__
+    ended = [*db.session.execute(select(table.c.id).where(
+        table.c.closed_at.is_(None), table.c.exempt_at.is_not(None),
+        table.c.exempt_until < literal(on, Date()))).scalars()]
+    if ended:
+        db.session.execute(update(table).where(table.c.id.in_(ended)).values(
+            exempt_at=None, exempt_reason=None, exempt_until=None))
+        audit.record(None, "assignment.exemptions_ended", None, obligations=ended[:100],
+                     count=len(ended))
+    return ended

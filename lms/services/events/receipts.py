@@ -4,14 +4,17 @@ attendance (their continuing-education record), drawn with the certificate fonts
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from fpdf import FPDF
 
 from lms.dates import format_datetime as format_local
 from lms.models import Registration
 from lms.services import duedates
 from lms.services.certificates import FONT_FILES
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 
 def money(cents: int | None) -> str:
@@ -21,6 +24,8 @@ def money(cents: int | None) -> str:
 
 def _pdf(title: str, subject: str, orientation: str = "portrait") -> FPDF:
     fonts = Path(current_app.static_folder) / "fonts"
+    from fpdf import FPDF  # imported on first use: it is large
+
     pdf = FPDF(orientation=orientation, format="A4")
     pdf.set_title(title)
     pdf.set_author(current_app.config["LMS_INSTITUTION_NAME"])

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from fpdf import FPDF
 
 from lms import dates
 from lms.i18n import in_default_language
 from lms.models import ActionPlan, Goal
 from lms.services.plans.action_plans import STATUS_LABELS, local_date, local_today
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 GOAL_SECTIONS = (
     ("value", "Why it matters to me"),
@@ -83,12 +86,19 @@ def _checkin_parts(check_in) -> list[tuple[str, str]]:
     return [(text, label) for text, label in parts if text]
 
 
-class _PlanPDF(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", size=8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 6, f"Page {self.page_no()}", align="C")
+def _new_pdf() -> FPDF:
+    """An A4 document with page numbers in its footer. fpdf2 (and its font tools) is
+    imported here, on the first export, not by every worker at start-up."""
+    from fpdf import FPDF
+
+    class _PlanPDF(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("DejaVu", size=8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 6, f"Page {self.page_no()}", align="C")
+
+    return _PlanPDF(format="A4")
 
 
 def _fonts_dir() -> Path:
@@ -98,7 +108,7 @@ def _fonts_dir() -> Path:
 @in_default_language
 def plan_pdf(plan: ActionPlan) -> bytes:
     """The same content as ``plan_markdown`` laid out as an A4 PDF."""
-    pdf = _PlanPDF(format="A4")
+    pdf = _new_pdf()
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_font("DejaVu", "", str(_fonts_dir() / "DejaVuSans.ttf"))

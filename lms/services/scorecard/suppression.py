@@ -65,6 +65,7 @@ would mean hiding a zero behind a label that promises k or more.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -219,13 +220,16 @@ class _Auditor:
         return (lo, hi)
 
     def propagate(self, status_override: Mapping[Hashable, str] | None = None, *,
-                  labels_only: bool = False) -> dict[Hashable, Bounds]:
+                  labels_only: bool = False,
+                  around: Hashable | None = None) -> dict[Hashable, Bounds]:
         """Narrowest bounds deducible for every cell (fixed point of the relations).
 
         With ``labels_only`` the published numbers are ignored: what the
         "fewer than k" and "hidden" labels imply on their own, e.g. that a
         total of two hidden small cells is at least 2. That is the yardstick:
-        the numbers must not let a reader get any closer than it.
+        the numbers must not let a reader get any closer than it. With
+        ``around``, only the bounds of the cells connected to that one (the
+        same values for it, found sooner).
         """
         override = status_override or {}
         hidden = {key for key, state in self.status.items() if state != SHOWN}
@@ -235,6 +239,11 @@ class _Auditor:
         # touching a hidden cell take part.
         active = {id(r): r for key in hidden for r in self.relations_of.get(key, ())}
         cells = set(hidden)
+        if around is not None:
+            # Only the bounds of ``around`` are wanted: they depend on the active relations
+            # connected to it through shared cells alone, usually one column of the table.
+            active = self._connected(around, active)
+            cells = {around}
         for relation in active.values():
             cells.add(relation.total)
             cells.update(relation.members)
@@ -246,13 +255,25 @@ class _Auditor:
             else:
                 lo[key], hi[key] = self.prior(key, status)
         relations = [r for r in self.relations if id(r) in active]  # stable order
-        for _ in range(4 * len(relations) + 4):
-            changed = False
-            for relation in relations:
-                changed |= _narrow(relation, lo, hi)
-            if not changed:
-                break
+        _fixed_point(relations, lo, hi)
         return {key: (lo[key], hi[key]) for key in cells}
+
+    def _connected(self, start, active: dict[int, Relation]) -> dict[int, Relation]:
+        """The relations of ``active`` reachable from the cell ``start`` through shared
+        cells."""
+        reached: dict[int, Relation] = {}
+        seen, queue = {start}, [start]
+        while queue:
+            cell = queue.pop()
+            for relation in self.relations_of.get(cell, ()):
+                if id(relation) not in active or id(relation) in reached:
+                    continue
+                reached[id(relation)] = relation
+                for other in (relation.total, *relation.members):
+                    if other not in seen:
+                        seen.add(other)
+                        queue.append(other)
+        return reached
 
     def exposed(self, bounds, reference) -> list[Hashable]:
         """Primary (and complement) cells the numbers pin down more tightly than the
@@ -298,8 +319,8 @@ class _Auditor:
         ordered = sorted(set(candidates))
         best, best_width = None, current[1] - current[0]
         for *_, cell in ordered:
-            trial = self.propagate({cell: SECONDARY})[key]
-            if trial == self.propagate({cell: SECONDARY}, labels_only=True)[key]:
+            trial = self.propagate({cell: SECONDARY}, around=key)[key]
+            if trial == self.propagate({cell: SECONDARY}, labels_only=True, around=key)[key]:
                 best = cell
                 break
             if trial[1] - trial[0] > best_width:
@@ -329,7 +350,7 @@ class _Auditor:
                             for cell in (relation.total, *relation.members)
                             if self.status[cell] == SHOWN and self.values[cell] > 0}
                 for partner in sorted(partners, key=self.order.__getitem__):
-                    lo, hi = self.propagate({partner: SECONDARY})[key]
+                    lo, hi = self.propagate({partner: SECONDARY}, around=key)[key]
                     if hi - lo > width:
                         return total
             finally:
@@ -337,14 +358,46 @@ class _Auditor:
         return None
 
 
-def _narrow(relation: Relation, lo: dict, hi: dict) -> bool:
-    """Apply ``total = sum(members)`` once; True if any bound moved."""
+def _fixed_point(relations: list[Relation], lo: dict, hi: dict) -> None:
+    """Apply the relations until no bound moves.
+
+    A worklist: at first every relation in order, then only the relations
+    touching a cell whose bounds just moved (the others would change nothing),
+    in the order they were queued. The work is capped at what applying every
+    relation ``4 * len(relations) + 4`` times would cost.
+    """
+    touching: dict[Hashable, list[int]] = {}
+    for index, relation in enumerate(relations):
+        for key in (relation.total, *relation.members):
+            touching.setdefault(key, []).append(index)
+    pending = deque(range(len(relations)))
+    queued = set(pending)
+    budget = (4 * len(relations) + 4) * len(relations)
+    while pending and budget > 0:
+        budget -= 1
+        index = pending.popleft()
+        queued.discard(index)
+        for key in _narrow(relations[index], lo, hi):
+            for other in touching[key]:
+                if other not in queued:
+                    queued.add(other)
+                    pending.append(other)
+
+
+def _narrow(relation: Relation, lo: dict, hi: dict) -> list[Hashable]:
+    """Apply ``total = sum(members)`` once; returns the cells whose bounds moved."""
     members = relation.members
-    sum_lo = sum(lo[m] for m in members)
-    finite_hi = sum(hi[m] for m in members if hi[m] != INF)
-    infinite_hi = sum(1 for m in members if hi[m] == INF)
+    sum_lo = 0
+    finite_hi = 0
+    infinite_hi = 0
+    for m in members:
+        sum_lo += lo[m]
+        if hi[m] == INF:
+            infinite_hi += 1
+        else:
+            finite_hi += hi[m]
     sum_hi = INF if infinite_hi else finite_hi
-    changed = _tighten(relation.total, sum_lo, sum_hi, lo, hi)
+    moved = [relation.total] if _tighten(relation.total, sum_lo, sum_hi, lo, hi) else []
     t_lo, t_hi = lo[relation.total], hi[relation.total]
     for m in members:
         others_lo = sum_lo - lo[m]
@@ -352,8 +405,9 @@ def _narrow(relation: Relation, lo: dict, hi: dict) -> bool:
             others_hi = INF if infinite_hi > 1 else finite_hi
         else:
             others_hi = INF if infinite_hi else finite_hi - hi[m]
-        changed |= _tighten(m, t_lo - others_hi, t_hi - others_lo, lo, hi)
-    return changed
+        if _tighten(m, t_lo - others_hi, t_hi - others_lo, lo, hi):
+            moved.append(m)
+    return moved
 
 
 def _tighten(key, new_lo, new_hi, lo, hi) -> bool:
