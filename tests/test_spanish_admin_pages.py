@@ -31,21 +31,7 @@ from lms.services.learning import progress as learning
 from lms.services.privacy import exports
 from tests.assignments.helpers import assign, at, complete_module, write_short_module
 from tests.learn.conftest import module_root, sync_root  # noqa: F401 - fixtures
-
-# Words of English that Spanish never uses (as in the browser walk, tests/e2e/test_spanish.py);
-# any of them left in a page's main content is interface text that was not translated.
-ENGLISH = {"the", "and", "your", "you", "with", "this", "that", "for", "are", "is", "of",
-           "to", "what", "how", "my", "our", "save", "saved", "draft", "next", "sign", "out",
-           "home", "step", "steps", "continue", "submit", "review", "due", "goal", "goals",
-           "add", "open", "done", "back", "privacy", "about", "minutes", "modules", "part",
-           "row", "choose", "sessions", "live", "notifications", "reflections", "profile",
-           "language", "skip", "main", "content", "learning", "assigned", "completed",
-           "progress", "start", "yet", "none", "check", "questions", "guiding", "when",
-           "who", "can", "see", "will", "people", "department", "departments", "download",
-           "filter", "status", "email", "name", "delete", "cancel", "reminders", "figures",
-           "trained", "allies", "staff", "assignment", "assignments", "compliance", "cohorts",
-           "outbox", "audit", "log", "identity", "providers", "certificate",
-           "transcript", "erase", "data", "keep", "import", "active", "target", "below"}
+from tests.spanish_words import OFFICE_ENGLISH, english_words
 
 MODULE = "Bias Basics"
 DEPARTMENT = "Cardiología"
@@ -57,10 +43,8 @@ def english_left(html: str, names: list[str]) -> set[str]:
     main = html[html.index("<main"):html.index("</main>")]
     main = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", main, flags=re.S)
     text = unescape(re.sub(r"<[^>]+>", " ", main))
-    for known in sorted(names, key=len, reverse=True):
-        text = text.replace(known, " ")
     text = re.sub(r"\b\w+(?:[._]\w+)+\b", " ", text)
-    return {word.lower() for word in re.findall(r"[A-Za-z]+", text)} & ENGLISH
+    return english_words(text, names, OFFICE_ENGLISH)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from lms.services.champions import champions
 from lms.services.events import externals, raffle
 from lms.services.events import offerings as events
 from lms.services.events import registration as event_registration
-from tests.e2e.test_spanish import ENGLISH
+from tests.spanish_words import english_words
 
 NAMES = ["Rosa Méndez", "Morgan Admin", "Dr Mina Mentor", "Medicina", "Escucha activa",
          "Beca de inclusión", "Semana de inclusión", "Ally LMS", "Lucía Prado", "Hospital Sur",
@@ -59,10 +59,7 @@ def visible_text(html: str) -> str:
 
 def english_left(html: str, institution: str) -> set[str]:
     """English words in the page's visible text once names and titles are set aside."""
-    text = visible_text(html)
-    for known in [*NAMES, institution]:
-        text = text.replace(known, " ")
-    return {word.lower() for word in re.findall(r"[A-Za-z]+", text)} & ENGLISH
+    return english_words(visible_text(html), [*NAMES, institution])
 
 
 @pytest.fixture

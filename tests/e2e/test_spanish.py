@@ -16,20 +16,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import ApplicationCall, EngagementWeek, Module, Offering, Step, Training
+from tests.spanish_words import english_words
 
 pytestmark = pytest.mark.e2e
-
-# Words of English that Spanish never uses; any of them left on a page is interface text
-# that was not translated.
-ENGLISH = {"the", "and", "your", "you", "with", "this", "that", "for", "are", "is", "of",
-           "to", "what", "how", "my", "our", "save", "saved", "draft", "next", "sign", "out",
-           "home", "step", "steps", "continue", "submit", "review", "due", "goal", "goals",
-           "add", "open", "done", "back", "privacy", "about", "minutes", "modules", "part",
-           "row", "choose", "sessions", "live", "notifications", "reflections", "profile",
-           "language", "skip", "main", "content", "learning", "assigned", "completed",
-           "progress", "start", "yet", "none", "check", "questions", "guiding", "when",
-           "who", "can", "see", "will"}
-
 
 @pytest.fixture
 def kit(request):
@@ -77,11 +66,8 @@ def newcomer(kit):
 
 def english_left(page, content: list[str], institution: str) -> set[str]:
     """English words in the page's visible text once content and names are set aside."""
-    text = page.locator("body").inner_text()
-    for known in [*content, institution, "Ally LMS", "Rosa Méndez"]:
-        text = text.replace(known, " ")
-    words = {word.lower() for word in re.findall(r"[A-Za-z]+", text)}
-    return words & ENGLISH
+    return english_words(page.locator("body").inner_text(),
+                         [*content, institution, "Ally LMS", "Rosa Méndez"])
 
 
 def test_a_learner_walks_home_challenge_and_plan_in_spanish(kit, newcomer):
