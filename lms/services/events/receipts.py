@@ -12,6 +12,7 @@ from pathlib import Path
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from fpdf import FPDF
 
 from lms import dates
@@ -68,7 +69,7 @@ def _receipt(registration: Registration) -> bytes:
     if registration.is_external:
         rows += [(_("Organisation"), person.organisation or ""),
                  (_("Profession"), person.profession or "")]
-    rows += [(_("For"), offering.training.title),
+    rows += [(pgettext("receipt", "For"), offering.training.title),
              (_("Session"), format_local(offering.starts_at)),
              (_("Amount"), money(offering.fee_cents)),
              (_("Status"), _("Paid"))]
