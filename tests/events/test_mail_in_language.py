@@ -145,6 +145,12 @@ def test_an_external_participant_keeps_the_language_of_the_page_they_signed_up_o
                      "50,00 USD", "Pagada", "Conserve este recibo"):
         assert expected in text, expected
     assert "Receipt" not in text
+    certificate = _pdf_text(receipts.render_attendance_certificate(registration))
+    with app.test_request_context(), force_locale("es"):
+        held = dates.format_date(offering.starts_at, "long")
+    for expected in ("Certificado de asistencia", "Se certifica que", "Dra. Elena Ruiz",
+                     "N.º de colegiación MD-1234", "asistió a la sesión en vivo", f"el {held}"):
+        assert expected in certificate, expected
 
 
 def test_an_english_sign_up_and_receipt_read_as_before(app, client, make_offering):
@@ -160,3 +166,28 @@ def test_an_english_sign_up_and_receipt_read_as_before(app, client, make_offerin
     for expected in ("Receipt", "Receipt number", "Received from", "For", "50.00 USD",
                      "Paid", "Keep this receipt for your records."):
         assert expected in text, expected
+
+
+def test_a_team_request_answer_and_a_calendar_feed_are_in_their_owners_language(
+        app, make_offering, people, admin):
+    from lms.services.events import calendar as event_calendar
+    from lms.services.events import requests as team_requests
+
+    lucia, _sam = people
+    request = team_requests.create_request(team_requests.RequestData(
+        topic="Escucha activa", group_size=60, preferred_dates="Marzo",
+        contact_name="Lucía Gómez", contact_email=lucia.email), requester=lucia)
+    team_requests.decline_request(request, actor=admin, note="Ya no quedan fechas.")
+    db.session.commit()
+    answer = _to("team_request", lucia.email)
+    assert answer.subject == "Su solicitud de formación para equipos: Escucha activa"
+    assert answer.body_text.startswith("Hola, Lucía Gómez:") and "Hello" not in \
+        answer.body_text
+
+    offering = make_offering(capacity=5)
+    event_registration.register(lucia, offering)
+    db.session.commit()
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        feed = event_calendar.feed_ics(lucia).decode()
+    assert "mis sesiones en vivo" in feed and "Detalles y su inscripción" in feed
+    assert "Details and your registration" not in feed
