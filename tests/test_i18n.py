@@ -21,7 +21,8 @@ from lms.i18n import LANGUAGES
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "lms" / "translations"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2), "N_": None}
+            "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2), "pgettext": ((1, "c"), 2),
+            "N_": None}
 
 
 def shipped_messages() -> set:

@@ -133,7 +133,7 @@ def test_a_learner_reads_live_sessions_applications_and_champions_in_spanish(
         "/events/team-requests": ["Sus solicitudes de formación para equipos"],
         "/events/team-requests/new": ["Pedir una sesión para su equipo"],
         "/applications/": ["Solicitudes", "Abiertas para usted"],
-        f"/applications/{call.id}": ["Su solicitud", "Enviado", "Retirar mi solicitud"],
+        f"/applications/{call.id}": ["Su solicitud", "Enviada", "Retirar mi solicitud"],
         "/champions/": ["Referentes de aliados", "Todos los departamentos"],
         "/champions/record": ["No es referente de aliados"],
         "/review/mine/reads": ["Quién ha leído mis reflexiones"],

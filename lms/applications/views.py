@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -317,7 +318,8 @@ def _call_form(call: ApplicationCall | None = None) -> CallForm:
     cohorts = db.session.execute(select(Cohort).order_by(Cohort.name)).scalars().all()
     form.eligible_departments.choices = choices((d.id, d.name) for d in departments)
     form.eligible_cohorts.choices = choices((c.id, c.name) for c in cohorts)
-    form.cohort_id.choices = choices([(None, _("None")), *((c.id, c.name) for c in cohorts)])
+    form.cohort_id.choices = choices([(None, pgettext("cohort", "None")),
+                                      *((c.id, c.name) for c in cohorts)])
     return form
 
 

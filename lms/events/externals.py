@@ -11,6 +11,7 @@ from lms.events.forms import CheckInForm, ConfirmForm, ExternalSignUpForm
 from lms.events.manage import pdf_response
 from lms.events.views import ics_response, load_offering
 from lms.extensions import db, limiter
+from lms.i18n import current_locale
 from lms.models import ExternalParticipant, Registration, utcnow
 from lms.models.events import ATTENDED
 from lms.permissions import public
@@ -54,7 +55,8 @@ def external_register(offering_id: int):
             offering, externals.SignUpData(
                 name=form.name.data, email=form.email.data,
                 organisation=form.organisation.data, profession=form.profession.data,
-                licence_number=form.licence_number.data or "")), field="name") is not REFUSED:
+                licence_number=form.licence_number.data or "",
+                language=current_locale().language)), field="name") is not REFUSED:
         return redirect(url_for("events.external_check_email", offering_id=offering.id),
                         code=303)
     return render_template("events/external/register.html", offering=offering, form=form,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -126,7 +127,8 @@ def edit_training(training_id: int):
 def _fill_offering_choices(form: OfferingForm) -> None:
     form.department_id.choices = choices([("", "—"), *db.session.execute(
         select(Department.id, Department.name).order_by(Department.name))])
-    form.engagement_week_id.choices = choices([("", _("None")), *db.session.execute(
+    form.engagement_week_id.choices = choices([
+        ("", pgettext("engagement week", "None")), *db.session.execute(
         select(EngagementWeek.id, EngagementWeek.name).order_by(EngagementWeek.starts_on.desc()))])
 
 

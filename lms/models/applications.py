@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,7 +20,8 @@ APPLICATION_STATUSES = (DRAFT, SUBMITTED, WITHDRAWN)
 ACCEPTED, WAITLISTED, DECLINED = "accepted", "waitlisted", "declined"
 DECISIONS = (ACCEPTED, WAITLISTED, DECLINED)
 DECISION_LABELS = {ACCEPTED: _l("Accepted"), WAITLISTED: _l("Waitlisted"), DECLINED: _l("Declined")}
-APPLICATION_STATUS_LABELS = {DRAFT: _l("Draft"), SUBMITTED: _l("Submitted"),
+APPLICATION_STATUS_LABELS = {DRAFT: _l("Draft"),
+                             SUBMITTED: lazy_pgettext("application", "Submitted"),
                              WITHDRAWN: _l("Withdrawn")}
 
 application_call_reviewers = Table(

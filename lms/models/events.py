@@ -251,6 +251,8 @@ class ExternalParticipant(Base, TimestampMixin):
     organisation: Mapped[str | None] = mapped_column(String(200))
     profession: Mapped[str | None] = mapped_column(String(200))
     licence_number: Mapped[str | None] = mapped_column(String(100))
+    # The language of the page they signed up on: their messages and documents are in it.
+    locale: Mapped[str | None] = mapped_column(String(10))
     verified_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
 

@@ -36,6 +36,8 @@ def init_app(app: Flask) -> None:
     from lms.templating import add_nav, add_nav_badge
 
     app.register_blueprint(bp)
+    # A notification is worded when it is read, in the reader's language.
+    app.add_template_filter(notifications.shown_text, "notice_text")
     add_nav(app, "review.queue", _l("Review queue"), roles=("mentor",))
     add_nav(app, "review.mine", _l("My reflections"), roles=("learner",))
     add_nav(app, "review.notifications", _l("Notifications"))

@@ -2,6 +2,11 @@
 
 Nothing else in the application talks to SMTP. Without ``MAIL_SERVER`` the
 messages stay in the Outbox, readable by admins.
+
+Every message to a person goes through :func:`queue_for`, which writes its subject,
+body and attachment in that person's language (``lms.i18n.written_for``: their profile's
+choice, an external participant's sign-up page, else the institution's default),
+whoever's request or job sends it; dates inside follow (``lms.dates``).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import base64
 import smtplib
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from email import policy
 from email.errors import MessageError
@@ -20,7 +26,7 @@ from flask_babel import force_locale
 from sqlalchemy import Row, select, update
 
 from lms.extensions import db
-from lms.i18n import document_language
+from lms.i18n import document_language, written_for
 from lms.models import OutboxMessage, utcnow
 from lms.services.upsert import dialect_insert
 
@@ -33,6 +39,38 @@ def render_email(template: str, **context) -> str:
     default language, whoever's request sends it; the dates inside (``lms.dates``) follow."""
     with force_locale(document_language()):
         return render_template(template, **context)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to write to when no ``User`` is at hand (a job that read only the columns
+    it needs): the address and the language chosen, if any."""
+
+    email: str
+    locale: str | None = None
+
+
+def queue_for(recipient, subject, *, template: str | None = None, body=None,
+              kind: str = "general", dedupe_key: str | None = None, attachment=None,
+              to: str | None = None, **context) -> OutboxMessage | None:
+    """Queue one message to ``recipient`` (a ``User``, an external participant, or anyone
+    with ``email`` and ``locale``) written in their language.
+
+    ``subject`` and ``body`` are lazy text (``lms.i18n.lazy_text``) or callables returning
+    text, worked out inside ``written_for(recipient)``; with ``template``, the body is that
+    email template rendered with ``context``. ``attachment`` is ``(filename, mime type,
+    bytes)`` or a callable returning one (made in the recipient's language too). ``to``
+    overrides the address. Otherwise like :func:`queue_email`.
+    """
+    with written_for(recipient):
+        subject_text = str(subject() if callable(subject) else subject)
+        if template is not None:
+            text = render_email(template, **context)
+        else:
+            text = str(body() if callable(body) else body)
+        attached = attachment() if callable(attachment) else attachment
+    return queue_email(to or recipient.email, subject_text, text, kind=kind,
+                       dedupe_key=dedupe_key, attachment=attached)
 
 
 def queue_email(to: str, subject: str, body: str, *, kind: str = "general",

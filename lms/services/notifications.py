@@ -5,19 +5,35 @@ unread count (``unread_count``, one COUNT query). Email goes through the
 Outbox like all mail. Notification text names people, modules and
 challenges, never the words of a reflection or of feedback: the Outbox is
 readable by admins, who must not see reflection text.
+
+A notification is kept as a :class:`Notice`: the catalogue's message and the values put
+into it (names, titles, counts, days), and is worded when it is read
+(:func:`shown_text`), in the reader's language of that moment. Storing the words
+already translated would fix them in the language the person had when it was written:
+someone who switches to Spanish would keep reading their list in English, a catalogue
+correction would never reach rows already written, and a day in it would stay written
+the old way. The English text is stored too (``text``), for rows written before and for
+anyone reading the table directly.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
 from flask import current_app
+from flask_babel import force_locale, gettext, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import dates, localtime
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import EMAIL_CHOICES, Notification, NotificationPreference, User, utcnow
 from lms.services.errors import DomainError
-from lms.services.mail import queue_email
+from lms.services.mail import queue_for
 
 NEW_SUBMISSION = "new_submission"
 FEEDBACK = "feedback"
@@ -40,17 +56,69 @@ def url(endpoint: str, **values) -> str:
     return absolute(path_for(endpoint, **values))
 
 
-def notify(user: User | int, kind: str, text: str, link: str = "", *,
+def N_(message: str) -> str:  # noqa: N802 - the name the message extractor looks for
+    """Mark ``message`` for the catalogue; it is translated when a notification is read."""
+    return message
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification's words: ``message`` (an English catalogue message marked with
+    :func:`N_`, with ``%(name)s`` placeholders) and the values that fill it. A
+    ``datetime.date`` value is kept as its ISO day and written as the reader's language
+    writes days."""
+
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def stored_params(self) -> dict[str, Any]:
+        return {key: {"date": _day_of(value).isoformat()} if isinstance(value, date) else value
+                for key, value in self.params.items()}
+
+    def __str__(self) -> str:
+        """The words in the current language (the reader's, or the document's)."""
+        return _worded(self.message, self.stored_params())
+
+
+def _day_of(value: date) -> date:
+    return localtime.local_date(value) if isinstance(value, datetime) else value
+
+
+def _worded(message: str, params: dict[str, Any]) -> str:
+    values = {key: dates.format_date(date.fromisoformat(value["date"]))
+              if isinstance(value, dict) and "date" in value else value
+              for key, value in params.items()}
+    return gettext(message, **values)
+
+
+def shown_text(notification: Notification) -> str:
+    """``notification``'s words in the reader's language; a row written before notices
+    were kept as messages shows the text it was written with."""
+    if not notification.message:
+        return notification.text
+    try:
+        return _worded(notification.message, notification.params or {})
+    except (KeyError, ValueError, TypeError):  # a message whose placeholders changed since
+        return notification.text
+
+
+def notify(user: User | int, kind: str, text: str | Notice, link: str = "", *,
            ref: str | None = None) -> Notification | None:
-    """Add a notification for ``user``. With ``ref`` already notified for ``kind``, add
-    nothing and return None, so callers may run twice safely."""
+    """Add a notification for ``user``: a :class:`Notice`, worded when it is read, or
+    fixed text. With ``ref`` already notified for ``kind``, add nothing and return None,
+    so callers may run twice safely."""
     user_id = user if isinstance(user, int) else user.id
     if ref is not None and db.session.execute(select(Notification.id).where(
             Notification.user_id == user_id, Notification.kind == kind,
             Notification.ref == ref)).first():
         return None
+    message = params = None
+    if isinstance(text, Notice):
+        message, params = text.message, text.stored_params()
+        with force_locale("en"):  # the stored text reads as the catalogue's own words
+            text = str(text)
     notification = Notification(user_id=user_id, kind=kind, text=text[:500], link=link,
-                                ref=ref, created_at=utcnow())
+                                ref=ref, message=message, params=params, created_at=utcnow())
     try:
         with db.session.begin_nested():
             db.session.add(notification)
@@ -136,18 +204,11 @@ def send_digests() -> int:
     queued = 0
     for user_id, notifications in by_user.items():
         user = people[user_id]
-        lines = [f"- {n.text} ({dates.format_datetime(n.created_at, 'day_month')})"
-                 for n in notifications]
-        body = (f"Hello {user.name},\n\n"
-                f"{len(notifications)} reflection{'s' if len(notifications) != 1 else ''} "
-                "arrived for you to review since your last digest:\n\n"
-                + "\n".join(lines)
-                + f"\n\nYour review queue: {url('review.queue')}\n\n"
-                "You get this daily digest because you chose it in your notification "
-                f"settings: {url('review.notifications')}\n")
-        message = queue_email(
-            user.email, f"Reflections to review: {len(notifications)} new", body,
-            kind="review_digest", dedupe_key=f"review-digest:{user.id}:{localtime.local_date(now)}")
+        message = queue_for(
+            user, _l("Reflections to review: %(count)s new", count=len(notifications)),
+            body=lambda user=user, notifications=notifications: _digest(user, notifications),
+            kind="review_digest",
+            dedupe_key=f"review-digest:{user.id}:{localtime.local_date(now)}")
         if message is None:
             continue  # today's digest went out already
         db.session.execute(update(Notification).where(
@@ -155,3 +216,17 @@ def send_digests() -> int:
         queued += 1
     db.session.flush()
     return queued
+
+
+def _digest(user: User, notifications: list[Notification]) -> str:
+    """The digest's text, in the language it is being written in."""
+    lines = [f"- {shown_text(n)} ({dates.format_datetime(n.created_at, 'day_month')})"
+             for n in notifications]
+    return (_("Hello %(name)s,", name=user.name) + "\n\n"
+            + ngettext("%(num)d reflection arrived for you to review since your last digest:",
+                       "%(num)d reflections arrived for you to review since your last digest:",
+                       len(notifications))
+            + "\n\n" + "\n".join(lines) + "\n\n"
+            + _("Your review queue: %(link)s", link=url("review.queue")) + "\n\n"
+            + _("You get this daily digest because you chose it in your notification "
+                "settings: %(link)s", link=url("review.notifications")) + "\n")

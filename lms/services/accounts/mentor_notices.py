@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from lms.extensions import db
-from lms.i18n import written_for
+from lms.i18n import lazy_text as _l
 from lms.models import Department, MentorLink, ReflectionAccess, Submission, User
 from lms.models.users import cohort_members
 from lms.services import notifications
-from lms.services.mail import queue_email, render_email
+from lms.services.mail import queue_for
+from lms.services.notifications import N_, Notice
 
 MENTOR_LINK = "mentor_link"
 
@@ -55,19 +55,16 @@ def announce_link(link: MentorLink) -> int:
     mentor already reads for through another link was told then). Returns how many
     people were told."""
     mentor = link.mentor or db.session.get(User, link.mentor_id)
-    text = f"{mentor.name} can now read the reflections you submit."
+    notice = Notice(N_("%(name)s can now read the reflections you submit."),
+                    {"name": mentor.name})
     path = notifications.path_for("review.mine")
     already = _already_reached(link)
     learners = [learner for learner in learners_reached(link) if learner.id not in already]
     for learner in learners:
-        notifications.notify(learner, MENTOR_LINK, text, path)
-        with written_for(learner):
-            queue_email(learner.email,
-                        _("%(name)s can now read your reflections", name=mentor.name),
-                        render_email("review/email/mentor_link.txt", learner=learner,
-                                     mentor=mentor, link=link,
-                                     page=notifications.absolute(path)),
-                        kind=MENTOR_LINK)
+        notifications.notify(learner, MENTOR_LINK, notice, path)
+        queue_for(learner, _l("%(name)s can now read your reflections", name=mentor.name),
+                  template="review/email/mentor_link.txt", kind=MENTOR_LINK,
+                  learner=learner, mentor=mentor, link=link, page=notifications.absolute(path))
     return len(learners)
 
 

@@ -18,12 +18,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.i18n import written_for
 from lms.models import OutboxMessage, User, normalise_email
 from lms.services import notifications
 from lms.services.accounts import passwords
 from lms.services.errors import DomainError
-from lms.services.mail import body_for_recipient, queue_email, render_email
+from lms.services.mail import body_for_recipient, queue_for
 
 HIDDEN_LINK = "[private link: sent only to the recipient's mailbox, never shown here]"
 EXPIRED_LINK = ("[this link is no longer available: ask for a new one on the sign-in page, "
@@ -37,9 +36,8 @@ def queue_password_link(user: User, purpose: str, subject, template: str, *,
     only when the message is sent."""
     if purpose not in passwords.TOKEN_PURPOSES:
         raise ValueError(f"unknown password-link purpose {purpose!r}")
-    with written_for(user):
-        message = queue_email(user.email, str(subject),
-                              render_email(template, user=user, link=HIDDEN_LINK), kind=kind)
+    message = queue_for(user, subject, template=template, kind=kind, user=user,
+                        link=HIDDEN_LINK)
     message.secret_ref = f"password:{purpose}:{user.id}"
     db.session.flush()
     return message

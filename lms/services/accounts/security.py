@@ -13,12 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.i18n import written_for
 from lms.models import AuditEvent, User, utcnow
 from lms.services import audit
 from lms.services.accounts import passwords
 from lms.services.errors import DomainError
-from lms.services.mail import queue_email, render_email
+from lms.services.mail import queue_for
 
 PASSWORD_CHANGED = "account.password_changed"
 SIGN_IN_METHOD_ADDED = "account.sign_in_method_added"
@@ -66,11 +65,8 @@ def _tell(user: User, action: str, subject, *, what, **details) -> None:
     in theirs; ``subject`` and ``what`` are lazy messages."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         audit.record(user, action, user, what=str(what), **details)
-    with written_for(user):
-        queue_email(user.email, str(subject),
-                    render_email("auth/email/security_notice.txt", user=user, what=str(what),
-                                 when=utcnow()),
-                    kind="security_notice")
+    queue_for(user, subject, template="auth/email/security_notice.txt",
+              kind="security_notice", user=user, what=what, when=utcnow())
 
 
 def sign_in_history(user: User, limit: int = 20) -> list[AuditEvent]:

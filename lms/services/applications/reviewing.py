@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import (
     DECISIONS,
     Application,
@@ -22,13 +23,14 @@ from lms.models import (
     User,
     utcnow,
 )
-from lms.models.applications import ACCEPTED, SUBMITTED
+from lms.models.applications import ACCEPTED, DECLINED, SUBMITTED, WAITLISTED
 from lms.services import audit, notifications
 from lms.services.accounts import mentoring
 from lms.services.applications.calls import is_reviewer
 from lms.services.champions import champions
 from lms.services.errors import DomainError
-from lms.services.mail import queue_email
+from lms.services.mail import queue_for
+from lms.services.notifications import N_, Notice
 from lms.services.spreadsheet import csv_text
 
 DECISION_NOTICE = "application_decision"
@@ -141,22 +143,30 @@ def decide(reviewer: User, application: Application, decision: str, *,
 
 def _tell_applicant(application: Application) -> None:
     call, applicant = application.call, application.user
-    # The notice and the email are stored in the default language, whoever decides.
-    label = application.decision  # "accepted", "waitlisted", "declined"
-    text = f"Your application to “{call.title}” was {label}."
+    # The notice is worded when read, the email in the applicant's language.
+    message = {ACCEPTED: N_("Your application to “%(title)s” was accepted."),
+               WAITLISTED: N_("Your application to “%(title)s” was waitlisted."),
+               DECLINED: N_("Your application to “%(title)s” was declined.")
+               }[application.decision]
+    notice = Notice(message, {"title": call.title})
     link = notifications.path_for("applications.apply", call_id=call.id)
     ref = f"application-{application.id}-{application.decision}"
-    notifications.notify(applicant, DECISION_NOTICE, text, link, ref=ref)
-    extra = ""
-    if application.decision == ACCEPTED:
-        if call.cohort is not None:
-            extra += f"\nYou have joined the cohort “{call.cohort.name}”."
-        if application.mentor is not None:
-            extra += f"\nYour mentor is {application.mentor.name}."
-    queue_email(applicant.email, f"Your application to {call.title}: {label}",
-                f"Hello {applicant.name},\n\n{text}{extra}\n\nRead more: "
-                f"{notifications.absolute(link)}\n",
-                kind="application_decision", dedupe_key=ref)
+    notifications.notify(applicant, DECISION_NOTICE, notice, link, ref=ref)
+
+    def body() -> str:
+        text = _("Hello %(name)s,", name=applicant.name) + f"\n\n{notice}"
+        if application.decision == ACCEPTED:
+            if call.cohort is not None:
+                text += "\n" + _("You have joined the cohort “%(name)s”.", name=call.cohort.name)
+            if application.mentor is not None:
+                text += "\n" + _("Your mentor is %(name)s.", name=application.mentor.name)
+        return text + "\n\n" + _("Read more: %(link)s", link=notifications.absolute(link)) + "\n"
+
+    subject = {ACCEPTED: _l("Your application to %(title)s: accepted", title=call.title),
+               WAITLISTED: _l("Your application to %(title)s: waitlisted", title=call.title),
+               DECLINED: _l("Your application to %(title)s: declined", title=call.title)
+               }[application.decision]
+    queue_for(applicant, subject, body=body, kind="application_decision", dedupe_key=ref)
 
 
 def decision_counts(call: ApplicationCall) -> dict[str, int]:

@@ -28,12 +28,12 @@ from sqlalchemy import insert, select
 
 from lms import dates
 from lms.extensions import db
-from lms.i18n import current_locale, written_for
+from lms.i18n import current_locale
 from lms.models import Assignment, Department, Module, Obligation, Reminder, User
 from lms.services import audit, duedates
 from lms.services.assignments import status as stored_status
 from lms.services.assignments.compliance import Filters, obligation_rows
-from lms.services.mail import queue_email, render_email
+from lms.services.mail import queue_for, render_email
 
 
 @dataclass
@@ -129,14 +129,14 @@ def _queue_for_person(assignment: Assignment, person: Pending, kind: str, stage:
     """Queue one reminder; append its ``Reminder`` row to ``records``. False if already sent."""
     key = person.key(assignment.id, stage)
     module = assignment.module
-    with written_for(person):
-        body = render_email(
+    message = queue_for(
+        person, lambda: _subject(kind, module, person.due),
+        body=lambda: render_email(
             "assignments/email/reminder.txt", name=person.name, module=module, due=person.due,
             words=duedates.due_words(person.due, on), kind=kind,
             minutes=module.estimated_minutes, link=_link("learn.module", slug=module.slug),
-            home=_link("main.home"))
-        message = queue_email(person.email, _subject(kind, module, person.due), body,
-                              kind="assignment_reminder", dedupe_key=key)
+            home=_link("main.home")),
+        kind="assignment_reminder", dedupe_key=key)
     if message is None:
         return False
     records.append({"assignment_id": assignment.id, "user_id": person.user_id,
@@ -210,19 +210,16 @@ def _escalate(assignment: Assignment, escalations: dict[int, list[tuple[Pending,
         keys = sorted(key for _, key in items)
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
         people = [(p.name, (on - p.due).days) for p, _ in sorted(items, key=lambda i: i[0].name)]
-        with written_for(lead):
-            body = render_email(
-                "assignments/email/escalation.txt", lead=lead, module=assignment.module,
-                people=people, days=assignment.escalate_after_days,
-                link=_link("assignments.compliance", assignment=assignment.id,
-                           status="overdue"))
-            message = queue_email(
-                lead.email,
-                ngettext("%(num)d person is overdue on %(title)s",
-                         "%(num)d people are overdue on %(title)s", len(items),
-                         title=assignment.module.title),
-                body, kind="assignment_escalation",
-                dedupe_key=f"assign-escalate:{assignment.id}:{lead.id}:{digest}")
+        message = queue_for(
+            lead, lambda items=items: ngettext(
+                "%(num)d person is overdue on %(title)s",
+                "%(num)d people are overdue on %(title)s", len(items),
+                title=assignment.module.title),
+            template="assignments/email/escalation.txt", kind="assignment_escalation",
+            dedupe_key=f"assign-escalate:{assignment.id}:{lead.id}:{digest}",
+            lead=lead, module=assignment.module, people=people,
+            days=assignment.escalate_after_days,
+            link=_link("assignments.compliance", assignment=assignment.id, status="overdue"))
         if message is None:
             continue
         records.extend({"assignment_id": assignment.id, "user_id": person.user_id,

@@ -4,6 +4,10 @@ Each offering has one stable UID; its SEQUENCE rises on every change and a
 cancelled offering is served with ``STATUS:CANCELLED``, so a calendar that
 imported or subscribed to it updates its copy instead of adding another.
 The call link appears only in calendars of people holding a seat.
+
+The words of an event (its description, "Cancelled:") are in the reader's language: the
+recipient's for an emailed invitation (``lms.i18n.written_for``), the feed owner's for a
+feed, the page's for a download. Dates and times stay machine dates (UTC, RFC 5545).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import CalendarFeed, ExternalParticipant, Offering, Registration, User, utcnow
 from lms.models.events import CANCELLED, DROP_IN, REGISTERED, WAITLISTED, new_feed_token
 from lms.services import audit
@@ -61,21 +67,22 @@ def offering_event(offering: Offering, *, include_link: bool, status: str | None
     if offering.location:
         where.append(offering.location)
     if offering.video_url:
-        where.append(offering.video_url if include_link else "Video call (link on the session page "
-                     "once you have a seat)")
+        where.append(offering.video_url if include_link else _(
+            "Video call (link on the session page once you have a seat)"))
     description = [training.description.strip()] if training.description else []
     if offering.video_url and include_link:
-        description.append(f"Join the call: {offering.video_url}")
+        description.append(_("Join the call: %(link)s", link=offering.video_url))
     if offering.fee_note:
-        description.append(f"Fee: {offering.fee_note}")
-    description.append(f"Details and your registration: {page}")
+        description.append(_("Fee: %(fee)s", fee=offering.fee_note))
+    description.append(_("Details and your registration: %(link)s", link=page))
 
     event = Event()
     event.add("uid", offering_uid(offering))
     event.add("dtstamp", utcnow())
     event.add("dtstart", offering.starts_at)
     event.add("dtend", offering.ends_at)
-    event.add("summary", ("Cancelled: " if offering.status == CANCELLED else "") + training.title)
+    event.add("summary", _("Cancelled: %(title)s", title=training.title)
+              if offering.status == CANCELLED else training.title)
     event.add("description", "\n\n".join(description))
     if where:
         event.add("location", " · ".join(where))
@@ -181,11 +188,13 @@ def feed_ics(user: User) -> bytes:
                Registration.status.in_((REGISTERED, WAITLISTED, DROP_IN)),
                Offering.ends_at > since)
         .order_by(Offering.starts_at)).scalars().all()
-    calendar = _calendar("PUBLISH", name=f"{current_app.config['LMS_INSTITUTION_NAME']}: "
-                                         "my live sessions")
-    for registration in registrations:
-        calendar.add_component(offering_event(
-            registration.offering,
-            include_link=registration.status in (REGISTERED, DROP_IN),
-            status="TENTATIVE" if registration.status == WAITLISTED else "CONFIRMED"))
+    with written_for(user):  # the feed's owner reads it, whoever's client fetches it
+        calendar = _calendar("PUBLISH", name=_(
+            "%(institution)s: my live sessions",
+            institution=current_app.config["LMS_INSTITUTION_NAME"]))
+        for registration in registrations:
+            calendar.add_component(offering_event(
+                registration.offering,
+                include_link=registration.status in (REGISTERED, DROP_IN),
+                status="TENTATIVE" if registration.status == WAITLISTED else "CONFIRMED"))
     return calendar.to_ical()

@@ -22,12 +22,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
 from lms.extensions import db
+from lms.i18n import LANGUAGES
+from lms.i18n import lazy_text as _l
 from lms.models import ExternalParticipant, Offering, OutboxMessage, Registration, User, utcnow
 from lms.models.events import OPEN, REGISTERED, WAITLISTED
 from lms.services import audit, notifications
@@ -35,7 +37,7 @@ from lms.services.errors import DomainError
 from lms.services.events import registration as event_registration
 from lms.services.events.mail import HIDDEN_MANAGE_LINK
 from lms.services.events.offerings import upcoming_offerings
-from lms.services.mail import queue_email
+from lms.services.mail import queue_for
 from lms.services.privacy.erasure import sweep
 
 VERIFY_SALT = "external-participant-verify"
@@ -53,6 +55,8 @@ class SignUpData:
     organisation: str
     profession: str
     licence_number: str = ""
+    # The language of the page they signed up on: their mail and documents are written in it.
+    language: str | None = None
 
 
 class _ClockSigner(TimestampSigner):
@@ -118,9 +122,9 @@ def sign_up(offering: Offering, data: SignUpData) -> ExternalParticipant:
     values = {"name": (data.name or "").strip(), "email": (data.email or "").strip().lower(),
               "organisation": (data.organisation or "").strip(),
               "profession": (data.profession or "").strip()}
-    messages = {"name": "Give your name.", "email": "Give your email address.",
-                "organisation": "Give the organisation you work for.",
-                "profession": "Give your profession."}
+    messages = {"name": _("Give your name."), "email": _("Give your email address."),
+                "organisation": _("Give the organisation you work for."),
+                "profession": _("Give your profession.")}
     for field, message in messages.items():
         if not values[field]:
             raise DomainError(message, field=field)
@@ -129,16 +133,15 @@ def sign_up(offering: Offering, data: SignUpData) -> ExternalParticipant:
     purge_unconfirmed()
     participant = ExternalParticipant(
         offering_id=offering.id, licence_number=(data.licence_number or "").strip() or None,
-        **values)
+        locale=data.language if data.language in LANGUAGES else None, **values)
     db.session.add(participant)
     db.session.flush()
     audit.record(None, "external.sign_up", offering, external_participant_id=participant.id)
-    body = render_template("events/email/external_verify.txt", participant=participant,
-                           offering=offering, training=offering.training,
-                           link=HIDDEN_VERIFY_LINK)
-    message = queue_email(participant.email,
-                          f"Confirm your registration: {offering.training.title}", body,
-                          kind="external_verify")
+    message = queue_for(participant, _l("Confirm your registration: %(title)s",
+                                        title=offering.training.title),
+                        template="events/email/external_verify.txt", kind="external_verify",
+                        participant=participant, offering=offering,
+                        training=offering.training, link=HIDDEN_VERIFY_LINK)
     message.secret_ref = f"external:verify:{participant.id}"
     db.session.flush()
     return participant

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.localtime import local_midnight, today
 from lms.models import Offering, OutboxMessage, Registration, TeamRequest, utcnow
 from lms.models.events import DROP_IN, REGISTERED, SCHEDULED, WAITLISTED
 from lms.services.events.calendar import ICS_MIME, external_url, invitation_ics
-from lms.services.mail import queue_email, render_email
+from lms.services.mail import queue_for
 
 
 def _ics_attachment(registration: Registration) -> tuple[str, str, bytes]:
@@ -30,17 +31,20 @@ def _ics_attachment(registration: Registration) -> tuple[str, str, bytes]:
 HIDDEN_MANAGE_LINK = "[your private link to manage this registration: sent only to your mailbox]"
 
 
-def _send(registration: Registration, template: str, subject: str, *, kind: str,
+def _send(registration: Registration, template: str, subject, *, kind: str,
           dedupe_key: str | None = None, with_ics: bool = True, **context):
     offering = registration.offering
     person = registration.person
     page = (HIDDEN_MANAGE_LINK if registration.is_external
             else external_url("events.offering", offering_id=offering.id))
-    body = render_email(f"events/email/{template}", registration=registration,
-                           offering=offering, training=offering.training,
-                           user=person, page=page, **context)
-    message = queue_email(person.email, subject, body, kind=kind, dedupe_key=dedupe_key,
-                          attachment=_ics_attachment(registration) if with_ics else None)
+    # In the person's language: a staff member's profile choice, an external
+    # participant's sign-up page (the .ics too).
+    message = queue_for(person, subject, template=f"events/email/{template}", kind=kind,
+                        dedupe_key=dedupe_key,
+                        attachment=(lambda: _ics_attachment(registration)) if with_ics
+                        else None,
+                        registration=registration, offering=offering,
+                        training=offering.training, user=person, page=page, **context)
     if message is not None and registration.is_external:
         message.secret_ref = f"external:manage:{registration.external_participant_id}"
         db.session.flush()
@@ -51,16 +55,18 @@ def notify_registered(registration: Registration):
     """Confirm a seat (with the .ics) or a waitlist place (without)."""
     title = registration.offering.training.title
     if registration.status == REGISTERED:
-        return _send(registration, "registered.txt", f"You're registered: {title}",
-                     kind="event_registered")
-    return _send(registration, "waitlisted.txt", f"You're on the waitlist: {title}",
+        return _send(registration, "registered.txt",
+                     _l("You're registered: %(title)s", title=title), kind="event_registered")
+    return _send(registration, "waitlisted.txt",
+                 _l("You're on the waitlist: %(title)s", title=title),
                  kind="event_waitlisted", with_ics=False)
 
 
 def notify_promoted(registration: Registration, *, position: int | None):
     """Tell a waitlisted person they now have a seat (once per waitlist place)."""
     return _send(registration, "promoted.txt",
-                 f"A seat opened up: {registration.offering.training.title}",
+                 _l("A seat opened up: %(title)s",
+                    title=registration.offering.training.title),
                  kind="event_promoted", dedupe_key=f"event-promoted:{registration.id}:{position}")
 
 
@@ -77,7 +83,8 @@ def notify_offering_changed(offering: Offering) -> int:
     """Email everyone with a place the new details; seat holders get the updated .ics."""
     count = 0
     for registration in _active_registrations(offering):
-        if _send(registration, "changed.txt", f"Changed: {offering.training.title}",
+        if _send(registration, "changed.txt",
+                 _l("Changed: %(title)s", title=offering.training.title),
                  kind="event_changed", with_ics=registration.status != WAITLISTED,
                  dedupe_key=f"event-changed:{offering.id}:{offering.sequence}:{registration.id}"):
             count += 1
@@ -88,7 +95,8 @@ def notify_offering_cancelled(offering: Offering, *, reason: str = "") -> int:
     """Email everyone with a place that the session is cancelled, with a cancelling .ics."""
     count = 0
     for registration in _active_registrations(offering):
-        if _send(registration, "cancelled.txt", f"Cancelled: {offering.training.title}",
+        if _send(registration, "cancelled.txt",
+                 _l("Cancelled: %(title)s", title=offering.training.title),
                  kind="event_cancelled", reason=reason,
                  dedupe_key=f"event-cancelled:{offering.id}:{registration.id}"):
             count += 1
@@ -124,7 +132,8 @@ def send_reminders(now: datetime | None = None) -> int:
         if key in already:
             continue
         if _send(registration, "reminder.txt",
-                 f"Reminder: {registration.offering.training.title}", kind="event_reminder",
+                 _l("Reminder: %(title)s", title=registration.offering.training.title),
+                 kind="event_reminder",
                  dedupe_key=key) is not None:  # None: a run at the same time queued it
             queued += 1
     return queued
@@ -132,11 +141,12 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def notify_request_update(request: TeamRequest):
     """Tell the contact of a team training request what the programme office decided."""
-    body = render_email("events/email/team_request.txt", request=request,
-                           page=external_url("events.my_team_requests"),
-                           offering_page=external_url("events.offering",
-                                                      offering_id=request.offering_id)
-                           if request.offering_id else None)
-    return queue_email(request.contact_email, f"Your team training request: {request.topic}",
-                       body, kind="team_request",
-                       dedupe_key=f"team-request:{request.id}:{request.status}")
+    return queue_for(request.requester, _l("Your team training request: %(topic)s",
+                                              topic=request.topic),
+                     template="events/email/team_request.txt", to=request.contact_email,
+                     kind="team_request",
+                     dedupe_key=f"team-request:{request.id}:{request.status}",
+                     request=request, page=external_url("events.my_team_requests"),
+                     offering_page=external_url("events.offering",
+                                                offering_id=request.offering_id)
+                     if request.offering_id else None)

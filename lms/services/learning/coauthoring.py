@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
+from lms.i18n import lazy_text as _l
 from lms.models import (
     CoauthorInvitation,
     Notification,
@@ -32,7 +33,8 @@ from lms.models.progress import submission_coauthors
 from lms.services import audit, notifications
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
-from lms.services.mail import queue_email, render_email
+from lms.services.mail import queue_for
+from lms.services.notifications import N_, Notice
 
 INVITATION = "coauthor_invitation"
 MAX_COAUTHORS = 10
@@ -85,14 +87,16 @@ def invite(submission: Submission, inviter: User, emails: list[str]) -> None:
         invitee = people.get(email)
         if invitee is None:
             continue
-        text = (f"{inviter.name} invited you to co-author “{step.title}” "
-                f"({step.module.title}). Accept or decline.")
-        notifications.notify(invitee, INVITATION, text, page, ref=f"coauthor:{invitation.id}")
-        queue_email(invitee.email, f"Invitation to co-author: {step.title}",
-                    render_email("learn/email/coauthor_invitation.txt", invitee=invitee,
-                                    inviter=inviter, step=step,
-                                    page=notifications.absolute(page)),
-                    kind=INVITATION)
+        notice = Notice(N_("%(name)s invited you to co-author “%(title)s” (%(module)s). "
+                           "Accept or decline."),
+                        {"name": inviter.name, "title": step.title,
+                         "module": step.module.title})
+        notifications.notify(invitee, INVITATION, notice, page,
+                             ref=f"coauthor:{invitation.id}")
+        queue_for(invitee, _l("Invitation to co-author: %(title)s", title=step.title),
+                  template="learn/email/coauthor_invitation.txt", kind=INVITATION,
+                  invitee=invitee, inviter=inviter, step=step,
+                  page=notifications.absolute(page))
     db.session.flush()
 
 
@@ -145,7 +149,8 @@ def accept(user: User, invitation: CoauthorInvitation) -> Submission:
         learning.refresh_completion(user, step.module)
     if submission.user is not None:
         notifications.notify(submission.user, "coauthor_accepted",
-                             f"{user.name} is now a co-author of “{step.title}”.",
+                             Notice(N_("%(name)s is now a co-author of “%(title)s”."),
+                                    {"name": user.name, "title": step.title}),
                              notifications.path_for("review.mine"))
     return submission
 

@@ -34,7 +34,7 @@ from lms.models import ACTION_STATUSES, ActionPlan, CheckIn, Goal, PlanAction, P
 from lms.services import audit
 from lms.services.accounts.mentoring import is_mentor_of, mentee_ids, mentors_of
 from lms.services.errors import DomainError
-from lms.services.mail import queue_email, render_email
+from lms.services.mail import Recipient, queue_for
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
@@ -467,21 +467,22 @@ def send_checkin_reminders() -> int:
     now = clock.now()
     answered = func.max(CheckIn.checkpoint_day)
     rows = db.session.execute(
-        select(Goal.id, Goal.set_at, User.email, User.name, answered)
+        select(Goal.id, Goal.set_at, User.email, User.name, User.locale, answered)
         .join(ActionPlan, ActionPlan.id == Goal.plan_id)
         .join(User, User.id == ActionPlan.user_id)
         .outerjoin(CheckIn, CheckIn.goal_id == Goal.id)
         .where(Goal.set_at <= now - timedelta(days=offsets[0]),
                User.is_active_account.is_(True))
-        .group_by(Goal.id, Goal.set_at, User.email, User.name)
+        .group_by(Goal.id, Goal.set_at, User.email, User.name, User.locale)
         .having(func.coalesce(answered, 0) < offsets[-1])
         .order_by(Goal.id)
     ).all()
     owed = []
-    for goal_id, set_at, email, name, answered_day in rows:
+    for goal_id, set_at, email, name, locale, answered_day in rows:
         day = due_checkpoint(set_at, answered_day, now, offsets)
         if day is not None:
-            owed.append((f"checkin:{goal_id}:{day}", goal_id, set_at, day, email, name))
+            owed.append((f"checkin:{goal_id}:{day}", goal_id, set_at, day,
+                         Recipient(email, locale), name))
     if not owed:
         return 0
     from lms.models import OutboxMessage
@@ -490,15 +491,14 @@ def send_checkin_reminders() -> int:
         select(OutboxMessage.dedupe_key)
         .where(OutboxMessage.dedupe_key.in_([row[0] for row in owed]))).scalars())
     queued = 0
-    for key, goal_id, set_at, day, email, name in owed:
+    for key, goal_id, set_at, day, recipient, name in owed:
         if key in already:
             continue
-        body = render_email("plans/email/checkin_reminder.txt", name=name, day=day,
-                               set_on=local_date(set_at),
-                               link=_absolute_url("plans.checkin", goal_id=goal_id),
-                               plan_link=_absolute_url("plans.index"))
-        if queue_email(email, f"Your {day}-day action plan check-in", body,
-                       kind="plan_checkin", dedupe_key=key) is not None:
+        if queue_for(recipient, _l("Your %(day)s-day action plan check-in", day=day),
+                     template="plans/email/checkin_reminder.txt", kind="plan_checkin",
+                     dedupe_key=key, name=name, day=day, set_on=local_date(set_at),
+                     link=_absolute_url("plans.checkin", goal_id=goal_id),
+                     plan_link=_absolute_url("plans.index")) is not None:
             queued += 1
     return queued
 
@@ -543,10 +543,9 @@ def add_comment(plan: ActionPlan, *, author: User, body: str) -> PlanComment:
     db.session.flush()
     audit.record(author, "plan.comment", plan, comment_id=comment.id)
     learner = plan.user
-    queue_email(learner.email, "A mentor commented on your action plan",
-                render_email("plans/email/comment.txt", learner=learner, author=author,
-                                link=_absolute_url("plans.index", anchor="comments")),
-                kind="plan_comment")
+    queue_for(learner, _l("A mentor commented on your action plan"),
+              template="plans/email/comment.txt", kind="plan_comment", learner=learner,
+              author=author, link=_absolute_url("plans.index", anchor="comments"))
     return comment
 
 

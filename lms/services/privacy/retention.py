@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from lms import dates
+from lms import localtime
 from lms.extensions import db
 from lms.models import Notification, Review, Step, Submission, User, utcnow
 from lms.services import audit, notifications
+from lms.services.notifications import N_, Notice
 from lms.services.privacy.withdrawal import erase_text
 
 NOTICE_DAYS = 30
@@ -96,8 +97,9 @@ def apply() -> tuple[int, int]:
             when = max(approved_at + timedelta(days=days), now + timedelta(days=NOTICE_DAYS))
             notifications.notify(
                 submission.user_id, NOTICE_KIND,
-                f"The text of your reflection “{title}” will be removed on "
-                f"{dates.format_date(when)}. Choose “Keep mine” on your data page to keep it.",
+                Notice(N_("The text of your reflection “%(title)s” will be removed on "
+                          "%(day)s. Choose “Keep mine” on your data page to keep it."),
+                       {"title": title, "day": localtime.local_date(when)}),
                 notifications.path_for("mydata.index"), ref=_ref(submission))
             noticed += 1
         elif (approved_at + timedelta(days=days) <= now

@@ -21,7 +21,7 @@ from math import ceil
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, or_, select, update
@@ -44,7 +44,8 @@ from lms.services import audit, notifications, personal_cache
 from lms.services.accounts import mentoring
 from lms.services.errors import DomainError
 from lms.services.learning import progress as learning
-from lms.services.mail import queue_email
+from lms.services.mail import queue_for
+from lms.services.notifications import N_, Notice
 
 QUEUE_STATES = {
     "waiting": _l("Waiting for review"),
@@ -401,23 +402,28 @@ def _lost_race(mentor: User, submission: Submission, revision: SubmissionRevisio
 
 def _notify_authors(review: Review, submission: Submission, mentor: User) -> None:
     step = submission.step
-    verb = {"approve": "approved", "revise": "asked for a revision of",
-            "comment": "commented on"}[review.decision]
+    message = {"approve": N_("%(mentor)s approved your reflection “%(title)s” (%(module)s)."),
+               "revise": N_("%(mentor)s asked for a revision of your reflection “%(title)s” "
+                            "(%(module)s)."),
+               "comment": N_("%(mentor)s commented on your reflection “%(title)s” "
+                             "(%(module)s).")}[review.decision]
     own_page = notifications.path_for("learn.step", slug=step.module.slug, step_slug=step.slug)
     for author in [submission.user, *submission.coauthors]:
         # Co-authors have no challenge page of their own for a group submission.
         link = own_page if author.id == submission.user_id else notifications.path_for(
             "review.history", submission_id=submission.id)
-        text = f"{mentor.name} {verb} your reflection “{step.title}” ({step.module.title})."
-        notification = notifications.notify(author, notifications.FEEDBACK, text, link,
+        notice = Notice(message, {"mentor": mentor.name, "title": step.title,
+                                  "module": step.module.title})
+        notification = notifications.notify(author, notifications.FEEDBACK, notice, link,
                                             ref=f"review:{review.id}")
         # The email says that there is feedback, not what it says: admins can read the Outbox.
-        queue_email(author.email, f"Feedback on your reflection: {step.title}",
-                    f"Hello {author.name},\n\n{text}\n\n"
-                    f"Read the feedback: {notifications.absolute(link)}\n\n"
-                    "For your privacy, this email does not include your answers or the "
-                    "feedback itself.\n",
-                    kind="review_feedback", dedupe_key=f"review-feedback:{review.id}:{author.id}")
+        queue_for(author, _l("Feedback on your reflection: %(title)s", title=step.title),
+                  body=lambda author=author, notice=notice, link=link: (
+                      _("Hello %(name)s,", name=author.name) + f"\n\n{notice}\n\n"
+                      + _("Read the feedback: %(link)s", link=notifications.absolute(link))
+                      + "\n\n" + _("For your privacy, this email does not include your "
+                                    "answers or the feedback itself.") + "\n"),
+                  kind="review_feedback", dedupe_key=f"review-feedback:{review.id}:{author.id}")
         if notification is not None:
             notification.emailed_at = utcnow()
     db.session.flush()
@@ -440,24 +446,35 @@ def notify_mentors_of_submission(_sender, *, submission: Submission,
         return
     step = submission.step
     learner = submission.user
-    optional = "" if step.review_required else " (review optional: a comment is welcome)"
-    again = f", revision {revision.number}" if revision.number > 1 else ""
-    text = (f"{learner.name} submitted “{step.title}” ({step.module.title}{again})"
-            f"{optional}.")
+    again, optional = revision.number > 1, not step.review_required
+    message = {
+        (False, False): N_("%(learner)s submitted “%(title)s” (%(module)s)."),
+        (True, False): N_("%(learner)s submitted “%(title)s” (%(module)s, revision "
+                          "%(number)s)."),
+        (False, True): N_("%(learner)s submitted “%(title)s” (%(module)s) (review optional: "
+                          "a comment is welcome)."),
+        (True, True): N_("%(learner)s submitted “%(title)s” (%(module)s, revision %(number)s) "
+                         "(review optional: a comment is welcome)."),
+    }[(again, optional)]
+    notice = Notice(message, {"learner": learner.name, "title": step.title,
+                              "module": step.module.title, "number": revision.number})
     link = notifications.path_for("review.review", submission_id=submission.id)
     choices = notifications.email_choices([m.id for m in mentors])
     for mentor in mentors:
-        notification = notifications.notify(mentor, notifications.NEW_SUBMISSION, text, link,
-                                            ref=f"revision:{revision.id}")
+        notification = notifications.notify(mentor, notifications.NEW_SUBMISSION, notice,
+                                            link, ref=f"revision:{revision.id}")
         if notification is None or choices[mentor.id] != "immediate":
             continue  # the digest job picks it up
-        queue_email(mentor.email, f"Reflection to review: {learner.name}, {step.title}",
-                    f"Hello {mentor.name},\n\n{text}\n\n"
-                    f"Open it: {notifications.absolute(link)}\n\n"
-                    "Prefer one email a day? Choose the daily digest in your notification "
-                    f"settings: {notifications.url('review.notifications')}\n",
-                    kind="review_submission",
-                    dedupe_key=f"review-submission:{mentor.id}:{revision.id}")
+        queue_for(mentor, _l("Reflection to review: %(learner)s, %(title)s",
+                             learner=learner.name, title=step.title),
+                  body=lambda mentor=mentor: (
+                      _("Hello %(name)s,", name=mentor.name) + f"\n\n{notice}\n\n"
+                      + _("Open it: %(link)s", link=notifications.absolute(link)) + "\n\n"
+                      + _("Prefer one email a day? Choose the daily digest in your "
+                          "notification settings: %(link)s",
+                          link=notifications.url("review.notifications")) + "\n"),
+                  kind="review_submission",
+                  dedupe_key=f"review-submission:{mentor.id}:{revision.id}")
         notification.emailed_at = utcnow()
     db.session.flush()
 
@@ -508,23 +525,30 @@ def send_waiting_reminders() -> int:
         created = []
         for submission_id, revision_id, submitted_at, name, title, module in items:
             waited = (now - submitted_at).days
-            text = f"{name}'s “{title}” ({module}) has waited {waited} days for review."
+            notice = Notice(N_("%(name)s's “%(title)s” (%(module)s) has waited %(days)s days "
+                               "for review."),
+                            {"name": name, "title": title, "module": module, "days": waited})
             link = notifications.path_for("review.review", submission_id=submission_id)
             notification = notifications.notify(mentor_user, notifications.REVIEW_REMINDER,
-                                                text, link, ref=f"waiting:{revision_id}")
+                                                notice, link, ref=f"waiting:{revision_id}")
             if notification is not None:
                 created.append(notification)
-                lines.append(f"- {text} {notifications.absolute(link)}")
+                lines.append((notice, notifications.absolute(link)))
         if not created:
             continue
         key = hashlib.sha256(",".join(n.ref for n in created).encode()).hexdigest()[:32]
-        message = queue_email(
-            mentor_user.email,
-            f"{len(created)} reflection{'s' if len(created) != 1 else ''} waiting for "
-            "your review",
-            f"Hello {mentor_user.name},\n\nThese reflections have waited more than {days} "
-            "days for your review:\n\n" + "\n".join(lines)
-            + f"\n\nYour review queue: {notifications.url('review.queue')}\n",
+        message = queue_for(
+            mentor_user,
+            lambda count=len(created): ngettext(  # noqa: B008 - counted once, here
+                "%(num)d reflection waiting for your review",
+                "%(num)d reflections waiting for your review", count),
+            body=lambda mentor_user=mentor_user, lines=lines: (
+                _("Hello %(name)s,", name=mentor_user.name) + "\n\n"
+                + _("These reflections have waited more than %(days)s days for your review:",
+                    days=days) + "\n\n"
+                + "\n".join(f"- {notice} {link}" for notice, link in lines) + "\n\n"
+                + _("Your review queue: %(link)s", link=notifications.url("review.queue"))
+                + "\n"),
             kind="review_reminder", dedupe_key=f"review-reminder:{mentor_user.id}:{key}")
         for notification in created:
             notification.emailed_at = now
