@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -169,7 +170,8 @@ def import_users_page():
                 for user in report.created:
                     send_invitation(user)
             db.session.commit()
-            flash(_("Imported %(count)s people.", count=len(report.created)), "success")
+            flash(ngettext("Imported %(num)s person.", "Imported %(num)s people.",
+                           len(report.created)), "success")
             return redirect(url_for("admin.users"))
         db.session.rollback()
     return render_template("admin/import.html", form=form, report=report,

@@ -23,14 +23,13 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, gettext, lazy_ngettext, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import dates, localtime
 from lms.extensions import db
-from lms.i18n import lazy_text as _l
 from lms.models import EMAIL_CHOICES, Notification, NotificationPreference, User, utcnow
 from lms.services.errors import DomainError
 from lms.services.mail import queue_for
@@ -205,7 +204,8 @@ def send_digests() -> int:
     for user_id, notifications in by_user.items():
         user = people[user_id]
         message = queue_for(
-            user, _l("Reflections to review: %(count)s new", count=len(notifications)),
+            user, lazy_ngettext("Reflections to review: %(num)s new",
+                                "Reflections to review: %(num)s new", len(notifications)),
             body=lambda user=user, notifications=notifications: _digest(user, notifications),
             kind="review_digest",
             dedupe_key=f"review-digest:{user.id}:{localtime.local_date(now)}")

@@ -154,7 +154,7 @@ def test_csv_import_reports_problems_then_imports(page):
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": good.encode()}])
     page.get_by_role("button", name="Import").click()
-    assert page.get_by_text("Imported 1 people.").is_visible()
+    assert page.get_by_text("Imported 1 person.").is_visible()
     check_a11y(page)
 
 

@@ -106,7 +106,7 @@ def test_the_digest_and_waiting_reminders_reach_a_spanish_mentor_in_spanish(
     with clock.frozen_at(START + timedelta(hours=1)):
         assert notifications.send_digests() == 1
     [digest] = _emails("review_digest")
-    assert digest.subject == "Reflexiones para revisar: 1 nuevas"
+    assert digest.subject == "Reflexiones para revisar: 1 nueva"
     assert "Desde su último resumen ha llegado 1 reflexión para revisar:" in digest.body_text
     assert "- Priya Shah envió «" in digest.body_text
     assert "2 mar" in digest.body_text  # the day as the Spanish page writes it
