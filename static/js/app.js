@@ -115,12 +115,15 @@ document.addEventListener("htmx:load", function (event) {
   }
   function layout() {
     var wasCollapsed = nav.classList.contains("is-collapsed");
+    // Hiding the button to measure would drop its focus (a phone turned while on it).
+    var focused = document.activeElement === toggle;
     nav.classList.remove("is-collapsed");
     toggle.hidden = true;
     var collapse = !fitsOnOneLine();
     nav.classList.toggle("is-collapsed", collapse);
     toggle.hidden = !collapse;
     if (!collapse || !wasCollapsed) { setOpen(false); }
+    if (focused && collapse) { toggle.focus(); }
   }
   toggle.addEventListener("click", function () {
     setOpen(toggle.getAttribute("aria-expanded") !== "true");

@@ -419,6 +419,9 @@ def check_reflow(page) -> None:
             found += [f"at {width} px: {problem}" for problem in page.evaluate(_REFLOW_SCRIPT)]
     finally:
         page.set_viewport_size(original)
+        # Let the page's own resize handling (the folding menu) finish before the test goes on.
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => "
+                      "requestAnimationFrame(done)))")
     if found and _page_checks is not None:
         _page_checks.reflow.append(f"{page.url} (in {_current_test()}):\n  "
                                    + "\n  ".join(found))

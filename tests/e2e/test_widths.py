@@ -169,6 +169,13 @@ def test_the_menu_folds_behind_a_button_that_works_by_keyboard(page):
     page.keyboard.press("Escape")
     assert toggle.get_attribute("aria-expanded") == "false"
     assert page.evaluate("document.activeElement.textContent.trim()") == "Menu"
+    # Turning a phone or resizing the window re-measures the menu; the button keeps focus.
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"] - 40, "height": size["height"]})
+    page.set_viewport_size(size)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => "
+                  "requestAnimationFrame(done)))")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Menu"
     page.keyboard.press("Space")
     links = menu.get_by_role("link")
     links.last.focus()
