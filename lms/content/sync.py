@@ -49,7 +49,7 @@ def register_image_store(app: Flask, store: ImageStore) -> None:
 
 
 class _ImageProblem(Exception):
-    pass
+    """An image of a module folder that an upload would refuse; stops only that module."""
 
 
 def _with_images(module: Module, definition: ModuleDefinition, root: Path) -> ModuleDefinition:
