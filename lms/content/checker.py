@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from lms.content.markdown import render_markdown, serve_images
 from lms.content.yamlio import LineDict, LineList
 
@@ -21,11 +23,58 @@ DEFAULT_LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree",
                   "Strongly agree"]
 
 
+def _part_prefix(name: str, ident: object) -> str:
+    texts = {"prompt": lambda: _("prompt '%(id)s': ", id=ident),
+             "question": lambda: _("question '%(id)s': ", id=ident),
+             "item": lambda: _("item '%(id)s': ", id=ident),
+             "column": lambda: _("column '%(id)s': ", id=ident),
+             "rubric": lambda: _("rubric: ")}
+    return texts[name]()
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where in a module.yaml a problem is: a step (its position from 0 and its slug) and
+    the parts inside it (``("prompt", "reflection")``, then ``("column", "action")``).
+    Read as text it is the prefix of the problem's message, in the reader's language."""
+
+    step: int | None = None
+    slug: object = None
+    parts: tuple[tuple[str, object], ...] = ()
+
+    def part(self, name: str, ident: object) -> Where:
+        return Where(self.step, self.slug, (*self.parts, (name, ident)))
+
+    def within_step(self) -> str:
+        """The prefix without the step's: the parts only."""
+        return "".join(_part_prefix(name, ident) for name, ident in self.parts)
+
+    def __str__(self) -> str:
+        if self.step is None:
+            prefix = ""
+        elif self.slug:
+            prefix = _("step %(number)s ('%(slug)s'): ", number=self.step + 1, slug=self.slug)
+        else:
+            prefix = _("step %(number)s: ", number=self.step + 1)
+        return prefix + self.within_step()
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+NOWHERE = Where()
+
+
 @dataclass(frozen=True)
 class ContentError:
+    """One problem: ``message`` is the whole of it (``where`` and ``detail``), written in
+    the language of the moment it was found (``flask modules validate`` reads English)."""
+
     path: str
     line: int
     message: str
+    where: Where = NOWHERE
+    detail: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -44,120 +93,128 @@ class Checker:
         # Markdown naming ``images/…`` is rendered with that address.
         self.images_at = images_at
 
-    def error(self, line: int, message: str) -> None:
-        self.errors.append(ContentError(self.display, line, message))
+    def error(self, line: int, message: str, where: Where = NOWHERE) -> None:
+        """Report ``message`` (already in the reader's language) at ``line``, inside
+        ``where``."""
+        self.errors.append(ContentError(self.display, line, f"{where}{message}", where,
+                                        message))
 
     # --- typed field helpers -------------------------------------------------
     def text(self, m: LineDict, key: str, *, required: bool = False, max_len: int = 2000,
-             where: str = "") -> str | None:
+             where: Where = NOWHERE) -> str | None:
         if key not in m or m[key] is None:
             if required:
-                self.error(m.line, f"{where}missing required field '{key}'")
+                self.error(m.line, _("missing required field '%(key)s'", key=key), where)
             return None
         value = m[key]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            self.error(m.line_of(key), f"{where}'{key}' must be non-empty text")
+            self.error(m.line_of(key), _("'%(key)s' must be non-empty text", key=key), where)
             return None
         if len(value) > max_len:
-            self.error(m.line_of(key), f"{where}'{key}' is longer than {max_len} characters")
+            self.error(m.line_of(key), _("'%(key)s' is longer than %(limit)s characters",
+                                         key=key, limit=max_len), where)
         return value.strip()
 
     def integer(self, m: LineDict, key: str, *, default: int | None = None, minimum: int = 0,
-                where: str = "") -> int | None:
+                where: Where = NOWHERE) -> int | None:
         if key not in m:
             return default
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.error(m.line_of(key), f"{where}'{key}' must be a whole number ≥ {minimum}")
+            self.error(m.line_of(key), _("'%(key)s' must be a whole number ≥ %(minimum)s",
+                                         key=key, minimum=minimum), where)
             return default
         return value
 
-    def boolean(self, m: LineDict, key: str, *, default: bool, where: str = "") -> bool:
+    def boolean(self, m: LineDict, key: str, *, default: bool, where: Where = NOWHERE) -> bool:
         if key not in m:
             return default
         if not isinstance(m[key], bool):
-            self.error(m.line_of(key), f"{where}'{key}' must be true or false")
+            self.error(m.line_of(key), _("'%(key)s' must be true or false", key=key), where)
             return default
         return m[key]
 
     def choice(self, m: LineDict, key: str, allowed: tuple[str, ...], *, default: str,
-               where: str = "") -> str:
+               where: Where = NOWHERE) -> str:
         if key not in m:
             return default
         if m[key] not in allowed:
             self.error(m.line_of(key),
-                       f"{where}'{key}' must be one of {', '.join(allowed)} (got {m[key]!r})")
+                       _("'%(key)s' must be one of %(allowed)s (got %(value)s)", key=key,
+                         allowed=", ".join(allowed), value=repr(m[key])), where)
             return default
         return m[key]
 
     def text_list(self, m: LineDict, key: str, *, required: bool = False,
-                  where: str = "") -> list[str]:
+                  where: Where = NOWHERE) -> list[str]:
         if key not in m:
             if required:
-                self.error(m.line, f"{where}missing required field '{key}'")
+                self.error(m.line, _("missing required field '%(key)s'", key=key), where)
             return []
         value = m[key]
         if not isinstance(value, list) or not all(
                 isinstance(v, str) and v.strip() for v in value):
-            self.error(m.line_of(key), f"{where}'{key}' must be a list of non-empty texts")
+            self.error(m.line_of(key), _("'%(key)s' must be a list of non-empty texts", key=key),
+                       where)
             return []
         if required and not value:
-            self.error(m.line_of(key), f"{where}'{key}' must not be empty")
+            self.error(m.line_of(key), _("'%(key)s' must not be empty", key=key), where)
         return [v.strip() for v in value]
 
-    def mapping_list(self, m: LineDict, key: str, *, where: str = "") -> list[LineDict]:
+    def mapping_list(self, m: LineDict, key: str, *, where: Where = NOWHERE) -> list[LineDict]:
         if key not in m:
-            self.error(m.line, f"{where}missing required field '{key}'")
+            self.error(m.line, _("missing required field '%(key)s'", key=key), where)
             return []
         value = m[key]
         if not isinstance(value, list) or not value:
-            self.error(m.line_of(key), f"{where}'{key}' must be a non-empty list")
+            self.error(m.line_of(key), _("'%(key)s' must be a non-empty list", key=key), where)
             return []
         items = []
         for index, item in enumerate(value):
             if not isinstance(item, LineDict):
                 line = value.line_of(index) if isinstance(value, LineList) else m.line_of(key)
-                self.error(line, f"{where}each entry of '{key}' must be a mapping")
+                self.error(line, _("each entry of '%(key)s' must be a mapping", key=key), where)
             else:
                 items.append(item)
         return items
 
     def unique_id(self, m: LineDict, seen: set[str], pattern: re.Pattern, *, invalid: str,
-                  duplicate: str) -> Any:
+                  duplicate: str, where: Where = NOWHERE) -> Any:
         """``m``'s ``id``: ``invalid`` is reported unless it matches ``pattern``, ``duplicate``
         when an earlier sibling in ``seen`` has it; ``seen`` then holds it too."""
         value = m.get("id")
         if not isinstance(value, str) or not pattern.match(value):
-            self.error(m.line_of("id"), invalid)
+            self.error(m.line_of("id"), invalid, where)
         elif value in seen:
-            self.error(m.line_of("id"), duplicate)
+            self.error(m.line_of("id"), duplicate, where)
         seen.add(str(value))
         return value
 
-    def unknown_keys(self, m: LineDict, allowed: set[str], where: str) -> None:
+    def unknown_keys(self, m: LineDict, allowed: set[str], where: Where) -> None:
         for key in m:
             if key not in allowed:
-                self.error(m.line_of(str(key)), f"{where}unknown field '{key}'")
+                self.error(m.line_of(str(key)), _("unknown field '%(key)s'", key=key), where)
 
-    def markdown_file(self, m: LineDict, key: str, *, required: bool, where: str) -> str | None:
+    def markdown_file(self, m: LineDict, key: str, *, required: bool, where: Where) -> str | None:
         """Read a Markdown file named by ``key`` and return its rendered HTML."""
         name = self.text(m, key, required=required, where=where)
         if name is None:
             return None
         path = (self.folder / name).resolve()
         if self.folder.resolve() not in path.parents or path.suffix != ".md":
-            self.error(m.line_of(key), f"{where}'{key}' must name a .md file in this folder")
+            self.error(m.line_of(key), _("'%(key)s' must name a .md file in this folder", key=key),
+                       where)
             return None
         if not path.is_file():
-            self.error(m.line_of(key), f"{where}file not found: {name}")
+            self.error(m.line_of(key), _("file not found: %(name)s", name=name), where)
             return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            self.error(m.line_of(key), f"{where}{name} is not UTF-8 text")
+            self.error(m.line_of(key), _("%(name)s is not UTF-8 text", name=name), where)
             return None
         self.files[name] = raw
         if self.images_at:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from lms.extensions import db
 
@@ -23,7 +24,8 @@ def validate_command(path: str | None) -> None:
     """Report every problem with file and line; change nothing. Exit 1 on errors."""
     from lms.content.schema import read_modules
 
-    result = read_modules(_root(path))
+    with force_locale("en"):  # a developer's tool: English, whatever the default language
+        result = read_modules(_root(path))
     for error in result.errors:
         click.echo(str(error), err=True)
     click.echo(f"{len(result.modules)} valid module(s), {len(result.errors)} problem(s).")
@@ -43,7 +45,8 @@ def sync_command(path: str | None, override_studio: bool) -> None:
     """
     from lms.content.sync import sync_modules
 
-    report = sync_modules(_root(path), override_studio=override_studio)
+    with force_locale("en"):
+        report = sync_modules(_root(path), override_studio=override_studio)
     db.session.commit()
     for error in report.errors:
         click.echo(str(error), err=True)

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 
 from lms.content.checker import DEFAULT_LIKERT as DEFAULT_LIKERT
 from lms.content.checker import ITEM_ID as ITEM_ID
 from lms.content.checker import PROMPT_ID as PROMPT_ID
-from lms.content.checker import SLUG, ContentError
+from lms.content.checker import SLUG, ContentError, Where
 from lms.content.checker import Checker as _Checker
 from lms.content.kinds import KINDS
 from lms.content.kinds.prompts import COLUMN_TYPES as COLUMN_TYPES
@@ -63,16 +64,16 @@ class ReadResult:
 
 def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, Any]:
     slug = s.get("slug")
-    where = f"step {index + 1} ('{slug}'): " if slug else f"step {index + 1}: "
+    where = Where(index, slug)
     kind = s.get("kind")
     if "kind" not in s:
-        c.error(s.line, f"{where}missing required field 'kind'")
+        c.error(s.line, _("missing required field '%(key)s'", key="kind"), where)
     elif kind not in KINDS:
-        c.error(s.line_of("kind"),
-                f"{where}unknown step kind '{kind}' (use one of {', '.join(KINDS)})")
+        c.error(s.line_of("kind"), _("unknown step kind '%(kind)s' (use one of %(kinds)s)",
+                                     kind=kind, kinds=", ".join(KINDS)), where)
         kind = None
     if not isinstance(slug, str) or not SLUG.match(slug):
-        c.error(s.line_of("slug"), f"{where}'slug' must be lowercase words joined by hyphens")
+        c.error(s.line_of("slug"), _("'slug' must be lowercase words joined by hyphens"), where)
     if kind:
         c.unknown_keys(s, COMMON_STEP_KEYS | KINDS[kind].keys, where)
     step: dict[str, Any] = {
@@ -84,7 +85,7 @@ def _check_step(c: _Checker, s: LineDict, index: int, pacing: str) -> dict[str, 
     }
     if step["unlock_after_days"] and pacing != "spaced":
         c.error(s.line_of("unlock_after_days"),
-                f"{where}unlock_after_days needs 'pacing: spaced' on the module")
+                _("unlock_after_days needs 'pacing: spaced' on the module"), where)
     step["config"] = KINDS[kind].check(c, s, where) if kind else {}
     return step
 
@@ -98,29 +99,30 @@ def _read_definition(folder: Path, yaml_path: Path, root: Path, images_at: str |
     module None when the file cannot be read at all."""
     c = _Checker(folder, _display(yaml_path, root), images_at)
     if not yaml_path.is_file():
-        c.error(1, f"{yaml_path.name} is missing")
+        c.error(1, _("%(name)s is missing", name=yaml_path.name))
         return None, [], b"", c
     raw = yaml_path.read_bytes()
     try:
         data = load_yaml(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        c.error(1, f"{yaml_path.name} is not UTF-8 text")
+        c.error(1, _("%(name)s is not UTF-8 text", name=yaml_path.name))
         return None, [], raw, c
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error)
-        c.error(line, f"bad YAML: {problem}")
+        c.error(line, _("bad YAML: %(problem)s", problem=problem))
         return None, [], raw, c
     if not isinstance(data, LineDict):
-        c.error(1, f"{yaml_path.name} must be a mapping of fields")
+        c.error(1, _("%(name)s must be a mapping of fields", name=yaml_path.name))
         return None, [], raw, c
-    c.unknown_keys(data, MODULE_KEYS, "")
+    c.unknown_keys(data, MODULE_KEYS, Where())
     slug = c.text(data, "slug", required=True, max_len=100)
     if slug and not SLUG.match(slug):
-        c.error(data.line_of("slug"), "'slug' must be lowercase words joined by hyphens")
+        c.error(data.line_of("slug"), _("'slug' must be lowercase words joined by hyphens"))
     elif slug and slug != folder.name:
-        c.error(data.line_of("slug"), f"slug '{slug}' must match the folder name '{folder.name}'")
+        c.error(data.line_of("slug"), _("slug '%(slug)s' must match the folder name '%(folder)s'",
+                                        slug=slug, folder=folder.name))
     pacing = c.choice(data, "pacing", ("self-paced", "spaced"), default="self-paced")
     module = {
         "slug": slug,
@@ -139,13 +141,14 @@ def _read_definition(folder: Path, yaml_path: Path, root: Path, images_at: str |
     }
     if (module["minimum_minutes"] or 0) > MAX_MINIMUM_MINUTES:
         c.error(data.line_of("minimum_minutes"),
-                f"'minimum_minutes' must be at most {MAX_MINIMUM_MINUTES} (one day)")
+                _("'minimum_minutes' must be at most %(limit)s (one day)",
+                  limit=MAX_MINIMUM_MINUTES))
     steps = []
     seen: set[str] = set()
     for index, s in enumerate(c.mapping_list(data, "steps")):
         step = _check_step(c, s, index, pacing)
         if step["slug"] in seen:
-            c.error(s.line_of("slug"), f"duplicate step slug '{step['slug']}'")
+            c.error(s.line_of("slug"), _("duplicate step slug '%(slug)s'", slug=step["slug"]))
         seen.add(step["slug"])
         steps.append(step)
     return module, steps, raw, c
@@ -241,14 +244,14 @@ def _read_translations(folder: Path, root: Path, steps: list[dict[str, Any]],
         module, translated_steps, raw, c = _read_definition(folder, path, root, images_at)
         if module is not None:
             if len(translated_steps) != len(steps):
-                c.error(1, f"the translation has {len(translated_steps)} steps; module.yaml "
-                           f"has {len(steps)}")
+                c.error(1, _("the translation has %(found)s steps; module.yaml has %(expected)s",
+                             found=len(translated_steps), expected=len(steps)))
             for original, translated in zip(steps, translated_steps, strict=False):
                 if _shape(original) != _shape(translated):
                     c.error(translated["line"],
-                            f"step '{translated['slug']}' must have the same slug, kind, "
-                            f"prompts, options, questions and items as step "
-                            f"'{original['slug']}' in module.yaml")
+                            _("step '%(slug)s' must have the same slug, kind, prompts, options, "
+                              "questions and items as step '%(original)s' in module.yaml",
+                              slug=translated["slug"], original=original["slug"]))
         errors.extend(c.errors)
         if c.errors or module is None:
             continue
@@ -274,8 +277,9 @@ def _read_images(folder: Path, c: _Checker) -> dict[str, bytes]:
         if path.name.startswith("."):
             continue
         if not path.is_file() or not IMAGE_NAME.match(path.name):
-            c.error(1, f"{IMAGE_FOLDER}/{path.name}: an image's name is lowercase letters, "
-                       "digits and hyphens ending in .png, .jpg, .jpeg, .gif or .webp")
+            c.error(1, _("%(path)s: an image's name is lowercase letters, digits and hyphens "
+                         "ending in .png, .jpg, .jpeg, .gif or .webp",
+                         path=f"{IMAGE_FOLDER}/{path.name}"))
             continue
         found[path.name] = path.read_bytes()
     return found
@@ -313,7 +317,7 @@ def read_modules(root: Path) -> ReadResult:
     """Validate every module folder under ``root``, then the links between modules."""
     result = ReadResult()
     if not root.is_dir():
-        result.errors.append(ContentError(str(root), 1, "modules folder not found"))
+        result.errors.append(ContentError(str(root), 1, _("modules folder not found")))
         return result
     by_slug: dict[str, ModuleDefinition] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
@@ -323,7 +327,8 @@ def read_modules(root: Path) -> ReadResult:
             continue
         if definition.slug in by_slug:
             result.errors.append(ContentError(
-                f"{folder.name}/module.yaml", 1, f"duplicate slug '{definition.slug}'"))
+                f"{folder.name}/module.yaml", 1,
+                _("duplicate slug '%(slug)s'", slug=definition.slug)))
             continue
         by_slug[definition.slug] = definition
     known_slugs = set(by_slug) | {
@@ -335,18 +340,18 @@ def read_modules(root: Path) -> ReadResult:
                 result.errors.append(ContentError(
                     f"{root.name}/{definition.folder.name}/module.yaml",
                     definition.data["prerequisites_line"],
-                    f"prerequisite '{prerequisite}' is not a module"))
+                    _("prerequisite '%(slug)s' is not a module", slug=prerequisite)))
                 broken.add(definition.slug)
             elif prerequisite == definition.slug:
                 result.errors.append(ContentError(
                     f"{root.name}/{definition.folder.name}/module.yaml",
-                    definition.data["prerequisites_line"], "a module cannot require itself"))
+                    definition.data["prerequisites_line"], _("a module cannot require itself")))
                 broken.add(definition.slug)
     for slug in _cycles(by_slug):
         definition = by_slug[slug]
         result.errors.append(ContentError(
             f"{root.name}/{definition.folder.name}/module.yaml",
-            definition.data["prerequisites_line"], "prerequisites form a cycle"))
+            definition.data["prerequisites_line"], _("prerequisites form a cycle")))
         broken.add(slug)
     result.modules = [d for s, d in sorted(by_slug.items()) if s not in broken]
     return result
@@ -383,20 +388,21 @@ def read_prompts(text: str, display: str = "questions") -> tuple[list[dict[str, 
         data = load_yaml(text or "")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        checker.error(mark.line + 1 if mark else 1, "this is not valid YAML")
+        checker.error(mark.line + 1 if mark else 1, _("this is not valid YAML"))
         return [], checker.errors
     if not isinstance(data, list) or not data:
-        checker.error(1, "write a list of questions, each starting with '- id:'")
+        checker.error(1, _("write a list of questions, each starting with '- id:'"))
         return [], checker.errors
     prompts = []
     seen: set[str] = set()
     for index, p in enumerate(data):
         if not isinstance(p, LineDict):
             line = data.line_of(index) if isinstance(data, LineList) else 1
-            checker.error(line, "each question must be a mapping ('id:', 'type:', 'label:' …)")
+            checker.error(line, _("each question must be a mapping ('id:', 'type:', 'label:' …)"))
             continue
         prompt_id = checker.unique_id(p, seen, PROMPT_ID,
-                                      invalid="question 'id' must be snake_case text",
-                                      duplicate=f"duplicate question id '{p.get('id')}'")
-        prompts.append(plain(check_prompt(checker, p, f"question '{prompt_id}': ")))
+                                      invalid=_("question 'id' must be snake_case text"),
+                                      duplicate=_("duplicate question id '%(id)s'",
+                                                  id=p.get("id")))
+        prompts.append(plain(check_prompt(checker, p, Where().part("question", prompt_id))))
     return prompts, checker.errors

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms.content.checker import Where
 from lms.content.kinds import KINDS
 from lms.content.kinds.prompts import PROMPT_TYPES
 from lms.content.markdown import render_markdown
@@ -171,25 +172,23 @@ def remove_step(draft_id: int, index: int):
     return redirect(url_for("studio.edit", draft_id=draft.id, _anchor="steps-heading"))
 
 
-PART_ERROR = re.compile(r"^([a-z_]+) '([^']*)': (.*)$")
-
-
 def _step_errors(validation, index: int, step: dict, kind) -> tuple[list[str],
                                                                     dict[str, list[str]]]:
     """The step's problems: those of one entry of a repeatable part of its kind's editor
     (a prompt, question or statement) under ``<part>-<position>`` (shown in its fieldset),
     and the rest (shown above the form)."""
     general, placed = [], {}
-    for message in validation.steps.get(index, []):
-        match = PART_ERROR.match(message)
-        part = kind.editor.part(match[1]) if match else None
+    for error in validation.step_errors.get(index, []):
+        parts = error.where.parts
+        part = kind.editor.part(parts[0][0]) if parts else None
         items = step.get(part.key) if part else None
         ids = [str(item.get("id")) for item in items if isinstance(item, dict)] \
             if isinstance(items, list) else []
-        if part and match[2] in ids:
-            placed.setdefault(f"{part.name}-{ids.index(match[2])}", []).append(match[3])
+        if part and str(parts[0][1]) in ids:
+            inner = Where(parts=parts[1:]).within_step() + error.detail
+            placed.setdefault(f"{part.name}-{ids.index(str(parts[0][1]))}", []).append(inner)
         else:
-            general.append(message)
+            general.append(error.where.within_step() + error.detail)
     return general, placed
 
 

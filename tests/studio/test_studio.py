@@ -531,3 +531,32 @@ def test_the_studios_messages_follow_the_language(signed_in, author):
         "csrf_token": csrf(signed_in, "/studio/"),
         "archive": (io.BytesIO(b"not a zip"), "m.zip")}, content_type="multipart/form-data")
     assert "Esto no es un archivo zip." in refused.get_data(as_text=True)
+
+
+def test_a_spanish_author_reads_the_validators_problems_in_spanish(signed_in, author):
+    author.locale = "es"
+    db.session.commit()
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "challenge")
+    assert drafts.step_at(draft, index)["title"] == "Nuevo paso: reto"
+    save_step(signed_in, draft, index, **{
+        "title": "Reflect", "slug": "reflect", "prompt_count": "2",
+        "prompt-0-id": "fine", "prompt-0-type": "long_text", "prompt-0-label": "Fine",
+        "prompt-1-id": "rows", "prompt-1-type": "rows", "prompt-1-label": "Rows"})
+    html = signed_in.get(f"/studio/{draft.id}/steps/{index}").get_data(as_text=True)
+    fieldset = html.split('id="prompt-1-heading"')[1].split("</fieldset>")[0]
+    assert "&#39;columns&#39; debe ser una lista no vacía" in fieldset
+    assert "must be" not in html
+    # The draft's overview names the step's problem in Spanish too.
+    overview = signed_in.get(f"/studio/{draft.id}").get_data(as_text=True)
+    assert "pregunta &#39;rows&#39;: &#39;columns&#39; debe ser una lista no vacía" in overview
+
+
+def test_new_steps_and_parts_are_titled_in_the_authors_language(signed_in, author):
+    draft = create(signed_in)
+    index = add_step(signed_in, draft, "page")
+    assert drafts.step_at(draft, index)["title"] == "New page"
+    author.locale = "es"
+    db.session.commit()
+    index = add_step(signed_in, draft, "check")
+    assert drafts.step_at(draft, index)["title"] == "Nuevo paso: comprobación de conocimientos"

@@ -27,11 +27,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lms.content.checker import Checker
+from lms.content.checker import Checker, Where
 from lms.content.kinds.editor import Editor
 from lms.content.yamlio import LineDict
 
-StepCheck = Callable[[Checker, LineDict, str], dict[str, Any]]
+StepCheck = Callable[[Checker, LineDict, Where], dict[str, Any]]
 Completion = Callable[[int, list[Any]], set[int]]
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.content.checker import PROMPT_ID, Checker
+from lms.content.checker import PROMPT_ID, Checker, Where
 from lms.content.kinds import Records, StepKind, Visit
 from lms.content.kinds.editor import Editor, Field, Part, Posted, commas, put
 from lms.content.kinds.prompts import PROMPT_TYPES, check_prompt, validate_answers
@@ -23,7 +24,7 @@ REVIEW_MODES = ("required", "optional")
 SUBMITTED_STATES = ("submitted", "needs_revision", "approved")
 
 
-def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     config: dict[str, Any] = {
         "intro_html": c.markdown_file(s, "intro", required=False, where=where),
         "mode": c.choice(s, "mode", MODES, default="individual", where=where),
@@ -35,21 +36,22 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
     seen: set[str] = set()
     for p in c.mapping_list(s, "prompts", where=where):
         prompt_id = c.unique_id(p, seen, PROMPT_ID,
-                                invalid=f"{where}prompt 'id' must be snake_case text",
-                                duplicate=f"{where}duplicate prompt id '{p.get('id')}'")
-        p_where = f"{where}prompt '{prompt_id}': "
+                                invalid=_("prompt 'id' must be snake_case text"),
+                                duplicate=_("duplicate prompt id '%(id)s'", id=p.get("id")),
+                                where=where)
+        p_where = where.part("prompt", prompt_id)
         prompts.append(check_prompt(c, p, p_where))
     config["prompts"] = prompts
     rubric = []
     if "rubric" in s:
+        r_where = where.part("rubric", None)
         for r in c.mapping_list(s, "rubric", where=where):
-            c.unknown_keys(r, {"criterion", "levels", "description"}, where + "rubric: ")
-            levels = c.text_list(r, "levels", required=True, where=where + "rubric: ")
+            c.unknown_keys(r, {"criterion", "levels", "description"}, r_where)
+            levels = c.text_list(r, "levels", required=True, where=r_where)
             if levels and len(levels) < 2:
-                c.error(r.line_of("levels"), f"{where}rubric levels need at least two entries")
-            rubric.append({"criterion": c.text(r, "criterion", required=True,
-                                               where=where + "rubric: "),
-                           "description": c.text(r, "description", where=where + "rubric: "),
+                c.error(r.line_of("levels"), _("rubric levels need at least two entries"), where)
+            rubric.append({"criterion": c.text(r, "criterion", required=True, where=r_where),
+                           "description": c.text(r, "description", where=r_where),
                            "levels": levels})
     config["rubric"] = rubric
     return config
@@ -219,7 +221,7 @@ EDITOR = Editor(
             Field("guiding_questions", _l("Guiding questions"), "lines",
                   hint=_l("One question per line."))),
     parts=(Part("prompt", "prompts", _l("Prompt %(number)d"), lambda prompts: {
-        "id": f"prompt_{len(prompts) + 1}", "type": "long_text", "label": "A new prompt"}),),
+        "id": f"prompt_{len(prompts) + 1}", "type": "long_text", "label": _("A new prompt")}),),
     start={"prompts": [{"id": "answer", "type": "long_text", "label": "Your reflection"}]},
     read=read_form, template="studio/_kind_challenge.html")
 

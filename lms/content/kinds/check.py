@@ -12,20 +12,24 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.content.checker import ITEM_ID, Checker
+from lms.content.checker import ITEM_ID, Checker, Where
 from lms.content.kinds import Answered, StepKind, Visit
 from lms.content.kinds.editor import Editor, Field, Part, Posted, lines, put
 from lms.content.yamlio import LineDict
 
 
-def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     questions = []
     seen: set[str] = set()
     for q in c.mapping_list(s, "questions", where=where):
-        q_where = f"{where}question '{q.get('id', '?')}': "
+        q_where = where.part("question", q.get("id", "?"))
         c.unknown_keys(q, {"id", "prompt", "options"}, q_where)
-        qid = c.unique_id(q, seen, ITEM_ID, invalid=f"{q_where}'id' must be lowercase text",
-                          duplicate=f"{where}duplicate question id '{q.get('id')}'")
+        if not isinstance(q.get("id"), str) or not ITEM_ID.match(q.get("id")):
+            qid = c.unique_id(q, seen, ITEM_ID, invalid=_("'id' must be lowercase text"),
+                              duplicate="", where=q_where)
+        else:
+            qid = c.unique_id(q, seen, ITEM_ID, invalid="", where=where,
+                              duplicate=_("duplicate question id '%(id)s'", id=q.get("id")))
         options = []
         for o in c.mapping_list(q, "options", where=q_where):
             c.unknown_keys(o, {"text", "correct", "feedback"}, q_where)
@@ -33,9 +37,9 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
                             "correct": c.boolean(o, "correct", default=False, where=q_where),
                             "feedback": c.text(o, "feedback", where=q_where) or ""})
         if options and len(options) < 2:
-            c.error(q.line_of("options"), f"{q_where}needs at least two options")
+            c.error(q.line_of("options"), _("needs at least two options"), q_where)
         if options and not any(o["correct"] for o in options):
-            c.error(q.line_of("options"), f"{q_where}no option is marked correct: true")
+            c.error(q.line_of("options"), _("no option is marked correct: true"), q_where)
         questions.append({"id": qid, "prompt": c.text(q, "prompt", required=True, where=q_where),
                           "options": options})
     return {"questions": questions,
@@ -46,20 +50,20 @@ def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
 CHECK_FEEDBACK = ("each_try", "when_done")
 
 
-def _pass_rules(c: Checker, s: LineDict, where: str, pool: int) -> dict[str, Any]:
+def _pass_rules(c: Checker, s: LineDict, where: Where, pool: int) -> dict[str, Any]:
     """A check's ``pass_mark`` (percent), ``attempts``, ``feedback`` and ``draw`` (how many
     questions of the pool each try asks); see ``lms.services.learning.evidence``."""
     rules: dict[str, Any] = {}
     pass_mark = c.integer(s, "pass_mark", default=None, minimum=1, where=where)
     if pass_mark is not None and pass_mark > 100:
-        c.error(s.line_of("pass_mark"), f"{where}'pass_mark' is a percentage from 1 to 100")
+        c.error(s.line_of("pass_mark"), _("'pass_mark' is a percentage from 1 to 100"), where)
         pass_mark = None
     if pass_mark is not None:
         rules["pass_mark"] = pass_mark
     attempts = c.integer(s, "attempts", default=None, minimum=1, where=where)
     if attempts is not None:
         if "pass_mark" not in s:
-            c.error(s.line_of("attempts"), f"{where}'attempts' needs a 'pass_mark'")
+            c.error(s.line_of("attempts"), _("'attempts' needs a 'pass_mark'"), where)
         rules["attempts"] = attempts
     if "feedback" in s:
         rules["feedback"] = c.choice(s, "feedback", CHECK_FEEDBACK, default="each_try",
@@ -68,7 +72,8 @@ def _pass_rules(c: Checker, s: LineDict, where: str, pool: int) -> dict[str, Any
     if draw is not None:
         if pool and draw > pool:
             c.error(s.line_of("draw"),
-                    f"{where}'draw' asks for {draw} questions but the pool has {pool}")
+                    _("'draw' asks for %(draw)s questions but the pool has %(pool)s",
+                      draw=draw, pool=pool), where)
         rules["draw"] = draw
     return rules
 
@@ -179,7 +184,7 @@ EDITOR = Editor(
             Field("draw", _l("Questions asked per try"), "number", hint=_l(
                 "Drawn at random from the questions below. Leave empty to ask them all."))),
     parts=(Part("question", "questions", _l("Question %(number)d"), lambda questions: {
-        "id": f"q{len(questions) + 1}", "prompt": "A new question",
+        "id": f"q{len(questions) + 1}", "prompt": _("A new question"),
         "options": [{"text": "Right", "correct": True}, {"text": "Wrong"}]}),),
     start={"questions": [{"id": "q1", "prompt": "A question", "options": [
         {"text": "Right", "correct": True, "feedback": "Yes."},

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.content.checker import SLUG, Checker
+from lms.content.checker import SLUG, Checker, Where
 from lms.content.kinds import StepKind
 from lms.content.kinds.editor import Editor, Field
 from lms.content.yamlio import LineDict
@@ -16,10 +17,10 @@ from lms.models import Offering, Registration, Training
 from lms.models.events import ATTENDED
 
 
-def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     training = c.text(s, "training", required=True, where=where)
     if training and not SLUG.match(training):
-        c.error(s.line_of("training"), f"{where}'training' must be a training slug")
+        c.error(s.line_of("training"), _("'training' must be a training slug"), where)
     return {"training": training,
             "body_html": c.markdown_file(s, "body", required=False, where=where)}
 

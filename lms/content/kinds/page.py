@@ -6,13 +6,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from lms.content.checker import Checker
+from lms.content.checker import Checker, Where
 from lms.content.kinds import StepKind
 from lms.content.kinds.editor import Editor, Field
 from lms.content.yamlio import LineDict
 
 
-def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     return {"body_html": c.markdown_file(s, "body", required=True, where=where)}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from lms.content.checker import Checker
+from lms.content.checker import Checker, Where
 from lms.content.kinds import StepKind
 from lms.content.kinds.editor import Editor, Field
 from lms.content.yamlio import LineDict
@@ -18,7 +18,7 @@ from lms.localtime import local_date
 from lms.models import ActionPlan, Enrollment, Goal, PlanAction
 
 
-def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     return {"body_html": c.markdown_file(s, "body", required=False, where=where)}
 
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from lms.content.checker import DEFAULT_LIKERT, PROMPT_ID, Checker
+from lms.content.checker import DEFAULT_LIKERT, PROMPT_ID, Checker, Where
 from lms.content.yamlio import LineDict
 from lms.formtools import SINGLE_LINE_MESSAGE
 from lms.text import has_control_characters
@@ -203,45 +203,45 @@ def _validate_rows(a: AnswerCheck) -> None:
 
 # --- checking module.yaml --------------------------------------------------------------------
 
-def _check_long_text(c: Checker, p: LineDict, where: str, prompt: dict[str, Any]) -> None:
+def _check_long_text(c: Checker, p: LineDict, where: Where, prompt: dict[str, Any]) -> None:
     prompt["min_words"] = c.integer(p, "min_words", default=0, where=where)
     prompt["max_words"] = c.integer(p, "max_words", default=None, minimum=1, where=where)
     if prompt["max_words"] and prompt["min_words"] and (
             prompt["max_words"] < prompt["min_words"]):
-        c.error(p.line_of("max_words"), f"{where}max_words is below min_words")
+        c.error(p.line_of("max_words"), _("max_words is below min_words"), where)
     prompt["produces_actions"] = c.boolean(p, "produces_actions", default=False, where=where)
 
 
-def _check_short_text(c: Checker, p: LineDict, where: str, prompt: dict[str, Any]) -> None:
+def _check_short_text(c: Checker, p: LineDict, where: Where, prompt: dict[str, Any]) -> None:
     prompt["max_chars"] = c.integer(p, "max_chars", default=300, minimum=1, where=where)
     prompt["produces_actions"] = c.boolean(p, "produces_actions", default=False, where=where)
 
 
-def _check_choice(c: Checker, p: LineDict, where: str, prompt: dict[str, Any]) -> None:
+def _check_choice(c: Checker, p: LineDict, where: Where, prompt: dict[str, Any]) -> None:
     prompt["options"] = c.text_list(p, "options", required=True, where=where)
     if len(set(prompt["options"])) != len(prompt["options"]):
-        c.error(p.line_of("options"), f"{where}options must be distinct")
+        c.error(p.line_of("options"), _("options must be distinct"), where)
 
 
-def _check_likert(c: Checker, p: LineDict, where: str, prompt: dict[str, Any]) -> None:
+def _check_likert(c: Checker, p: LineDict, where: Where, prompt: dict[str, Any]) -> None:
     prompt["scale"] = c.text_list(p, "scale", where=where) or DEFAULT_LIKERT
 
 
-def _check_acknowledge(c: Checker, p: LineDict, where: str, prompt: dict[str, Any]) -> None:
+def _check_acknowledge(c: Checker, p: LineDict, where: Where, prompt: dict[str, Any]) -> None:
     prompt["statement"] = c.text(p, "statement", required=True, where=where)
 
 
-def _check_rows(c: Checker, p: LineDict, where: str, prompt: dict[str, Any]) -> None:
+def _check_rows(c: Checker, p: LineDict, where: Where, prompt: dict[str, Any]) -> None:
     prompt["min_rows"] = c.integer(p, "min_rows", default=1, where=where)
     prompt["max_rows"] = c.integer(p, "max_rows", default=20, minimum=1, where=where)
     columns = []
     seen: set[str] = set()
     for col in c.mapping_list(p, "columns", where=where):
-        col_where = f"{where}column '{col.get('id', '?')}': "
+        col_where = where.part("column", col.get("id", "?"))
         c.unknown_keys(col, {"id", "label", "type", "options"}, col_where)
         col_id = c.unique_id(col, seen, PROMPT_ID,
-                             invalid=f"{col_where}'id' must be snake_case",
-                             duplicate=f"{col_where}duplicate column id")
+                             invalid=_("'id' must be snake_case"),
+                             duplicate=_("duplicate column id"), where=col_where)
         col_type = c.choice(col, "type", COLUMN_TYPES, default="short_text", where=col_where)
         column = {"id": col_id, "type": col_type,
                   "label": c.text(col, "label", required=True, where=col_where)}
@@ -289,12 +289,12 @@ PROMPT_TYPES: dict[str, PromptType] = {t.name: t for t in (
 PROMPT_KEYS = COMMON_PROMPT_KEYS | frozenset().union(*(t.keys for t in PROMPT_TYPES.values()))
 
 
-def check_prompt(c: Checker, p: LineDict, where: str) -> dict[str, Any]:
+def check_prompt(c: Checker, p: LineDict, where: Where) -> dict[str, Any]:
     """The stored form of one prompt of a challenge (its ``id`` checked by the caller)."""
     c.unknown_keys(p, set(PROMPT_KEYS), where)
     kind = c.choice(p, "type", tuple(PROMPT_TYPES), default="long_text", where=where)
     if "type" not in p:
-        c.error(p.line, f"{where}missing required field 'type'")
+        c.error(p.line, _("missing required field '%(key)s'", key="type"), where)
     prompt: dict[str, Any] = {
         "id": p.get("id"), "type": kind,
         "label": c.text(p, "label", required=True, where=where, max_len=500),

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.content.checker import DEFAULT_LIKERT, ITEM_ID, Checker
+from lms.content.checker import DEFAULT_LIKERT, ITEM_ID, Checker, Where
 from lms.content.kinds import Answered, StepKind, Visit
 from lms.content.kinds.editor import Editor, Field, Part, Posted, put
 from lms.content.yamlio import LineDict
@@ -16,14 +16,18 @@ from lms.content.yamlio import LineDict
 ITEM_TYPES = ("likert", "yes_no")
 
 
-def check(c: Checker, s: LineDict, where: str) -> dict[str, Any]:
+def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     items = []
     seen: set[str] = set()
     for i in c.mapping_list(s, "items", where=where):
-        i_where = f"{where}item '{i.get('id', '?')}': "
+        i_where = where.part("item", i.get("id", "?"))
         c.unknown_keys(i, {"id", "type", "text", "scale"}, i_where)
-        iid = c.unique_id(i, seen, ITEM_ID, invalid=f"{i_where}'id' must be lowercase text",
-                          duplicate=f"{where}duplicate item id '{i.get('id')}'")
+        if not isinstance(i.get("id"), str) or not ITEM_ID.match(i.get("id")):
+            iid = c.unique_id(i, seen, ITEM_ID, invalid=_("'id' must be lowercase text"),
+                              duplicate="", where=i_where)
+        else:
+            iid = c.unique_id(i, seen, ITEM_ID, invalid="", where=where,
+                              duplicate=_("duplicate item id '%(id)s'", id=i.get("id")))
         kind = c.choice(i, "type", ITEM_TYPES, default="likert", where=i_where)
         item = {"id": iid, "type": kind, "text": c.text(i, "text", required=True, where=i_where)}
         if kind == "likert":
@@ -89,7 +93,7 @@ def _item(form: Posted, i: int) -> dict[str, Any]:
 EDITOR = Editor(
     fields=(Field("intro", _l("Introduction"), "markdown", file="{slug}-intro.md"),),
     parts=(Part("item", "items", _l("Statement %(number)d"), lambda items: {
-        "id": f"item{len(items) + 1}", "type": "likert", "text": "A new statement"}),),
+        "id": f"item{len(items) + 1}", "type": "likert", "text": _("A new statement")}),),
     start={"items": [{"id": "useful", "type": "likert", "text": "This module was useful."}]},
     read=lambda form: {"items": [_item(form, i) for i in form.indexes("item")]},
     template="studio/_kind_survey.html")

@@ -26,7 +26,6 @@ from lms.extensions import db
 from lms.models import Module, ModuleDraft, ModuleVersion, User, utcnow
 from lms.services.errors import DomainError
 
-STEP_PREFIX = re.compile(r"^step (\d+)")
 QUOTED = re.compile(r"'([a-z_]+)'")
 
 
@@ -44,6 +43,8 @@ class Validation:
     errors: list[ContentError]
     fields: dict[str, list[str]] = field(default_factory=dict)
     steps: dict[int, list[str]] = field(default_factory=dict)
+    # The same problems of each step, with where in the step each one is.
+    step_errors: dict[int, list[ContentError]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
 
 
@@ -179,7 +180,9 @@ def add_step(draft: ModuleDraft, author: User, kind: str) -> int:
     while f"{kind}-{number}" in slugs:
         number += 1
     slug = f"{kind}-{number}"
-    step: dict[str, Any] = {"slug": slug, "kind": kind, "title": f"New {KINDS[kind].label.lower()}"}
+    # In the author's language: the title is theirs to change, and read first by them.
+    title = _("New %(kind)s", kind=str(KINDS[kind].label).lower())
+    step: dict[str, Any] = {"slug": slug, "kind": kind, "title": title}
     fields, markdown = KINDS[kind].editor.new_step(slug)
     step.update(fields)
     data["steps"].append(step)
@@ -245,9 +248,10 @@ def validate(draft: ModuleDraft, files: dict[str, str] | None = None) -> Validat
     result = Validation(definition, errors)
     for error in errors:
         message = error.message
-        step = STEP_PREFIX.match(message)
-        if step:
-            result.steps.setdefault(int(step[1]) - 1, []).append(message.partition(": ")[2])
+        if error.where.step is not None:
+            result.steps.setdefault(error.where.step, []).append(
+                error.where.within_step() + error.detail)
+            result.step_errors.setdefault(error.where.step, []).append(error)
             continue
         quoted = QUOTED.search(message)
         if quoted and quoted[1] in MODULE_KEYS:
