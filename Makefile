@@ -82,7 +82,7 @@ PYBABEL := $(BIN)/pybabel
 TRANSLATIONS := lms/translations
 
 translations-extract: install
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -k N_ --no-location --sort-output \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -k N_ -k NP_:1,2 --no-location --sort-output \
 		--project "Ally LMS" -o $(TRANSLATIONS)/messages.pot .
 
 translations-update: translations-extract

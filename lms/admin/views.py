@@ -246,7 +246,9 @@ def outbox_deliver():
         return redirect(url_for("admin.outbox"))
     sent, failed = deliver_pending()
     db.session.commit()
-    flash(_("Sent %(sent)s message(s); %(failed)s could not be sent.", sent=sent, failed=failed),
+    flash(ngettext("Sent %(sent)s message; %(failed)s could not be sent.",
+                   "Sent %(sent)s message(s); %(failed)s could not be sent.", sent,
+                   sent=sent, failed=failed),
           "success" if not failed else "warning")
     return redirect(url_for("admin.outbox"))
 

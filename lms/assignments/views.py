@@ -140,8 +140,11 @@ def remind(assignment_id: int):
     sent, skipped = assignment_reminders.send_now(assignment, actor=current_user)
     db.session.commit()
     if sent:
-        flash(_("Queued %(sent)s reminder(s) in the Outbox.", sent=sent)
-              + (" " + _("%(skipped)s people were already reminded today.", skipped=skipped)
+        flash(ngettext("Queued %(sent)s reminder in the Outbox.",
+                       "Queued %(sent)s reminder(s) in the Outbox.", sent, sent=sent)
+              + (" " + ngettext("%(skipped)s person was already reminded today.",
+                                "%(skipped)s people were already reminded today.", skipped,
+                                skipped=skipped)
                  if skipped else ""),
               "success")
     elif skipped:

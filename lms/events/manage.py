@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -275,8 +275,10 @@ def draw(week_id: int):
             week, actor=current_user, count=draw_form.winners.data, seed=draw_form.seed.data,
             reason=draw_form.reason.data or ""), field="winners")
         if result is not REFUSED:
-            flash(_("%(count)s winner(s) drawn with seed %(seed)s.",
-                    count=len(result.winner_ids), seed=result.seed), "success")
+            flash(ngettext("%(count)s winner drawn with seed %(seed)s.",
+                           "%(count)s winner(s) drawn with seed %(seed)s.",
+                           len(result.winner_ids), count=len(result.winner_ids),
+                           seed=result.seed), "success")
             return redirect(url_for("events.manage_week", week_id=week.id), code=303)
     return _week_page(week, WeekForm(obj=week, formdata=None), draw_form, status=422)
 

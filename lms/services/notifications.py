@@ -60,19 +60,42 @@ def N_(message: str) -> str:  # noqa: N802 - the name the message extractor look
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_
+    """Mark a message with a count, in its singular and plural, for the catalogue."""
+    return singular, plural
+
+
+# Where a counted notice keeps, among its stored params, its plural message and the name
+# of the param that counts (rows written before have neither and read as before).
+PLURAL_PARAM = "_plural"
+COUNT_PARAM = "_count"
+
+
 @dataclass(frozen=True)
 class Notice:
     """A notification's words: ``message`` (an English catalogue message marked with
     :func:`N_`, with ``%(name)s`` placeholders) and the values that fill it. A
     ``datetime.date`` value is kept as its ISO day and written as the reader's language
-    writes days."""
+    writes days. A message with a count (marked with :func:`NP_`) also has its ``plural``
+    and the name of the value that is the ``count``; the reader's language chooses the
+    form."""
 
     message: str
     params: dict[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+    count: str | None = None
+
+    @classmethod
+    def counted(cls, forms: tuple[str, str], count: str, params: dict[str, Any]) -> Notice:
+        """A notice whose words depend on ``params[count]``: ``forms`` from :func:`NP_`."""
+        return cls(forms[0], params, plural=forms[1], count=count)
 
     def stored_params(self) -> dict[str, Any]:
-        return {key: {"date": _day_of(value).isoformat()} if isinstance(value, date) else value
-                for key, value in self.params.items()}
+        stored = {key: {"date": _day_of(value).isoformat()} if isinstance(value, date)
+                  else value for key, value in self.params.items()}
+        if self.plural is not None:
+            stored.update({PLURAL_PARAM: self.plural, COUNT_PARAM: self.count})
+        return stored
 
     def __str__(self) -> str:
         """The words in the current language (the reader's, or the document's)."""
@@ -86,7 +109,10 @@ def _day_of(value: date) -> date:
 def _worded(message: str, params: dict[str, Any]) -> str:
     values = {key: dates.format_date(date.fromisoformat(value["date"]))
               if isinstance(value, dict) and "date" in value else value
-              for key, value in params.items()}
+              for key, value in params.items() if key not in (PLURAL_PARAM, COUNT_PARAM)}
+    if PLURAL_PARAM in params:
+        return ngettext(message, params[PLURAL_PARAM], int(values[params[COUNT_PARAM]]),
+                        **values)
     return gettext(message, **values)
 
 

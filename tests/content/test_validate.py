@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms.content.schema import read_modules
@@ -175,3 +176,26 @@ def test_bad_completion_rules_are_refused_with_file_and_line(app, runner, tmp_pa
     assert result.exit_code == 1
     assert "module.yaml:13:" in result.output and "pass_mark" in result.output
     assert db.session.scalar(select(func.count(Module.id))) == 0
+
+
+def test_problems_are_written_in_the_readers_language(app, tmp_path):
+    folder = tmp_path / "modules" / "broken"
+    folder.mkdir(parents=True)
+    (folder / "module.yaml").write_text(BROKEN_YAML)
+    with force_locale("es"):
+        messages = [e.message for e in read_modules(tmp_path / "modules").errors]
+    assert "paso 2 ('odd'): tipo de paso desconocido 'podcast' (use uno de " \
+           "page, video, challenge, check, survey, live, plan)" in messages
+    assert "paso 3 ('intro'): falta el campo obligatorio 'url'" in messages
+
+
+def test_the_validate_command_speaks_english_whatever_the_default_language(app, runner,
+                                                                          tmp_path):
+    app.config["BABEL_DEFAULT_LOCALE"] = "es"
+    folder = tmp_path / "modules" / "broken"
+    folder.mkdir(parents=True)
+    (folder / "module.yaml").write_text(BROKEN_YAML)
+    result = runner.invoke(args=["modules", "validate", "--path", str(tmp_path / "modules")])
+    assert "step 3 ('intro'): missing required field 'url'" in result.output
+    assert "duplicate step slug 'intro'" in result.output
+    assert "falta" not in result.output

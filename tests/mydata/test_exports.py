@@ -11,6 +11,7 @@ from lms import clock
 from lms.demo.reviews import EQUITY_ANSWERS
 from lms.extensions import db
 from lms.models import DataExport
+from lms.services import notifications
 from lms.services.privacy import exports
 from lms.services.reviews import review as reviews
 
@@ -121,3 +122,16 @@ def test_the_archive_and_erasure_cover_sign_in_identities_and_coauthor_invitatio
     db.session.commit()
     assert db.session.query(ExternalIdentity).count() == 0
     assert db.session.query(CoauthorInvitation).count() == 0
+
+
+def test_notifications_are_exported_as_their_owner_reads_them(app, people):
+    people.learner.locale = "es"
+    notifications.notify(people.learner, "info", notifications.Notice(
+        notifications.N_("%(name)s can now read the reflections you submit."),
+        {"name": "Ann Mentor"}))
+    db.session.commit()
+    exported = exports.collect(people.learner)["notifications"][-1]
+    assert exported["shown_text"] == "Ann Mentor puede leer ahora las reflexiones que envíe."
+    assert exported["text"] == "Ann Mentor can now read the reflections you submit."
+    assert exported["message"] == "%(name)s can now read the reflections you submit."
+    assert exported["params"] == {"name": "Ann Mentor"}

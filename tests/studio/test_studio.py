@@ -130,7 +130,7 @@ def test_validation_is_shown_at_the_step_and_blocks_publishing(signed_in):
     token = csrf(signed_in, f"/studio/{draft.id}")
     response = signed_in.post(f"/studio/{draft.id}/publish", data={"csrf_token": token})
     assert response.status_code == 422
-    assert "Fix the 1 problem(s)" in response.get_data(as_text=True)
+    assert "Fix the 1 problem shown" in response.get_data(as_text=True)
     assert db.session.scalar(select(Module).where(Module.slug == draft.slug)) is None
 
 

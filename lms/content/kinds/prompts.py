@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from lms.content.checker import DEFAULT_LIKERT, PROMPT_ID, Checker, Where
@@ -197,8 +198,8 @@ def _validate_rows(a: AnswerCheck) -> None:
             a.add(_("Row %(number)d: please fill in every column, or remove the row.",
                     number=index))
     if a.final and len(value) < prompt.get("min_rows", 1) and a.required:
-        a.add(f"Please add at least {prompt.get('min_rows', 1)} "
-              f"row{'s' if prompt.get('min_rows', 1) != 1 else ''}.")
+        a.add(ngettext("Please add at least %(num)d row.", "Please add at least %(num)d rows.",
+                       prompt.get("min_rows", 1)))
 
 
 # --- checking module.yaml --------------------------------------------------------------------
@@ -324,7 +325,7 @@ def validate_answers(prompts: list[dict[str, Any]], answers: dict[str, Any], *, 
         pid = prompt["id"]
         if pid not in answers:
             if final and prompt.get("required", True):
-                errors.setdefault(pid, []).append("Please answer this question.")
+                errors.setdefault(pid, []).append(_("Please answer this question."))
             continue
         found: list[str] = []
         PROMPT_TYPES[prompt["type"]].validate(

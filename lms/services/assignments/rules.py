@@ -557,11 +557,14 @@ def due_rule_text(assignment: Assignment) -> str:
     if assignment.due_kind == "date" and assignment.due_on:
         text = _("by %(day)s", day=dates.format_date(assignment.due_on))
     elif assignment.due_kind == "after_assigned":
-        text = _("%(days)s days after being assigned", days=assignment.due_days)
+        text = ngettext("%(days)s day after being assigned", "%(days)s days after being assigned",
+                        assignment.due_days or 0, days=assignment.due_days)
     else:
-        text = _("%(days)s days after joining", days=assignment.due_days)
+        text = ngettext("%(days)s day after joining", "%(days)s days after joining",
+                        assignment.due_days or 0, days=assignment.due_days)
     if assignment.recertify_months:
-        text += _("; renew every %(months)s months", months=assignment.recertify_months)
+        text += ngettext("; renew every %(months)s month", "; renew every %(months)s months",
+                         assignment.recertify_months, months=assignment.recertify_months)
     return text
 
 

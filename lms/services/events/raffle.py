@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms.dates import format_date
@@ -144,8 +145,11 @@ def run_draw(week: EngagementWeek, *, actor: User, count: int, seed: str | None 
         raise DomainError(_("Nobody has an entry yet: entries come from attended sessions of "
                           "this week."), field="winners")
     if count > len(entries):
-        raise DomainError(_("Only %(count)s people have entries, so at most %(count)s winners "
-                            "can be drawn.", count=len(entries)), field="winners")
+        raise DomainError(ngettext("Only %(count)s person has an entry, so at most %(count)s "
+                                   "winner can be drawn.",
+                                   "Only %(count)s people have entries, so at most %(count)s "
+                                   "winners can be drawn.", len(entries), count=len(entries)),
+                          field="winners")
     seed = (seed or "").strip()[:100] or secrets.token_hex(8)
     winners = draw_winners(entries, seed, count)
     draw = RaffleDraw(week_id=week.id, seed=seed,

@@ -29,6 +29,7 @@ from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
+from lms.i18n import written_for
 from lms.models import (
     ActionPlan,
     Application,
@@ -59,6 +60,7 @@ from lms.models import (
     TeamRequest,
     User,
 )
+from lms.services.notifications import shown_text
 
 # Never exported: they would let whoever holds the file act as the person.
 SECRET_COLUMNS = frozenset({"password_hash", "session_token", "token", "checkin_code"})
@@ -198,8 +200,12 @@ def certificates(user: User) -> Records:
 
 
 def notifications(user: User) -> Records:
-    return [record(n) for n in _all(select(Notification).where(Notification.user_id == user.id)
-                                    .order_by(Notification.created_at))]
+    """Each notification as stored (its catalogue message and values, and the English
+    ``text``) with ``shown_text``: the words as its owner reads them, in their language."""
+    rows = _all(select(Notification).where(Notification.user_id == user.id)
+                .order_by(Notification.created_at))
+    with written_for(user):
+        return [record(n, shown_text=shown_text(n)) for n in rows]
 
 
 def mentoring(user: User) -> Records:

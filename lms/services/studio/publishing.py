@@ -62,7 +62,7 @@ def publish(draft: ModuleDraft, author: User, *, confirm: bool = False) -> Modul
     """
     result = validate(draft)
     if result.definition is None:
-        raise DomainError(ngettext("Fix the %(num)d problem(s) shown before publishing.",
+        raise DomainError(ngettext("Fix the %(num)d problem shown before publishing.",
                                    "Fix the %(num)d problem(s) shown before publishing.",
                                    len(result.errors)), field="publish")
     definition = result.definition
