@@ -184,7 +184,7 @@ def test_problems_are_written_in_the_readers_language(app, tmp_path):
     (folder / "module.yaml").write_text(BROKEN_YAML)
     with force_locale("es"):
         messages = [e.message for e in read_modules(tmp_path / "modules").errors]
-    assert "paso 2 ('odd'): tipo de paso desconocido 'podcast' (use uno de " \
+    assert "paso 2 ('odd'): tipo de paso desconocido 'podcast' (use uno de estos: " \
            "page, video, challenge, check, survey, live, plan)" in messages
     assert "paso 3 ('intro'): falta el campo obligatorio 'url'" in messages
 
