@@ -132,7 +132,7 @@ def test_send_now_queues_once_a_day_and_is_recorded(client, auth, frozen, short_
     complete_module(admin, short_module)
     auth.login(admin)
     response = client.post(f"/assignments/{assignment.id}/remind", follow_redirects=True)
-    assert "Queued 1 reminder(s)" in response.get_data(as_text=True)
+    assert "Queued 1 reminder in the Outbox." in response.get_data(as_text=True)
     again = client.post(f"/assignments/{assignment.id}/remind", follow_redirects=True)
     assert "already reminded today" in again.get_data(as_text=True)
     messages = db.session.execute(select(OutboxMessage)).scalars().all()

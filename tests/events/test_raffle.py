@@ -148,7 +148,7 @@ def test_bad_draws_are_refused_with_a_message(client, auth, week, admin, make_us
     _attend(make_offering(engagement_week_id=week.id), [make_user()], admin)
     db.session.commit()
     too_many = client.post(f"/events/manage/weeks/{week.id}/draw", data={"winners": "2"})
-    assert "Only 1 people have entries" in text(too_many)
+    assert "Only 1 person has an entry" in text(too_many)
     zero = client.post(f"/events/manage/weeks/{week.id}/draw", data={"winners": "0"})
     assert "Draw between 1 and 100 winners." in text(zero)
     frozen.__exit__(None, None, None)

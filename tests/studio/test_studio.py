@@ -560,3 +560,16 @@ def test_new_steps_and_parts_are_titled_in_the_authors_language(signed_in, autho
     db.session.commit()
     index = add_step(signed_in, draft, "check")
     assert drafts.step_at(draft, index)["title"] == "Nuevo paso: comprobación de conocimientos"
+
+
+def test_a_spanish_author_reads_an_imported_modules_problems_in_spanish(signed_in, author):
+    author.locale = "es"
+    db.session.commit()
+    token = csrf(signed_in, "/studio/")
+    response = signed_in.post("/studio/import", data={
+        "csrf_token": token,
+        "archive": (io.BytesIO(exchange.export_zip("bad", {"module.yaml": "slug: bad\n"})),
+                    "m.zip")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert ("El módulo tiene problemas: modules/bad/module.yaml:1: falta el campo obligatorio "
+            "&#39;title&#39;") in response.get_data(as_text=True)
