@@ -58,9 +58,6 @@ class Where:
             prefix = _("step %(number)s: ", number=self.step + 1)
         return prefix + self.within_step()
 
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
 
 NOWHERE = Where()
 
