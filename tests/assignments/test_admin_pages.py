@@ -159,3 +159,19 @@ def test_audit_log_filters_by_date(client, auth, admin, short_module, make_user)
         april = client.get("/admin/audit?action=assignment&since=2026-04-01")
     assert '<td data-label="Action">assignment.create</td>' in march.get_data(as_text=True)
     assert '<td data-label="Action">assignment.create</td>' not in april.get_data(as_text=True)
+
+
+def test_the_reminder_schedule_counts_its_days(client, auth, frozen, short_module, admin):
+    assignment, _ = assign(admin, short_module)
+    auth.login(admin)
+    assignment.remind_days_before, assignment.overdue_every_days = [7, 1], 1
+    assignment.escalate_after_days = 3
+    db.session.commit()
+    page = client.get(f"/assignments/{assignment.id}/reminders").get_data(as_text=True)
+    assert "Schedule: 7, 1 day(s) before the due date" in page
+    assert "every 1 day while overdue" in page
+    assert "the department lead is told after 3 days overdue" in page
+    assignment.remind_days_before = [1]
+    db.session.commit()
+    page = client.get(f"/assignments/{assignment.id}/reminders").get_data(as_text=True)
+    assert "Schedule: 1 day before the due date" in page
