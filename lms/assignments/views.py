@@ -269,7 +269,9 @@ def compliance_view():
         people=people, page=Page(page, PAGE_SIZE, total), total=total,
         assignment_choices=assignment_choices,
         department_choices=compliance.department_choices(scope),
-        statuses=compliance.STATUS_LABELS, people_columns=compliance.PEOPLE_COLUMNS,
+        # Words translated once, not once a row.
+        statuses={key: str(label) for key, label in compliance.STATUS_LABELS.items()},
+        people_columns=[str(column) for column in compliance.PEOPLE_COLUMNS],
         count_columns=compliance.COUNT_COLUMNS, action_form=ActionForm(),
         target_text=assignments.target_text, due_rule_text=assignments.due_rule_text,
         is_admin=current_user.has_role("admin"), lead_notice=permissions.LEAD_NOTICE)

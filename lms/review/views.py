@@ -83,8 +83,9 @@ def queue():
         learner=request.args.get("learner", "").strip()[:100])
     result = reviews.review_queue(current_user, filters, page=query_page(),
                                   per_page=PER_PAGE)
-    context = {"queue": result, "filters": filters, "states": reviews.QUEUE_STATES,
-               "now": utcnow()}
+    # The status words translated once, not once a row.
+    states = {key: str(label) for key, label in reviews.QUEUE_STATES.items()}
+    context = {"queue": result, "filters": filters, "states": states, "now": utcnow()}
     if is_htmx() and not is_history_restore():
         return render_template("review/_queue.html", **context)
     has_learners = personal_cache.cached(

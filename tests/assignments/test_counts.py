@@ -14,6 +14,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import delete, select, update
 
 from lms import clock
@@ -191,3 +192,48 @@ def test_recounts_of_one_assignment_at_once_never_count_twice(app, admin, short_
     db.session.expire_all()
     assert _by_department(assignment)["Wards"] == (3, 0)
     assert counts.check() == []
+
+
+def test_a_page_over_many_due_dates_reads_whole_groups_together(frozen, admin, short_module,
+                                                                make_user):
+    """Due dates one per person (as when they follow hire dates): a page spans many groups
+    of one person, and those read whole make one part of the page query, not one each."""
+    learners = [make_user(name=f"Person {n:02d}") for n in range(12)]
+    with clock.frozen_at(at(TODAY - timedelta(days=60))):
+        assign(admin, short_module, due_on=TODAY + timedelta(days=30))
+    for n, learner in enumerate(learners):
+        db.session.execute(update(Obligation).where(Obligation.user_id == learner.id).values(
+            due_on=TODAY + timedelta(days=n * 5 - 38)))
+    for learner in learners[8:10]:
+        learning.start_module(learner, short_module)
+    complete_module(learners[10], short_module)
+    status.reconcile()
+    db.session.commit()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    for filters in (Filters(), Filters(status="overdue")):
+        everyone, total = people(filters, None, per_page=None)
+        summary = summarise(filters, None)
+        assert len(summary.groups) > 6
+        for per_page in (3, 5, total):
+            pages = []
+            for page in range(1, total // per_page + 2):
+                rows, _total = people(filters, None, page=page, per_page=per_page,
+                                      total=summary.total.assigned, groups=summary.groups)
+                pages += [(row.user_id, row.status) for row in rows]
+            assert pages == [(row.user_id, row.status) for row in everyone], (filters, per_page)
+
+    overdue = summarise(Filters(status="overdue"), None)
+    assert len(overdue.groups) == overdue.total.assigned > 6  # one person per due date
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        rows, _total = people(Filters(status="overdue"), None, per_page=overdue.total.assigned,
+                              total=overdue.total.assigned, groups=overdue.groups)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(rows) == overdue.total.assigned
+    assert len(statements) == 1
+    assert "UNION" not in statements[0].upper()

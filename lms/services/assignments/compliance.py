@@ -391,12 +391,20 @@ def _status_within_group(status: str, on: date | None):
 
 def _page_by_groups(filters: Filters, scope: set[int] | None, columns, groups, page: int,
                     per_page: int, on: date | None):
-    """The page's rows as one subquery: for each (status, due date) group the page spans,
-    in urgency order, that group's rows in name order from the right offset (each group
-    read through an index, stopping after the rows needed); None for a page past the end."""
+    """The page's rows as one subquery; None for a page past the end.
+
+    The (status, due date) groups the page spans are taken in urgency order.
+    A group read in part (the page starts or ends inside it) is read on its
+    own, in name order from the right offset, through an index that stops
+    after the rows needed. Groups read whole, one after the other with the
+    same status, are read together, as one range of due dates: with due dates
+    spread over years (one per hire date), a page spans dozens of groups of
+    one or two people, and one part per group made a statement too long to
+    be planned quickly.
+    """
     skip = (max(page, 1) - 1) * per_page
     wanted = per_page
-    parts = []
+    spans: list[tuple[str, date | None, int, int, bool]] = []  # status, due, skip, take, whole
     ordered = sorted(groups.items(), key=lambda item: (
         _STATUS_RANK[item[0][0]], item[0][1] is None, item[0][1] or date.min))
     for (status, due_on), number in ordered:
@@ -404,17 +412,37 @@ def _page_by_groups(filters: Filters, scope: set[int] | None, columns, groups, p
             skip -= number
             continue
         take = min(number - skip, wanted)
-        inner = obligation_rows(filters, scope, *columns, on=on).where(
-            Obligation.next_due_on.is_(None) if due_on is None
-            else Obligation.next_due_on == due_on,
-            _status_within_group(status, on)).subquery()
-        parts.append(select(inner)
-                     .order_by(inner.c.name, inner.c.obligation_id)
-                     .limit(take).offset(skip).subquery())
+        spans.append((status, due_on, skip, take,
+                      skip == 0 and take == number and due_on is not None))
         skip = 0
         wanted -= take
         if not wanted:
             break
+    parts = []
+    index = 0
+    while index < len(spans):
+        status, due_on, skip, take, whole = spans[index]
+        run = index + 1
+        while (whole and run < len(spans) and spans[run][4]
+               and spans[run][0] == status):
+            run += 1
+        if run - index > 1:
+            last = spans[run - 1][1]
+            inner = obligation_rows(filters, scope, *columns, on=on).where(
+                Obligation.next_due_on >= due_on, Obligation.next_due_on <= last,
+                _status_within_group(status, on)).subquery()
+            parts.append(select(inner)
+                         .order_by(inner.c.due_on, inner.c.name, inner.c.obligation_id)
+                         .limit(sum(span[3] for span in spans[index:run])).subquery())
+        else:
+            inner = obligation_rows(filters, scope, *columns, on=on).where(
+                Obligation.next_due_on.is_(None) if due_on is None
+                else Obligation.next_due_on == due_on,
+                _status_within_group(status, on)).subquery()
+            parts.append(select(inner)
+                         .order_by(inner.c.name, inner.c.obligation_id)
+                         .limit(take).offset(skip).subquery())
+        index = run
     if not parts:
         return None
     selects = [select(part) for part in parts]
