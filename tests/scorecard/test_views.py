@@ -3,6 +3,7 @@ the department page; the scorecard's own budgets are in tests/perf)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -59,6 +60,8 @@ def test_the_published_view_shows_coverage_and_suppression(client, auth, make_us
     assert "<h1>Programme scorecard</h1>" in html
     assert "Below target" in html and "Emergency Medicine" in html
     assert "fewer than 5" in html
+    # The default target is one trained ally: the count of departments does not make it plural.
+    assert re.search(r"\d+ of \d+ departments have at least 1 trained ally\.", html)
     assert "Cardiology <span class=\"row-note\">(part of Internal Medicine)</span>" in html
     assert 'role="img"' in html and "<desc" in html
     # Learners get counts only: no drill-down, no names.
@@ -206,3 +209,5 @@ def test_the_page_says_how_many_answers_wait_without_saying_where(client, auth, 
         assert "1 answer is waiting to be released." in note
         assert "No evaluation answers have been released yet." in note
         assert "Pediatrics" not in note
+        # The note's sentences are separate sentences, not run together.
+        assert "over time. No evaluation answers have been released yet. 1 answer" in note
