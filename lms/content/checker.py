@@ -189,6 +189,16 @@ class Checker:
         seen.add(str(value))
         return value
 
+    def item_id(self, m: LineDict, seen: set[str], *, duplicate: str, own_where: Where,
+                where: Where) -> Any:
+        """A question's or item's lowercase ``id``. An invalid one is placed at the entry
+        itself; a duplicate, which has a valid name, at the step that holds both."""
+        value = m.get("id")
+        if not isinstance(value, str) or not ITEM_ID.match(value):
+            return self.unique_id(m, seen, ITEM_ID, invalid=_("'id' must be lowercase text"),
+                                  duplicate="", where=own_where)
+        return self.unique_id(m, seen, ITEM_ID, invalid="", duplicate=duplicate, where=where)
+
     def unknown_keys(self, m: LineDict, allowed: set[str], where: Where) -> None:
         for key in m:
             if key not in allowed:

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.content.checker import ITEM_ID, Checker, Where
+from lms.content.checker import Checker, Where
 from lms.content.kinds import Answered, StepKind, Visit
 from lms.content.kinds.editor import Editor, Field, Part, Posted, lines, put
 from lms.content.yamlio import LineDict
@@ -24,12 +24,8 @@ def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     for q in c.mapping_list(s, "questions", where=where):
         q_where = where.part("question", q.get("id", "?"))
         c.unknown_keys(q, {"id", "prompt", "options"}, q_where)
-        if not isinstance(q.get("id"), str) or not ITEM_ID.match(q.get("id")):
-            qid = c.unique_id(q, seen, ITEM_ID, invalid=_("'id' must be lowercase text"),
-                              duplicate="", where=q_where)
-        else:
-            qid = c.unique_id(q, seen, ITEM_ID, invalid="", where=where,
-                              duplicate=_("duplicate question id '%(id)s'", id=q.get("id")))
+        qid = c.item_id(q, seen, own_where=q_where, where=where,
+                        duplicate=_("duplicate question id '%(id)s'", id=q.get("id")))
         options = []
         for o in c.mapping_list(q, "options", where=q_where):
             c.unknown_keys(o, {"text", "correct", "feedback"}, q_where)

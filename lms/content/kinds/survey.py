@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.content.checker import DEFAULT_LIKERT, ITEM_ID, Checker, Where
+from lms.content.checker import DEFAULT_LIKERT, Checker, Where
 from lms.content.kinds import Answered, StepKind, Visit
 from lms.content.kinds.editor import Editor, Field, Part, Posted, put
 from lms.content.yamlio import LineDict
@@ -22,12 +22,8 @@ def check(c: Checker, s: LineDict, where: Where) -> dict[str, Any]:
     for i in c.mapping_list(s, "items", where=where):
         i_where = where.part("item", i.get("id", "?"))
         c.unknown_keys(i, {"id", "type", "text", "scale"}, i_where)
-        if not isinstance(i.get("id"), str) or not ITEM_ID.match(i.get("id")):
-            iid = c.unique_id(i, seen, ITEM_ID, invalid=_("'id' must be lowercase text"),
-                              duplicate="", where=i_where)
-        else:
-            iid = c.unique_id(i, seen, ITEM_ID, invalid="", where=where,
-                              duplicate=_("duplicate item id '%(id)s'", id=i.get("id")))
+        iid = c.item_id(i, seen, own_where=i_where, where=where,
+                        duplicate=_("duplicate item id '%(id)s'", id=i.get("id")))
         kind = c.choice(i, "type", ITEM_TYPES, default="likert", where=i_where)
         item = {"id": iid, "type": kind, "text": c.text(i, "text", required=True, where=i_where)}
         if kind == "likert":
