@@ -70,16 +70,20 @@ def english_left(page, content: list[str], institution: str) -> set[str]:
                          [*content, institution, "Ally LMS", "Rosa Méndez"])
 
 
-def test_a_learner_walks_home_challenge_and_plan_in_spanish(kit, newcomer):
-    server, page, login_as, check_a11y = kit
-    email, content = newcomer
-    institution = server.app.config["LMS_INSTITUTION_NAME"]
+def choose_spanish(page, login_as, email: str) -> None:
+    """Sign in as ``email`` and choose Spanish on the profile, as a person would."""
     login_as(page, email)
-
     page.get_by_role("link", name="Rosa Méndez").click()
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Save profile").click()
     page.get_by_text("Perfil guardado.").wait_for()
+
+
+def test_a_learner_walks_home_challenge_and_plan_in_spanish(kit, newcomer):
+    server, page, login_as, check_a11y = kit
+    email, content = newcomer
+    institution = server.app.config["LMS_INSTITUTION_NAME"]
+    choose_spanish(page, login_as, email)
     assert page.locator("html").get_attribute("lang") == "es"
     check_a11y(page)
     assert not english_left(page, content, institution)
@@ -125,11 +129,7 @@ def test_a_learner_finds_live_sessions_in_spanish_and_the_countdown_ticks_in_spa
     server, page, login_as, check_a11y = kit
     email, content = newcomer
     institution = server.app.config["LMS_INSTITUTION_NAME"]
-    login_as(page, email)
-    page.get_by_role("link", name="Rosa Méndez").click()
-    page.get_by_label("Language").select_option("es")
-    page.get_by_role("button", name="Save profile").click()
-    page.get_by_text("Perfil guardado.").wait_for()
+    choose_spanish(page, login_as, email)
 
     page.get_by_role("link", name="Sesiones en vivo").first.click()
     page.get_by_role("heading", name="Sesiones en vivo", level=1).wait_for()
