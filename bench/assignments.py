@@ -25,13 +25,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.data import add_departments, add_progress, people_csv
+from bench.data import ADMIN_PASSWORD, add_progress, bench_app, people_csv
 from bench.database import throwaway_database
 from bench.report import write_section
 
 RESULTS = Path(__file__).resolve().parent / "results" / "assignments.md"
 TARGETS = {"assign": 2.0, "compliance": 0.3}
-PASSWORD = "bench password 123"
+PASSWORD = ADMIN_PASSWORD
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -48,13 +48,11 @@ def median_time(fn: Callable[[], object], runs: int) -> tuple[float, float]:
 
 
 def run(people: int, departments: int, runs: int) -> tuple[str, list[tuple[str, str, str]]]:
-    from flask_migrate import upgrade
 
-    from lms import clock, create_app
+    from lms import clock
     from lms.extensions import db
     from lms.models import Department, Obligation, User
     from lms.services import duedates
-    from lms.services.accounts import passwords
     from lms.services.accounts import people as accounts
     from lms.services.accounts.user_import import import_users
     from lms.services.assignments.reminders import run_due_reminders
@@ -64,21 +62,7 @@ def run(people: int, departments: int, runs: int) -> tuple[str, list[tuple[str, 
     rows: list[tuple[str, str, str]] = []
     with throwaway_database() as database:
         label, url = database.label, database.url
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
-            "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False, "MAIL_SERVER": None,
-            "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}})
-        with app.app_context():
-            upgrade()
-            from lms.content.sync import sync_modules
-
-            sync_modules(Path(app.config["LMS_MODULES_DIR"]))
-            department_ids = add_departments(departments)
-            admin = accounts.create_user(email="admin@bench.example.edu", name="Bench Admin",
-                                         roles=("admin", "learner"))
-            passwords.set_password(admin, PASSWORD)
-            db.session.commit()
+        with bench_app(url, departments) as (app, department_ids, admin):
 
             data = people_csv(people)
             seconds, report = timed(lambda: import_users(data))

@@ -26,12 +26,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.assignments import median_time, timed
-from bench.data import FIRST, LAST, add_departments, add_progress
+from bench.data import ADMIN_PASSWORD, FIRST, LAST, add_progress, bench_app
 from bench.database import throwaway_database
 from bench.report import write_section
 
 RESULTS = Path(__file__).resolve().parent / "results" / "compliance.md"
-PASSWORD = "bench password 123"
+PASSWORD = ADMIN_PASSWORD
 TARGET = 0.3
 
 
@@ -51,87 +51,70 @@ def _people(count: int, department_ids: list[int], seed: int = 17) -> list[int]:
 
 def run(people: int, departments: int, runs: int, profile: bool = False,
         keep: bool = False) -> tuple[str, list[tuple[str, str, str]]]:
-    from flask_migrate import upgrade
 
-    from lms import create_app
-    from lms.content.sync import sync_modules
     from lms.extensions import db
     from lms.services import duedates
-    from lms.services.accounts import passwords
-    from lms.services.accounts import people as accounts
     from lms.services.assignments.rules import Rule, create_assignment
     from lms.services.learning import progress as learning
 
     rows: list[tuple[str, str, str]] = []
-    with throwaway_database("compliance", keep=keep) as database:
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": database.url,
-            "SQLALCHEMY_DATABASE_URI": database.url, "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False, "MAIL_SERVER": None,
-            "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}})
-        with app.app_context():
-            upgrade()
-            sync_modules(Path(app.config["LMS_MODULES_DIR"]))
-            department_ids = add_departments(departments)
-            admin = accounts.create_user(email="admin@bench.example.edu", name="Bench Admin",
-                                         roles=("admin", "learner"))
-            passwords.set_password(admin, PASSWORD)
-            db.session.commit()
-            seconds, user_ids = timed(lambda: _people(people, department_ids))
-            module = learning.published_module("implicit-bias-foundations")
-            add_progress(module.id, module.content_hash, user_ids)
-            db.session.commit()
-            rows.append((f"Load {people:,} people and their progress", f"{seconds:.1f} s",
-                         "informational"))
-            due = duedates.today() + timedelta(days=30)
-            seconds, (assignment, result) = timed(lambda: create_assignment(actor=admin, rule=Rule(
-                module=module, target_kind="everyone", due_on=due)))
-            db.session.commit()
-            rows.append((f"Assign a module to everyone ({result.opened:,} people)",
-                         f"{seconds:.2f} s", "informational"))
-            seconds, (_, result) = timed(lambda: create_assignment(actor=admin, rule=Rule(
-                module=learning.published_module("psychological-safety"),
-                target_kind="departments", department_ids=department_ids,
-                due_on=duedates.today() + timedelta(days=7))))
-            db.session.commit()
-            rows.append((f"Assign a module to {len(department_ids)} departments "
-                         f"({result.opened:,} people)", f"{seconds:.2f} s", "informational"))
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.connect() as connection:
-                    connection.execute(sa.text("ANALYZE"))
-                    connection.commit()
+    with (throwaway_database("compliance", keep=keep) as database,
+          bench_app(database.url, departments) as (app, department_ids, admin)):
+        seconds, user_ids = timed(lambda: _people(people, department_ids))
+        module = learning.published_module("implicit-bias-foundations")
+        add_progress(module.id, module.content_hash, user_ids)
+        db.session.commit()
+        rows.append((f"Load {people:,} people and their progress", f"{seconds:.1f} s",
+                     "informational"))
+        due = duedates.today() + timedelta(days=30)
+        seconds, (assignment, result) = timed(lambda: create_assignment(actor=admin, rule=Rule(
+            module=module, target_kind="everyone", due_on=due)))
+        db.session.commit()
+        rows.append((f"Assign a module to everyone ({result.opened:,} people)",
+                     f"{seconds:.2f} s", "informational"))
+        seconds, (_, result) = timed(lambda: create_assignment(actor=admin, rule=Rule(
+            module=learning.published_module("psychological-safety"),
+            target_kind="departments", department_ids=department_ids,
+            due_on=duedates.today() + timedelta(days=7))))
+        db.session.commit()
+        rows.append((f"Assign a module to {len(department_ids)} departments "
+                     f"({result.opened:,} people)", f"{seconds:.2f} s", "informational"))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
+                connection.execute(sa.text("ANALYZE"))
+                connection.commit()
 
-            client = app.test_client()
-            response = client.post("/auth/login", data={"email": admin.email,
-                                                        "password": PASSWORD})
-            assert response.status_code == 302
+        client = app.test_client()
+        response = client.post("/auth/login", data={"email": admin.email,
+                                                    "password": PASSWORD})
+        assert response.status_code == 302
 
-            def get(path: str):
-                def fetch():
-                    page = client.get(path)
-                    assert page.status_code == 200, (path, page.status_code)
-                return fetch
+        def get(path: str):
+            def fetch():
+                page = client.get(path)
+                assert page.status_code == 200, (path, page.status_code)
+            return fetch
 
-            a = assignment.id
-            pages = [
-                ("Compliance, all assignments", "/assignments/compliance"),
-                ("Compliance, one assignment", f"/assignments/compliance?assignment={a}"),
-                ("Compliance, one department, not-started filter",
-                 f"/assignments/compliance?assignment={a}&department={department_ids[0]}"
-                 "&status=not_started"),
-                ("Compliance, one assignment, page 2",
-                 f"/assignments/compliance?assignment={a}&page=2"),
-                ("Compliance, one assignment, page 200",
-                 f"/assignments/compliance?assignment={a}&page=200"),
-            ]
-            for title, path in pages:
-                if profile:
-                    _profile(title, get(path))
-                median, best = median_time(get(path), runs)
-                rows.append((title, f"{median * 1000:.0f} ms (best {best * 1000:.0f} ms)",
-                             f"< 300 ms: {'met' if median < TARGET else 'MISSED'}"))
-            db.session.remove()
-            db.engine.dispose()
+        a = assignment.id
+        pages = [
+            ("Compliance, all assignments", "/assignments/compliance"),
+            ("Compliance, one assignment", f"/assignments/compliance?assignment={a}"),
+            ("Compliance, one department, not-started filter",
+             f"/assignments/compliance?assignment={a}&department={department_ids[0]}"
+             "&status=not_started"),
+            ("Compliance, one assignment, page 2",
+             f"/assignments/compliance?assignment={a}&page=2"),
+            ("Compliance, one assignment, page 200",
+             f"/assignments/compliance?assignment={a}&page=200"),
+        ]
+        for title, path in pages:
+            if profile:
+                _profile(title, get(path))
+            median, best = median_time(get(path), runs)
+            rows.append((title, f"{median * 1000:.0f} ms (best {best * 1000:.0f} ms)",
+                         f"< 300 ms: {'met' if median < TARGET else 'MISSED'}"))
+        db.session.remove()
+        db.engine.dispose()
     return database.label, rows
 
 

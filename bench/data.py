@@ -8,7 +8,10 @@ them completions and in-progress enrollments through Core bulk inserts.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -70,3 +73,35 @@ def add_progress(module_id: int, content_hash: str, user_ids: list[int], *,
         db.session.execute(sa.insert(Enrollment), enrollments)
     if completions:
         db.session.execute(sa.insert(ModuleCompletion), completions)
+
+
+ADMIN_PASSWORD = "bench password 123"
+
+
+@contextmanager
+def bench_app(url: str, departments: int) -> Iterator[tuple]:
+    """An application over the empty database at ``url``, inside its app context, with
+    the schema, the shipped modules, ``departments`` departments and a signed-up admin
+    (``admin@bench.example.edu``, ``ADMIN_PASSWORD``); yields the application, the
+    department ids and the admin."""
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.content.sync import sync_modules
+    from lms.services.accounts import passwords
+    from lms.services.accounts import people as accounts
+
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
+        "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False, "MAIL_SERVER": None,
+        "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}})
+    with app.app_context():
+        upgrade()
+        sync_modules(Path(app.config["LMS_MODULES_DIR"]))
+        department_ids = add_departments(departments)
+        admin = accounts.create_user(email="admin@bench.example.edu", name="Bench Admin",
+                                     roles=("admin", "learner"))
+        passwords.set_password(admin, ADMIN_PASSWORD)
+        db.session.commit()
+        yield app, department_ids, admin
