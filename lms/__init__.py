@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     from lms.auth.loader import configure_login
     from lms.extensions import cache, csrf, db, limiter, migrate
     from lms.services import personal_cache
+    from lms.sessions import configure_sessions
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -80,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app, config=cache_config(app))
     personal_cache.register(app)
     configure_login(app)
+    configure_sessions(app)
 
 
 def cache_config(app: Flask) -> dict[str, Any]:

@@ -78,6 +78,8 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
     "LMS_MIN_CELL": (5, int, "Aggregates over fewer people than this are suppressed."),
     "LMS_SESSION_HOURS": (12, int, "A sign-in ends after this many hours without a visit "
                           "(\"Keep me signed in\" lasts 14 days)."),
+    "LMS_SESSION_REFRESH_SECONDS": (60, int, "An unchanged sign-in cookie is sent again (its "
+                                    "expiry moved on) at most this often."),
     "LMS_CHECKIN_DAYS": ("30,60,90", _day_list, "Days after an action-plan goal is set when the "
                          "learner is reminded to write a check-in (comma-separated)."),
     "LMS_REVIEW_REMINDER_DAYS": (7, int, "Mentors are reminded of reflections waiting "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,7 @@ from markupsafe import Markup, escape
 from lms import clock, dates
 from lms.i18n import LANGUAGES, in_language
 from lms.localtime import countdown_phrases, countdown_words
+from lms.services import personal_cache
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
@@ -106,34 +108,55 @@ def register(app: Flask) -> None:
             "institution_name": current_app.config["LMS_INSTITUTION_NAME"],
             "page_language": dates.current_locale().language,
             "languages": LANGUAGES,
-            "nav_items": _request_navigation(),
+            "nav_links": nav_links,
             "nav_badge": nav_badge,
-            "nav_current": nav_current,
         }
 
 
-def _request_navigation() -> list[tuple[str, str]]:
-    """The navigation, worked out once per request (a page may render several templates)."""
-    if "_nav_items" not in g:
-        g._nav_items = navigation_for(current_user)
-    return g._nav_items
+class NavLink(NamedTuple):
+    endpoint: str
+    label: str
+    url: str
+    current: str  # its aria-current: "page", "true", or "" for none
 
 
-def nav_current() -> tuple[str | None, str]:
-    """The one navigation item to mark as current: ``(endpoint, aria-current value)``.
+def nav_links() -> list[NavLink]:
+    """The signed-in person's navigation, worked out once per request and only when a
+    page shows it (htmx fragments do not)."""
+    if "_nav_links" not in g:
+        items = navigation_for(current_user)
+        urls = [_endpoint_url(endpoint) for endpoint, _label in items]
+        current, value = _current_item(urls)
+        g._nav_links = [NavLink(endpoint, label, url, value if index == current else "")
+                        for index, ((endpoint, label), url) in enumerate(zip(items, urls,
+                                                                             strict=True))]
+    return g._nav_links
+
+
+def _endpoint_url(endpoint: str) -> str:
+    """``url_for(endpoint)`` of an endpoint without arguments: the same for every request
+    under one script root, so it is worked out once."""
+    urls = current_app.extensions.setdefault("lms.navigation_urls", {})
+    key = (request.script_root, endpoint)
+    if key not in urls:
+        urls[key] = url_for(endpoint)
+    return urls[key]
+
+
+def _current_item(urls: list[str]) -> tuple[int | None, str]:
+    """The one navigation item to mark as current: ``(index, aria-current value)``.
 
     The item for this exact address is the "page"; otherwise the item whose address is
     the longest prefix of this one is "true" (a review under "Review queue", not also
     under "My reflections"). Home marks only itself.
     """
     best, best_length = None, 0
-    for endpoint, _label in _request_navigation():
-        address = url_for(endpoint)
+    for index, address in enumerate(urls):
         if address == request.path:
-            return endpoint, "page"
+            return index, "page"
         if address != "/" and request.path.startswith(address.rstrip("/") + "/") \
                 and len(address) > best_length:
-            best, best_length = endpoint, len(address)
+            best, best_length = index, len(address)
     return best, "true"
 
 
@@ -169,7 +192,8 @@ def add_nav(app: Flask, endpoint: str, label: str,
 def add_nav_badge(app: Flask, endpoint: str, count, noun: str) -> None:
     """Show ``count(user)`` beside the ``endpoint`` navigation item, read out as
     "<label> (<n> <noun>)". ``count`` should be one cheap COUNT query (e.g. unread
-    notifications)."""
+    notifications) over rows that name the person (a ``user_id``): its result is kept
+    per person until a commit writes such a row (see ``personal_cache``)."""
     app.extensions.setdefault(NAV_BADGES_KEY, {})[endpoint] = (count, noun)
 
 
@@ -185,5 +209,7 @@ def nav_badge(endpoint: str) -> tuple[int, str] | None:
     cache = g.setdefault("_nav_badges", {})
     if endpoint not in cache:
         count, noun = badge
-        cache[endpoint] = (count(current_user), noun)
+        user = current_user._get_current_object()
+        cache[endpoint] = (personal_cache.cached(user.id, f"badge:{endpoint}",
+                                                 lambda: count(user)), noun)
     return cache[endpoint]

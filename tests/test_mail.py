@@ -146,6 +146,7 @@ def test_outbox_list_query_count_does_not_grow(client, admin, count_queries):
     for i in range(3):
         queue_email(f"p{i}@example.edu", "Hello", "Body")
     db.session.commit()
+    client.get("/admin/outbox")  # the navigation's counts are kept from the first page on
     with count_queries() as few:
         client.get("/admin/outbox")
     for i in range(40):

@@ -134,3 +134,59 @@ def test_redis_keys_name_the_database(tmp_path):
 
     assert cache_config(one)["CACHE_TYPE"] == "RedisCache"
     assert cache_config(one)["CACHE_KEY_PREFIX"] != cache_config(two)["CACHE_KEY_PREFIX"]
+
+
+# --- the whole home page ----------------------------------------------------------------------
+
+def test_a_second_visit_home_runs_only_the_sign_in_queries(
+        client, auth, make_user, two_modules, admin, count_queries):
+    first, _ = two_modules
+    person = make_user()
+    assign(admin, first, target_kind="people", people_emails=[person.email],
+           due_on=duedates.today() + timedelta(days=20))
+    auth.login(person)
+    client.get("/")
+
+    with count_queries() as counter:
+        home = client.get("/").get_data(as_text=True)
+
+    assert first.title in home and CSRF_PLACEHOLDER not in home
+    assert counter.count == 2  # the person and their roles: who is asking is always checked
+
+
+def test_a_message_shown_once_is_shown_once_on_a_cached_home(client, auth, make_user):
+    auth.login(make_user())
+    client.get("/")  # kept
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Your certificate is ready.")]
+
+    assert "Your certificate is ready." in client.get("/").get_data(as_text=True)
+    assert "Your certificate is ready." not in client.get("/").get_data(as_text=True)
+
+
+def test_the_unread_count_follows_new_and_read_notifications(client, auth, make_user):
+    from lms.services import notifications
+
+    person = make_user()
+    auth.login(person)
+    assert "(1 unread)" not in client.get("/").get_data(as_text=True)
+
+    notifications.notify(person, "review", "Your reflection was approved.")
+    db.session.commit()
+    assert "(1 unread)" in client.get("/").get_data(as_text=True)
+    assert "(1 unread)" in client.get("/plans/").get_data(as_text=True)
+
+    notifications.mark_all_read(person)
+    db.session.commit()
+    assert "(1 unread)" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_cached_home_follows_the_persons_name_and_language(client, auth, make_user):
+    person = make_user(name="Robin Example")
+    auth.login(person)
+    assert "Welcome, Robin Example" in client.get("/").get_data(as_text=True)
+
+    person.name, person.locale = "Robin Ejemplo", "es"
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert "Le damos la bienvenida, Robin Ejemplo" in home and "Welcome" not in home

@@ -1,6 +1,6 @@
 """Home, profile and the privacy notice."""
 
-from flask import Flask, current_app, flash, redirect, render_template, url_for
+from flask import Flask, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from lms.extensions import db
+from lms.i18n import current_locale
 from lms.main import bp
 from lms.main.forms import ProfileForm
 from lms.permissions import login_required, public
@@ -47,15 +48,31 @@ def _render_section(template: str, context) -> str:
 @bp.route("/")
 @login_required
 def home():
+    """The person's home page, kept whole per person, language and day.
+
+    Everything on it (panels, name, navigation and its counts) is the person's own
+    data or data everybody shares, so the generations of ``personal_cache`` say when
+    it is stale. A page carrying a one-time message is never kept. The CSRF token is
+    put in on every answer: it belongs to the browser session, not the person.
+    """
+    if session.get("_flashes"):
+        html = _render_home()
+    else:
+        html = personal_cache.cached(current_user.id, f"page:home:{current_locale()}",
+                                     _render_home)
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+
+
+def _render_home() -> str:
     chosen = {template: context
               for roles, template, context in current_app.extensions.get(HOME_SECTIONS_KEY, [])
               if roles is None or current_user.has_role(*roles)}
     html = personal_cache.cached_many(
         current_user.id, [f"home:{t}" for t in chosen],
         lambda name: _render_section(name[5:], chosen[name[5:]]))
-    token = generate_csrf()
-    sections = [Markup(html[f"home:{t}"].replace(CSRF_PLACEHOLDER, token)) for t in chosen]
-    return render_template("main/home.html", sections=sections)
+    sections = [Markup(html[f"home:{t}"]) for t in chosen]
+    return render_template("main/home.html", sections=sections,
+                           csrf_token=lambda: CSRF_PLACEHOLDER)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

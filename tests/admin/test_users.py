@@ -175,6 +175,7 @@ def test_people_list_query_count_does_not_grow(client, admin, make_user, make_de
     departments = [make_department() for _ in range(3)]
     for i in range(3):
         make_user(department=departments[i % 3])
+    client.get("/admin/users")  # the navigation's counts are kept from the first page on
     with count_queries() as few:
         assert client.get("/admin/users").status_code == 200
     for i in range(30):

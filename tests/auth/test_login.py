@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -171,3 +172,32 @@ def test_session_and_remember_cookie_lifetimes(client, make_user):
     now = datetime.now(UTC)
     assert timedelta(hours=11) < session_expiry - now <= timedelta(hours=12)
     assert timedelta(days=13) < remember_expiry - now <= timedelta(days=14)
+
+
+def _session_cookie(response) -> str | None:
+    return next((c for c in response.headers.getlist("Set-Cookie")
+                 if c.startswith("session=")), None)
+
+
+def test_an_unchanged_sign_in_cookie_is_sent_again_only_once_it_is_old(
+        client, make_user, monkeypatch):
+    """Each page would otherwise re-sign and resend the cookie; the expiry still slides."""
+    _login(client, make_user().email)
+    client.get("/")  # the first page adds the form token to the session
+    assert _session_cookie(client.get("/")) is None  # fresh and unchanged: nothing to send
+    later = time.time() + 61
+    monkeypatch.setattr("lms.sessions.time.time", lambda: later)
+
+    resent = _session_cookie(client.get("/"))
+
+    assert resent is not None
+    expiry = parsedate_to_datetime(re.search(r"Expires=([^;]+)", resent).group(1))
+    assert timedelta(hours=11) < expiry - datetime.now(UTC) <= timedelta(hours=12)
+
+
+def test_a_changed_session_is_always_sent(client, make_user):
+    _login(client, make_user().email)
+    client.get("/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Saved.")]
+    assert _session_cookie(client.get("/")) is not None  # the message was taken out
