@@ -6,8 +6,16 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, func, inspect, select
+from sqlalchemy.orm import (
+    Mapped,
+    lazyload,
+    mapped_column,
+    query_expression,
+    relationship,
+    validates,
+    with_expression,
+)
 
 from lms.models.base import Base, TimestampMixin
 
@@ -103,6 +111,9 @@ class User(UserMixin, Base, TimestampMixin):
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    # The role names, comma-separated, when a query asked for them with ``with_role_names``
+    # instead of loading ``roles`` (one query for the signed-in person on every request).
+    role_list: Mapped[str | None] = query_expression()
     cohorts: Mapped[list[Cohort]] = relationship(secondary=cohort_members, back_populates="members")
 
     @validates("email")
@@ -118,6 +129,8 @@ class User(UserMixin, Base, TimestampMixin):
 
     @property
     def role_names(self) -> set[str]:
+        if self.role_list is not None and "roles" in inspect(self).unloaded:
+            return set(self.role_list.split(","))
         return {role.name for role in self.roles}
 
     def has_role(self, *names: str) -> bool:
@@ -129,3 +142,12 @@ class User(UserMixin, Base, TimestampMixin):
 
 def normalise_email(value: str) -> str:
     return (value or "").strip().lower()
+
+
+def with_role_names():
+    """Query options: load a person's role names in the same query (``role_list``) and
+    ``roles`` only if something asks for the objects."""
+    names = (select(func.aggregate_strings(Role.name, ","))
+             .join(user_roles, user_roles.c.role_id == Role.id)
+             .where(user_roles.c.user_id == User.id).scalar_subquery())
+    return with_expression(User.role_list, names), lazyload(User.roles)

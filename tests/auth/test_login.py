@@ -201,3 +201,22 @@ def test_a_changed_session_is_always_sent(client, make_user):
     with client.session_transaction() as session:
         session["_flashes"] = [("info", "Saved.")]
     assert _session_cookie(client.get("/")) is not None  # the message was taken out
+
+
+def test_the_signed_in_persons_role_names_come_in_one_query_and_follow_a_change(
+        make_user, count_queries):
+    from sqlalchemy import inspect, select
+
+    from lms.models import Role, User
+    from lms.models.users import with_role_names
+
+    person_id = make_user(roles=("learner", "mentor")).id
+    db.session.expunge_all()
+    with count_queries() as counter:
+        loaded = db.session.execute(select(User).options(*with_role_names())
+                                    .where(User.id == person_id)).scalar_one()
+        assert loaded.role_names == {"learner", "mentor"} and loaded.has_role("mentor")
+    assert counter.count == 1 and "roles" in inspect(loaded).unloaded
+
+    loaded.roles = [db.session.execute(select(Role).where(Role.name == "admin")).scalar_one()]
+    assert loaded.role_names == {"admin"}  # the objects, once something changed them
