@@ -1,8 +1,10 @@
 """How Flask-Login finds the signed-in person: one indexed query (the person, their role names)."""
 
+from functools import cache
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from lms.extensions import db, login_manager
 from lms.models import User
@@ -22,11 +24,15 @@ def configure_login(app: Flask) -> None:
         user_id, _, session_token = token.partition(":")
         if not user_id.isdigit() or not session_token:
             return None
-        # The role names come in the same query, as a correlated subquery: joining the
-        # roles instead makes SQLite scan the whole user_roles table.
-        user = db.session.execute(
-            select(User).options(*with_role_names()).where(User.id == int(user_id))
-        ).scalar_one_or_none()
+        user = db.session.execute(_person_by_id(), {"user_id": int(user_id)}
+                                  ).scalar_one_or_none()
         if user is None or user.session_token != session_token or not user.is_active:
             return None
         return user
+
+
+@cache
+def _person_by_id() -> Select:
+    """The query, built once (it runs on every request). The role names come in it as a
+    correlated subquery: joining the roles instead makes SQLite scan all of user_roles."""
+    return select(User).options(*with_role_names()).where(User.id == bindparam("user_id"))
