@@ -100,6 +100,9 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
                             "unset."),
     "LMS_CACHE_SECONDS": (600, int, "Longest a cached home-page panel or navigation count is "
                           "reused; changes invalidate them at once anyway."),
+    "LMS_CACHE_DIR": (None, str, "Without Redis: the directory where this machine's worker "
+                      "processes share the cache generations (default: a folder of the "
+                      "system's temporary directory named for the database)."),
     "LMS_SECURE_COOKIES": (None, _bool, "Force Secure cookies; default on in production."),
     "LMS_PROXY_COUNT": (0, int, "Reverse proxies / load balancers in front of the app whose "
                         "X-Forwarded-For/-Proto headers are trusted (rate limits per client "

@@ -190,3 +190,29 @@ def test_a_cached_home_follows_the_persons_name_and_language(client, auth, make_
     db.session.commit()
     home = client.get("/").get_data(as_text=True)
     assert "Le damos la bienvenida, Robin Ejemplo" in home and "Welcome" not in home
+
+
+def test_a_change_one_worker_commits_reaches_the_pages_another_worker_kept(tmp_path):
+    """Two worker processes without Redis: each keeps pages in its own memory, and the
+    generations they share through LMS_CACHE_DIR tell the other one what is stale."""
+    from lms.services.accounts import passwords
+    from lms.services.accounts import people as accounts
+
+    url = f"sqlite:///{tmp_path}/shared.db"
+    workers = [create_app(test_config(url, LMS_CACHE_DIR=str(tmp_path / "generations")))
+               for _ in range(2)]
+    with workers[0].app_context():
+        db.create_all()
+        person = accounts.create_user(email="robin@example.edu", name="Robin Example")
+        passwords.set_password(person, TEST_PASSWORD)
+        db.session.commit()
+    first, second = (worker.test_client() for worker in workers)
+    for browser in (first, second):
+        browser.post("/auth/login", data={"email": "robin@example.edu",
+                                          "password": TEST_PASSWORD})
+    assert "Welcome, Robin Example" in second.get("/").get_data(as_text=True)  # kept
+
+    first.post("/profile", data={"name": "Robin Changed", "pronouns": "", "licence_number": "",
+                                 "locale": ""})
+
+    assert "Welcome, Robin Changed" in second.get("/").get_data(as_text=True)

@@ -5,6 +5,12 @@ Entries live in the application's Flask-Caching store (Redis when
 worker keeps its own in memory). Every key names the person it belongs to:
 nothing cached for one person can be served to another.
 
+Generations live where every worker reads them: in Redis when it is set,
+otherwise in a directory on this machine (``LMS_CACHE_DIR``), so a change one
+worker process commits orphans the entries every other worker kept in memory.
+(Several machines without Redis would each keep their own generations: set
+``LMS_CACHE_REDIS_URL`` there.)
+
 An entry is valid for one *generation* of that person's data and one
 generation of the data everybody shares. Generations are random tokens kept
 in the same store; moving one on orphans every entry built on it. They move:
@@ -26,9 +32,13 @@ shown in words: "due tomorrow").
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterable
 
+from cachelib import FileSystemCache
 from flask import Flask, current_app
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -55,6 +65,7 @@ SUBMISSION_SHARED_FIELDS = ("status", "submitted_at")
 # when it repairs rows).
 PERSONAL_BULK_TABLES = frozenset({"obligations"})
 PENDING_KEY = "personal_cache.pending"
+GENERATIONS_KEY = "lms.cache_generations"
 
 
 def _person_key(user_id: int) -> str:
@@ -65,13 +76,21 @@ def _token() -> str:
     return secrets.token_hex(6)
 
 
+def _generations():
+    """The store of generations: Redis when configured, else this machine's directory."""
+    if current_app.config.get("LMS_CACHE_REDIS_URL"):
+        return cache
+    return current_app.extensions[GENERATIONS_KEY]
+
+
 def generation(user_id: int) -> str:
     """The person's and everyone's generation, read together (one round trip)."""
-    mine, shared = cache.get_many(_person_key(user_id), EVERYONE)
+    store = _generations()
+    mine, shared = store.get_many(_person_key(user_id), EVERYONE)
     if mine is None or shared is None:
         mine = mine or _token()
         shared = shared or _token()
-        cache.set_many({_person_key(user_id): mine, EVERYONE: shared}, timeout=0)
+        store.set_many({_person_key(user_id): mine, EVERYONE: shared}, timeout=0)
     return f"{shared}.{mine}"
 
 
@@ -79,11 +98,11 @@ def forget_people(user_ids: Iterable[int]) -> None:
     """Everything cached for these people is stale from now on."""
     ids = {int(i) for i in user_ids if i is not None}
     if ids:
-        cache.set_many({_person_key(i): _token() for i in ids}, timeout=0)
+        _generations().set_many({_person_key(i): _token() for i in ids}, timeout=0)
 
 
 def forget_everyone() -> None:
-    cache.set(EVERYONE, _token(), timeout=0)
+    _generations().set(EVERYONE, _token(), timeout=0)
 
 
 def key(user_id: int, name: str, generation_token: str) -> str:
@@ -190,9 +209,21 @@ def _after_commit(session: Session) -> None:
         pass
 
 
+def generations_directory(app: Flask) -> str:
+    """Where this machine's worker processes keep generations when there is no Redis:
+    ``LMS_CACHE_DIR``, else a folder of the temporary directory named for the database."""
+    tag = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12]
+    return app.config.get("LMS_CACHE_DIR") or os.path.join(
+        tempfile.gettempdir(), f"ally-lms-cache-{tag}")
+
+
 def register(app: Flask) -> None:
     """Connect the receivers and session hooks that keep this application's caches true."""
     from lms import signals
+
+    # No count and no pruning: a generation that disappears is only a cache miss.
+    app.extensions[GENERATIONS_KEY] = FileSystemCache(generations_directory(app),
+                                                      threshold=0, default_timeout=0)
 
     for signal in (signals.module_started, signals.module_completed,
                    signals.submission_submitted, signals.people_changed):
