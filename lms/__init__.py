@@ -96,7 +96,7 @@ def cache_config(app: Flask) -> dict[str, Any]:
     if url:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": prefix,
                 "CACHE_DEFAULT_TIMEOUT": app.config["LMS_CACHE_SECONDS"]}
-    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 20_000,
+    return {"CACHE_TYPE": "lms.cache_backend.CompressedSimpleCache", "CACHE_THRESHOLD": 20_000,
             "CACHE_DEFAULT_TIMEOUT": app.config["LMS_CACHE_SECONDS"]}
 
 

@@ -216,3 +216,12 @@ def test_a_change_one_worker_commits_reaches_the_pages_another_worker_kept(tmp_p
                                  "locale": ""})
 
     assert "Welcome, Robin Changed" in second.get("/").get_data(as_text=True)
+
+
+def test_the_in_process_cache_keeps_a_page_in_a_fraction_of_its_size(client, auth, make_user):
+    auth.login(make_user())
+    client.get("/")
+    page = client.get("/").get_data()
+
+    held = max(len(value) for _expires, value in cache.cache._cache.values())
+    assert held < len(page) / 2
