@@ -12,13 +12,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import render_template, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from lms.extensions import db
 from lms.services.errors import DomainError
 
 # What ``run_service`` returns when the service refused: show the form again.
 REFUSED = object()
+
+# HTML rendered once and served to many answers holds this in place of the CSRF token: the
+# token belongs to a browser session, so each answer puts its own in.
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+
+
+def render_shareable(template: str, **context) -> str:
+    """``template`` rendered to be kept and served again (see ``with_csrf_token``)."""
+    return render_template(template, csrf_token=lambda: CSRF_PLACEHOLDER, **context)
+
+
+def with_csrf_token(html: str) -> Markup:
+    """Kept HTML from ``render_shareable`` with this browser session's CSRF token in it."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return Markup(html)
 
 
 def is_htmx() -> bool:
