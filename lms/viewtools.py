@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -47,6 +47,15 @@ def is_htmx() -> bool:
 def is_history_restore() -> bool:
     """True when htmx asks for a whole page to restore browser history."""
     return bool(request.headers.get("HX-History-Restore-Request"))
+
+
+def url_prefix(endpoint: str, argument: str) -> str:
+    """The address of ``endpoint`` up to its ``argument``, which ends its path (an id): a
+    page linking every row writes ``prefix ~ id`` instead of a ``url_for`` per row."""
+    url = url_for(endpoint, **{argument: 0})
+    if not url.endswith("/0"):
+        raise ValueError(f"the address of {endpoint} does not end with its {argument}")
+    return url[:-1]
 
 
 def show_error(form, error: DomainError, default: str | None = None) -> None:

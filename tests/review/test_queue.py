@@ -98,3 +98,36 @@ def test_bad_filter_values_are_ignored_or_refused(app, people, client_for):
     # Numbers from the address go through one parser: not a number is a 400 (issue 13).
     for query in ("module=abc", "challenge=-1", "page=x"):
         assert client.get(f"/review/?{query}").status_code == 400
+
+
+def test_rows_link_to_their_review_and_name_it_for_screen_readers(app, synced, people, submit,
+                                                                  make_user, link, client_for):
+    odd = make_user(name="Ann <i>Bold</i>")
+    link(people.mentor, learner=odd)
+    required = submit(odd)  # equity-impact: review required
+    optional = submit(odd, "identity-mapping", answers={"catalyst_for_change": "Act."})
+    html = client_for(people.mentor).get("/review/").get_data(as_text=True)
+    rows = html[html.index("<tbody>"):html.index("</tbody>")].split("<tr>")[1:]
+    by_id = {next(s.id for s in (required, optional) if f"/submissions/{s.id}\"" in row): row
+             for row in rows}
+    assert set(by_id) == {required.id, optional.id}
+    for row in by_id.values():
+        assert "Ann &lt;i&gt;Bold&lt;/i&gt;’s" in row and "<i>Bold" not in row
+    assert f'href="/review/submissions/{required.id}"' in by_id[required.id]
+    assert "Review optional" in by_id[optional.id]
+    assert "Review optional" not in by_id[required.id]
+
+
+def test_the_challenge_filter_is_kept_until_the_catalogue_changes(app, synced, people,
+                                                                 client_for, count_queries):
+    from lms.models import Step
+
+    step = challenge_step("identity-mapping")
+    client = client_for(people.mentor)
+    assert step.title in client.get("/review/").get_data(as_text=True)
+    with count_queries() as counter:
+        client.get("/review/")
+    assert not any("steps.position" in s for s in counter.statements)  # choices, in order
+    db.session.get(Step, step.id).title = "Mapping, renamed"
+    db.session.commit()
+    assert "Mapping, renamed" in client.get("/review/").get_data(as_text=True)
