@@ -194,7 +194,9 @@ def _queue_page(by_module: bool, by_step: bool, by_learner: bool, by_state: bool
     ``queue_offset``. Only the page's rows are joined to their learner, challenge and
     revisions. Built once per combination of filters, like ``_queue_rows``."""
     rows = _queue_rows(by_module, by_step, by_learner)
-    page = (select(rows).order_by(rows.c.submitted_at, rows.c.submission_id)
+    # Sorting carries only id and day; the state is worked out again for the page alone.
+    page = (select(rows.c.submission_id, rows.c.submitted_at)
+            .order_by(rows.c.submitted_at, rows.c.submission_id)
             .limit(bindparam("queue_limit")).offset(bindparam("queue_offset")))
     if by_state:
         page = page.where(rows.c.state == bindparam("queue_state"))
@@ -211,7 +213,7 @@ def _queue_page(by_module: bool, by_step: bool, by_learner: bool, by_state: bool
                    (review != "required").label("review_optional"),
                    Module.title.label("module"),
                    revisions.label("revision"),
-                   page.c.state)
+                   _queue_state().label("state"))
             .join(Submission, Submission.id == page.c.submission_id)
             .join(learner, learner.id == Submission.user_id)
             .join(Step, Step.id == Submission.step_id)
