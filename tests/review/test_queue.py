@@ -131,3 +131,23 @@ def test_the_challenge_filter_is_kept_until_the_catalogue_changes(app, synced, p
     db.session.get(Step, step.id).title = "Mapping, renamed"
     db.session.commit()
     assert "Mapping, renamed" in client.get("/review/").get_data(as_text=True)
+
+
+def test_a_learner_moving_department_leaves_the_queue_of_its_mentor(
+        app, synced, people, submit, make_user, make_department, link, client_for):
+    from lms.services.accounts import people as accounts
+
+    surgery = make_department("Surgery")
+    mentor = make_user(roles=("mentor",), name="Dept Mentor")
+    link(mentor, department=people.department)
+    submit(people.other_learner)
+    client = client_for(mentor)
+    assert "Waiting for review (1)" in client.get("/review/").get_data(as_text=True)
+    mover = people.other_learner
+    accounts.update_user(mover, actor=people.admin, name=mover.name, email=mover.email,
+                         roles=("learner",), department=surgery,
+                         is_active=True)
+    db.session.commit()
+    html = client.get("/review/").get_data(as_text=True)
+    assert "Jordan Miles" not in html
+    assert "Waiting for review (0)" in html  # the kept counts too

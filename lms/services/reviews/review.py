@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, exists, func, or_, select, update
+from sqlalchemy import bindparam, case, event, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lms.extensions import db
@@ -467,6 +467,29 @@ def _notify_authors(review: Review, submission: Submission, mentor: User) -> Non
         if notification is not None:
             notification.emailed_at = utcnow()
     db.session.flush()
+
+
+# --- what mentors' queues keep ----------------------------------------------------------
+
+# session.info key: this transaction changed people, forget kept queues when it commits.
+_QUEUES_CHANGED = "reviews.queues_changed"
+
+
+def forget_kept_queues(_sender, **_data) -> None:
+    """Receiver of ``signals.people_changed``: a person's department, cohorts, roles or
+    account changed, so which mentors' queues list them may have too (department links
+    reach everyone below). What each mentor's queue keeps (``personal_cache``: its counts,
+    whether anyone is linked) is forgotten once the change is committed; finding the
+    mentors before and after would cost more than the few pages worked out again."""
+    session = db.session()
+    session.info[_QUEUES_CHANGED] = True
+    if not event.contains(session, "after_commit", _forget_kept_queues_on_commit):
+        event.listen(session, "after_commit", _forget_kept_queues_on_commit)
+
+
+def _forget_kept_queues_on_commit(session) -> None:
+    if session.info.pop(_QUEUES_CHANGED, False):
+        personal_cache.forget_everyone()
 
 
 # --- notifications: new submissions and reminders ---------------------------------------
