@@ -173,9 +173,11 @@ def test_mentor_queue(client, auth, make_user, make_department, link, synced, co
     # user, roles; counts per state, the page of rows, has learners; challenge
     # filter choices; unread notifications.
     assert counter.count == 7, listing(counter)
-    # Again: the counts, whether anyone is linked and the choices are kept per mentor.
+    # Again: the counts, whether anyone is linked, the choices and which reflections the
+    # page lists are kept per mentor: user, roles; the page's rows by id; unread.
     _, again = counted_get(client, count_queries, "/review/?status=all")
     assert again.count == 4, listing(again)
+    assert not any("mentor_links" in statement for statement in again.statements)
 
 
 # --- programme office -----------------------------------------------------------------------

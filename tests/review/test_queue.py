@@ -151,3 +151,26 @@ def test_a_learner_moving_department_leaves_the_queue_of_its_mentor(
     html = client.get("/review/").get_data(as_text=True)
     assert "Jordan Miles" not in html
     assert "Waiting for review (0)" in html  # the kept counts too
+
+
+def test_a_kept_queue_page_shows_its_rows_as_they_are_now(app, synced, people, submit,
+                                                          make_user, link, client_for,
+                                                          count_queries):
+    second = make_user(roles=("mentor",), name="Dr. Second")
+    link(second, learner=people.learner)
+    reflection = submit(people.learner)
+    client = client_for(people.mentor)
+    assert "Priya Shah" in client.get("/review/").get_data(as_text=True)
+    with count_queries() as again:
+        client.get("/review/")
+    # Which reflections the page lists is kept: only what they show is read again.
+    assert not any("mentor_links" in statement for statement in again.statements)
+    people.learner.name = "Priya Shah-Okoro"  # moves only the learner's generation
+    db.session.commit()
+    assert "Priya Shah-Okoro" in client.get("/review/").get_data(as_text=True)
+    reviews.decide(second, reflection, reflection.revisions[0], decision="approve",
+                   comment="Thank you.")
+    db.session.commit()
+    html = client.get("/review/").get_data(as_text=True)
+    assert "Priya Shah" not in html and "Waiting for review (0)" in html
+    assert "Priya Shah-Okoro" in client.get("/review/?status=approved").get_data(as_text=True)

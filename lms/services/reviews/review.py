@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
@@ -191,8 +192,7 @@ def _queue_rows(by_module: bool, by_step: bool, by_learner: bool):
 def _queue_page(by_module: bool, by_step: bool, by_learner: bool, by_state: bool):
     """What the queue shows of one page of ``_queue_rows`` (in the state
     ``queue_state`` when ``by_state``), oldest first: ``queue_limit`` rows from
-    ``queue_offset``. Only the page's rows are joined to their learner, challenge and
-    revisions. Built once per combination of filters, like ``_queue_rows``."""
+    ``queue_offset``. Built once per combination of filters, like ``_queue_rows``."""
     rows = _queue_rows(by_module, by_step, by_learner)
     # Sorting carries only id and day; the state is worked out again for the page alone.
     page = (select(rows.c.submission_id, rows.c.submitted_at)
@@ -200,7 +200,23 @@ def _queue_page(by_module: bool, by_step: bool, by_learner: bool, by_state: bool
             .limit(bindparam("queue_limit")).offset(bindparam("queue_offset")))
     if by_state:
         page = page.where(rows.c.state == bindparam("queue_state"))
-    page = page.subquery("page")
+    return _shown(page.subquery("page"))
+
+
+@cache
+def _queue_page_of_ids():
+    """What the queue shows of the reflections ``queue_ids``, oldest first: a page whose
+    reflections were found before (see ``review_queue``)."""
+    page = (select(Submission.id.label("submission_id"),
+                   Submission.submitted_at.label("submitted_at"))
+            .where(Submission.id.in_(bindparam("queue_ids", expanding=True))))
+    return _shown(page.subquery("page"))
+
+
+def _shown(page):
+    """The rows of the reflections in ``page`` (a subquery of ``submission_id`` and
+    ``submitted_at``), oldest first, with what the queue shows of each: their learner,
+    challenge, revision count and state, read for the page's rows alone."""
     learner = aliased(User, name="learner")
     revisions = (select(func.count(SubmissionRevision.id))
                  .where(SubmissionRevision.submission_id == page.c.submission_id)
@@ -246,18 +262,41 @@ def queue_counts(mentor: User, filters: QueueFilters | None = None) -> dict[str,
     return {state: counts.get(state, 0) for state in QUEUE_STATES}
 
 
+def _kept_page(mentor: User, name: str, read: Callable[[], list]) -> list:
+    """The rows ``read()`` returns, with which reflections they are kept for ``mentor``
+    under ``name``: while nothing changes, only what those reflections show is read
+    again, by id (a cheap query, instead of finding the page among all of them)."""
+    read_now: list[list] = []
+
+    def page_ids() -> list[int]:
+        read_now.append(read())
+        return [row.submission_id for row in read_now[0]]
+
+    ids = personal_cache.cached(mentor.id, name, page_ids)
+    if read_now:
+        return read_now[0]
+    if not ids:
+        return []
+    return db.session.execute(_queue_page_of_ids(), {"queue_ids": ids}).all()
+
+
 def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
                  per_page: int = 25) -> Queue:
     """``mentor``'s reflections to review, oldest first, with counts per state.
 
     Two queries whatever the number of submissions. Only submissions of the
     mentor's own learners appear; kept-private ones show as completed only.
+
+    Without filters, the counts and which reflections each page lists are kept per
+    mentor (``personal_cache``: submissions changing state, reviews, revisions, links
+    and people changing move the generations); what each row shows is read afresh.
     """
-    if filters.module_id or filters.step_id or filters.learner:
-        counts = queue_counts(mentor, filters)
-    else:
+    unfiltered = not (filters.module_id or filters.step_id or filters.learner)
+    if unfiltered:
         counts = personal_cache.cached(mentor.id, "review:queue-counts",
                                        lambda: queue_counts(mentor))
+    else:
+        counts = queue_counts(mentor, filters)
     by_state = filters.status in QUEUE_STATES
     total = counts[filters.status] if by_state else sum(counts.values())
     pages = max(1, ceil(total / per_page))
@@ -268,7 +307,11 @@ def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
         params["queue_state"] = filters.status
     query = _queue_page(bool(filters.module_id), bool(filters.step_id), bool(filters.learner),
                         by_state)
-    items = db.session.execute(query, params).all()
+    if unfiltered:
+        items = _kept_page(mentor, f"review:queue:{filters.status}:{per_page}:{page}",
+                           lambda: db.session.execute(query, params).all())
+    else:
+        items = db.session.execute(query, params).all()
     return Queue(page=Page(items=items, page=page, per_page=per_page, total=total),
                  counts=counts)
 
