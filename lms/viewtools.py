@@ -1,4 +1,5 @@
-"""What views share: reading htmx requests and running a form's service call.
+"""What views share: reading htmx requests, running a form's service call, HTML kept to
+be served again (with each answer's CSRF token put in) and links to many rows.
 
 A view that changes something reads the same everywhere: load, check, then
 ``result = run_service(form, lambda: service.do(...))``; on ``REFUSED`` the
