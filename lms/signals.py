@@ -39,8 +39,10 @@ and an exception they raise reaches the caller (the view rolls back).
     active).
     Sent by ``lms.services.accounts.people.people_changed`` (account
     creation and edits, the CSV import).
-    Listener: assignments (``services.assignments.rules.refresh_for_people``
-    opens and closes their obligations).
+    Listeners: assignments (``services.assignments.rules.refresh_for_people``
+    opens and closes their obligations) and review
+    (``services.reviews.review.forget_kept_queues``: the mentors whose queues list
+    them may have changed).
 
 Every signal above is also received by the per-person caches
 (``services.personal_cache.forget_people_named``, connected by ``create_app``):

@@ -1,4 +1,5 @@
-"""What views share: reading htmx requests and running a form's service call.
+"""What views share: reading htmx requests, running a form's service call, HTML kept to
+be served again (with each answer's CSRF token put in) and links to many rows.
 
 A view that changes something reads the same everywhere: load, check, then
 ``result = run_service(form, lambda: service.do(...))``; on ``REFUSED`` the
@@ -12,13 +13,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from lms.extensions import db
 from lms.services.errors import DomainError
 
 # What ``run_service`` returns when the service refused: show the form again.
 REFUSED = object()
+
+# HTML rendered once and served to many answers holds this in place of the CSRF token: the
+# token belongs to a browser session, so each answer puts its own in.
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+
+
+def render_shareable(template: str, **context) -> str:
+    """``template`` rendered to be kept and served again (see ``with_csrf_token``)."""
+    return render_template(template, csrf_token=lambda: CSRF_PLACEHOLDER, **context)
+
+
+def with_csrf_token(html: str) -> Markup:
+    """Kept HTML from ``render_shareable`` with this browser session's CSRF token in it."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return Markup(html)
 
 
 def is_htmx() -> bool:
@@ -29,6 +48,15 @@ def is_htmx() -> bool:
 def is_history_restore() -> bool:
     """True when htmx asks for a whole page to restore browser history."""
     return bool(request.headers.get("HX-History-Restore-Request"))
+
+
+def url_prefix(endpoint: str, argument: str) -> str:
+    """The address of ``endpoint`` up to its ``argument``, which ends its path (an id): a
+    page linking every row writes ``prefix ~ id`` instead of a ``url_for`` per row."""
+    url = url_for(endpoint, **{argument: 0})
+    if not url.endswith("/0"):
+        raise ValueError(f"the address of {endpoint} does not end with its {argument}")
+    return url[:-1]
 
 
 def show_error(form, error: DomainError, default: str | None = None) -> None:

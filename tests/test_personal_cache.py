@@ -16,9 +16,9 @@ import pytest
 
 from lms import clock, create_app
 from lms.extensions import cache, db
-from lms.main.views import CSRF_PLACEHOLDER
 from lms.services import duedates, personal_cache
 from lms.services.learning import progress as learning
+from lms.viewtools import CSRF_PLACEHOLDER
 from tests.assignments.helpers import assign, at, complete_module, write_short_module
 from tests.content_helpers import page, write_module
 from tests.fixtures.database import TEST_PASSWORD, test_config

@@ -13,7 +13,7 @@ RECEIVERS = {
     signals.module_completed: {"issue_for_completion", "on_module_completed",
                                "forget_people_named"},
     signals.submission_submitted: {"notify_mentors_of_submission", "forget_people_named"},
-    signals.people_changed: {"refresh_for_people", "forget_people_named"},
+    signals.people_changed: {"refresh_for_people", "forget_people_named", "forget_kept_queues"},
 }
 
 

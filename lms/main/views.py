@@ -4,7 +4,6 @@ from flask import Flask, current_app, flash, redirect, render_template, session,
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from lms.extensions import db
@@ -15,6 +14,7 @@ from lms.permissions import login_required, public
 from lms.services import personal_cache
 from lms.services.accounts import security as account_security
 from lms.services.sso.policy import has_usable_password
+from lms.viewtools import render_shareable, with_csrf_token
 
 # app.extensions key: the panels areas put on the home page, in order:
 # [(roles or None, template name, context function)], filled by each area's ``init_app``.
@@ -32,17 +32,12 @@ def add_home_section(app: Flask, template: str, context=None,
         sections.append((roles, template, context))
 
 
-# Panels are cached as HTML per person; the CSRF token belongs to the browser session, not
-# the person, so the cached copy holds this placeholder and each answer puts the token in.
-CSRF_PLACEHOLDER = "\x00csrf-token\x00"
-
-
 def _render_section(template: str, context) -> str:
     # Each panel is rendered with its context function's dict as template variables
-    # (also reachable as ``context``).
+    # (also reachable as ``context``). Panels are cached as HTML per person; the CSRF
+    # token belongs to the browser session, so each answer puts its own in.
     values = context(current_user) if context else {}
-    return render_template(template, context=values, **values,
-                           csrf_token=lambda: CSRF_PLACEHOLDER)
+    return render_shareable(template, context=values, **values)
 
 
 @bp.route("/")
@@ -60,7 +55,7 @@ def home():
     else:
         html = personal_cache.cached(current_user.id, f"page:home:{current_locale()}",
                                      _render_home)
-    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return with_csrf_token(html)
 
 
 def _render_home() -> str:
@@ -71,8 +66,7 @@ def _render_home() -> str:
         current_user.id, [f"home:{t}" for t in chosen],
         lambda name: _render_section(name[5:], chosen[name[5:]]))
     sections = [Markup(html[f"home:{t}"]) for t in chosen]
-    return render_template("main/home.html", sections=sections,
-                           csrf_token=lambda: CSRF_PLACEHOLDER)
+    return render_shareable("main/home.html", sections=sections)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -27,7 +27,8 @@ def _mentor_home(user) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register the review pages, navigation (with the unread-notification count), home
-    panels and reminder jobs; tell mentors when a reflection is submitted."""
+    panels and reminder jobs; tell mentors when a reflection is submitted; forget kept
+    queues when people change."""
     from lms import signals
     from lms.main.views import add_home_section
     from lms.review import views  # noqa: F401  (the routes attach to bp)
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     reminders.add_job(app, "review-digest", notifications.send_digests)
     reminders.add_job(app, "review-waiting", reviews.send_waiting_reminders)
     signals.submission_submitted.connect(reviews.notify_mentors_of_submission, sender=app)
+    signals.people_changed.connect(reviews.forget_kept_queues, sender=app)
 
 
 @bp.app_template_global("review_feedback")

@@ -33,7 +33,7 @@ from lms.services.errors import DomainError
 from lms.services.learning import challenges
 from lms.services.reviews import review as reviews
 from lms.urlargs import query_int, query_page
-from lms.viewtools import REFUSED, is_history_restore, is_htmx, run_service
+from lms.viewtools import REFUSED, is_history_restore, is_htmx, run_service, url_prefix
 
 PER_PAGE = 25
 
@@ -83,16 +83,27 @@ def queue():
         learner=request.args.get("learner", "").strip()[:100])
     result = reviews.review_queue(current_user, filters, page=query_page(),
                                   per_page=PER_PAGE)
-    # The status words translated once, not once a row.
+    # The status words translated once, not once a row; each row's link is the prefix and
+    # its id, and the name of what it opens fills one translated pattern.
     states = {key: str(label) for key, label in reviews.QUEUE_STATES.items()}
-    context = {"queue": result, "filters": filters, "states": states, "now": utcnow()}
+    context = {"queue": result, "filters": filters, "states": states, "now": utcnow(),
+               "review_prefix": url_prefix("review.review", "submission_id"),
+               "whose_reflection": _("%(name)s’s %(challenge)s")}
     if is_htmx() and not is_history_restore():
         return render_template("review/_queue.html", **context)
-    has_learners = personal_cache.cached(
-        current_user.id, "review:has-learners",
-        lambda: db.session.scalar(select(mentoring.learner_ids_query(current_user).exists())))
-    return render_template("review/queue.html", modules=reviews.challenge_choices(),
-                           has_learners=has_learners, **context)
+    kept = personal_cache.cached_many(current_user.id, list(_QUEUE_PAGE_PARTS),
+                                      lambda name: _QUEUE_PAGE_PARTS[name]())
+    return render_template("review/queue.html", modules=kept["review:challenge-choices"],
+                           has_learners=kept["review:has-learners"], **context)
+
+
+# What the queue page shows besides the queue, kept per mentor (see personal_cache):
+# whether anyone is linked to them, and the published challenges to filter by.
+_QUEUE_PAGE_PARTS = {
+    "review:has-learners": lambda: db.session.scalar(
+        select(mentoring.learner_ids_query(current_user).exists())),
+    "review:challenge-choices": reviews.challenge_choices,
+}
 
 
 # --- reviewing one reflection -----------------------------------------------------------

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request
+from flask_login import current_user
 
 from lms.extensions import db
+from lms.i18n import current_locale
 from lms.models import Department
 from lms.permissions import login_required, roles_required
 from lms.scorecard import bp
 from lms.services.scorecard import cache as scorecard_cache
 from lms.services.scorecard import report as scorecard
 from lms.urlargs import query_page
+from lms.viewtools import render_shareable, with_csrf_token
 
 LAYOUTS = {"departments": False, "rollup": True}
 
@@ -31,12 +34,28 @@ def _csv(card: scorecard.Scorecard, name: str, layout: str) -> Response:
         headers={"Content-Disposition": f'attachment; filename="{name}{suffix}-{stamp}.csv"'})
 
 
+def _page(name: str, card: scorecard.Scorecard, layout: str) -> str:
+    """The page ``scorecard/<name>.html`` around its content ``scorecard/_<name>_body.html``.
+
+    The content is rendered once per view of a kept snapshot, language, address prefix and
+    kind of viewer (admins get a link more), then served from the view: rendering a
+    scorecard's cells costs far more than the request around it. The page (navigation,
+    the person's name) is rendered for each request.
+    """
+    viewer = (str(current_locale()), request.script_root, current_user.has_role("admin"))
+    key = (name, layout, *viewer)
+    body = card.rendered.get(key)
+    if body is None:
+        body = card.rendered[key] = render_shareable(f"scorecard/_{name}_body.html",
+                                                     card=card, layout=layout)
+    return render_template(f"scorecard/{name}.html", body=with_csrf_token(body))
+
+
 @bp.route("/scorecard")
 @login_required
 def index():
     layout, rollup = _layout()
-    card = scorecard_cache.scorecard(rollup=rollup)
-    return render_template("scorecard/index.html", card=card, layout=layout)
+    return _page("index", scorecard_cache.scorecard(rollup=rollup), layout)
 
 
 @bp.route("/scorecard.csv")
@@ -50,8 +69,7 @@ def index_csv():
 @roles_required("admin")
 def admin():
     layout, rollup = _layout()
-    card = scorecard_cache.scorecard(admin=True, rollup=rollup)
-    return render_template("scorecard/admin.html", card=card, layout=layout)
+    return _page("admin", scorecard_cache.scorecard(admin=True, rollup=rollup), layout)
 
 
 @bp.route("/scorecard/admin.csv")

@@ -175,6 +175,12 @@ def test_mentor_queue(client, auth, make_user, make_department, link, synced, co
     # person+roles; counts per state, the page of rows, has learners; challenge
     # filter choices; unread notifications.
     assert counter.count == 6, listing(counter)
+    # Again: the counts, whether anyone is linked, the choices and which reflections the
+    # page lists are kept per mentor, and so is the unread count: person+roles; the page's
+    # rows by id.
+    _, again = counted_get(client, count_queries, "/review/?status=all")
+    assert again.count == 2, listing(again)
+    assert not any("mentor_links" in statement for statement in again.statements)
 
 
 # --- programme office -----------------------------------------------------------------------

@@ -213,3 +213,39 @@ def test_the_page_says_how_many_answers_wait_without_saying_where(client, auth, 
         assert "Pediatrics" not in note
         # The note's sentences are separate sentences, not run together.
         assert "over time. No evaluation answers have been released yet. 1 answer" in note
+
+
+@pytest.fixture
+def rendered(app):
+    """The names of the templates rendered while the test runs, in order."""
+    from flask import template_rendered
+
+    names = []
+
+    def record(_sender, template, **_extra):
+        names.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield names
+    template_rendered.disconnect(record, app)
+
+
+def test_a_kept_scorecard_is_rendered_once_per_language_and_kind_of_viewer(
+        client, auth, make_user, institution, cache_clock, rendered):
+    auth.login(make_user(roles=("admin", "learner"), name="Morgan Admin"))
+    first = get(client, "/scorecard").get_data(as_text=True)
+    again = get(client, "/scorecard").get_data(as_text=True)
+    assert again == first and "/scorecard/admin" in first
+    assert rendered.count("scorecard/_index_body.html") == 1
+    assert rendered.count("scorecard/index.html") == 2  # the page around it: every time
+    with frozen_at(NOW):
+        spanish = client.get("/scorecard", headers={"Accept-Language": "es"})
+    assert "<h1>Cuadro de indicadores del programa</h1>" in spanish.get_data(as_text=True)
+    auth.logout()
+    auth.login(make_user(name="Lee Learner"))
+    learner = get(client, "/scorecard").get_data(as_text=True)
+    assert rendered.count("scorecard/_index_body.html") == 3
+    assert "/scorecard/admin" not in learner  # the admin's copy is not the learner's
+    assert "Lee Learner" in learner and "Morgan Admin" not in learner
+    assert page_tables(learner) == page_tables(first)  # the same kept figures
+

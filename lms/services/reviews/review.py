@@ -14,17 +14,18 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from math import ceil
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, exists, func, or_, select, update
+from sqlalchemy import bindparam, case, event, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lms.extensions import db
@@ -162,37 +163,78 @@ def _queue_state():
 @cache
 def _queue_rows(by_module: bool, by_step: bool, by_learner: bool):
     """One row per submitted reflection of a mentor's learners matching the filters (all
-    states), as a subquery with bound parameters (see ``_queue_params``).
+    states): its id, when it was submitted and its state, as a subquery with bound
+    parameters (see ``_queue_params``). What a row shows is read for one page of them
+    only (``_queue_page``).
 
     Built once per combination of filters: assembling it costs more than running it.
     """
-    learner = aliased(User, name="learner")
-    revisions = (select(func.count(SubmissionRevision.id))
-                 .where(SubmissionRevision.submission_id == Submission.id)
-                 .correlate(Submission).scalar_subquery())
     mentees = select(mentoring.mentor_pairs(by_mentor=True).c.learner_id)
     query = (select(Submission.id.label("submission_id"),
                     Submission.submitted_at.label("submitted_at"),
-                    learner.name.label("learner_name"),
-                    learner.email.label("learner_email"),
-                    Step.title.label("challenge"),
-                    Step.config.label("step_config"),
-                    Module.title.label("module"),
-                    revisions.label("revision"),
                     _queue_state().label("state"))
-             .join(learner, learner.id == Submission.user_id)
-             .join(Step, Step.id == Submission.step_id)
-             .join(Module, Module.id == Step.module_id)
              .where(Submission.user_id.in_(mentees),
                     Submission.status != "draft", Submission.submitted_at.is_not(None)))
     if by_module:
-        query = query.where(Step.module_id == bindparam("queue_module_id"))
+        query = query.join(Step, Step.id == Submission.step_id).where(
+            Step.module_id == bindparam("queue_module_id"))
     if by_step:
         query = query.where(Submission.step_id == bindparam("queue_step_id"))
     if by_learner:
+        learner = aliased(User, name="learner")
         like = bindparam("queue_learner_like")
-        query = query.where(or_(func.lower(learner.name).like(like), learner.email.like(like)))
+        query = query.join(learner, learner.id == Submission.user_id).where(
+            or_(func.lower(learner.name).like(like), learner.email.like(like)))
     return query.subquery("queue")
+
+
+@cache
+def _queue_page(by_module: bool, by_step: bool, by_learner: bool, by_state: bool):
+    """What the queue shows of one page of ``_queue_rows`` (in the state
+    ``queue_state`` when ``by_state``), oldest first: ``queue_limit`` rows from
+    ``queue_offset``. Built once per combination of filters, like ``_queue_rows``."""
+    rows = _queue_rows(by_module, by_step, by_learner)
+    # Sorting carries only id and day; the state is worked out again for the page alone.
+    page = (select(rows.c.submission_id, rows.c.submitted_at)
+            .order_by(rows.c.submitted_at, rows.c.submission_id)
+            .limit(bindparam("queue_limit")).offset(bindparam("queue_offset")))
+    if by_state:
+        page = page.where(rows.c.state == bindparam("queue_state"))
+    return _shown(page.subquery("page"))
+
+
+@cache
+def _queue_page_of_ids():
+    """What the queue shows of the reflections ``queue_ids``, oldest first: a page whose
+    reflections were found before (see ``review_queue``)."""
+    page = (select(Submission.id.label("submission_id"),
+                   Submission.submitted_at.label("submitted_at"))
+            .where(Submission.id.in_(bindparam("queue_ids", expanding=True))))
+    return _shown(page.subquery("page"))
+
+
+def _shown(page):
+    """The rows of the reflections in ``page`` (a subquery of ``submission_id`` and
+    ``submitted_at``), oldest first, with what the queue shows of each: their learner,
+    challenge, revision count and state, read for the page's rows alone."""
+    learner = aliased(User, name="learner")
+    revisions = (select(func.count(SubmissionRevision.id))
+                 .where(SubmissionRevision.submission_id == page.c.submission_id)
+                 .scalar_subquery())
+    review = func.coalesce(Step.config["review"].as_string(), "required")
+    return (select(page.c.submission_id, page.c.submitted_at,
+                   learner.name.label("learner_name"),
+                   learner.email.label("learner_email"),
+                   Step.title.label("challenge"),
+                   (review != "required").label("review_optional"),
+                   Module.title.label("module"),
+                   revisions.label("revision"),
+                   _queue_state().label("state"))
+            .join(Submission, Submission.id == page.c.submission_id)
+            .join(learner, learner.id == Submission.user_id)
+            .join(Step, Step.id == Submission.step_id)
+            .join(Module, Module.id == Step.module_id)
+            .order_by(page.c.submitted_at, page.c.submission_id))
 
 
 def _queue_params(mentor: User, filters: QueueFilters) -> dict[str, Any]:
@@ -220,42 +262,76 @@ def queue_counts(mentor: User, filters: QueueFilters | None = None) -> dict[str,
     return {state: counts.get(state, 0) for state in QUEUE_STATES}
 
 
+def _kept_page(mentor: User, name: str, read: Callable[[], list]) -> list:
+    """The rows ``read()`` returns, with which reflections they are kept for ``mentor``
+    under ``name``: while nothing changes, only what those reflections show is read
+    again, by id (a cheap query, instead of finding the page among all of them)."""
+    read_now: list[list] = []
+
+    def page_ids() -> list[int]:
+        read_now.append(read())
+        return [row.submission_id for row in read_now[0]]
+
+    ids = personal_cache.cached(mentor.id, name, page_ids)
+    if read_now:
+        return read_now[0]
+    if not ids:
+        return []
+    return db.session.execute(_queue_page_of_ids(), {"queue_ids": ids}).all()
+
+
 def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
                  per_page: int = 25) -> Queue:
     """``mentor``'s reflections to review, oldest first, with counts per state.
 
     Two queries whatever the number of submissions. Only submissions of the
     mentor's own learners appear; kept-private ones show as completed only.
+
+    Without filters, the counts and which reflections each page lists are kept per
+    mentor (``personal_cache``: submissions changing state, reviews, revisions, links
+    and people changing move the generations); what each row shows is read afresh.
     """
-    if filters.module_id or filters.step_id or filters.learner:
-        counts = queue_counts(mentor, filters)
-    else:
+    unfiltered = not (filters.module_id or filters.step_id or filters.learner)
+    if unfiltered:
         counts = personal_cache.cached(mentor.id, "review:queue-counts",
                                        lambda: queue_counts(mentor))
-    rows, params = _filtered_queue(mentor, filters)
-    query = select(rows).order_by(rows.c.submitted_at, rows.c.submission_id)
-    if filters.status in QUEUE_STATES:
-        query = query.where(rows.c.state == filters.status)
-        total = counts[filters.status]
     else:
-        total = sum(counts.values())
+        counts = queue_counts(mentor, filters)
+    by_state = filters.status in QUEUE_STATES
+    total = counts[filters.status] if by_state else sum(counts.values())
     pages = max(1, ceil(total / per_page))
     page = min(max(page, 1), pages)
-    items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page),
-                               params).all()
+    params = {**_queue_params(mentor, filters), "queue_limit": per_page,
+              "queue_offset": (page - 1) * per_page}
+    if by_state:
+        params["queue_state"] = filters.status
+    query = _queue_page(bool(filters.module_id), bool(filters.step_id), bool(filters.learner),
+                        by_state)
+    if unfiltered:
+        items = _kept_page(mentor, f"review:queue:{filters.status}:{per_page}:{page}",
+                           lambda: db.session.execute(query, params).all())
+    else:
+        items = db.session.execute(query, params).all()
     return Queue(page=Page(items=items, page=page, per_page=per_page, total=total),
                  counts=counts)
 
 
-def challenge_choices() -> list[tuple[Module, list[Step]]]:
+class Choice(NamedTuple):
+    id: int
+    title: str
+
+
+def challenge_choices() -> list[tuple[Choice, list[Choice]]]:
     """Published modules with their challenge steps, for the queue filters (one query)."""
     rows = db.session.execute(
-        select(Step, Module).join(Module, Module.id == Step.module_id)
+        select(Module.id, Module.title, Step.id, Step.title)
+        .join(Module, Module.id == Step.module_id)
         .where(Step.kind == "challenge", Step.is_active, Module.is_published)
         .order_by(Module.title, Step.position)).all()
-    grouped: dict[int, tuple[Module, list[Step]]] = {}
-    for step, module in rows:
-        grouped.setdefault(module.id, (module, []))[1].append(step)
+    grouped: dict[int, tuple[Choice, list[Choice]]] = {}
+    for module_id, module_title, step_id, step_title in rows:
+        grouped.setdefault(module_id, (Choice(module_id, module_title), []))[1].append(
+            Choice(step_id, step_title))
     return list(grouped.values())
 
 
@@ -434,6 +510,29 @@ def _notify_authors(review: Review, submission: Submission, mentor: User) -> Non
         if notification is not None:
             notification.emailed_at = utcnow()
     db.session.flush()
+
+
+# --- what mentors' queues keep ----------------------------------------------------------
+
+# session.info key: this transaction changed people, forget kept queues when it commits.
+_QUEUES_CHANGED = "reviews.queues_changed"
+
+
+def forget_kept_queues(_sender, **_data) -> None:
+    """Receiver of ``signals.people_changed``: a person's department, cohorts, roles or
+    account changed, so which mentors' queues list them may have too (department links
+    reach everyone below). What each mentor's queue keeps (``personal_cache``: its counts,
+    whether anyone is linked) is forgotten once the change is committed; finding the
+    mentors before and after would cost more than the few pages worked out again."""
+    session = db.session()
+    session.info[_QUEUES_CHANGED] = True
+    if not event.contains(session, "after_commit", _forget_kept_queues_on_commit):
+        event.listen(session, "after_commit", _forget_kept_queues_on_commit)
+
+
+def _forget_kept_queues_on_commit(session) -> None:
+    if session.info.pop(_QUEUES_CHANGED, False):
+        personal_cache.forget_everyone()
 
 
 # --- notifications: new submissions and reminders ---------------------------------------

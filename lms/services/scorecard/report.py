@@ -147,6 +147,9 @@ class Scorecard:
     # Evaluation answers waiting for release, and the day of the latest release.
     release: survey_release.ReleaseStatus = field(
         default_factory=lambda: survey_release.ReleaseStatus(0, None))
+    # Pages the web layer rendered from this view, by whatever decides their text (language,
+    # viewer): a kept snapshot is shown many times, and its pages are as old as it is.
+    rendered: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def caption(self) -> str:
