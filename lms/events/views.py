@@ -40,7 +40,7 @@ from lms.services.events import raffle as event_raffle
 from lms.services.events import registration as event_registration
 from lms.services.events import requests as team_requests
 from lms.urlargs import query_int
-from lms.viewtools import REFUSED, is_htmx, run_service
+from lms.viewtools import REFUSED, commit_keeping_loaded, is_htmx, run_service
 
 
 def safe_next(target: str | None, offering: Offering | None = None) -> str:
@@ -119,21 +119,35 @@ def offering(offering_id: int):
     return _offering_page(load_offering(offering_id))
 
 
-def _action_response(offering: Offering, next_url: str, *, message: str | None = None,
-                     error: str | None = None):
-    """The register/cancel box for htmx, or a redirect with a flashed message."""
+_LOOK_UP = object()
+
+
+def _action_response(offering: Offering, next_url: str, *, registration=_LOOK_UP,
+                     message: str | None = None, error: str | None = None):
+    """The register/cancel box for htmx, or a redirect with a flashed message.
+
+    ``registration`` is the person's place when the view has it in hand (None: no place);
+    by default it is looked up.
+    """
     if is_htmx():
+        if registration is _LOOK_UP:
+            registration = my_registration(offering)
         return render_template("events/_offering_action.html", offering=offering,
-                               registration=my_registration(offering), next_url=next_url,
+                               registration=registration, next_url=next_url,
                                message=message, error=error)
     flash(error or message, "error" if error else "success")
     return redirect(next_url, code=303)
 
 
+def _load_for_action(offering_id: int) -> Offering:
+    """The offering with its training, which the answer and the email both name."""
+    return db.get_or_404(Offering, offering_id, options=[joinedload(Offering.training)])
+
+
 @bp.route("/offerings/<int:offering_id>/register", methods=["POST"])
 @login_required
 def register(offering_id: int):
-    item = load_offering(offering_id)
+    item = _load_for_action(offering_id)
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
@@ -143,14 +157,15 @@ def register(offering_id: int):
     except DomainError as error:
         db.session.rollback()
         return _action_response(item, next_url, error=error.message)
-    db.session.commit()
+    commit_keeping_loaded()
     if registration.status == "registered":
         message = _("You're registered for %(title)s. A confirmation is on its way.",
                     title=item.training.title)
     else:
+        registration.queue_place = _queue_place(registration)
         message = _("The session is full, so you're on the waitlist (number %(place)s in "
-                    "line). We'll email you if a seat opens.", place=_queue_place(registration))
-    return _action_response(item, next_url, message=message)
+                    "line). We'll email you if a seat opens.", place=registration.queue_place)
+    return _action_response(item, next_url, registration=registration, message=message)
 
 
 def _queue_place(registration: Registration) -> int:
@@ -173,7 +188,7 @@ def waitlist_place(registration: Registration) -> int:
 @bp.route("/offerings/<int:offering_id>/cancel", methods=["POST"])
 @login_required
 def cancel(offering_id: int):
-    item = load_offering(offering_id)
+    item = _load_for_action(offering_id)
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
@@ -187,10 +202,10 @@ def cancel(offering_id: int):
     except DomainError as error:
         db.session.rollback()
         return _action_response(item, next_url, error=error.message)
-    db.session.commit()
+    commit_keeping_loaded()
     message = (_("You left the waitlist.") if was == "waitlisted"
                else _("Your place is cancelled. Thank you for freeing it for someone else."))
-    return _action_response(item, next_url, message=message)
+    return _action_response(item, next_url, registration=registration, message=message)
 
 
 def _per_person() -> str:

@@ -40,6 +40,47 @@ def test_register_and_cancel_with_htmx_swap_the_action_box(client, auth, make_us
     assert db.session.get(type(offering), offering.id).seats_taken == 0
 
 
+def test_the_action_box_shows_the_seats_the_commit_left(client, auth, make_user, make_offering):
+    """The answer to a POST is built from the rows the transaction wrote (nothing is read
+    again after the commit), so its seat count must be the one the database holds."""
+    offering = make_offering(capacity=3)
+    event_registration.register(make_user(), offering)  # someone else's seat
+    db.session.commit()
+    auth.login(make_user())
+
+    body = text(client.post(f"/events/offerings/{offering.id}/register", headers=HX,
+                            data={"next": "/events/"}))
+    assert "You're registered" in body and "1 of 3 seats left." in body
+
+    body = text(client.post(f"/events/offerings/{offering.id}/cancel", headers=HX,
+                            data={"next": "/events/"}))
+    assert "Your place is cancelled" in body and "2 of 3 seats left." in body
+
+
+def test_a_cancelled_seat_taken_by_the_waitlist_shows_the_session_full(client, auth, make_user,
+                                                                       make_offering):
+    offering = make_offering(capacity=1)
+    seated, waiting, later = make_user(), make_user(), make_user()
+    event_registration.register(seated, offering)
+    db.session.commit()
+    auth.login(waiting)
+    body = text(client.post(f"/events/offerings/{offering.id}/register", headers=HX,
+                            data={"next": "/events/"}))
+    assert "On the waitlist: number 1 in line" in body and "Full (1 seats)" in body
+    auth.logout()
+    event_registration.register(later, offering)
+    db.session.commit()
+    auth.login(seated)
+
+    body = text(client.post(f"/events/offerings/{offering.id}/cancel", headers=HX,
+                            data={"next": "/events/"}))
+
+    assert "Your place is cancelled" in body
+    assert "Full (1 seats)" in body  # the freed seat went to the first in line
+    assert db.session.get(Registration, db.session.scalar(select(Registration.id).where(
+        Registration.user_id == waiting.id))).status == "registered"
+
+
 def test_register_without_javascript_redirects_back_with_a_message(client, auth, make_user,
                                                                     make_offering):
     offering = make_offering(capacity=1)

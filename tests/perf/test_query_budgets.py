@@ -281,11 +281,36 @@ def test_registration(client, auth, make_user, count_queries, listing, size):
 
     assert response.status_code == 200
     assert f"you're on the waitlist (number {len(waiting) + 1} in line)" in text(response)
-    # user, roles; offering, my registration?; insert, take a seat (refused), bump and
-    # read the waitlist counter, position; audit; training and email; after the commit:
-    # my registration, place in line, the user with roles, offering, my registration (+ place),
-    # training.
-    assert counter.count == 20, listing(counter)
+    # user, roles; offering with its training, my registration?; insert, take a seat
+    # (refused), bump the waitlist counter (returning it and the seats), position; audit;
+    # email; after the commit (which keeps what was loaded): place in line.
+    assert counter.count == 11, listing(counter)
+
+
+@sized
+def test_cancellation(client, auth, make_user, count_queries, listing, size):
+    learner = make_user()
+    [offering] = add_sessions(add_people(size - 1) + [learner.id], 1, starts_in_days=7)
+    waiting = add_people(size // 2)
+    insert_rows(Registration, [
+        {"offering_id": offering, "user_id": u, "status": "waitlisted", "waitlist_position": n + 1,
+         "registered_at": days_ago(1)} for n, u in enumerate(waiting)])
+    db.session.execute(sa.update(Offering).values(capacity=size, seats_taken=size,
+                                                  waitlist_counter=len(waiting)))
+    db.session.commit()
+    auth.login(learner)
+
+    with count_queries() as counter:
+        response = client.post(f"/events/offerings/{offering}/cancel", headers=HTMX,
+                               data={"next": "/events/"})
+
+    assert response.status_code == 200
+    assert "Your place is cancelled" in text(response)
+    # user, roles; offering with its training, my registration; cancel it, free the seat;
+    # first in line, take the seat for them, promote them, their email (person, roles,
+    # outbox insert and read); next in line, no seat for them (refused); audit; after the
+    # commit, which keeps what was loaded: the seat count the refusal left unread.
+    assert counter.count == 17, listing(counter)
 
 
 @sized
