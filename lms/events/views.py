@@ -69,10 +69,12 @@ def ics_response(data: bytes, filename: str, *, inline: bool = False) -> Respons
 @bp.route("/")
 @login_required
 def index():
-    upcoming = events.visible_to(current_user, events.upcoming_offerings())
-    registrations = events.registrations_for(current_user.id, [o.id for o in upcoming])
-    mine = events.my_registrations(current_user.id)
-    facilitated = events.facilitated_offerings(current_user.id)
+    scheduled, facilitated = events.upcoming_and_facilitated(current_user.id)
+    upcoming = events.visible_to(current_user, scheduled)
+    places = events.places_ahead(current_user.id)
+    shown = {o.id for o in upcoming}
+    registrations = {r.offering_id: r for r in places if r.offering_id in shown}
+    mine = events.held(places)
     week = events.next_engagement_week()
     by_training: dict[int, list[Offering]] = {}
     trainings: list[Training] = []
@@ -275,10 +277,10 @@ def regenerate_feed():
 @limiter.limit(lambda: current_app.config["LMS_FEED_RATE_LIMIT"], key_func=_per_feed)
 def feed(token: str):
     # The token is the credential: calendar apps cannot sign in.
-    user = event_calendar.user_for_feed_token(token)
-    if user is None:
+    owner = event_calendar.feed_owner(token)
+    if owner is None:
         abort(404)
-    return ics_response(event_calendar.feed_ics(user), "live-sessions.ics", inline=True)
+    return ics_response(event_calendar.feed_ics(owner), "live-sessions.ics", inline=True)
 
 
 @bp.route("/weeks/<int:week_id>")

@@ -265,3 +265,34 @@ def test_waitlisted_download_is_tentative(client, auth, make_user, make_offering
     data = client.get(f"/events/offerings/{offering.id}/calendar.ics").data
     [event] = Calendar.from_ical(data).walk("VEVENT")
     assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_the_list_page_sorts_places_and_facilitated_sessions(client, auth, admin, make_user,
+                                                             make_training, make_offering):
+    """One query brings upcoming and facilitated sessions, one the person's places."""
+    facilitator = make_user()
+    theirs = make_training(title="Their Workshop", facilitators=[facilitator])
+    past = make_offering(theirs, starts_in=timedelta(days=-2))
+    called_off = make_offering(theirs, starts_in=timedelta(days=3))
+    seat = make_offering(make_training(title="A Seat Here"), starts_in=timedelta(days=4))
+    left = make_offering(make_training(title="Left This One"), starts_in=timedelta(days=5))
+    for offering in (called_off, seat, left):
+        event_registration.register(facilitator, offering)
+    event_registration.cancel(db.session.scalar(select(Registration).where(
+        Registration.offering_id == left.id)), actor=facilitator)
+    events.cancel_offering(called_off, actor=admin)
+    db.session.commit()
+    auth.login(facilitator)
+
+    page = text(client.get("/events/"))
+
+    mine = page.split('id="mine-heading"')[1].split('id="fac-heading"')[0]
+    assert "A Seat Here" in mine and "Their Workshop" in mine and "Left This One" not in mine
+    assert "Cancelled" in mine
+    facilitated = page.split('id="fac-heading"')[1].split("Upcoming workshops")[0]
+    assert facilitated.count(">Roster<span") == 2  # the past session and the cancelled one
+    upcoming = page.split("Upcoming workshops")[1]
+    assert f'id="offering-{seat.id}-action"' in upcoming
+    assert f'id="offering-{left.id}-action"' in upcoming
+    assert f'id="offering-{past.id}-action"' not in upcoming
+    assert f'id="offering-{called_off.id}-action"' not in upcoming

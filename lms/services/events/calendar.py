@@ -161,40 +161,37 @@ def regenerate_feed(user: User) -> CalendarFeed:
     return feed
 
 
-def user_for_feed_token(token: str) -> User | None:
-    """The active person whose current feed token this is, else None."""
+def feed_owner(token: str):
+    """The id and chosen language (``id``, ``locale``) of the active person whose current
+    feed token this is, else None: all a feed needs to know about its owner."""
     if not token or len(token) > 64:
         return None
-    user = db.session.execute(
-        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(CalendarFeed.token == token)).scalar_one_or_none()
-    if user is None or not user.is_active:
-        return None
-    return user
+    return db.session.execute(
+        select(User.id, User.locale).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token == token, User.is_active_account.is_(True))).first()
 
 
-def feed_ics(user: User) -> bytes:
-    """Every place the person holds or waits for (past 90 days and upcoming), as a calendar.
+def feed_ics(owner) -> bytes:
+    """Every place ``owner`` (a person, or ``feed_owner``'s answer) holds or waits for
+    (past 90 days and upcoming), as a calendar.
 
     Cancelled offerings stay in the feed as STATUS:CANCELLED so subscribed
     calendars strike them out rather than silently losing them.
     """
     since = utcnow() - timedelta(days=90)
-    registrations = db.session.execute(
-        select(Registration).join(Registration.offering)
-        .options(joinedload(Registration.offering).joinedload(Offering.training),
-                 joinedload(Registration.user))
-        .where(Registration.user_id == user.id,
+    places = db.session.execute(
+        select(Registration.status, Offering).join(Registration.offering)
+        .options(joinedload(Offering.training))
+        .where(Registration.user_id == owner.id,
                Registration.status.in_((REGISTERED, WAITLISTED, DROP_IN)),
                Offering.ends_at > since)
-        .order_by(Offering.starts_at)).scalars().all()
-    with written_for(user):  # the feed's owner reads it, whoever's client fetches it
+        .order_by(Offering.starts_at)).all()
+    with written_for(owner):  # the feed's owner reads it, whoever's client fetches it
         calendar = _calendar("PUBLISH", name=_(
             "%(institution)s: my live sessions",
             institution=current_app.config["LMS_INSTITUTION_NAME"]))
-        for registration in registrations:
+        for status, offering in places:
             calendar.add_component(offering_event(
-                registration.offering,
-                include_link=registration.status in (REGISTERED, DROP_IN),
-                status="TENTATIVE" if registration.status == WAITLISTED else "CONFIRMED"))
+                offering, include_link=status in (REGISTERED, DROP_IN),
+                status="TENTATIVE" if status == WAITLISTED else "CONFIRMED"))
     return calendar.to_ical()
