@@ -296,3 +296,18 @@ def test_the_list_page_sorts_places_and_facilitated_sessions(client, auth, admin
     assert f'id="offering-{left.id}-action"' in upcoming
     assert f'id="offering-{past.id}-action"' not in upcoming
     assert f'id="offering-{called_off.id}-action"' not in upcoming
+
+
+def test_offering_addresses_built_once_match_url_for(app):
+    from flask import url_for
+
+    from lms.events.home import offering_url
+
+    for root in ("", "/lms"):
+        with app.test_request_context("/events/", base_url=f"http://localhost{root}/"):
+            for endpoint in ("events.offering", "events.register", "events.cancel",
+                             "events.roster"):
+                for offering_id in (7, 1234567):
+                    assert offering_url(endpoint, offering_id) == url_for(
+                        endpoint, offering_id=offering_id)
+            assert offering_url("events.register", 7).startswith(f"{root}/events/")
