@@ -280,7 +280,7 @@ def feed(token: str):
     owner = event_calendar.feed_owner(token)
     if owner is None:
         abort(404)
-    return ics_response(event_calendar.feed_ics(owner), "live-sessions.ics", inline=True)
+    return ics_response(event_calendar.kept_feed_ics(owner), "live-sessions.ics", inline=True)
 
 
 @bp.route("/weeks/<int:week_id>")

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
-from lms.i18n import written_for
+from lms.i18n import language_of, written_for
 from lms.models import CalendarFeed, ExternalParticipant, Offering, Registration, User, utcnow
 from lms.models.events import CANCELLED, DROP_IN, REGISTERED, WAITLISTED, new_feed_token
-from lms.services import audit
+from lms.services import audit, personal_cache
 
 PRODID = "-//Ally LMS//Live sessions//EN"
 ICS_MIME = "text/calendar"
@@ -195,3 +195,14 @@ def feed_ics(owner) -> bytes:
                 offering, include_link=status in (REGISTERED, DROP_IN),
                 status="TENTATIVE" if status == WAITLISTED else "CONFIRMED"))
     return calendar.to_ical()
+
+
+def kept_feed_ics(owner) -> bytes:
+    """``feed_ics``, kept for the person until something it shows changes.
+
+    Calendar apps fetch the same feed again and again. The copy is kept per person and
+    language in ``personal_cache``: their own registrations move their generation, and
+    offerings, trainings and seat changes move everyone's, after each commit.
+    """
+    return personal_cache.cached(owner.id, f"events:feed:{language_of(owner)}",
+                                 lambda: feed_ics(owner))
