@@ -3,6 +3,8 @@ roster and team requests."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Response,
     abort,
@@ -13,9 +15,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_number, ngettext
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -30,9 +34,11 @@ from lms.events.forms import (
 )
 from lms.extensions import db, limiter
 from lms.formtools import choices
+from lms.main.views import CSRF_PLACEHOLDER
 from lms.models import Department, EngagementWeek, Offering, Registration, Training, utcnow
 from lms.permissions import login_required, public
 from lms.safe_redirect import safe_redirect_target
+from lms.services import personal_cache
 from lms.services.errors import DomainError
 from lms.services.events import calendar as event_calendar
 from lms.services.events import offerings as events
@@ -69,13 +75,33 @@ def ics_response(data: bytes, filename: str, *, inline: bool = False) -> Respons
 @bp.route("/")
 @login_required
 def index():
+    week = events.next_engagement_week()
+    return render_template(
+        "events/index.html", sessions=_kept_sessions(), week=week,
+        week_countdown=events.countdown_text(localtime.local_midnight(week.starts_on))
+        if week else None)
+
+
+def _kept_sessions() -> Markup:
+    """The person's sessions, those they facilitate and the upcoming workshops, kept per
+    person and language in ``personal_cache`` (every registration, offering or training
+    written moves a generation it is kept under) until the first moment time alone
+    changes them."""
+    valid_until, html = personal_cache.cached(
+        current_user.id, f"events:sessions:{get_locale()}", _render_sessions)
+    if valid_until is not None and valid_until <= utcnow():
+        valid_until, html = _render_sessions()
+    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+
+
+def _render_sessions() -> tuple[datetime | None, str]:
+    now = utcnow()
     scheduled, facilitated = events.upcoming_and_facilitated(current_user.id)
     upcoming = events.visible_to(current_user, scheduled)
     places = events.places_ahead(current_user.id)
     shown = {o.id for o in upcoming}
     registrations = {r.offering_id: r for r in places if r.offering_id in shown}
     mine = events.held(places)
-    week = events.next_engagement_week()
     by_training: dict[int, list[Offering]] = {}
     trainings: list[Training] = []
     for offering in upcoming:
@@ -83,11 +109,11 @@ def index():
             by_training[offering.training_id] = []
             trainings.append(offering.training)
         by_training[offering.training_id].append(offering)
-    return render_template(
-        "events/index.html", trainings=trainings, by_training=by_training,
-        registrations=registrations, mine=mine, facilitated=facilitated, week=week,
-        week_countdown=events.countdown_text(localtime.local_midnight(week.starts_on))
-        if week else None, next_url=url_for("events.index"))
+    html = render_template(
+        "events/_sessions.html", trainings=trainings, by_training=by_training,
+        registrations=registrations, mine=mine, facilitated=facilitated,
+        next_url=url_for("events.index"), csrf_token=lambda: CSRF_PLACEHOLDER)
+    return events.next_change(now, [*upcoming, *(r.offering for r in mine)], facilitated), html
 
 
 @bp.route("/trainings/<slug>")

@@ -311,3 +311,64 @@ def test_offering_addresses_built_once_match_url_for(app):
                     assert offering_url(endpoint, offering_id) == url_for(
                         endpoint, offering_id=offering_id)
             assert offering_url("events.register", 7).startswith(f"{root}/events/")
+
+
+def test_the_kept_list_follows_other_peoples_seats_at_once(client, auth, make_user,
+                                                           make_offering):
+    offering = make_offering(capacity=2)
+    learner = make_user()
+    auth.login(learner)
+    assert "2 of 2 seats left." in text(client.get("/events/"))
+    event_registration.register(make_user(), offering)
+    db.session.commit()
+    assert "1 of 2 seats left." in text(client.get("/events/"))
+    event_registration.register(make_user(), offering)
+    db.session.commit()
+    page = text(client.get("/events/"))
+    assert "Full (2 seats)" in page and ">Join the waitlist<" in page
+
+
+def test_the_kept_list_changes_when_registration_opens_and_the_session_starts(
+        client, auth, make_user, make_offering):
+    opens = events.utcnow() + timedelta(days=2)
+    offering = make_offering(registration_opens_at=opens)
+    learner = make_user()
+    auth.login(learner)
+    page = text(client.get("/events/"))
+    assert "Registration opens on" in page and ">Register<" not in page
+    with clock.frozen_at(opens + timedelta(minutes=1)):
+        page = text(client.get("/events/"))
+        assert "Registration opens on" not in page and ">Register<" in page
+        assert 'name="csrf_token" value=""' not in page
+    with clock.frozen_at(offering.starts_at + timedelta(minutes=1)):
+        assert "has already started" in text(client.get("/events/"))
+    with clock.frozen_at(offering.ends_at + timedelta(minutes=1)):
+        assert f'id="offering-{offering.id}-action"' not in text(client.get("/events/"))
+
+
+def test_the_kept_list_carries_this_browsers_csrf_token(app, client, auth, make_user,
+                                                        make_offering):
+    make_offering()
+    auth.login(make_user())
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        first = text(client.get("/events/"))
+        again = text(client.get("/events/"))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', first + again)
+    assert tokens and "\x00" not in "".join(tokens)
+    header = re.search(r'"X-CSRFToken": "([^"]+)"', again).group(1)
+    assert set(re.findall(r'name="csrf_token" value="([^"]+)"', again)) == {header}
+
+
+def test_the_kept_list_is_each_persons_own(client, auth, make_user, make_offering):
+    offering = make_offering()
+    seated, other = make_user(), make_user()
+    auth.login(seated)
+    client.post(f"/events/offerings/{offering.id}/register", data={"next": "/events/"})
+    assert "You have a seat" in text(client.get("/events/"))
+    auth.logout()
+    auth.login(other)
+    page = text(client.get("/events/"))
+    assert "You have a seat" not in page and ">Register<" in page

@@ -514,6 +514,17 @@ def upcoming_and_facilitated(user_id: int) -> tuple[list[Offering], list[Offerin
             [o for o, theirs in rows if theirs])
 
 
+def next_change(now: datetime, shown: Iterable[Offering],
+                facilitated: Iterable[Offering] = ()) -> datetime | None:
+    """The first moment after ``now`` when time alone changes a list of these offerings:
+    one starts (no more registering or cancelling), ends (it leaves the list),
+    registration opens or closes, or a facilitated one leaves the facilitator's list."""
+    moments = [moment for o in shown for moment in (
+        o.starts_at, o.ends_at, o.registration_opens_at, o.registration_closes_at)]
+    moments += [o.ends_at + FACILITATED_SINCE for o in facilitated]
+    return min((m for m in moments if m is not None and m > now), default=None)
+
+
 def trainings_with_offerings() -> list[Training]:
     """Every training with its offerings loaded (admin overview; two queries)."""
     return list(db.session.execute(
