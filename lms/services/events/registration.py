@@ -133,12 +133,18 @@ def _next_waitlist_position(offering: Offering) -> int:
 def _set_status(registration: Registration, expected: str | Iterable[str], **values) -> bool:
     """Change a registration only if it still has the ``expected`` status (compare-and-set)."""
     statuses = [expected] if isinstance(expected, str) else list(expected)
-    result = db.session.execute(
+    row = db.session.execute(
         update(Registration)
         .where(Registration.id == registration.id, Registration.status.in_(statuses))
         .values(**values)
-        .execution_options(synchronize_session="fetch"))
-    return result.rowcount == 1
+        .returning(Registration.updated_at)
+        .execution_options(synchronize_session=False)).first()
+    if row is None:
+        return False
+    # The row now holds ``values``: the object shows them without reading it again.
+    for name, value in {**values, "updated_at": row.updated_at}.items():
+        set_committed_value(registration, name, value)
+    return True
 
 
 def register(user: User, offering: Offering, *, notify: bool = True) -> Registration:
