@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from lms import localtime, permissions
@@ -172,6 +172,19 @@ def _load_for_action(offering_id: int) -> Offering:
     return db.get_or_404(Offering, offering_id, options=[joinedload(Offering.training)])
 
 
+def _load_with_place(offering_id: int) -> tuple[Offering, Registration | None]:
+    """The offering with its training, and the signed-in person's registration there (None
+    if they never had one), in one query; 404 for an unknown offering."""
+    row = db.session.execute(
+        select(Offering, Registration).options(joinedload(Offering.training))
+        .outerjoin(Registration, and_(Registration.offering_id == Offering.id,
+                                      Registration.user_id == current_user.id))
+        .where(Offering.id == offering_id)).first()
+    if row is None:
+        abort(404)
+    return row.Offering, row.Registration
+
+
 @bp.route("/offerings/<int:offering_id>/register", methods=["POST"])
 @login_required
 def register(offering_id: int):
@@ -216,14 +229,14 @@ def waitlist_place(registration: Registration) -> int:
 @bp.route("/offerings/<int:offering_id>/cancel", methods=["POST"])
 @login_required
 def cancel(offering_id: int):
-    item = _load_for_action(offering_id)
+    item, registration = _load_with_place(offering_id)
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
         return _action_response(item, next_url, error=_("The form expired. Please try again."))
-    registration = my_registration(item)
     if registration is None:
-        return _action_response(item, next_url, error=_("You do not have a place at this session."))
+        return _action_response(item, next_url, registration=None,
+                                error=_("You do not have a place at this session."))
     was = registration.status
     try:
         event_registration.cancel(registration, actor=current_user)
