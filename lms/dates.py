@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from babel import Locale
 from babel import dates as babel_dates
+from flask import has_app_context
 from flask_babel import gettext, ngettext
 
 from lms import localtime
@@ -77,6 +78,8 @@ def _kept_per_reader(formatter):
 
     @functools.wraps(formatter)
     def wrapper(*args, **kwargs) -> str:
+        if not has_app_context():  # no configured zone to key on: write it afresh
+            return formatter(*args, **kwargs)
         return kept(str(current_locale()), localtime.zone().key, args,
                     tuple(sorted(kwargs.items())))
 
