@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import render_template_string
 from sqlalchemy import func, select
 
-from lms import clock
+from lms import clock, localtime
 from lms.extensions import db
 from lms.models import OutboxMessage, Registration
 from lms.services.events import offerings as events
@@ -330,12 +330,15 @@ def test_the_kept_list_follows_other_peoples_seats_at_once(client, auth, make_us
 
 def test_the_kept_list_changes_when_registration_opens_and_the_session_starts(
         client, auth, make_user, make_offering):
-    opens = events.utcnow() + timedelta(days=2)
-    offering = make_offering(registration_opens_at=opens)
-    learner = make_user()
-    auth.login(learner)
-    page = text(client.get("/events/"))
-    assert "Registration opens on" in page and ">Register<" not in page
+    """Within one day (the day is part of every kept entry's key), the list changes at the
+    moments time alone changes it."""
+    noon = localtime.local_midnight(localtime.today() + timedelta(days=7)) + timedelta(hours=12)
+    opens = noon - timedelta(hours=2)
+    offering = make_offering(starts_in=noon - events.utcnow(), registration_opens_at=opens)
+    auth.login(make_user())
+    with clock.frozen_at(opens - timedelta(minutes=1)):
+        page = text(client.get("/events/"))
+        assert "Registration opens on" in page and ">Register<" not in page
     with clock.frozen_at(opens + timedelta(minutes=1)):
         page = text(client.get("/events/"))
         assert "Registration opens on" not in page and ">Register<" in page
