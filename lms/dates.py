@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from babel import Locale
 from babel import dates as babel_dates
+from flask import has_app_context
 from flask_babel import gettext, ngettext
 
 from lms import localtime
@@ -68,6 +69,25 @@ def _day_pattern(locale_name: str, skeleton: str) -> str:
     return "'".join(parts)
 
 
+def _kept_per_reader(formatter):
+    """``formatter`` remembered per locale and time zone: its text depends on nothing else,
+    and a list page writes the same few instants on every row and every request."""
+    @functools.lru_cache(maxsize=4096)
+    def kept(locale_name: str, zone_key: str, args: tuple, kwargs: tuple) -> str:
+        return formatter(*args, **dict(kwargs))
+
+    @functools.wraps(formatter)
+    def wrapper(*args, **kwargs) -> str:
+        if not has_app_context():  # no configured zone to key on: write it afresh
+            return formatter(*args, **kwargs)
+        return kept(str(current_locale()), localtime.zone().key, args,
+                    tuple(sorted(kwargs.items())))
+
+    wrapper.cache_clear = kept.cache_clear
+    return wrapper
+
+
+@_kept_per_reader
 def format_date(value: date | datetime | None, style: str = "medium") -> str:
     """A calendar day; an instant is shown as its day in the institution's zone."""
     if value is None:
@@ -79,6 +99,7 @@ def format_date(value: date | datetime | None, style: str = "medium") -> str:
     return _day(value, DATE_STYLES.get(style, style))
 
 
+@_kept_per_reader
 def format_time(value: datetime | None, zone: bool = False) -> str:
     """A wall-clock time in the institution's zone, with am/pm where the locale uses it."""
     if value is None:
@@ -87,6 +108,7 @@ def format_time(value: datetime | None, zone: bool = False) -> str:
     return f"{text} {zone_name(value)}" if zone else text
 
 
+@_kept_per_reader
 def format_datetime(value: datetime | None, style: str = "medium", zone: bool = False) -> str:
     """A day and a time: "Jan 31, 2027, 7:15 AM" (``style`` is the date's)."""
     if value is None:
@@ -97,6 +119,7 @@ def format_datetime(value: datetime | None, style: str = "medium", zone: bool = 
     return f"{text} {zone_name(value)}" if zone else text
 
 
+@_kept_per_reader
 def format_time_range(start: datetime, end: datetime, zone: bool = True) -> str:
     """Two times of one day, written once each the same way: "7:00 – 9:00 AM EST"."""
     locale = current_locale()
@@ -109,6 +132,7 @@ def format_time_range(start: datetime, end: datetime, zone: bool = True) -> str:
     return f"{text} {zone_name(start)}" if zone else text
 
 
+@_kept_per_reader
 def format_datetime_range(start: datetime, end: datetime, style: str = "weekday") -> str:
     """A session: "Sun, Jan 31, 2027, 7:00 – 9:00 AM EST"."""
     if _local(start).date() != _local(end).date():
@@ -208,6 +232,7 @@ _STRFTIME_PARTS = {"%a": "EEE", "%A": "EEEE", "%d": "d", "%e": "d", "%b": "MMM",
                    "%m": "M", "%Y": "y", "%y": "y"}
 
 
+@_kept_per_reader
 def format_strftime(value: datetime | date | None, fmt: str) -> str:
     """``value`` with the parts ``fmt`` names (weekday, day, month, year, time, zone), each
     written the locale's way."""

@@ -98,3 +98,21 @@ def run_service(form, action: Callable[[], Any], field: str | None = None) -> An
         return REFUSED
     db.session.commit()
     return result
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the request has loaded, for a view that answers with
+    the rows it has just written.
+
+    A plain commit expires every object, so the answer would load the signed-in person,
+    their roles and each row again. What the transaction read after its own writes is
+    what it committed; an attribute a service expired (a seat count it changed by
+    UPDATE) is still read afresh when the answer needs it.
+    """
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep

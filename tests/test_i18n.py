@@ -176,6 +176,25 @@ def test_a_session_time_range_is_written_the_same_way_at_both_ends(app):
             "dom, 31 ene 2027, 7:00–9:00")
 
 
+def test_remembered_dates_follow_the_reader_and_the_zone(app):
+    """Formatted dates are kept between requests: per language and per time zone."""
+    start = datetime(2027, 1, 31, 12, 0, tzinfo=UTC)
+    for _ in range(2):
+        with _in(app, "en"):
+            assert dates.format_strftime(start, "%a %d %b, %H:%M") == "Sun, Jan 31, 7:00\u00a0AM"
+        with _in(app, "es"):
+            assert dates.format_strftime(start, "%a %d %b, %H:%M") == "dom, 31 ene, 7:00"
+    zone = app.config["LMS_TIMEZONE"]
+    app.config["LMS_TIMEZONE"] = "Europe/Madrid"
+    try:
+        with _in(app, "es"):
+            assert dates.format_strftime(start, "%a %d %b, %H:%M") == "dom, 31 ene, 13:00"
+            assert dates.format_datetime_range(start, start + timedelta(hours=2)).startswith(
+                "dom, 31 ene 2027, 13:00–15:00")
+    finally:
+        app.config["LMS_TIMEZONE"] = zone
+
+
 def test_days_are_written_one_way(app):
     with _in(app, "en"):
         assert dates.format_date(date(2027, 1, 31)) == "Jan 31, 2027"

@@ -3,6 +3,7 @@ other areas include (``templates/events/_training_offerings.html``)."""
 
 from __future__ import annotations
 
+from flask import g, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -51,9 +52,29 @@ def live_sessions_for(training_slug: str) -> dict:
 @bp.app_template_global("registration_problem_for")
 def registration_problem_for(offering) -> str | None:
     """Why the signed-in person cannot register for ``offering`` now (None if they can)."""
-    if not getattr(current_user, "is_authenticated", False):
+    user = current_user._get_current_object()  # once: a list asks on every row
+    if not getattr(user, "is_authenticated", False):
         return _("Sign in to register.")
-    return event_registration.registration_problem(current_user, offering)
+    return event_registration.registration_problem(user, offering)
+
+
+# Stands for the offering's id in the address kept for an endpoint: no real id is this long.
+_ANY_ID = 9_876_543_210_123
+
+
+@bp.app_template_global("offering_url")
+def offering_url(endpoint: str, offering_id: int) -> str:
+    """``url_for(endpoint, offering_id=offering_id)`` for an offering's pages and buttons.
+
+    The address is built once per request and endpoint, then the id put in: a list of
+    sessions links each row three times.
+    """
+    kept = g.setdefault("offering_urls", {})
+    key = (endpoint, request.script_root if has_request_context() else None)
+    if key not in kept:
+        kept[key] = url_for(endpoint, offering_id=_ANY_ID).split(str(_ANY_ID))
+    head, tail = kept[key]
+    return f"{head}{offering_id}{tail}"
 
 
 @bp.app_template_global("now_utc")
@@ -64,7 +85,6 @@ def now_utc():
 @bp.app_template_global("module_url")
 def module_url(slug: str) -> str | None:
     """Link to a module by slug when the module pages exist (they belong to another area)."""
-    from flask import url_for
     from werkzeug.routing import BuildError
 
     try:

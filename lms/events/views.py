@@ -3,6 +3,8 @@ roster and team requests."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Response,
     abort,
@@ -13,10 +15,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_number, ngettext
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from markupsafe import Markup
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from lms import localtime, permissions
@@ -33,6 +36,7 @@ from lms.formtools import choices
 from lms.models import Department, EngagementWeek, Offering, Registration, Training, utcnow
 from lms.permissions import login_required, public
 from lms.safe_redirect import safe_redirect_target
+from lms.services import personal_cache
 from lms.services.errors import DomainError
 from lms.services.events import calendar as event_calendar
 from lms.services.events import offerings as events
@@ -40,7 +44,14 @@ from lms.services.events import raffle as event_raffle
 from lms.services.events import registration as event_registration
 from lms.services.events import requests as team_requests
 from lms.urlargs import query_int
-from lms.viewtools import REFUSED, is_htmx, run_service
+from lms.viewtools import (
+    REFUSED,
+    commit_keeping_loaded,
+    is_htmx,
+    render_shareable,
+    run_service,
+    with_csrf_token,
+)
 
 
 def safe_next(target: str | None, offering: Offering | None = None) -> str:
@@ -69,11 +80,33 @@ def ics_response(data: bytes, filename: str, *, inline: bool = False) -> Respons
 @bp.route("/")
 @login_required
 def index():
-    upcoming = events.visible_to(current_user, events.upcoming_offerings())
-    registrations = events.registrations_for(current_user.id, [o.id for o in upcoming])
-    mine = events.my_registrations(current_user.id)
-    facilitated = events.facilitated_offerings(current_user.id)
     week = events.next_engagement_week()
+    return render_template(
+        "events/index.html", sessions=_kept_sessions(), week=week,
+        week_countdown=events.countdown_text(localtime.local_midnight(week.starts_on))
+        if week else None)
+
+
+def _kept_sessions() -> Markup:
+    """The person's sessions, those they facilitate and the upcoming workshops, kept per
+    person and language in ``personal_cache`` (every registration, offering or training
+    written moves a generation it is kept under) until the first moment time alone
+    changes them."""
+    valid_until, html = personal_cache.cached(
+        current_user.id, f"events:sessions:{get_locale()}", _render_sessions)
+    if valid_until is not None and valid_until <= utcnow():
+        valid_until, html = _render_sessions()
+    return with_csrf_token(html)
+
+
+def _render_sessions() -> tuple[datetime | None, str]:
+    now = utcnow()
+    scheduled, facilitated = events.upcoming_and_facilitated(current_user.id)
+    upcoming = events.visible_to(current_user, scheduled)
+    places = events.places_ahead(current_user.id)
+    shown = {o.id for o in upcoming}
+    registrations = {r.offering_id: r for r in places if r.offering_id in shown}
+    mine = events.held(places)
     by_training: dict[int, list[Offering]] = {}
     trainings: list[Training] = []
     for offering in upcoming:
@@ -81,11 +114,11 @@ def index():
             by_training[offering.training_id] = []
             trainings.append(offering.training)
         by_training[offering.training_id].append(offering)
-    return render_template(
-        "events/index.html", trainings=trainings, by_training=by_training,
-        registrations=registrations, mine=mine, facilitated=facilitated, week=week,
-        week_countdown=events.countdown_text(localtime.local_midnight(week.starts_on))
-        if week else None, next_url=url_for("events.index"))
+    html = render_shareable(
+        "events/_sessions.html", trainings=trainings, by_training=by_training,
+        registrations=registrations, mine=mine, facilitated=facilitated,
+        next_url=url_for("events.index"))
+    return events.next_change(now, [*upcoming, *(r.offering for r in mine)], facilitated), html
 
 
 @bp.route("/trainings/<slug>")
@@ -119,21 +152,48 @@ def offering(offering_id: int):
     return _offering_page(load_offering(offering_id))
 
 
-def _action_response(offering: Offering, next_url: str, *, message: str | None = None,
-                     error: str | None = None):
-    """The register/cancel box for htmx, or a redirect with a flashed message."""
+_LOOK_UP = object()
+
+
+def _action_response(offering: Offering, next_url: str, *, registration=_LOOK_UP,
+                     message: str | None = None, error: str | None = None):
+    """The register/cancel box for htmx, or a redirect with a flashed message.
+
+    ``registration`` is the person's place when the view has it in hand (None: no place);
+    by default it is looked up.
+    """
     if is_htmx():
+        if registration is _LOOK_UP:
+            registration = my_registration(offering)
         return render_template("events/_offering_action.html", offering=offering,
-                               registration=my_registration(offering), next_url=next_url,
+                               registration=registration, next_url=next_url,
                                message=message, error=error)
     flash(error or message, "error" if error else "success")
     return redirect(next_url, code=303)
 
 
+def _load_for_action(offering_id: int) -> Offering:
+    """The offering with its training, which the answer and the email both name."""
+    return db.get_or_404(Offering, offering_id, options=[joinedload(Offering.training)])
+
+
+def _load_with_place(offering_id: int) -> tuple[Offering, Registration | None]:
+    """The offering with its training, and the signed-in person's registration there (None
+    if they never had one), in one query; 404 for an unknown offering."""
+    row = db.session.execute(
+        select(Offering, Registration).options(joinedload(Offering.training))
+        .outerjoin(Registration, and_(Registration.offering_id == Offering.id,
+                                      Registration.user_id == current_user.id))
+        .where(Offering.id == offering_id)).first()
+    if row is None:
+        abort(404)
+    return row.Offering, row.Registration
+
+
 @bp.route("/offerings/<int:offering_id>/register", methods=["POST"])
 @login_required
 def register(offering_id: int):
-    item = load_offering(offering_id)
+    item = _load_for_action(offering_id)
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
@@ -143,14 +203,15 @@ def register(offering_id: int):
     except DomainError as error:
         db.session.rollback()
         return _action_response(item, next_url, error=error.message)
-    db.session.commit()
+    commit_keeping_loaded()
     if registration.status == "registered":
         message = _("You're registered for %(title)s. A confirmation is on its way.",
                     title=item.training.title)
     else:
+        registration.queue_place = _queue_place(registration)
         message = _("The session is full, so you're on the waitlist (number %(place)s in "
-                    "line). We'll email you if a seat opens.", place=_queue_place(registration))
-    return _action_response(item, next_url, message=message)
+                    "line). We'll email you if a seat opens.", place=registration.queue_place)
+    return _action_response(item, next_url, registration=registration, message=message)
 
 
 def _queue_place(registration: Registration) -> int:
@@ -173,24 +234,24 @@ def waitlist_place(registration: Registration) -> int:
 @bp.route("/offerings/<int:offering_id>/cancel", methods=["POST"])
 @login_required
 def cancel(offering_id: int):
-    item = load_offering(offering_id)
+    item, registration = _load_with_place(offering_id)
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
         return _action_response(item, next_url, error=_("The form expired. Please try again."))
-    registration = my_registration(item)
     if registration is None:
-        return _action_response(item, next_url, error=_("You do not have a place at this session."))
+        return _action_response(item, next_url, registration=None,
+                                error=_("You do not have a place at this session."))
     was = registration.status
     try:
         event_registration.cancel(registration, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         return _action_response(item, next_url, error=error.message)
-    db.session.commit()
+    commit_keeping_loaded()
     message = (_("You left the waitlist.") if was == "waitlisted"
                else _("Your place is cancelled. Thank you for freeing it for someone else."))
-    return _action_response(item, next_url, message=message)
+    return _action_response(item, next_url, registration=registration, message=message)
 
 
 def _per_person() -> str:
@@ -260,10 +321,10 @@ def regenerate_feed():
 @limiter.limit(lambda: current_app.config["LMS_FEED_RATE_LIMIT"], key_func=_per_feed)
 def feed(token: str):
     # The token is the credential: calendar apps cannot sign in.
-    user = event_calendar.user_for_feed_token(token)
-    if user is None:
+    owner = event_calendar.feed_owner(token)
+    if owner is None:
         abort(404)
-    return ics_response(event_calendar.feed_ics(user), "live-sessions.ics", inline=True)
+    return ics_response(event_calendar.kept_feed_ics(owner), "live-sessions.ics", inline=True)
 
 
 @bp.route("/weeks/<int:week_id>")

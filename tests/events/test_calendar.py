@@ -9,7 +9,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import CalendarFeed, OutboxMessage
+from lms.models import CalendarFeed, OutboxMessage, Registration
 from lms.services.events import offerings as events
 from lms.services.events import registration as event_registration
 from tests.events.helpers import text
@@ -153,3 +153,41 @@ def test_deactivated_people_lose_their_feed(client, make_user):
     learner.is_active_account = False
     db.session.commit()
     assert client.get(f"/events/feed/{token}.ics").status_code == 404
+
+
+def test_the_feed_follows_every_change_at_once(client, admin, make_user, make_offering,
+                                               count_queries):
+    """The feed is kept between fetches, never past a change to what it shows."""
+    from lms.services.events.calendar import feed_for
+
+    learner, other = make_user(), make_user()
+    first, second = make_offering(capacity=1), make_offering()
+    event_registration.register(learner, first)
+    token = feed_for(learner).token
+    db.session.commit()
+
+    def statuses():
+        response = client.get(f"/events/feed/{token}.ics")
+        assert response.status_code == 200
+        return {str(e["UID"]).split("@")[0]: str(e["STATUS"]) for e in _events(response.data)[1]}
+
+    seated = {f"offering-{first.id}": "CONFIRMED"}
+    assert statuses() == seated
+    with count_queries() as counter:
+        assert statuses() == seated
+    assert counter.count == 1  # the owner by token; the calendar is the kept copy
+    event_registration.register(learner, second)
+    db.session.commit()
+    assert statuses() == {f"offering-{first.id}": "CONFIRMED",
+                          f"offering-{second.id}": "CONFIRMED"}
+    event_registration.register(other, second)  # someone else's place changes nothing here
+    db.session.commit()
+    assert len(statuses()) == 2
+    events.cancel_offering(second, actor=admin)
+    db.session.commit()
+    assert statuses()[f"offering-{second.id}"] == "CANCELLED"
+    [place] = db.session.scalars(select(Registration).where(
+        Registration.user_id == learner.id, Registration.offering_id == first.id))
+    event_registration.cancel(place, actor=learner)
+    db.session.commit()
+    assert set(statuses()) == {f"offering-{second.id}"}

@@ -74,6 +74,27 @@ def test_cancelling_promotes_the_first_in_line_and_tells_them(make_user, make_of
     assert mail.attachment_data  # the calendar entry comes with the good news
 
 
+def test_the_changed_rows_show_their_new_state_before_the_commit(make_user, make_offering,
+                                                                 count_queries):
+    """Seat counts, waitlist counters and compare-and-set changes come back from their
+    UPDATEs: the objects in hand show the database's values without reading them again."""
+    offering = make_offering(capacity=1)
+    first, second = make_user(), make_user()
+    seat = _commit(event_registration.register, first, offering)
+    waiting = _commit(event_registration.register, second, offering)
+
+    promoted = event_registration.cancel(seat, actor=first)
+    with count_queries() as counter:
+        shown = (seat.status, seat.cancelled_at is not None, seat.waitlist_position,
+                 promoted[0].status, promoted[0].promoted_at is not None,
+                 offering.seats_taken, offering.waitlist_counter)
+    assert shown == ("cancelled", True, None, "registered", True, 1, 1)
+    assert counter.count == 0
+    db.session.commit()
+    db.session.expire_all()
+    assert (seat.status, waiting.status, offering.seats_taken) == ("cancelled", "registered", 1)
+
+
 def test_leaving_the_waitlist_frees_no_seat(make_user, make_offering):
     offering = make_offering(capacity=1)
     first, second = make_user(), make_user()

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import render_template_string
 from sqlalchemy import func, select
 
-from lms import clock
+from lms import clock, localtime
 from lms.extensions import db
 from lms.models import OutboxMessage, Registration
 from lms.services.events import offerings as events
@@ -38,6 +38,47 @@ def test_register_and_cancel_with_htmx_swap_the_action_box(client, auth, make_us
     assert "Your place is cancelled" in body
     assert ">Register<" in body
     assert db.session.get(type(offering), offering.id).seats_taken == 0
+
+
+def test_the_action_box_shows_the_seats_the_commit_left(client, auth, make_user, make_offering):
+    """The answer to a POST is built from the rows the transaction wrote (nothing is read
+    again after the commit), so its seat count must be the one the database holds."""
+    offering = make_offering(capacity=3)
+    event_registration.register(make_user(), offering)  # someone else's seat
+    db.session.commit()
+    auth.login(make_user())
+
+    body = text(client.post(f"/events/offerings/{offering.id}/register", headers=HX,
+                            data={"next": "/events/"}))
+    assert "You're registered" in body and "1 of 3 seats left." in body
+
+    body = text(client.post(f"/events/offerings/{offering.id}/cancel", headers=HX,
+                            data={"next": "/events/"}))
+    assert "Your place is cancelled" in body and "2 of 3 seats left." in body
+
+
+def test_a_cancelled_seat_taken_by_the_waitlist_shows_the_session_full(client, auth, make_user,
+                                                                       make_offering):
+    offering = make_offering(capacity=1)
+    seated, waiting, later = make_user(), make_user(), make_user()
+    event_registration.register(seated, offering)
+    db.session.commit()
+    auth.login(waiting)
+    body = text(client.post(f"/events/offerings/{offering.id}/register", headers=HX,
+                            data={"next": "/events/"}))
+    assert "On the waitlist: number 1 in line" in body and "Full (1 seats)" in body
+    auth.logout()
+    event_registration.register(later, offering)
+    db.session.commit()
+    auth.login(seated)
+
+    body = text(client.post(f"/events/offerings/{offering.id}/cancel", headers=HX,
+                            data={"next": "/events/"}))
+
+    assert "Your place is cancelled" in body
+    assert "Full (1 seats)" in body  # the freed seat went to the first in line
+    assert db.session.get(Registration, db.session.scalar(select(Registration.id).where(
+        Registration.user_id == waiting.id))).status == "registered"
 
 
 def test_register_without_javascript_redirects_back_with_a_message(client, auth, make_user,
@@ -224,3 +265,113 @@ def test_waitlisted_download_is_tentative(client, auth, make_user, make_offering
     data = client.get(f"/events/offerings/{offering.id}/calendar.ics").data
     [event] = Calendar.from_ical(data).walk("VEVENT")
     assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_the_list_page_sorts_places_and_facilitated_sessions(client, auth, admin, make_user,
+                                                             make_training, make_offering):
+    """One query brings upcoming and facilitated sessions, one the person's places."""
+    facilitator = make_user()
+    theirs = make_training(title="Their Workshop", facilitators=[facilitator])
+    past = make_offering(theirs, starts_in=timedelta(days=-2))
+    called_off = make_offering(theirs, starts_in=timedelta(days=3))
+    seat = make_offering(make_training(title="A Seat Here"), starts_in=timedelta(days=4))
+    left = make_offering(make_training(title="Left This One"), starts_in=timedelta(days=5))
+    for offering in (called_off, seat, left):
+        event_registration.register(facilitator, offering)
+    event_registration.cancel(db.session.scalar(select(Registration).where(
+        Registration.offering_id == left.id)), actor=facilitator)
+    events.cancel_offering(called_off, actor=admin)
+    db.session.commit()
+    auth.login(facilitator)
+
+    page = text(client.get("/events/"))
+
+    mine = page.split('id="mine-heading"')[1].split('id="fac-heading"')[0]
+    assert "A Seat Here" in mine and "Their Workshop" in mine and "Left This One" not in mine
+    assert "Cancelled" in mine
+    facilitated = page.split('id="fac-heading"')[1].split("Upcoming workshops")[0]
+    assert facilitated.count(">Roster<span") == 2  # the past session and the cancelled one
+    upcoming = page.split("Upcoming workshops")[1]
+    assert f'id="offering-{seat.id}-action"' in upcoming
+    assert f'id="offering-{left.id}-action"' in upcoming
+    assert f'id="offering-{past.id}-action"' not in upcoming
+    assert f'id="offering-{called_off.id}-action"' not in upcoming
+
+
+def test_offering_addresses_built_once_match_url_for(app):
+    from flask import url_for
+
+    from lms.events.home import offering_url
+
+    for root in ("", "/lms"):
+        with app.test_request_context("/events/", base_url=f"http://localhost{root}/"):
+            for endpoint in ("events.offering", "events.register", "events.cancel",
+                             "events.roster"):
+                for offering_id in (7, 1234567):
+                    assert offering_url(endpoint, offering_id) == url_for(
+                        endpoint, offering_id=offering_id)
+            assert offering_url("events.register", 7).startswith(f"{root}/events/")
+
+
+def test_the_kept_list_follows_other_peoples_seats_at_once(client, auth, make_user,
+                                                           make_offering):
+    offering = make_offering(capacity=2)
+    learner = make_user()
+    auth.login(learner)
+    assert "2 of 2 seats left." in text(client.get("/events/"))
+    event_registration.register(make_user(), offering)
+    db.session.commit()
+    assert "1 of 2 seats left." in text(client.get("/events/"))
+    event_registration.register(make_user(), offering)
+    db.session.commit()
+    page = text(client.get("/events/"))
+    assert "Full (2 seats)" in page and ">Join the waitlist<" in page
+
+
+def test_the_kept_list_changes_when_registration_opens_and_the_session_starts(
+        client, auth, make_user, make_offering):
+    """Within one day (the day is part of every kept entry's key), the list changes at the
+    moments time alone changes it."""
+    noon = localtime.local_midnight(localtime.today() + timedelta(days=7)) + timedelta(hours=12)
+    opens = noon - timedelta(hours=2)
+    offering = make_offering(starts_in=noon - events.utcnow(), registration_opens_at=opens)
+    auth.login(make_user())
+    with clock.frozen_at(opens - timedelta(minutes=1)):
+        page = text(client.get("/events/"))
+        assert "Registration opens on" in page and ">Register<" not in page
+    with clock.frozen_at(opens + timedelta(minutes=1)):
+        page = text(client.get("/events/"))
+        assert "Registration opens on" not in page and ">Register<" in page
+        assert 'name="csrf_token" value=""' not in page
+    with clock.frozen_at(offering.starts_at + timedelta(minutes=1)):
+        assert "has already started" in text(client.get("/events/"))
+    with clock.frozen_at(offering.ends_at + timedelta(minutes=1)):
+        assert f'id="offering-{offering.id}-action"' not in text(client.get("/events/"))
+
+
+def test_the_kept_list_carries_this_browsers_csrf_token(app, client, auth, make_user,
+                                                        make_offering):
+    make_offering()
+    auth.login(make_user())
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        first = text(client.get("/events/"))
+        again = text(client.get("/events/"))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', first + again)
+    assert tokens and "\x00" not in "".join(tokens)
+    header = re.search(r'"X-CSRFToken": "([^"]+)"', again).group(1)
+    assert set(re.findall(r'name="csrf_token" value="([^"]+)"', again)) == {header}
+
+
+def test_the_kept_list_is_each_persons_own(client, auth, make_user, make_offering):
+    offering = make_offering()
+    seated, other = make_user(), make_user()
+    auth.login(seated)
+    client.post(f"/events/offerings/{offering.id}/register", data={"next": "/events/"})
+    assert "You have a seat" in text(client.get("/events/"))
+    auth.logout()
+    auth.login(other)
+    page = text(client.get("/events/"))
+    assert "You have a seat" not in page and ">Register<" in page

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
-from lms.i18n import written_for
+from lms.i18n import language_of, written_for
 from lms.models import CalendarFeed, ExternalParticipant, Offering, Registration, User, utcnow
 from lms.models.events import CANCELLED, DROP_IN, REGISTERED, WAITLISTED, new_feed_token
-from lms.services import audit
+from lms.services import audit, personal_cache
 
 PRODID = "-//Ally LMS//Live sessions//EN"
 ICS_MIME = "text/calendar"
@@ -161,40 +161,48 @@ def regenerate_feed(user: User) -> CalendarFeed:
     return feed
 
 
-def user_for_feed_token(token: str) -> User | None:
-    """The active person whose current feed token this is, else None."""
+def feed_owner(token: str):
+    """The id and chosen language (``id``, ``locale``) of the active person whose current
+    feed token this is, else None: all a feed needs to know about its owner."""
     if not token or len(token) > 64:
         return None
-    user = db.session.execute(
-        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(CalendarFeed.token == token)).scalar_one_or_none()
-    if user is None or not user.is_active:
-        return None
-    return user
+    return db.session.execute(
+        select(User.id, User.locale).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token == token, User.is_active_account.is_(True))).first()
 
 
-def feed_ics(user: User) -> bytes:
-    """Every place the person holds or waits for (past 90 days and upcoming), as a calendar.
+def feed_ics(owner) -> bytes:
+    """Every place ``owner`` (a person, or ``feed_owner``'s answer) holds or waits for
+    (past 90 days and upcoming), as a calendar.
 
     Cancelled offerings stay in the feed as STATUS:CANCELLED so subscribed
     calendars strike them out rather than silently losing them.
     """
     since = utcnow() - timedelta(days=90)
-    registrations = db.session.execute(
-        select(Registration).join(Registration.offering)
-        .options(joinedload(Registration.offering).joinedload(Offering.training),
-                 joinedload(Registration.user))
-        .where(Registration.user_id == user.id,
+    places = db.session.execute(
+        select(Registration.status, Offering).join(Registration.offering)
+        .options(joinedload(Offering.training))
+        .where(Registration.user_id == owner.id,
                Registration.status.in_((REGISTERED, WAITLISTED, DROP_IN)),
                Offering.ends_at > since)
-        .order_by(Offering.starts_at)).scalars().all()
-    with written_for(user):  # the feed's owner reads it, whoever's client fetches it
+        .order_by(Offering.starts_at)).all()
+    with written_for(owner):  # the feed's owner reads it, whoever's client fetches it
         calendar = _calendar("PUBLISH", name=_(
             "%(institution)s: my live sessions",
             institution=current_app.config["LMS_INSTITUTION_NAME"]))
-        for registration in registrations:
+        for status, offering in places:
             calendar.add_component(offering_event(
-                registration.offering,
-                include_link=registration.status in (REGISTERED, DROP_IN),
-                status="TENTATIVE" if registration.status == WAITLISTED else "CONFIRMED"))
+                offering, include_link=status in (REGISTERED, DROP_IN),
+                status="TENTATIVE" if status == WAITLISTED else "CONFIRMED"))
     return calendar.to_ical()
+
+
+def kept_feed_ics(owner) -> bytes:
+    """``feed_ics``, kept for the person until something it shows changes.
+
+    Calendar apps fetch the same feed again and again. The copy is kept per person and
+    language in ``personal_cache``: their own registrations move their generation, and
+    offerings, trainings and seat changes move everyone's, after each commit.
+    """
+    return personal_cache.cached(owner.id, f"events:feed:{language_of(owner)}",
+                                 lambda: feed_ics(owner))

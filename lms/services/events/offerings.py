@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from lms.content.kinds.live import attended_training_slugs as attended_training_slugs
 from lms.dates import countdown, format_date
@@ -404,20 +404,22 @@ def annotate_waitlist_places(registrations: Iterable[Registration]) -> None:
         waiting[registration_id].queue_place = count + 1
 
 
-def my_registrations(user_id: int, *, upcoming: bool = True) -> list[Registration]:
-    """The person's active registrations (and cancelled offerings they held a place at)."""
-    now = utcnow()
-    query = (select(Registration).join(Registration.offering)
-             .options(joinedload(Registration.offering).joinedload(Offering.training))
-             .where(Registration.user_id == user_id,
-                    Registration.status.in_(ACTIVE_STATUSES)))
-    if upcoming:
-        query = query.where(Offering.ends_at > now).order_by(Offering.starts_at)
-    else:
-        query = query.where(Offering.ends_at <= now).order_by(Offering.starts_at.desc())
-    rows = list(db.session.execute(query).scalars())
+def places_ahead(user_id: int) -> list[Registration]:
+    """The person's registrations, whatever their status, at offerings not yet over, soonest
+    first, with their offerings and trainings; waitlist places annotated (one query, two
+    with a waitlist place)."""
+    rows = list(db.session.execute(
+        select(Registration).join(Registration.offering)
+        .options(contains_eager(Registration.offering).joinedload(Offering.training))
+        .where(Registration.user_id == user_id, Offering.ends_at > utcnow())
+        .order_by(Offering.starts_at, Registration.id)).scalars())
     annotate_waitlist_places(rows)
     return rows
+
+
+def held(registrations: Iterable[Registration]) -> list[Registration]:
+    """The registrations that hold a seat, a waitlist place or a drop-in."""
+    return [r for r in registrations if r.status in ACTIVE_STATUSES]
 
 
 def next_registered_offering(user_id: int) -> Offering | None:
@@ -493,15 +495,34 @@ def is_facilitator(user: User, training_id: int) -> bool:
             training_facilitators.c.user_id == user.id)).first() is not None
 
 
-def facilitated_offerings(user_id: int) -> list[Offering]:
-    """Offerings (recent and upcoming) of trainings the person facilitates."""
-    since = utcnow() - timedelta(days=30)
-    query = (_offering_query()
-             .join(training_facilitators,
-                   training_facilitators.c.training_id == Offering.training_id)
-             .where(training_facilitators.c.user_id == user_id, Offering.ends_at > since)
-             .order_by(Offering.starts_at))
-    return list(db.session.execute(query).scalars())
+FACILITATED_SINCE = timedelta(days=30)
+
+
+def upcoming_and_facilitated(user_id: int) -> tuple[list[Offering], list[Offering]]:
+    """Scheduled offerings not yet over, soonest first (``upcoming_offerings``), and the
+    offerings, recent and upcoming, of trainings the person facilitates: one query."""
+    now = utcnow()
+    facilitated = Offering.training_id.in_(
+        select(training_facilitators.c.training_id)
+        .where(training_facilitators.c.user_id == user_id))
+    upcoming = and_(Offering.status == SCHEDULED, Offering.ends_at > now)
+    rows = db.session.execute(
+        _offering_query().add_columns(facilitated.label("facilitated"))
+        .where(or_(upcoming, and_(facilitated, Offering.ends_at > now - FACILITATED_SINCE)))
+        .order_by(Offering.starts_at, Offering.id)).all()
+    return ([o for o, _ in rows if o.status == SCHEDULED and o.ends_at > now],
+            [o for o, theirs in rows if theirs])
+
+
+def next_change(now: datetime, shown: Iterable[Offering],
+                facilitated: Iterable[Offering] = ()) -> datetime | None:
+    """The first moment after ``now`` when time alone changes a list of these offerings:
+    one starts (no more registering or cancelling), ends (it leaves the list),
+    registration opens or closes, or a facilitated one leaves the facilitator's list."""
+    moments = [moment for o in shown for moment in (
+        o.starts_at, o.ends_at, o.registration_opens_at, o.registration_closes_at)]
+    moments += [o.ends_at + FACILITATED_SINCE for o in facilitated]
+    return min((m for m in moments if m is not None and m > now), default=None)
 
 
 def trainings_with_offerings() -> list[Training]:

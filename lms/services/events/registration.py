@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.dates import format_datetime
 from lms.extensions import db
@@ -89,44 +90,61 @@ def _already_message(status: str) -> str:
 
 def _take_seat(offering: Offering) -> bool:
     """Atomically take one seat if one is free; True when it was taken."""
-    result = db.session.execute(
-        update(Offering)
-        .where(Offering.id == offering.id, Offering.status == SCHEDULED,
-               Offering.seats_taken < Offering.capacity)
-        .values(seats_taken=Offering.seats_taken + 1)
-        .execution_options(synchronize_session=False))
-    db.session.expire(offering, ["seats_taken", "updated_at"])
-    return result.rowcount == 1
+    return _move_seat(offering, +1, Offering.status == SCHEDULED,
+                      Offering.seats_taken < Offering.capacity)
 
 
 def _release_seat(offering: Offering) -> None:
-    db.session.execute(
-        update(Offering).where(Offering.id == offering.id, Offering.seats_taken > 0)
-        .values(seats_taken=Offering.seats_taken - 1)
-        .execution_options(synchronize_session=False))
-    db.session.expire(offering, ["seats_taken", "updated_at"])
+    _move_seat(offering, -1, Offering.seats_taken > 0)
+
+
+def _move_seat(offering: Offering, change: int, *conditions) -> bool:
+    """Change ``seats_taken`` by ``change`` where ``conditions`` hold; True when it changed.
+
+    The UPDATE returns the new count (under the row's lock), so the offering shows it
+    without reading the row again; when nothing changed, the count is read afresh.
+    """
+    row = db.session.execute(
+        update(Offering).where(Offering.id == offering.id, *conditions)
+        .values(seats_taken=Offering.seats_taken + change)
+        .returning(Offering.seats_taken, Offering.updated_at)
+        .execution_options(synchronize_session=False)).first()
+    if row is None:
+        db.session.expire(offering, ["seats_taken", "updated_at"])
+        return False
+    set_committed_value(offering, "seats_taken", row.seats_taken)
+    set_committed_value(offering, "updated_at", row.updated_at)
+    return True
 
 
 def _next_waitlist_position(offering: Offering) -> int:
-    """The next FIFO position, from a counter bumped under the offering's row lock."""
-    db.session.execute(
+    """The next FIFO position, from a counter bumped under the offering's row lock (which
+    also gives the seat count of that moment)."""
+    row = db.session.execute(
         update(Offering).where(Offering.id == offering.id)
         .values(waitlist_counter=Offering.waitlist_counter + 1)
-        .execution_options(synchronize_session=False))
-    db.session.expire(offering, ["waitlist_counter", "updated_at"])
-    return db.session.execute(
-        select(Offering.waitlist_counter).where(Offering.id == offering.id)).scalar_one()
+        .returning(Offering.waitlist_counter, Offering.seats_taken, Offering.updated_at)
+        .execution_options(synchronize_session=False)).one()
+    for name in ("waitlist_counter", "seats_taken", "updated_at"):
+        set_committed_value(offering, name, getattr(row, name))
+    return row.waitlist_counter
 
 
 def _set_status(registration: Registration, expected: str | Iterable[str], **values) -> bool:
     """Change a registration only if it still has the ``expected`` status (compare-and-set)."""
     statuses = [expected] if isinstance(expected, str) else list(expected)
-    result = db.session.execute(
+    row = db.session.execute(
         update(Registration)
         .where(Registration.id == registration.id, Registration.status.in_(statuses))
         .values(**values)
-        .execution_options(synchronize_session="fetch"))
-    return result.rowcount == 1
+        .returning(Registration.updated_at)
+        .execution_options(synchronize_session=False)).first()
+    if row is None:
+        return False
+    # The row now holds ``values``: the object shows them without reading it again.
+    for name, value in {**values, "updated_at": row.updated_at}.items():
+        set_committed_value(registration, name, value)
+    return True
 
 
 def register(user: User, offering: Offering, *, notify: bool = True) -> Registration:
