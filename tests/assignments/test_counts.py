@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 
 from lms import clock
 from lms.extensions import db
-from lms.models import AuditEvent, Obligation, ObligationCount
+from lms.models import Assignment, AuditEvent, Obligation, ObligationCount
 from lms.services.accounts import people as accounts
 from lms.services.assignments import counts, status
 from lms.services.assignments.compliance import Filters, by_assignment, people, summarise
@@ -78,6 +78,77 @@ def test_counts_follow_completion_exemption_and_a_move(frozen, admin, short_modu
     db.session.commit()
     assert _by_department(assignment) == {"Wards": (1, 1), "No department": (1, 0)}
     assert counts.check() == []
+
+
+def _statements_during(action) -> list[str]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def _reads_counts(statements: list[str]) -> bool:
+    return any("obligation_counts" in statement for statement in statements)
+
+
+def test_a_summary_is_added_up_again_only_when_its_counts_or_the_day_change(
+        frozen, admin, short_module, make_user):
+    ana = make_user(name="Ana")
+    make_user(name="Ben")
+    assignment, _ = assign(admin, short_module, due_on=TODAY + timedelta(days=5))
+    assert _by_department(assignment) == {"No department": (3, 0)}
+
+    assert not _reads_counts(_statements_during(lambda: _by_department(assignment)))
+
+    complete_module(ana, short_module)
+    statements = _statements_during(lambda: _by_department(assignment))
+    assert _reads_counts(statements)
+    assert _by_department(assignment) == {"No department": (3, 1)}
+    with clock.frozen_at(at(TODAY + timedelta(days=6))):
+        overdue = summarise(Filters(assignment_id=assignment.id), None).total.overdue
+    assert overdue == 2
+
+
+def test_a_summary_read_inside_a_transaction_is_not_kept_past_its_rollback(
+        frozen, admin, short_module, make_user):
+    make_user()
+    assignment, _ = assign(admin, short_module)
+    obligation = db.session.scalars(select(Obligation).where(
+        Obligation.assignment_id == assignment.id)).first()
+    assert _by_department(assignment) == {"No department": (2, 0)}
+
+    status.exempt(obligation, actor=admin, reason="Trained elsewhere")
+    assert _by_department(assignment) == {"No department": (1, 0)}
+    db.session.rollback()
+
+    assert _by_department(assignment) == {"No department": (2, 0)}
+
+
+def test_a_recount_gives_its_assignment_a_new_counts_version_and_keeps_updated_at(
+        frozen, admin, short_module, make_user):
+    make_user()
+    assignment, _ = assign(admin, short_module)
+    other, _ = assign(admin, short_module, due_on=TODAY + timedelta(days=9))
+    before = dict(counts.versions())
+    updated_at = db.session.scalar(select(Assignment.updated_at).where(
+        Assignment.id == assignment.id))
+
+    counts.recount(Obligation.assignment_id == assignment.id)
+    db.session.commit()
+
+    after = dict(counts.versions())
+    assert after[assignment.id] != before[assignment.id]
+    assert after[other.id] == before[other.id]
+    assert counts.versions(assignment.id) == ((assignment.id, after[assignment.id]),)
+    assert db.session.scalar(select(Assignment.updated_at).where(
+        Assignment.id == assignment.id)) == updated_at
 
 
 def test_deleting_an_assignment_removes_its_counts(frozen, admin, short_module, make_user):

@@ -192,9 +192,16 @@ def test_compliance_view(client, auth, admin, synced, count_queries, listing, si
     response, counter = counted_get(client, count_queries, "/assignments/compliance")
 
     assert f"{len(people) + 1} people, most urgent first" in text(response)
-    # user, roles; counts (from the stored statuses), assignment names, department names;
-    # the page of people; filter choices (2); unread notifications.
-    assert counter.count == 9, listing(counter)
+    # user, roles; filter choices (2), which also name the counts' rows; the counts'
+    # versions, the counts (from the stored statuses); the page of people; unread
+    # notifications.
+    assert counter.count == 8, listing(counter)
+
+    again, counter = counted_get(client, count_queries, "/assignments/compliance")
+
+    # Nothing changed: the counts added up under the same versions are not read again.
+    assert text(again) == text(response)
+    assert counter.count == 7, listing(counter)
 
 
 @sized

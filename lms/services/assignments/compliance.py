@@ -17,11 +17,13 @@ departments below them; admins see everything.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Select, and_, case, func, literal, not_, or_, select, union_all
 
@@ -119,9 +121,12 @@ class PersonRow:
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
 
-    def cells(self) -> list[str]:
+    def cells(self, status_label: str | None = None) -> list[str]:
+        """The row's words; ``status_label``: the status in words when the caller has it
+        already (a page translates each status once, not once a row)."""
         return [self.name, self.email, self.department, self.module, self.due.isoformat(),
-                self.status_label, self.completed_on.isoformat() if self.completed_on else ""]
+                self.status_label if status_label is None else status_label,
+                self.completed_on.isoformat() if self.completed_on else ""]
 
     def csv_cells(self) -> list[str]:
         """``cells`` and the completion's evidence (score, engaged minutes, attested at,
@@ -177,10 +182,15 @@ def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
     return query
 
 
-def _department_conditions(column, filters: Filters, scope: set[int] | None) -> list:
+def _department_conditions(column, filters: Filters, scope: set[int] | None,
+                           departments: Iterable[int] | None = None) -> list:
+    """Conditions on ``column`` for the department filter (``departments``: the filter's
+    department and those below it, when the caller has them already) and the scope."""
     conditions = []
     if filters.department_id:
-        conditions.append(column.in_(department_descendants([filters.department_id])))
+        if departments is None:
+            departments = department_descendants([filters.department_id])
+        conditions.append(column.in_(departments))
     if scope is not None:
         conditions.append(column.in_(scope or [-1]))
     return conditions
@@ -205,7 +215,8 @@ class Summary:
         return totals(self.by_department)
 
 
-def _counted(filters: Filters, scope: set[int] | None, on: date | None) -> Select:
+def _counted(filters: Filters, scope: set[int] | None, on: date | None, *,
+             departments: Iterable[int] | None = None) -> Select:
     """(assignment, department, status, due date, people) from ``ObligationCount``: the
     compliance counts kept current (``counts``), a few rows per assignment and department."""
     c = ObligationCount
@@ -214,7 +225,7 @@ def _counted(filters: Filters, scope: set[int] | None, on: date | None) -> Selec
                    counts.status_case(on).label("status"))
     if filters.assignment_id:
         inner = inner.where(c.assignment_id == filters.assignment_id)
-    for condition in _department_conditions(c.department_id, filters, scope):
+    for condition in _department_conditions(c.department_id, filters, scope, departments):
         inner = inner.where(condition)
     inner = inner.subquery()
     query = (select(inner.c.assignment_id, inner.c.department_id, inner.c.status,
@@ -226,12 +237,69 @@ def _counted(filters: Filters, scope: set[int] | None, on: date | None) -> Selec
     return query
 
 
-def summarise(filters: Filters, scope: set[int] | None, on: date | None = None) -> Summary:
+@dataclass(frozen=True)
+class _Tally:
+    """What ``summarise`` adds up from one grouped query: people per assignment, per
+    department and per (status, due date), each as ``Counts``."""
+
+    per_assignment: dict[int, Counts]
+    per_department: dict[int | None, Counts]
+    groups: dict[tuple[str, date | None], int]
+
+
+def _tally(query: Select) -> _Tally:
+    per_assignment: dict[int, Counts] = defaultdict(Counts)
+    per_department: dict[int | None, Counts] = defaultdict(Counts)
+    groups: dict[tuple[str, date | None], int] = defaultdict(int)
+    for assignment_id, department_id, status, due_on, number in db.session.execute(query):
+        number = int(number)
+        for counted in (per_assignment[assignment_id], per_department[department_id]):
+            setattr(counted, status, getattr(counted, status) + number)
+        groups[status, due_on] += number
+    return _Tally(dict(per_assignment), dict(per_department), dict(groups))
+
+
+# Tallies of the kept counts, by what they were read under: the database, the counts
+# versions of the assignments read (``counts.versions``), the day and the filters. A
+# rewrite of any of those counts gives its assignment a new version in the same
+# transaction, so a tally is only found again while its counts are unchanged. Per
+# worker, few: a page reads one, and the versions move with every completion.
+_tallies: OrderedDict[tuple, _Tally] = OrderedDict()
+_tallies_lock = threading.Lock()
+KEPT_TALLIES = 32
+
+
+def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None) -> _Tally:
+    departments = (frozenset(department_descendants([filters.department_id]))
+                   if filters.department_id else None)
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"],
+           counts.versions(filters.assignment_id or None), on or duedates.today(),
+           filters.assignment_id or None, departments,
+           None if scope is None else frozenset(scope), filters.status)
+    with _tallies_lock:
+        tally = _tallies.get(key)
+        if tally is not None:
+            _tallies.move_to_end(key)
+            return tally
+    tally = _tally(_counted(filters, scope, on, departments=departments))
+    with _tallies_lock:
+        _tallies[key] = tally
+        while len(_tallies) > KEPT_TALLIES:
+            _tallies.popitem(last=False)
+    return tally
+
+
+def summarise(filters: Filters, scope: set[int] | None, on: date | None = None, *,
+              titles: dict[int, str] | None = None,
+              department_names: dict[int, str] | None = None) -> Summary:
     """Counts per assignment and per department (the people's current department).
 
     One query grouped by assignment, department and status (over the kept
     counts, or over the obligations when a name filter is set); the two
-    tables are sums of its rows, so they always agree with each other.
+    tables are sums of its rows, so they always agree with each other. What
+    the kept counts add up to is kept while they do not change
+    (``_kept_tally``). ``titles`` (assignment titles) and ``department_names``,
+    when the caller has read them already, save reading them again.
     """
     if filters.q:
         # Group in an outer query: PostgreSQL will not match a CASE with bound
@@ -245,38 +313,36 @@ def summarise(filters: Filters, scope: set[int] | None, on: date | None = None) 
                            inner.c.due_on))
         if filters.status:
             query = query.where(inner.c.status == filters.status)
+        tally = _tally(query)
     else:
-        query = _counted(filters, scope, on)
-    per_assignment: dict[int, Counts] = defaultdict(Counts)
-    per_department: dict[int | None, Counts] = defaultdict(Counts)
-    groups: dict[tuple[str, date | None], int] = defaultdict(int)
-    for assignment_id, department_id, status, due_on, number in db.session.execute(query):
-        number = int(number)
-        for counted in (per_assignment[assignment_id], per_department[department_id]):
-            setattr(counted, status, getattr(counted, status) + number)
-        groups[status, due_on] += number
-    return Summary(by_assignment=_assignment_rows(per_assignment),
-                   by_department=_department_rows(per_department),
-                   groups=None if filters.q else dict(groups))
+        tally = _kept_tally(filters, scope, on)
+    return Summary(by_assignment=_assignment_rows(tally.per_assignment, titles),
+                   by_department=_department_rows(tally.per_department, department_names),
+                   groups=None if filters.q else tally.groups)
 
 
-def _assignment_rows(counts: dict[int, Counts]) -> list[SummaryRow]:
+def _assignment_rows(counts: dict[int, Counts],
+                     titles: dict[int, str] | None = None) -> list[SummaryRow]:
     if not counts:
         return []
-    titles = dict(db.session.execute(
-        select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
-        .where(Assignment.id.in_(list(counts)))).all())
-    rows = [SummaryRow(label=f"{titles[aid]} (#{aid})", counts=c, key=aid)
+    if titles is None or not titles.keys() >= counts.keys():
+        titles = dict(db.session.execute(
+            select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
+            .where(Assignment.id.in_(list(counts)))).all())
+    rows = [SummaryRow(label=f"{titles[aid]} (#{aid})", counts=replace(c), key=aid)
             for aid, c in counts.items()]
     return sorted(rows, key=lambda r: (r.label.lower(), r.key))
 
 
-def _department_rows(counts: dict[int | None, Counts]) -> list[SummaryRow]:
+def _department_rows(counts: dict[int | None, Counts],
+                     names: dict[int, str] | None = None) -> list[SummaryRow]:
     ids = [k for k in counts if k is not None]
-    names = dict(db.session.execute(select(Department.id, Department.name).where(
-        Department.id.in_(ids))).all()) if ids else {}
-    rows = [SummaryRow(label=names.get(did, NO_DEPARTMENT) if did else NO_DEPARTMENT,
-                       counts=c, key=did) for did, c in counts.items()]
+    if names is None or not names.keys() >= set(ids):
+        names = dict(db.session.execute(select(Department.id, Department.name).where(
+            Department.id.in_(ids))).all()) if ids else {}
+    no_department = str(NO_DEPARTMENT)
+    rows = [SummaryRow(label=names.get(did, no_department) if did else no_department,
+                       counts=replace(c), key=did) for did, c in counts.items()]
     return sorted(rows, key=lambda r: (r.key is None, r.label.lower()))
 
 
