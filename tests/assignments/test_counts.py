@@ -21,7 +21,7 @@ from lms import clock
 from lms.extensions import db
 from lms.models import Assignment, AuditEvent, Obligation, ObligationCount
 from lms.services.accounts import people as accounts
-from lms.services.assignments import counts, status
+from lms.services.assignments import compliance, counts, status
 from lms.services.assignments.compliance import Filters, by_assignment, people, summarise
 from lms.services.assignments.rules import delete_assignment
 from lms.services.learning import progress as learning
@@ -308,3 +308,25 @@ def test_a_page_over_many_due_dates_reads_whole_groups_together(frozen, admin, s
     assert len(rows) == overdue.total.assigned
     assert len(statements) == 1
     assert "UNION" not in statements[0].upper()
+
+
+def test_pages_of_one_shape_run_one_statement_built_once(frozen, admin, short_module,
+                                                         make_user, monkeypatch):
+    """Each page binds its own values (due dates, offsets) to the statement its shape built
+    first: the pages stay those of the sorted list."""
+    for n in range(7):
+        make_user(name=f"Person {n:02d}")
+    assign(admin, short_module, due_on=TODAY + timedelta(days=9))
+    summary = summarise(Filters(), None)
+    built = []
+    page_query = compliance._page_query
+    monkeypatch.setattr(compliance, "_page_statements", compliance._Kept(8))
+    monkeypatch.setattr(compliance, "_page_query",
+                        lambda *shape: built.append(shape) or page_query(*shape))
+
+    pages = [people(Filters(), None, page=page, per_page=3, total=summary.total.assigned,
+                    groups=summary.groups)[0] for page in (1, 2, 3)]
+
+    assert len(built) == 1
+    everyone, _total = people(Filters(), None, per_page=None)
+    assert [row.user_id for page in pages for row in page] == [row.user_id for row in everyone]

@@ -19,13 +19,26 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Select, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 
 from lms.extensions import db
 from lms.models import (
@@ -165,19 +178,32 @@ def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
     each obligation (the person's, kept current by ``people_changed``).
     ``join_users=False`` leaves people out unless a name filter needs them.
     """
-    status = status_expression(on).label("status")
-    join_users = join_users or bool(filters.q)
+    return _open_obligations(
+        columns, literal(on or duedates.today(), Date()),
+        assignment=filters.assignment_id or None,
+        departments=(department_descendants([filters.department_id])
+                     if filters.department_id else None),
+        scope=None if scope is None else (scope or [-1]),
+        like=f"%{filters.q.lower()}%" if filters.q else None, join_users=join_users)
+
+
+def _open_obligations(columns, day, *, assignment=None, departments=None, scope=None,
+                      like=None, join_users: bool = True) -> Select:
+    """``obligation_rows`` with its values given one by one: ``day`` as SQL, the others as
+    values or bound parameters, None where no such filter applies."""
+    status = stored_status.status_on(day).label("status")
+    join_users = join_users or like is not None
     query = select(*columns, status).select_from(Obligation)
     if join_users:
         query = query.join(User, User.id == Obligation.user_id)
     # Deleting an assignment closes its obligations, so open rows belong to live ones.
     query = query.where(Obligation.closed_at.is_(None), Obligation.exempt_at.is_(None))
-    if filters.assignment_id:
-        query = query.where(Obligation.assignment_id == filters.assignment_id)
-    for condition in _department_conditions(Obligation.department_id, filters, scope):
-        query = query.where(condition)
-    if filters.q:
-        like = f"%{filters.q.lower()}%"
+    if assignment is not None:
+        query = query.where(Obligation.assignment_id == assignment)
+    for ids in (departments, scope):
+        if ids is not None:
+            query = query.where(Obligation.department_id.in_(ids))
+    if like is not None:
         query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
     return query
 
@@ -259,14 +285,38 @@ def _tally(query: Select) -> _Tally:
     return _Tally(dict(per_assignment), dict(per_department), dict(groups))
 
 
+class _Kept:
+    """Values worked out once per worker and found again by key; the most recently used
+    ``size`` are kept."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], object]):
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
 # Tallies of the kept counts, by what they were read under: the database, the counts
 # versions of the assignments read (``counts.versions``), the day and the filters. A
 # rewrite of any of those counts gives its assignment a new version in the same
-# transaction, so a tally is only found again while its counts are unchanged. Per
-# worker, few: a page reads one, and the versions move with every completion.
-_tallies: OrderedDict[tuple, _Tally] = OrderedDict()
-_tallies_lock = threading.Lock()
-KEPT_TALLIES = 32
+# transaction, so a tally is only found again while its counts are unchanged. Few: a
+# page reads one, and the versions move with every completion.
+_tallies = _Kept(32)
 
 
 def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None) -> _Tally:
@@ -276,17 +326,8 @@ def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None) -> _T
            counts.versions(filters.assignment_id or None), on or duedates.today(),
            filters.assignment_id or None, departments,
            None if scope is None else frozenset(scope), filters.status)
-    with _tallies_lock:
-        tally = _tallies.get(key)
-        if tally is not None:
-            _tallies.move_to_end(key)
-            return tally
-    tally = _tally(_counted(filters, scope, on, departments=departments))
-    with _tallies_lock:
-        _tallies[key] = tally
-        while len(_tallies) > KEPT_TALLIES:
-            _tallies.popitem(last=False)
-    return tally
+    return _tallies.get(key, lambda: _tally(
+        _counted(filters, scope, on, departments=departments)))
 
 
 def summarise(filters: Filters, scope: set[int] | None, on: date | None = None, *,
@@ -377,6 +418,14 @@ def totals(rows: Iterable[SummaryRow]) -> Counts:
 _STATUS_RANK = {"overdue": 0, "not_started": 1, "in_progress": 2, "completed": 3}
 
 
+def _person_columns() -> tuple:
+    return (Obligation.id.label("obligation_id"), Obligation.next_due_on.label("due_on"),
+            Obligation.satisfied_at.label("satisfied_at"),
+            Obligation.module_id.label("module_id"), User.id.label("user_id"),
+            Obligation.completion_id.label("completion_id"), User.name.label("name"),
+            User.email.label("email"), Obligation.department_id.label("department_id"))
+
+
 def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
            per_page: int | None = 50, on: date | None = None,
            total: int | None = None,
@@ -388,48 +437,51 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
     unless ``total`` is known already (from ``summarise``). With the row
     counts per (status, due date) from ``summarise`` (``groups``), the page
     is read group by group in name order and stops after the page, instead
-    of sorting every row assigned.
+    of sorting every row assigned (``_page_by_groups``).
     """
-    columns = (Obligation.id.label("obligation_id"), Obligation.next_due_on.label("due_on"),
-               Obligation.satisfied_at.label("satisfied_at"),
-               Obligation.module_id.label("module_id"), User.id.label("user_id"),
-               Obligation.completion_id.label("completion_id"), User.name.label("name"),
-               User.email.label("email"), Obligation.department_id.label("department_id"))
     if groups is not None and per_page is not None:
         total = sum(groups.values()) if total is None else total
-        chosen = _page_by_groups(filters, scope, columns, groups, page, per_page, on)
-    else:
-        inner = obligation_rows(filters, scope, *columns, on=on).subquery()
-        conditions = [inner.c.status == filters.status] if filters.status else []
-        if total is None:
-            total = db.session.scalar(
-                select(func.count()).select_from(inner).where(*conditions)) or 0
-        ordered = (select(inner).where(*conditions)
-                   .order_by(case(_STATUS_RANK, value=inner.c.status), inner.c.due_on,
-                             inner.c.name, inner.c.obligation_id))
-        if per_page is not None:
-            ordered = ordered.limit(per_page).offset((max(page, 1) - 1) * per_page)
-        chosen = ordered.subquery("chosen")
-    if chosen is None:
-        return [], total
-    # Titles and department names are joined to the page only, not to every row sorted.
-    query = (select(chosen, Module.title.label("module_title"),
-                    Department.name.label("department_name"),
-                    ModuleCompletion.score_percent, ModuleCompletion.engaged_minutes,
-                    ModuleCompletion.attested_at, ModuleCompletion.content_hash,
-                    ModuleCompletion.rules)
-             .join(Module, Module.id == chosen.c.module_id)
-             .outerjoin(Department, Department.id == chosen.c.department_id)
-             .outerjoin(ModuleCompletion, ModuleCompletion.id == chosen.c.completion_id)
-             .order_by(case(_STATUS_RANK, value=chosen.c.status), chosen.c.due_on,
-                       chosen.c.name, chosen.c.obligation_id))
+        spans = _page_spans(groups, page, per_page)
+        if not spans:
+            return [], total
+        return _person_rows(_page_by_groups(filters, scope, spans, on)), total
+    inner = obligation_rows(filters, scope, *_person_columns(), on=on).subquery()
+    conditions = [inner.c.status == filters.status] if filters.status else []
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(inner).where(*conditions)) or 0
+    ordered = (select(inner).where(*conditions)
+               .order_by(case(_STATUS_RANK, value=inner.c.status), inner.c.due_on,
+                         inner.c.name, inner.c.obligation_id))
+    if per_page is not None:
+        ordered = ordered.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    return _person_rows(db.session.execute(_with_names(ordered.subquery("chosen")))), total
+
+
+def _with_names(chosen) -> Select:
+    """The chosen rows with their module's title, department's name and completion's
+    evidence: joined to the page only, not to every row sorted."""
+    return (select(chosen, Module.title.label("module_title"),
+                   Department.name.label("department_name"),
+                   ModuleCompletion.score_percent, ModuleCompletion.engaged_minutes,
+                   ModuleCompletion.attested_at, ModuleCompletion.content_hash,
+                   ModuleCompletion.rules)
+            .join(Module, Module.id == chosen.c.module_id)
+            .outerjoin(Department, Department.id == chosen.c.department_id)
+            .outerjoin(ModuleCompletion, ModuleCompletion.id == chosen.c.completion_id)
+            .order_by(case(_STATUS_RANK, value=chosen.c.status), chosen.c.due_on,
+                      chosen.c.name, chosen.c.obligation_id))
+
+
+def _person_rows(result) -> list[PersonRow]:
+    no_department = str(NO_DEPARTMENT)
     rows = []
-    for row in db.session.execute(query):
+    for row in result:
         data = row._mapping
         satisfied: datetime | None = data["satisfied_at"]
         rows.append(PersonRow(
             name=data["name"], email=data["email"],
-            department=data["department_name"] or NO_DEPARTMENT, module=data["module_title"],
+            department=data["department_name"] or no_department, module=data["module_title"],
             due=data["due_on"],
             status=data["status"],
             completed_on=duedates.local_date(satisfied) if satisfied else None,
@@ -437,14 +489,13 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
             engaged_minutes=data["engaged_minutes"] if data["rules"] else None,
             attested_at=data["attested_at"],
             version=data["content_hash"][:12] if data["content_hash"] else None))
-    return rows, total
+    return rows
 
 
-def _status_within_group(status: str, on: date | None):
-    """SQL: the obligations of one due-date group that have ``status`` (the due date decides
-    between overdue and the rest, so plain column tests remain, which the planner can
-    estimate: it then walks people in name order and stops after a page)."""
-    day = literal(on or duedates.today(), Date())
+def _status_within_group(status: str, day):
+    """SQL: the obligations of one due-date group that have ``status`` on ``day`` (SQL; the
+    due date decides between overdue and the rest, so plain column tests remain, which the
+    planner can estimate: it then walks people in name order and stops after a page)."""
     completed = and_(Obligation.satisfied_at.is_not(None),
                      or_(Obligation.valid_until.is_(None), Obligation.valid_until > day))
     if status == "completed":
@@ -455,22 +506,44 @@ def _status_within_group(status: str, on: date | None):
     return and_(not_(completed), started)
 
 
-def _page_by_groups(filters: Filters, scope: set[int] | None, columns, groups, page: int,
-                    per_page: int, on: date | None):
-    """The page's rows as one subquery; None for a page past the end.
+@dataclass(frozen=True)
+class _Span:
+    """One part of a page: ``take`` rows after ``skip`` of the (status, due date) groups from
+    ``first`` to ``last`` (one group unless several are read whole, ``kind`` "range");
+    ``kind`` "undated" for the group without a due date."""
 
-    The (status, due date) groups the page spans are taken in urgency order.
-    A group read in part (the page starts or ends inside it) is read on its
-    own, in name order from the right offset, through an index that stops
-    after the rows needed. Groups read whole, one after the other with the
-    same status, are read together, as one range of due dates: with due dates
-    spread over years (one per hire date), a page spans dozens of groups of
-    one or two people, and one part per group made a statement too long to
-    be planned quickly.
+    status: str
+    kind: str
+    first: date | None
+    last: date | None
+    skip: int
+    take: int
+
+    def values(self, index: int) -> dict[str, object]:
+        """The values of the parameters of part ``index`` of the page query."""
+        values: dict[str, object] = {f"take_{index}": self.take}
+        if self.kind != "undated":
+            values[f"first_{index}"] = self.first
+        if self.kind == "range":
+            values[f"last_{index}"] = self.last
+        else:
+            values[f"skip_{index}"] = self.skip
+        return values
+
+
+def _page_spans(groups: dict[tuple[str, date | None], int], page: int,
+                per_page: int) -> list[_Span]:
+    """The parts of the groups a page spans, in urgency order; none past the end.
+
+    A group read in part (the page starts or ends inside it) is a part of its
+    own. Groups read whole, one after the other with the same status, make
+    one part, a range of due dates: with due dates spread over years (one per
+    hire date), a page spans dozens of groups of one or two people, and one
+    part per group made a statement too long to be planned quickly.
     """
     skip = (max(page, 1) - 1) * per_page
     wanted = per_page
-    spans: list[tuple[str, date | None, int, int, bool]] = []  # status, due, skip, take, whole
+    taken: list[tuple[str, date | None, int, int, bool]] = []  # status, due, skip, take, whole
     ordered = sorted(groups.items(), key=lambda item: (
         _STATUS_RANK[item[0][0]], item[0][1] is None, item[0][1] or date.min))
     for (status, due_on), number in ordered:
@@ -478,41 +551,88 @@ def _page_by_groups(filters: Filters, scope: set[int] | None, columns, groups, p
             skip -= number
             continue
         take = min(number - skip, wanted)
-        spans.append((status, due_on, skip, take,
+        taken.append((status, due_on, skip, take,
                       skip == 0 and take == number and due_on is not None))
         skip = 0
         wanted -= take
         if not wanted:
             break
-    parts = []
+    spans = []
     index = 0
-    while index < len(spans):
-        status, due_on, skip, take, whole = spans[index]
+    while index < len(taken):
+        status, due_on, skip, take, whole = taken[index]
         run = index + 1
-        while (whole and run < len(spans) and spans[run][4]
-               and spans[run][0] == status):
+        while whole and run < len(taken) and taken[run][4] and taken[run][0] == status:
             run += 1
         if run - index > 1:
-            last = spans[run - 1][1]
-            inner = obligation_rows(filters, scope, *columns, on=on).where(
-                Obligation.next_due_on >= due_on, Obligation.next_due_on <= last,
-                _status_within_group(status, on)).subquery()
-            parts.append(select(inner)
-                         .order_by(inner.c.due_on, inner.c.name, inner.c.obligation_id)
-                         .limit(sum(span[3] for span in spans[index:run])).subquery())
+            spans.append(_Span(status, "range", due_on, taken[run - 1][1], 0,
+                               sum(part[3] for part in taken[index:run])))
         else:
-            inner = obligation_rows(filters, scope, *columns, on=on).where(
-                Obligation.next_due_on.is_(None) if due_on is None
-                else Obligation.next_due_on == due_on,
-                _status_within_group(status, on)).subquery()
-            parts.append(select(inner)
-                         .order_by(inner.c.name, inner.c.obligation_id)
-                         .limit(take).offset(skip).subquery())
+            spans.append(_Span(status, "day" if due_on else "undated", due_on, due_on,
+                               skip, take))
         index = run
-    if not parts:
-        return None
-    selects = [select(part) for part in parts]
-    return (selects[0] if len(selects) == 1 else union_all(*selects)).subquery("chosen")
+    return spans
+
+
+# Page statements by shape (which filters apply, and the status and kind of each part);
+# the values are bound when they run. Building one costs more than running it.
+_page_statements = _Kept(64)
+
+
+def _page_by_groups(filters: Filters, scope: set[int] | None, spans: list[_Span],
+                    on: date | None):
+    """Run the page's query: each span read in name order (a range of whole groups by due
+    date first), through an index that stops after the rows needed."""
+    filtered: dict[str, object] = {}
+    if filters.assignment_id:
+        filtered["assignment"] = filters.assignment_id
+    if filters.department_id:
+        filtered["departments"] = sorted(department_descendants([filters.department_id]))
+    if scope is not None:
+        filtered["scope"] = sorted(scope) or [-1]
+    if filters.q:
+        filtered["like"] = f"%{filters.q.lower()}%"
+    values = {"day": on or duedates.today(), **filtered}
+    for index, span in enumerate(spans):
+        values.update(span.values(index))
+    shape = (tuple(filtered), tuple((span.status, span.kind) for span in spans))
+    query = _page_statements.get(shape, lambda: _page_query(*shape))
+    return db.session.execute(query, values)
+
+
+def _page_query(filters_named: tuple[str, ...], parts: tuple[tuple[str, str], ...]) -> Select:
+    """The page statement of one shape (``_page_by_groups``), with bound parameters."""
+    day = bindparam("day", type_=Date)
+
+    def rows(*conditions) -> Select:
+        return _open_obligations(
+            _person_columns(), day,
+            assignment=bindparam("assignment") if "assignment" in filters_named else None,
+            departments=(bindparam("departments", expanding=True)
+                         if "departments" in filters_named else None),
+            scope=bindparam("scope", expanding=True) if "scope" in filters_named else None,
+            like=bindparam("like") if "like" in filters_named else None,
+        ).where(*conditions)
+
+    selects = []
+    for index, (status, kind) in enumerate(parts):
+        first = bindparam(f"first_{index}", type_=Date)
+        take = bindparam(f"take_{index}", type_=Integer)
+        within = _status_within_group(status, day)
+        if kind == "range":
+            inner = rows(Obligation.next_due_on >= first,
+                         Obligation.next_due_on <= bindparam(f"last_{index}", type_=Date),
+                         within).subquery()
+            part = (select(inner).order_by(inner.c.due_on, inner.c.name, inner.c.obligation_id)
+                    .limit(take))
+        else:
+            inner = rows(Obligation.next_due_on.is_(None) if kind == "undated"
+                         else Obligation.next_due_on == first, within).subquery()
+            part = (select(inner).order_by(inner.c.name, inner.c.obligation_id)
+                    .limit(take).offset(bindparam(f"skip_{index}", type_=Integer)))
+        selects.append(select(part.subquery()))
+    chosen = selects[0] if len(selects) == 1 else union_all(*selects)
+    return _with_names(chosen.subquery("chosen"))
 
 
 # --- CSV ----------------------------------------------------------------------------------
