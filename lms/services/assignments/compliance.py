@@ -18,6 +18,7 @@ departments below them; admins see everything.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -39,6 +40,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Join
 
 from lms.extensions import db
 from lms.models import (
@@ -188,14 +191,20 @@ def obligation_rows(filters: Filters, scope: set[int] | None, *columns,
 
 
 def _open_obligations(columns, day, *, assignment=None, departments=None, scope=None,
-                      like=None, join_users: bool = True) -> Select:
+                      like=None, join_users: bool = True, walk_names: bool = False) -> Select:
     """``obligation_rows`` with its values given one by one: ``day`` as SQL, the others as
-    values or bound parameters, None where no such filter applies."""
+    values or bound parameters, None where no such filter applies. ``walk_names``: read
+    people first, in name order (``_NameWalk``)."""
     status = stored_status.status_on(day).label("status")
-    join_users = join_users or like is not None
-    query = select(*columns, status).select_from(Obligation)
-    if join_users:
-        query = query.join(User, User.id == Obligation.user_id)
+    join_users = join_users or like is not None or walk_names
+    if walk_names:
+        query = select(*columns, status).select_from(_NameWalk(
+            User.__table__, Obligation.__table__, User.id == Obligation.user_id))
+    elif join_users:
+        query = (select(*columns, status).select_from(Obligation)
+                 .join(User, User.id == Obligation.user_id))
+    else:
+        query = select(*columns, status).select_from(Obligation)
     # Deleting an assignment closes its obligations, so open rows belong to live ones.
     query = query.where(Obligation.closed_at.is_(None), Obligation.exempt_at.is_(None))
     if assignment is not None:
@@ -206,6 +215,25 @@ def _open_obligations(columns, day, *, assignment=None, departments=None, scope=
     if like is not None:
         query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
     return query
+
+
+class _NameWalk(Join):
+    """People joined to their obligations, which SQLite must run in that order: walk people
+    by name (``ix_users_name_id``), look up each one's obligations, stop after the page.
+
+    SQLite estimates a due-date group from averages, so it reads a group of
+    thousands (everyone assigned with one due date) whole and sorts it by
+    name; ``CROSS JOIN`` is how SQLite is told the order of a join. Other
+    databases get a plain join and their planner's choice.
+    """
+
+    inherit_cache = True
+
+
+@compiles(_NameWalk, "sqlite")
+def _name_walk_on_sqlite(join: _NameWalk, compiler, **kw) -> str:
+    # The left side is the people table, so the first " JOIN " is this join's own.
+    return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 def _department_conditions(column, filters: Filters, scope: set[int] | None,
@@ -518,6 +546,7 @@ class _Span:
     last: date | None
     skip: int
     take: int
+    size: int  # rows in the groups spanned
 
     def values(self, index: int) -> dict[str, object]:
         """The values of the parameters of part ``index`` of the page query."""
@@ -565,11 +594,11 @@ def _page_spans(groups: dict[tuple[str, date | None], int], page: int,
         while whole and run < len(taken) and taken[run][4] and taken[run][0] == status:
             run += 1
         if run - index > 1:
-            spans.append(_Span(status, "range", due_on, taken[run - 1][1], 0,
-                               sum(part[3] for part in taken[index:run])))
+            number = sum(part[3] for part in taken[index:run])
+            spans.append(_Span(status, "range", due_on, taken[run - 1][1], 0, number, number))
         else:
             spans.append(_Span(status, "day" if due_on else "undated", due_on, due_on,
-                               skip, take))
+                               skip, take, groups[status, due_on]))
         index = run
     return spans
 
@@ -595,16 +624,48 @@ def _page_by_groups(filters: Filters, scope: set[int] | None, spans: list[_Span]
     values = {"day": on or duedates.today(), **filtered}
     for index, span in enumerate(spans):
         values.update(span.values(index))
-    shape = (tuple(filtered), tuple((span.status, span.kind) for span in spans))
+    walks = _walks_names(spans)
+    shape = (tuple(filtered),
+             tuple((span.status, span.kind, walk) for span, walk in zip(spans, walks,
+                                                                           strict=True)))
     query = _page_statements.get(shape, lambda: _page_query(*shape))
     return db.session.execute(query, values)
 
 
-def _page_query(filters_named: tuple[str, ...], parts: tuple[tuple[str, str], ...]) -> Select:
+def _walks_names(spans: list[_Span]) -> list[bool]:
+    """For each span, whether SQLite should walk people in name order (``_NameWalk``): when
+    the people passed on the way to the page's last row (about ``skip + take`` times all
+    people over the group's size) are fewer than the group's rows it would sort."""
+    if db.session.get_bind().dialect.name != "sqlite" or all(
+            span.kind == "range" for span in spans):
+        return [False] * len(spans)
+    everyone = _people_count()
+    return [span.kind != "range" and (span.skip + span.take) * everyone <= span.size ** 2
+            for span in spans]
+
+
+# How many people there are, per database: only to choose how SQLite reads a page
+# (``_walks_names``), never shown, so it is read again every few minutes rather than kept
+# exact.
+_people_counts: dict[str, tuple[float, int]] = {}
+PEOPLE_COUNT_SECONDS = 600
+
+
+def _people_count() -> int:
+    database = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    kept = _people_counts.get(database)
+    if kept is None or time.monotonic() - kept[0] > PEOPLE_COUNT_SECONDS:
+        kept = (time.monotonic(), db.session.scalar(select(func.count(User.id))) or 0)
+        _people_counts[database] = kept
+    return kept[1]
+
+
+def _page_query(filters_named: tuple[str, ...],
+                parts: tuple[tuple[str, str, bool], ...]) -> Select:
     """The page statement of one shape (``_page_by_groups``), with bound parameters."""
     day = bindparam("day", type_=Date)
 
-    def rows(*conditions) -> Select:
+    def rows(*conditions, walk_names: bool = False) -> Select:
         return _open_obligations(
             _person_columns(), day,
             assignment=bindparam("assignment") if "assignment" in filters_named else None,
@@ -612,10 +673,11 @@ def _page_query(filters_named: tuple[str, ...], parts: tuple[tuple[str, str], ..
                          if "departments" in filters_named else None),
             scope=bindparam("scope", expanding=True) if "scope" in filters_named else None,
             like=bindparam("like") if "like" in filters_named else None,
+            walk_names=walk_names,
         ).where(*conditions)
 
     selects = []
-    for index, (status, kind) in enumerate(parts):
+    for index, (status, kind, walk) in enumerate(parts):
         first = bindparam(f"first_{index}", type_=Date)
         take = bindparam(f"take_{index}", type_=Integer)
         within = _status_within_group(status, day)
@@ -627,7 +689,8 @@ def _page_query(filters_named: tuple[str, ...], parts: tuple[tuple[str, str], ..
                     .limit(take))
         else:
             inner = rows(Obligation.next_due_on.is_(None) if kind == "undated"
-                         else Obligation.next_due_on == first, within).subquery()
+                         else Obligation.next_due_on == first, within,
+                         walk_names=walk).subquery()
             part = (select(inner).order_by(inner.c.name, inner.c.obligation_id)
                     .limit(take).offset(bindparam(f"skip_{index}", type_=Integer)))
         selects.append(select(part.subquery()))
