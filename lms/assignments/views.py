@@ -256,11 +256,10 @@ def compliance_view():
     filters = _filters()
     page = query_page()
     selected = _load(filters.assignment_id) if filters.assignment_id else None
-    # The filters' choices name the rows of the counts too (open obligations belong to
-    # live assignments, and the scope bounds both).
-    assignment_choices = _assignment_choices()
+    # The filters' choices name the rows of the counts too (the scope bounds both).
+    assignment_index = compliance.assignment_index()
     department_choices = compliance.department_choices(scope)
-    summary = compliance.summarise(filters, scope, titles=dict(assignment_choices),
+    summary = compliance.summarise(filters, scope, assignments=assignment_index,
                                    department_names=dict(department_choices))
     people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
                                       total=summary.total.assigned, groups=summary.groups)
@@ -269,7 +268,7 @@ def compliance_view():
         by_assignment=summary.by_assignment, by_department=summary.by_department,
         assignment_total=summary.total, department_total=summary.department_total,
         people=people, page=Page(page, PAGE_SIZE, total), total=total,
-        assignment_choices=assignment_choices, department_choices=department_choices,
+        assignment_choices=assignment_index.choices, department_choices=department_choices,
         # Words translated once, not once a row.
         statuses={key: str(label) for key, label in compliance.STATUS_LABELS.items()},
         people_columns=[str(column) for column in compliance.PEOPLE_COLUMNS],

@@ -321,6 +321,7 @@ def test_pages_of_one_shape_run_one_statement_built_once(frozen, admin, short_mo
     built = []
     page_query = compliance._page_query
     monkeypatch.setattr(compliance, "_page_statements", compliance._Kept(8))
+    monkeypatch.setattr(compliance, "_people_counts", {})
     monkeypatch.setattr(compliance, "_page_query",
                         lambda *shape: built.append(shape) or page_query(*shape))
 

@@ -21,7 +21,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
@@ -93,6 +93,9 @@ class Counts:
     not_started: int = 0
     overdue: int = 0
 
+    def copy(self) -> Counts:
+        return Counts(self.completed, self.in_progress, self.not_started, self.overdue)
+
     @property
     def assigned(self) -> int:
         return self.completed + self.in_progress + self.not_started + self.overdue
@@ -161,6 +164,36 @@ def department_choices(scope: set[int] | None) -> list[tuple[int, str]]:
     if scope is not None:
         query = query.where(Department.id.in_(scope))
     return [tuple(row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class AssignmentIndex:
+    """Every assignment, from one statement: the live ones' titles in title order (a
+    filter's choices, and the names of the counts' rows, since open obligations belong to
+    live assignments) and every one's counts version (as ``counts.versions`` reads them)."""
+
+    choices: list[tuple[int, str]]
+    versions: tuple[tuple[int, str], ...]
+
+    @property
+    def titles(self) -> dict[int, str]:
+        return dict(self.choices)
+
+    def versions_of(self, assignment_id: int | None) -> tuple[tuple[int, str], ...]:
+        """``counts.versions(assignment_id)``, as read with the index."""
+        if assignment_id is None:
+            return self.versions
+        return tuple(pair for pair in self.versions if pair[0] == assignment_id)
+
+
+def assignment_index() -> AssignmentIndex:
+    rows = db.session.execute(
+        select(Assignment.id, Module.title, Assignment.deleted_at, Assignment.counts_version)
+        .join(Module, Module.id == Assignment.module_id)
+        .order_by(Module.title, Assignment.id)).all()
+    return AssignmentIndex(
+        choices=[(row[0], row[1]) for row in rows if row[2] is None],
+        versions=tuple(sorted((row[0], row[3]) for row in rows)))
 
 
 # --- the status of every obligation, in SQL -----------------------------------------------
@@ -310,7 +343,7 @@ def _tally(query: Select) -> _Tally:
         for counted in (per_assignment[assignment_id], per_department[department_id]):
             setattr(counted, status, getattr(counted, status) + number)
         groups[status, due_on] += number
-    return _Tally(dict(per_assignment), dict(per_department), dict(groups))
+    return _Tally(dict(per_assignment), dict(per_department), _by_urgency(groups))
 
 
 class _Kept:
@@ -347,11 +380,14 @@ class _Kept:
 _tallies = _Kept(32)
 
 
-def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None) -> _Tally:
+def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None,
+                index: AssignmentIndex | None) -> _Tally:
     departments = (frozenset(department_descendants([filters.department_id]))
                    if filters.department_id else None)
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"],
-           counts.versions(filters.assignment_id or None), on or duedates.today(),
+    assignment_id = filters.assignment_id or None
+    versions = (counts.versions(assignment_id) if index is None
+                else index.versions_of(assignment_id))
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], versions, on or duedates.today(),
            filters.assignment_id or None, departments,
            None if scope is None else frozenset(scope), filters.status)
     return _tallies.get(key, lambda: _tally(
@@ -359,7 +395,7 @@ def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None) -> _T
 
 
 def summarise(filters: Filters, scope: set[int] | None, on: date | None = None, *,
-              titles: dict[int, str] | None = None,
+              assignments: AssignmentIndex | None = None,
               department_names: dict[int, str] | None = None) -> Summary:
     """Counts per assignment and per department (the people's current department).
 
@@ -367,8 +403,9 @@ def summarise(filters: Filters, scope: set[int] | None, on: date | None = None, 
     counts, or over the obligations when a name filter is set); the two
     tables are sums of its rows, so they always agree with each other. What
     the kept counts add up to is kept while they do not change
-    (``_kept_tally``). ``titles`` (assignment titles) and ``department_names``,
-    when the caller has read them already, save reading them again.
+    (``_kept_tally``). ``assignments`` (``assignment_index``) and
+    ``department_names``, when the caller has read them already, save reading
+    the assignments' titles and versions and the departments' names again.
     """
     if filters.q:
         # Group in an outer query: PostgreSQL will not match a CASE with bound
@@ -384,8 +421,9 @@ def summarise(filters: Filters, scope: set[int] | None, on: date | None = None, 
             query = query.where(inner.c.status == filters.status)
         tally = _tally(query)
     else:
-        tally = _kept_tally(filters, scope, on)
-    return Summary(by_assignment=_assignment_rows(tally.per_assignment, titles),
+        tally = _kept_tally(filters, scope, on, assignments)
+    return Summary(by_assignment=_assignment_rows(
+                       tally.per_assignment, assignments.titles if assignments else None),
                    by_department=_department_rows(tally.per_department, department_names),
                    groups=None if filters.q else tally.groups)
 
@@ -398,7 +436,7 @@ def _assignment_rows(counts: dict[int, Counts],
         titles = dict(db.session.execute(
             select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
             .where(Assignment.id.in_(list(counts)))).all())
-    rows = [SummaryRow(label=f"{titles[aid]} (#{aid})", counts=replace(c), key=aid)
+    rows = [SummaryRow(label=f"{titles[aid]} (#{aid})", counts=c.copy(), key=aid)
             for aid, c in counts.items()]
     return sorted(rows, key=lambda r: (r.label.lower(), r.key))
 
@@ -411,7 +449,7 @@ def _department_rows(counts: dict[int | None, Counts],
             Department.id.in_(ids))).all()) if ids else {}
     no_department = str(NO_DEPARTMENT)
     rows = [SummaryRow(label=names.get(did, no_department) if did else no_department,
-                       counts=replace(c), key=did) for did, c in counts.items()]
+                       counts=c.copy(), key=did) for did, c in counts.items()]
     return sorted(rows, key=lambda r: (r.key is None, r.label.lower()))
 
 
@@ -534,6 +572,19 @@ def _status_within_group(status: str, day):
     return and_(not_(completed), started)
 
 
+class _ByUrgency(dict):
+    """(status, due date) → rows, in the order the people list reads the groups."""
+
+
+def _by_urgency(groups: dict[tuple[str, date | None], int]) -> _ByUrgency:
+    """The groups in urgency order (most urgent status, then earliest due date, undated
+    last); sorted once for a kept tally, not once a page."""
+    if isinstance(groups, _ByUrgency):
+        return groups
+    return _ByUrgency(sorted(groups.items(), key=lambda item: (
+        _STATUS_RANK[item[0][0]], item[0][1] is None, item[0][1] or date.min)))
+
+
 @dataclass(frozen=True)
 class _Span:
     """One part of a page: ``take`` rows after ``skip`` of the (status, due date) groups from
@@ -573,9 +624,7 @@ def _page_spans(groups: dict[tuple[str, date | None], int], page: int,
     skip = (max(page, 1) - 1) * per_page
     wanted = per_page
     taken: list[tuple[str, date | None, int, int, bool]] = []  # status, due, skip, take, whole
-    ordered = sorted(groups.items(), key=lambda item: (
-        _STATUS_RANK[item[0][0]], item[0][1] is None, item[0][1] or date.min))
-    for (status, due_on), number in ordered:
+    for (status, due_on), number in _by_urgency(groups).items():
         if skip >= number:
             skip -= number
             continue
@@ -633,15 +682,16 @@ def _page_by_groups(filters: Filters, scope: set[int] | None, spans: list[_Span]
 
 
 def _walks_names(spans: list[_Span]) -> list[bool]:
-    """For each span, whether SQLite should walk people in name order (``_NameWalk``): when
-    the people passed on the way to the page's last row (about ``skip + take`` times all
-    people over the group's size) are fewer than the group's rows it would sort."""
-    if db.session.get_bind().dialect.name != "sqlite" or all(
-            span.kind == "range" for span in spans):
+    """For each span, whether SQLite should walk people in name order (``_NameWalk``): for a
+    group read in part, when the people passed on the way to the page's last row (about
+    ``skip + take`` times all people over the group's size) are fewer than the group's
+    rows it would sort."""
+    partial = [span.kind != "range" and span.take < span.size for span in spans]
+    if not any(partial) or db.session.get_bind().dialect.name != "sqlite":
         return [False] * len(spans)
     everyone = _people_count()
-    return [span.kind != "range" and (span.skip + span.take) * everyone <= span.size ** 2
-            for span in spans]
+    return [part and (span.skip + span.take) * everyone <= span.size ** 2
+            for span, part in zip(spans, partial, strict=True)]
 
 
 # How many people there are, per database: only to choose how SQLite reads a page
