@@ -367,10 +367,6 @@ class _Kept:
                 self._values.popitem(last=False)
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
 
 # Tallies of the kept counts, by what they were read under: the database, the counts
 # versions of the assignments read (``counts.versions``), the day and the filters. A
@@ -646,7 +642,7 @@ def _page_spans(groups: dict[tuple[str, date | None], int], page: int,
             number = sum(part[3] for part in taken[index:run])
             spans.append(_Span(status, "range", due_on, taken[run - 1][1], 0, number, number))
         else:
-            spans.append(_Span(status, "day" if due_on else "undated", due_on, due_on,
+            spans.append(_Span(status, "undated" if due_on is None else "day", due_on, due_on,
                                skip, take, groups[status, due_on]))
         index = run
     return spans
