@@ -506,7 +506,7 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
         spans = _page_spans(groups, page, per_page)
         if not spans:
             return [], total
-        return _person_rows(_page_by_groups(filters, scope, spans, on)), total
+        return _person_rows(_page_by_groups(filters, scope, spans, on), evidence=False), total
     inner = obligation_rows(filters, scope, *_person_columns(), on=on).subquery()
     conditions = [inner.c.status == filters.status] if filters.status else []
     if total is None:
@@ -520,37 +520,45 @@ def people(filters: Filters, scope: set[int] | None, *, page: int = 1,
     return _person_rows(db.session.execute(_with_names(ordered.subquery("chosen")))), total
 
 
-def _with_names(chosen) -> Select:
-    """The chosen rows with their module's title, department's name and completion's
-    evidence: joined to the page only, not to every row sorted."""
-    return (select(chosen, Module.title.label("module_title"),
-                   Department.name.label("department_name"),
-                   ModuleCompletion.score_percent, ModuleCompletion.engaged_minutes,
-                   ModuleCompletion.attested_at, ModuleCompletion.content_hash,
-                   ModuleCompletion.rules)
-            .join(Module, Module.id == chosen.c.module_id)
-            .outerjoin(Department, Department.id == chosen.c.department_id)
-            .outerjoin(ModuleCompletion, ModuleCompletion.id == chosen.c.completion_id)
-            .order_by(case(_STATUS_RANK, value=chosen.c.status), chosen.c.due_on,
-                      chosen.c.name, chosen.c.obligation_id))
+def _with_names(chosen, *, evidence: bool = True) -> Select:
+    """The chosen rows with their module's title, department's name and (``evidence``, for
+    the CSV) their completion's evidence: joined to the page only, not to every row
+    sorted."""
+    query = (select(chosen, Module.title.label("module_title"),
+                    Department.name.label("department_name"))
+             .join(Module, Module.id == chosen.c.module_id)
+             .outerjoin(Department, Department.id == chosen.c.department_id)
+             .order_by(case(_STATUS_RANK, value=chosen.c.status), chosen.c.due_on,
+                       chosen.c.name, chosen.c.obligation_id))
+    if evidence:
+        query = (query.add_columns(ModuleCompletion.score_percent,
+                                   ModuleCompletion.engaged_minutes,
+                                   ModuleCompletion.attested_at, ModuleCompletion.content_hash,
+                                   ModuleCompletion.rules)
+                 .outerjoin(ModuleCompletion, ModuleCompletion.id == chosen.c.completion_id))
+    return query
 
 
-def _person_rows(result) -> list[PersonRow]:
+def _person_rows(result, *, evidence: bool = True) -> list[PersonRow]:
+    """People rows from ``_with_names`` (with ``evidence`` as it was read)."""
     no_department = str(NO_DEPARTMENT)
     rows = []
     for row in result:
         data = row._mapping
         satisfied: datetime | None = data["satisfied_at"]
-        rows.append(PersonRow(
+        person = PersonRow(
             name=data["name"], email=data["email"],
             department=data["department_name"] or no_department, module=data["module_title"],
             due=data["due_on"],
             status=data["status"],
             completed_on=duedates.local_date(satisfied) if satisfied else None,
-            user_id=data["user_id"], score_percent=data["score_percent"],
-            engaged_minutes=data["engaged_minutes"] if data["rules"] else None,
-            attested_at=data["attested_at"],
-            version=data["content_hash"][:12] if data["content_hash"] else None))
+            user_id=data["user_id"])
+        if evidence:
+            person.score_percent = data["score_percent"]
+            person.engaged_minutes = data["engaged_minutes"] if data["rules"] else None
+            person.attested_at = data["attested_at"]
+            person.version = data["content_hash"][:12] if data["content_hash"] else None
+        rows.append(person)
     return rows
 
 
@@ -741,7 +749,8 @@ def _page_query(filters_named: tuple[str, ...],
                     .limit(take).offset(bindparam(f"skip_{index}", type_=Integer)))
         selects.append(select(part.subquery()))
     chosen = selects[0] if len(selects) == 1 else union_all(*selects)
-    return _with_names(chosen.subquery("chosen"))
+    # A page shows no completion evidence (the CSV does, from ``people(per_page=None)``).
+    return _with_names(chosen.subquery("chosen"), evidence=False)
 
 
 # --- CSV ----------------------------------------------------------------------------------
