@@ -255,24 +255,24 @@ def compliance_view():
     scope = _scope()
     filters = _filters()
     page = query_page()
-    summary = compliance.summarise(filters, scope)
+    selected = _load(filters.assignment_id) if filters.assignment_id else None
+    # The filters' choices name the rows of the counts too (the scope bounds both).
+    assignment_index = compliance.assignment_index()
+    department_choices = compliance.department_choices(scope)
+    summary = compliance.summarise(filters, scope, assignments=assignment_index,
+                                   department_names=dict(department_choices))
     people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
                                       total=summary.total.assigned, groups=summary.groups)
-    selected = _load(filters.assignment_id) if filters.assignment_id else None
-    assignment_choices = db.session.execute(
-        select(Assignment.id, Module.title).join(Module, Module.id == Assignment.module_id)
-        .where(Assignment.deleted_at.is_(None)).order_by(Module.title, Assignment.id)).all()
     return render_template(
         "assignments/compliance.html", filters=filters, scope=scope, selected=selected,
         by_assignment=summary.by_assignment, by_department=summary.by_department,
         assignment_total=summary.total, department_total=summary.department_total,
         people=people, page=Page(page, PAGE_SIZE, total), total=total,
-        assignment_choices=assignment_choices,
-        department_choices=compliance.department_choices(scope),
+        assignment_choices=assignment_index.choices, department_choices=department_choices,
         # Words translated once, not once a row.
         statuses={key: str(label) for key, label in compliance.STATUS_LABELS.items()},
         people_columns=[str(column) for column in compliance.PEOPLE_COLUMNS],
-        count_columns=compliance.COUNT_COLUMNS, action_form=ActionForm(),
+        count_columns=[str(column) for column in compliance.COUNT_COLUMNS],
         target_text=assignments.target_text, due_rule_text=assignments.due_rule_text,
         is_admin=current_user.has_role("admin"), lead_notice=permissions.LEAD_NOTICE)
 

@@ -9,6 +9,7 @@ so history survives people leaving and rules changing.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, text
@@ -62,6 +63,11 @@ Index("ix_module_completions_user_module_completed", ModuleCompletion.user_id,
 Index("ix_users_name_id", User.name, User.id)
 
 
+def new_counts_version() -> str:
+    """A token no earlier state of an assignment's counts had (``Assignment.counts_version``)."""
+    return secrets.token_hex(6)
+
+
 class Assignment(Base, TimestampMixin):
     """A module made mandatory for a group of people, with a due rule.
 
@@ -94,6 +100,11 @@ class Assignment(Base, TimestampMixin):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A new random token whenever this assignment's ``ObligationCount`` rows are rewritten
+    # (in the same transaction): compliance keeps figures worked out from the counts under
+    # the tokens they were read with (``lms.services.assignments.counts``).
+    counts_version: Mapped[str] = mapped_column(String(12), default=new_counts_version,
+                                                server_default="")
 
     module: Mapped[Module] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

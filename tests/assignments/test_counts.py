@@ -19,9 +19,9 @@ from sqlalchemy import delete, select, update
 
 from lms import clock
 from lms.extensions import db
-from lms.models import AuditEvent, Obligation, ObligationCount
+from lms.models import Assignment, AuditEvent, Obligation, ObligationCount
 from lms.services.accounts import people as accounts
-from lms.services.assignments import counts, status
+from lms.services.assignments import compliance, counts, status
 from lms.services.assignments.compliance import Filters, by_assignment, people, summarise
 from lms.services.assignments.rules import delete_assignment
 from lms.services.learning import progress as learning
@@ -78,6 +78,77 @@ def test_counts_follow_completion_exemption_and_a_move(frozen, admin, short_modu
     db.session.commit()
     assert _by_department(assignment) == {"Wards": (1, 1), "No department": (1, 0)}
     assert counts.check() == []
+
+
+def _statements_during(action) -> list[str]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def _reads_counts(statements: list[str]) -> bool:
+    return any("obligation_counts" in statement for statement in statements)
+
+
+def test_a_summary_is_added_up_again_only_when_its_counts_or_the_day_change(
+        frozen, admin, short_module, make_user):
+    ana = make_user(name="Ana")
+    make_user(name="Ben")
+    assignment, _ = assign(admin, short_module, due_on=TODAY + timedelta(days=5))
+    assert _by_department(assignment) == {"No department": (3, 0)}
+
+    assert not _reads_counts(_statements_during(lambda: _by_department(assignment)))
+
+    complete_module(ana, short_module)
+    statements = _statements_during(lambda: _by_department(assignment))
+    assert _reads_counts(statements)
+    assert _by_department(assignment) == {"No department": (3, 1)}
+    with clock.frozen_at(at(TODAY + timedelta(days=6))):
+        overdue = summarise(Filters(assignment_id=assignment.id), None).total.overdue
+    assert overdue == 2
+
+
+def test_a_summary_read_inside_a_transaction_is_not_kept_past_its_rollback(
+        frozen, admin, short_module, make_user):
+    make_user()
+    assignment, _ = assign(admin, short_module)
+    obligation = db.session.scalars(select(Obligation).where(
+        Obligation.assignment_id == assignment.id)).first()
+    assert _by_department(assignment) == {"No department": (2, 0)}
+
+    status.exempt(obligation, actor=admin, reason="Trained elsewhere")
+    assert _by_department(assignment) == {"No department": (1, 0)}
+    db.session.rollback()
+
+    assert _by_department(assignment) == {"No department": (2, 0)}
+
+
+def test_a_recount_gives_its_assignment_a_new_counts_version_and_keeps_updated_at(
+        frozen, admin, short_module, make_user):
+    make_user()
+    assignment, _ = assign(admin, short_module)
+    other, _ = assign(admin, short_module, due_on=TODAY + timedelta(days=9))
+    before = dict(counts.versions())
+    updated_at = db.session.scalar(select(Assignment.updated_at).where(
+        Assignment.id == assignment.id))
+
+    counts.recount(Obligation.assignment_id == assignment.id)
+    db.session.commit()
+
+    after = dict(counts.versions())
+    assert after[assignment.id] != before[assignment.id]
+    assert after[other.id] == before[other.id]
+    assert counts.versions(assignment.id) == ((assignment.id, after[assignment.id]),)
+    assert db.session.scalar(select(Assignment.updated_at).where(
+        Assignment.id == assignment.id)) == updated_at
 
 
 def test_deleting_an_assignment_removes_its_counts(frozen, admin, short_module, make_user):
@@ -237,3 +308,54 @@ def test_a_page_over_many_due_dates_reads_whole_groups_together(frozen, admin, s
     assert len(rows) == overdue.total.assigned
     assert len(statements) == 1
     assert "UNION" not in statements[0].upper()
+
+
+def test_pages_of_one_shape_run_one_statement_built_once(frozen, admin, short_module,
+                                                         make_user, monkeypatch):
+    """Each page binds its own values (due dates, offsets) to the statement its shape built
+    first: the pages stay those of the sorted list."""
+    for n in range(7):
+        make_user(name=f"Person {n:02d}")
+    assign(admin, short_module, due_on=TODAY + timedelta(days=9))
+    summary = summarise(Filters(), None)
+    built = []
+    page_query = compliance._page_query
+    monkeypatch.setattr(compliance, "_page_statements", compliance._Kept(8))
+    monkeypatch.setattr(compliance, "_people_counts", {})
+    monkeypatch.setattr(compliance, "_page_query",
+                        lambda *shape: built.append(shape) or page_query(*shape))
+
+    pages = [people(Filters(), None, page=page, per_page=3, total=summary.total.assigned,
+                    groups=summary.groups)[0] for page in (1, 2, 3)]
+
+    assert len(built) == 1
+    everyone, _total = people(Filters(), None, per_page=None)
+    assert [row.user_id for page in pages for row in page] == [row.user_id for row in everyone]
+
+
+@pytest.mark.skipif(on_postgres(), reason="SQLite is told the order of the join")
+def test_sqlite_walks_people_in_name_order_through_a_large_group_only(
+        frozen, admin, short_module, make_department, make_user, monkeypatch):
+    """Everyone assigned one due date makes one large group: SQLite reads people in name
+    order and stops after the page (CROSS JOIN) instead of sorting the group; a group of
+    a few people among many is read and sorted."""
+    monkeypatch.setattr(compliance, "_people_counts", {})
+    wards = make_department("Wards")
+    for n in range(11):
+        make_user(name=f"Person {n:02d}", department=wards if n < 2 else None)
+    everyone, _ = assign(admin, short_module, due_on=TODAY + timedelta(days=9))
+    few, _ = assign(admin, short_module, target_kind="departments",
+                    department_ids=[wards.id], due_on=TODAY + timedelta(days=9))
+
+    def page_of(filters: Filters, page: int) -> list:
+        summary = summarise(filters, None)
+        return people(filters, None, page=page, per_page=4, total=summary.total.assigned,
+                      groups=summary.groups)[0]
+
+    for assignment, walks in ((everyone, True), (few, False)):
+        filters = Filters(assignment_id=assignment.id)
+        first = _statements_during(lambda filters=filters: page_of(filters, 1))
+        assert ("CROSS JOIN" in first[-1]) is walks
+        pages = [row.user_id for page in (1, 2, 3, 4) for row in page_of(filters, page)]
+        listed, _total = people(filters, None, per_page=None)
+        assert pages == [row.user_id for row in listed]

@@ -13,6 +13,11 @@ the rows it changed, ``rules.refresh_obligations`` those of the rows it
 opened or closed, ``follow_departments`` moves people's rows when they
 change department. ``check`` (run by the nightly ``status.reconcile``)
 recounts everything and reports the pairs that were wrong.
+
+Every rewrite also gives the assignments it touched a new ``counts_version``
+in the same transaction (``_lock``), so a reader can key what it worked out
+from the counts by ``versions()``: a committed change, or a rollback, never
+leaves a reading under a version that matches other counts.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from sqlalchemy import Date, and_, case, delete, func, insert, literal, or_, sel
 
 from lms.extensions import db
 from lms.models import Assignment, Obligation, ObligationCount, User
+from lms.models.assignments import new_counts_version
 from lms.services import duedates
 
 Pair = tuple[int, int | None]
@@ -60,13 +66,23 @@ def _pair_condition(columns, assignment_id: int, department_ids: Iterable[int | 
 
 
 def _lock(assignment_ids: list[int]) -> None:
-    """On PostgreSQL, lock the assignments' rows (in id order) until the transaction ends, so
-    two transactions never recount the same counts at once: the second waits, then reads
-    the first one's rows (without the lock both would insert, and the counts would double).
-    SQLite writes one transaction at a time anyway."""
-    if assignment_ids and db.session.get_bind().dialect.name == "postgresql":
+    """Lock the assignments about to be recounted and give them a new ``counts_version``.
+
+    On PostgreSQL the rows are locked in id order first, until the transaction
+    ends, so two transactions never recount the same counts at once: the second
+    waits, then reads the first one's rows (without the lock both would insert,
+    and the counts would double). SQLite writes one transaction at a time anyway.
+    """
+    if not assignment_ids:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Assignment.id).where(Assignment.id.in_(assignment_ids))
                            .order_by(Assignment.id).with_for_update())
+    table = Assignment.__table__
+    # ``updated_at`` is named so that it keeps its value: the rule itself did not change.
+    db.session.execute(update(table).where(table.c.id.in_(assignment_ids))
+                       .values(counts_version=new_counts_version(),
+                               updated_at=table.c.updated_at))
 
 
 def recount_pairs(chosen: Iterable[Pair]) -> None:
@@ -158,6 +174,16 @@ def check() -> list[Pair]:
 
 
 # --- reading -------------------------------------------------------------------------------
+
+def versions(assignment_id: int | None = None) -> tuple[tuple[int, str], ...]:
+    """(assignment, ``counts_version``) of one assignment, or of every assignment (deleted
+    ones too): equal tuples mean equal counts, read in any transaction."""
+    table = Assignment.__table__
+    query = select(table.c.id, table.c.counts_version).order_by(table.c.id)
+    if assignment_id is not None:
+        query = query.where(table.c.id == assignment_id)
+    return tuple((row[0], row[1]) for row in db.session.execute(query))
+
 
 def status_case(on: date | None = None):
     """SQL: the status of each count row on day ``on`` (default today); the same decision as

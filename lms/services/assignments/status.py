@@ -65,7 +65,12 @@ def current_status(on: date | None = None):
 
     The same decision as ``decide``; only the obligations table is read.
     """
-    day = literal(on or duedates.today(), Date())
+    return status_on(literal(on or duedates.today(), Date()))
+
+
+def status_on(day):
+    """``current_status`` on a day given as SQL (a bound parameter of a statement that is
+    built once and run with many days)."""
     o = Obligation
     return case(
         (o.exempt_at.is_not(None), "exempt"),
