@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.content.kinds import KINDS
-from lms.content.kinds.challenge import player_context
+from lms.content.kinds.challenge import own_submission, player_context
 from lms.extensions import db
 from lms.i18n import in_language
 from lms.learn import bp
@@ -20,6 +20,7 @@ from lms.permissions import login_required
 from lms.services.errors import DomainError
 from lms.services.learning import challenges, coauthoring, evidence, step_kinds
 from lms.services.learning import progress as learning
+from lms.services.learning.progress import ModuleProgress, StepState
 from lms.viewtools import is_htmx
 
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
@@ -50,13 +51,15 @@ def _open_state(module: Module, step: Step):
     return progress, state
 
 
-def _open_step_of_kind(slug: str, step_slug: str, *kinds: str) -> tuple[Module, Step]:
-    """Load an open step for a POST: 404 if unknown, 403 if locked, 400 for the wrong kind."""
+def _open_step_of_kind(slug: str, step_slug: str, *kinds: str
+                       ) -> tuple[Module, Step, ModuleProgress, StepState]:
+    """Load an open step for a POST: 404 if unknown, 403 if locked, 400 for the wrong kind.
+    Returns the module, the step, the learner's progress and the step's state."""
     module, step = _load(slug, step_slug)
-    _open_state(module, step)
+    progress, state = _open_state(module, step)
     if step.kind not in kinds:
         abort(400)
-    return module, step
+    return module, step, progress, state
 
 
 @bp.route("/")
@@ -134,9 +137,12 @@ def step(slug: str, step_slug: str):
     if module.minimum_minutes:  # only a module that counts time writes on every read
         evidence.credit_time(current_user, step, heartbeat=False)
         wrote = True
+    page = render_template("learn/step.html", **page_context(module, step, state, progress))
     if wrote:
+        # After rendering: the commit expires every loaded object, which the page would
+        # load again. A failed commit raises, so the page is never sent without it.
         db.session.commit()
-    return render_template("learn/step.html", **page_context(module, step, state, progress))
+    return page
 
 
 def _neighbours(progress, step):
@@ -164,7 +170,8 @@ def _after_step(module: Module, step: Step):
 @bp.route("/<slug>/<step_slug>/complete", methods=["POST"])
 @login_required
 def complete_step(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, *step_kinds.marked_done_kinds())
+    module, step, _progress, _state = _open_step_of_kind(slug, step_slug,
+                                                         *step_kinds.marked_done_kinds())
     learning.mark_step_done(current_user, step)
     return _after_step(module, step)
 
@@ -192,7 +199,7 @@ def _render_step(module, step, status: int = 200, **context):
 @bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
 @login_required
 def save_draft(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "challenge")
+    module, step, progress, state = _open_step_of_kind(slug, step_slug, "challenge")
     meta = ChallengeMetaForm()
     if not meta.validate_on_submit():
         abort(400)
@@ -211,7 +218,8 @@ def save_draft(slug: str, step_slug: str):
         return _render_step(module, step, 422, **_challenge_context(
             step, part, answers=_merged(step, answers), errors=errors, meta_form=None))
     try:
-        submission = challenges.save_draft(current_user, step, answers, meta.draft_version.data)
+        submission = challenges.save_draft(current_user, step, answers, meta.draft_version.data,
+                                           submission=own_submission(visit(step, state=state)))
     except challenges.StaleDraft as stale:
         db.session.rollback()
         if htmx:
@@ -226,10 +234,15 @@ def save_draft(slug: str, step_slug: str):
             return render_template("learn/_save_status.html", problem=error.message), 200
         flash(error.message, "warning")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    learning.touch(current_user, module, step)
-    db.session.commit()
+    learning.touch(current_user, module, step, progress.enrollment)
     if htmx:
-        return render_template("learn/_save_status.html", submission=submission)
+        # Rendered before the commit, from what the save stored: the commit expires every
+        # loaded object (the person too), and the page would load them again. A failed
+        # commit raises, so "Draft saved" is never sent for a draft that was not.
+        saved = render_template("learn/_save_status.html", submission=submission)
+        db.session.commit()
+        return saved
+    db.session.commit()
     target = {"next": part + 1, "back": part - 1}.get(meta.go.data or request.form.get("go"),
                                                        part)
     flash(_("Draft saved."), "success")
@@ -281,7 +294,7 @@ def _row_button_anchor(prompts, answers: dict) -> str | None:
 @bp.route("/<slug>/<step_slug>/submit", methods=["POST"])
 @login_required
 def submit_challenge(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "challenge")
+    module, step, _progress, _state = _open_step_of_kind(slug, step_slug, "challenge")
     form = SubmitChallengeForm()
     if not form.validate_on_submit():
         abort(400)

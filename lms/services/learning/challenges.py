@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import signals
 from lms.extensions import db
@@ -14,6 +15,8 @@ from lms.services.learning import coauthoring
 
 # A withdrawn reflection (its text deleted by the learner) may be written afresh.
 EDITABLE = ("draft", "needs_revision", "withdrawn")
+# What saving a draft writes, read back by the same UPDATE.
+SAVED_COLUMNS = ("answers", "draft_version", "saved_at")
 
 
 class StaleDraft(DomainError):
@@ -51,30 +54,39 @@ def _check_version(submission: Submission, expected_version: int | None) -> None
         raise StaleDraft(submission)
 
 
-def save_draft(user: User, step: Step, answers: dict, expected_version: int | None) -> Submission:
+def save_draft(user: User, step: Step, answers: dict, expected_version: int | None, *,
+               submission: Submission | None = None) -> Submission:
     """Merge ``answers`` into the draft and bump its version.
 
-    Raises ``StaleDraft`` when ``expected_version`` is not the stored one and
-    ``DomainError`` when the submission is not open for editing.
+    ``submission``: the user's own submission of ``step`` when the caller has loaded it
+    in this transaction (else it is looked up, or created). Raises ``StaleDraft`` when
+    ``expected_version`` is not the stored one and ``DomainError`` when the submission
+    is not open for editing.
     """
-    submission = _get_or_create(user, step)
+    if submission is None:
+        submission = _get_or_create(user, step)
+    elif (submission.user_id, submission.step_id) != (user.id, step.id):
+        raise ValueError("a draft is saved only into its author's own submission of the step")
     if submission.status not in EDITABLE:
         raise DomainError(gettext("These answers are submitted and read-only until a mentor "
                                   "asks for a revision."))
     _check_version(submission, expected_version)
     # Bump the version with a conditional UPDATE so two concurrent saves of the
-    # same version cannot both win.
+    # same version cannot both win; what it stored comes back with it.
     merged = {**(submission.answers or {}), **answers}
-    result = db.session.execute(
+    stored = db.session.execute(
         Submission.__table__.update()
         .where(Submission.id == submission.id,
                Submission.draft_version == submission.draft_version)
         .values(answers=merged, draft_version=submission.draft_version + 1,
-                saved_at=utcnow()))
-    if result.rowcount != 1:
+                saved_at=utcnow())
+        .returning(*(Submission.__table__.c[name] for name in SAVED_COLUMNS))
+    ).one_or_none()
+    if stored is None:
         db.session.refresh(submission)
         raise StaleDraft(submission)
-    db.session.refresh(submission)
+    for name, value in zip(SAVED_COLUMNS, stored, strict=True):
+        set_committed_value(submission, name, value)
     return submission
 
 

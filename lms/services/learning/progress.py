@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext, ngettext
 from flask_babel import gettext as _
@@ -48,6 +49,9 @@ class StepState:
     locked: bool = False
     lock_reason: str | None = None
     unlocks_at: datetime | None = None
+    # For a kind keeping records of its own: the record progress decided by (a
+    # challenge's credited submission), so the player need not load it again.
+    record: Any = None
 
 
 @dataclass
@@ -156,8 +160,9 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
         records = step_kinds.keeping_records(step.kind)
         if records is not None:
             # A kind keeping records of its own (a challenge's submission) decides by them.
-            state.done = records.done(step, kept.get(step.id))
-            state.status = records.status(step, kept.get(step.id))
+            state.record = kept.get(step.id)
+            state.done = records.done(step, state.record)
+            state.status = records.status(step, state.record)
         elif step_kinds.decided_elsewhere(step.kind):
             state.done = step.id in external or step.id in finished
             state.status = "done" if state.done else "not done yet"

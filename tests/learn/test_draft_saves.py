@@ -1,0 +1,108 @@
+"""Saving a draft from the submission progress loaded: the conditional UPDATE still
+refuses a save another one overtook, and a draft only ever goes into its author's own
+submission."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import Submission
+from lms.services.learning import challenges, coauthoring
+from lms.services.learning import progress as learning
+
+FIRST_TAB = {"catalyst_for_change": "Written in the first tab."}
+
+
+def _challenge(slug: str = "identity-mapping"):
+    module = learning.published_module(slug)
+    return module, next(s for s in module.steps if s.kind == "challenge")
+
+
+def _stored(submission_id: int) -> tuple[dict, int]:
+    row = db.session.execute(select(Submission.answers, Submission.draft_version).where(
+        Submission.id == submission_id)).one()
+    return row.answers, row.draft_version
+
+
+def test_a_save_overtaken_since_progress_loaded_the_draft_is_refused(synced, make_user):
+    learner = make_user()
+    module, step = _challenge()
+    challenges.save_draft(learner, step, FIRST_TAB, 0)
+    db.session.commit()
+    loaded = learning.module_progress(learner, module).state_for(step.id).record
+    assert loaded.user_id == learner.id and loaded.draft_version == 1
+    # Another tab saves after this request loaded the draft (past its loaded copy).
+    db.session.execute(Submission.__table__.update().where(Submission.id == loaded.id)
+                       .values(answers={"catalyst_for_change": "The other tab."},
+                               draft_version=2))
+
+    with pytest.raises(challenges.StaleDraft):
+        challenges.save_draft(learner, step, {"intersections": "This tab."}, None,
+                              submission=loaded)
+
+    assert _stored(loaded.id) == ({"catalyst_for_change": "The other tab."}, 2)
+
+
+def test_a_save_from_the_loaded_draft_returns_what_it_stored(synced, make_user):
+    learner = make_user()
+    module, step = _challenge()
+    challenges.save_draft(learner, step, FIRST_TAB, 0)
+    db.session.commit()
+    loaded = learning.module_progress(learner, module).state_for(step.id).record
+
+    saved = challenges.save_draft(learner, step, {"intersections": "More."}, 1,
+                                  submission=loaded)
+
+    assert saved is loaded
+    assert (saved.answers, saved.draft_version) == _stored(saved.id)
+    assert saved.answers == {**FIRST_TAB, "intersections": "More."}
+    assert saved.saved_at is not None
+
+
+def test_a_draft_never_goes_into_another_persons_submission(synced, make_user):
+    author, other = make_user(), make_user()
+    _module, step = _challenge()
+    theirs = challenges.save_draft(other, step, FIRST_TAB, 0)
+    db.session.commit()
+
+    with pytest.raises(ValueError):
+        challenges.save_draft(author, step, {"intersections": "Mine."}, None,
+                              submission=theirs)
+
+    assert _stored(theirs.id) == (FIRST_TAB, 1)
+    assert challenges.submission_for(author, step) is None
+
+
+def test_autosave_keeps_drafts_apart_between_learners(synced, client, auth, make_user):
+    first, second = make_user(), make_user()
+    url = "/learn/identity-mapping/challenge/draft"
+    for learner, text in ((first, "First learner's words."), (second, "Second's words.")):
+        auth.login(learner)
+        response = client.post(url, headers={"HX-Request": "true"},
+                               data={"part": 3, "p-catalyst_for_change": text})
+        assert "Draft saved" in response.get_data(as_text=True)
+        auth.logout()
+    _module, step = _challenge()
+    assert challenges.submission_for(first, step).answers == {
+        "catalyst_for_change": "First learner's words."}
+    assert challenges.submission_for(second, step).answers == {
+        "catalyst_for_change": "Second's words."}
+
+
+def test_a_group_draft_lists_its_co_authors_and_invitations_on_the_review_part(
+        synced, client, auth, make_user):
+    learner = make_user()
+    coauthor = make_user(email="coauthor@example.edu")
+    _module, step = _challenge("us-vs-them")
+    draft = challenges.save_draft(learner, step, {}, 0)
+    draft.coauthors.append(coauthor)
+    coauthoring.invite(draft, learner, ["invited@example.edu"])
+    db.session.commit()
+    auth.login(learner)
+
+    page = client.get(f"/learn/us-vs-them/{step.slug}?part={len(step.config['prompts']) + 1}")
+
+    field = page.get_data(as_text=True).split('name="coauthors"')[1].split("</textarea>")[0]
+    assert field.split(">", 1)[1].split() == ["coauthor@example.edu", "invited@example.edu"]
