@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from lms.content.checker import PROMPT_ID, Checker, Where
 from lms.content.kinds import Records, StepKind, Visit
@@ -175,19 +175,25 @@ def read_form(form: Posted) -> dict[str, Any]:
     return step
 
 
+# Built once (the learner's pages run it on every request), its parameters bound at each
+# call: own submissions, and submitted group reflections the person co-authors.
+CREDITED = (select(Submission).where(
+    Submission.step_id.in_(bindparam("step_ids", expanding=True)),
+    or_(Submission.user_id == bindparam("user_id"),
+        Submission.id.in_(select(submission_coauthors.c.submission_id)
+                          .where(submission_coauthors.c.user_id == bindparam("user_id")))
+        & Submission.status.in_(SUBMITTED_STATES)))
+    .order_by(Submission.id))
+
+
 def credited_submissions(user_id: int, steps: list[Any]) -> dict[int, Submission]:
     """Own submissions per step, or a group submission listing the user as co-author
     (in place of an own draft or of none), in one query."""
     step_ids = [s.id for s in steps]
     if not step_ids:
         return {}
-    coauthored = select(submission_coauthors.c.submission_id).where(
-        submission_coauthors.c.user_id == user_id)
-    found = db.session.execute(select(Submission).where(
-        Submission.step_id.in_(step_ids),
-        or_(Submission.user_id == user_id,
-            Submission.id.in_(coauthored) & Submission.status.in_(SUBMITTED_STATES)))
-        .order_by(Submission.id)).scalars().all()
+    found = db.session.execute(CREDITED, {"user_id": user_id, "step_ids": step_ids}
+                               ).scalars().all()
     credited = {s.step_id: s for s in found if s.user_id == user_id}
     for submission in found:
         mine = credited.get(submission.step_id)

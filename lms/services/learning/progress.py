@@ -15,8 +15,9 @@ from typing import Any
 
 from flask_babel import gettext, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lms import signals
 from lms.content.kinds import challenge
@@ -90,14 +91,27 @@ class ModuleProgress:
         return next((s for s in self.states if s.step.id == step_id), None)
 
 
+# The queries every learner's page of a module runs, built once with their parameters
+# bound at each call: building a statement costs more than running it (SQLAlchemy caches
+# the compiled SQL, not the statement).
+PUBLISHED_MODULE = (select(Module).where(Module.slug == bindparam("slug"), Module.is_published)
+                    .options(joinedload(Module.steps)))
+ENROLLMENT = select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
+                                      Enrollment.module_id == bindparam("module_id"))
+STEP_RECORDS = select(StepProgress.step_id, StepProgress.data).where(
+    StepProgress.user_id == bindparam("user_id"),
+    StepProgress.step_id.in_(bindparam("step_ids", expanding=True)))
+
+
 def published_module(slug: str) -> Module | None:
-    return db.session.execute(
-        select(Module).where(Module.slug == slug, Module.is_published)).scalar_one_or_none()
+    """The published module at ``slug`` with its steps, in one query (every page of a
+    module shows or checks them)."""
+    return db.session.execute(PUBLISHED_MODULE, {"slug": slug}).unique().scalar_one_or_none()
 
 
 def enrollment_for(user_id: int, module_id: int) -> Enrollment | None:
-    return db.session.execute(select(Enrollment).where(
-        Enrollment.user_id == user_id, Enrollment.module_id == module_id)).scalar_one_or_none()
+    return db.session.execute(ENROLLMENT, {"user_id": user_id, "module_id": module_id}
+                              ).scalar_one_or_none()
 
 
 def start_module(user: User, module: Module) -> Enrollment:
@@ -140,9 +154,8 @@ def module_progress(user: User, module: Module) -> ModuleProgress:
     progress = ModuleProgress(module=module, enrollment=enrollment)
     steps = list(module.steps)
     step_ids = [s.id for s in steps]
-    records = dict(db.session.execute(select(StepProgress.step_id, StepProgress.data).where(
-        StepProgress.user_id == user.id, StepProgress.step_id.in_(step_ids))).all()) \
-        if step_ids else {}
+    records = dict(db.session.execute(
+        STEP_RECORDS, {"user_id": user.id, "step_ids": step_ids}).all()) if step_ids else {}
     # The kind decides whether a record finishes the step (a check with a pass mark needs
     # a passing try).
     finished = {s.id for s in steps if s.id in records and step_kinds.finishes(s, records[s.id])}
