@@ -26,21 +26,24 @@ from lms.viewtools import is_htmx
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
 
 
-def _load(slug: str, step_slug: str | None = None) -> tuple[Module, Step | None]:
-    module = learning.published_module(slug)
+def _load(slug: str, step_slug: str | None = None
+          ) -> tuple[Module, Step | None, Enrollment | None]:
+    """The module (404 unless published), its step at ``step_slug`` (404 if none) and the
+    learner's enrollment in it, in one query."""
+    module, enrollment = learning.learners_module(current_user.id, slug)
     if module is None:
         abort(404)
     if step_slug is None:
-        return module, None
+        return module, None, enrollment
     step = next((s for s in module.steps if s.slug == step_slug), None)
     if step is None:
         abort(404)
-    return module, step
+    return module, step, enrollment
 
 
-def _open_state(module: Module, step: Step):
+def _open_state(module: Module, step: Step, enrollment: Enrollment | None):
     """Progress and the step's state; a locked step gets a 403 page that says why."""
-    progress = learning.module_progress(current_user, module)
+    progress = learning.module_progress(current_user, module, enrollment)
     state = progress.state_for(step.id)
     if state is None:
         abort(404)
@@ -55,8 +58,8 @@ def _open_step_of_kind(slug: str, step_slug: str, *kinds: str
                        ) -> tuple[Module, Step, ModuleProgress, StepState]:
     """Load an open step for a POST: 404 if unknown, 403 if locked, 400 for the wrong kind.
     Returns the module, the step, the learner's progress and the step's state."""
-    module, step = _load(slug, step_slug)
-    progress, state = _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    progress, state = _open_state(module, step, enrollment)
     if step.kind not in kinds:
         abort(400)
     return module, step, progress, state
@@ -98,8 +101,8 @@ def catalogue():
 @bp.route("/<slug>")
 @login_required
 def module(slug: str):
-    module, _step = _load(slug)
-    progress = learning.module_progress(current_user, module)
+    module, _step, enrollment = _load(slug)
+    progress = learning.module_progress(current_user, module, enrollment)
     if progress.enrollment is not None and learning.refresh_completion(
             current_user, module, progress):
         db.session.commit()  # a live or plan step finished elsewhere completed it
@@ -114,8 +117,8 @@ def module(slug: str):
 @bp.route("/<slug>/start", methods=["POST"])
 @login_required
 def start(slug: str):
-    module, _step = _load(slug)
-    progress = learning.module_progress(current_user, module)
+    module, _step, enrollment = _load(slug)
+    progress = learning.module_progress(current_user, module, enrollment)
     if progress.missing_prerequisites:
         flash(progress.states[0].lock_reason if progress.states else _("Locked."), "warning")
         return redirect(url_for("learn.module", slug=slug))
@@ -131,8 +134,8 @@ def start(slug: str):
 @bp.route("/<slug>/<step_slug>")
 @login_required
 def step(slug: str, step_slug: str):
-    module, step = _load(slug, step_slug)
-    progress, state = _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    progress, state = _open_state(module, step, enrollment)
     wrote = learning.touch(current_user, module, step, progress.enrollment)
     if module.minimum_minutes:  # only a module that counts time writes on every read
         evidence.credit_time(current_user, step, heartbeat=False)
@@ -372,8 +375,8 @@ def answer_survey(slug: str, step_slug: str):
 def _answer(slug: str, step_slug: str, kind_name: str | None = None):
     """Load the open step (400 for a kind that takes no answer here), let its kind take
     the answer, then show the step again (refused), or go back to it or on."""
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    _open_state(module, step, enrollment)
     kind = KINDS.get(step.kind)
     if kind is None or not kind.takes_answers or kind_name not in (None, step.kind):
         abort(400)
@@ -404,8 +407,8 @@ def engaged(slug: str, step_slug: str):
     """A heartbeat from an open step page (visible, learner active): credit the time.
 
     The body carries nothing: the server's clock decides what is credited."""
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    _open_state(module, step, enrollment)
     evidence.credit_time(current_user, step, heartbeat=True)
     db.session.commit()
     return "", 204
@@ -416,11 +419,11 @@ def engaged(slug: str, step_slug: str):
 def attest(slug: str):
     """Affirm the module's statement in one's own name; completes the module if it was
     the last thing missing."""
-    module, _steps = _load(slug)
+    module, _step, enrollment = _load(slug)
     form = AttestForm()
     if not form.validate_on_submit():
         abort(400)
-    progress = learning.module_progress(current_user, module)
+    progress = learning.module_progress(current_user, module, enrollment)
     try:
         evidence.attest(current_user, module, steps_done=progress.all_required_done,
                         confirmed=bool(form.confirm.data))
@@ -439,6 +442,6 @@ def attest(slug: str):
 @login_required
 def continue_after(slug: str, step_slug: str):
     """Leave a finished check for the next step (completion may happen here)."""
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    _open_state(module, step, enrollment)
     return _after_step(module, step)

@@ -116,10 +116,10 @@ def test_module_page(client, auth, make_user, synced, count_queries, listing, si
     response, counter = counted_get(client, count_queries, f"/learn/{module.slug}")
 
     assert text(response).count('class="outline-item is-done') == size - 1
-    # user, roles; module with its steps, enrollment, steps done, own and co-authored
+    # user, roles; module with its steps and the enrollment, steps done, own and co-authored
     # submissions (one query), live trainings attended, plan has an action; unread
     # notifications.
-    assert counter.count == 9, listing(counter)
+    assert counter.count == 8, listing(counter)
 
 
 @sized
@@ -130,12 +130,12 @@ def test_challenge_step(client, revised_challenge, count_queries, listing, size)
     page = text(response)
     assert "Your mentor asked for a revision" in page
     assert f"Revision history and all feedback ({size} revisions)" in page
-    # user, roles; module with its steps and progress (4: no live or plan step here; the
-    # submission progress loads is the one the page shows, and an individual challenge has
-    # no co-authors); the visit recorded (one update, committed after rendering: nothing is
-    # loaded again); unread notifications; feedback: reviews (+ mentors' roles), revision
-    # count, latest revision, the reviewed revision.
-    assert counter.count == 13, listing(counter)
+    # user, roles; module with its steps and the enrollment, progress (2: no live or plan
+    # step here; the submission progress loads is the one the page shows, and an individual
+    # challenge has no co-authors); the visit recorded (one update, committed after
+    # rendering: nothing is loaded again); unread notifications; feedback: reviews (+
+    # mentors' roles), revision count, latest revision, the reviewed revision.
+    assert counter.count == 12, listing(counter)
 
 
 @sized
@@ -148,10 +148,10 @@ def test_challenge_autosave(client, revised_challenge, count_queries, listing, s
 
     assert response.status_code == 200
     assert "Draft saved" in response.get_data(as_text=True)
-    # user, roles; module with its steps and progress (4, the submission among them); the
+    # user, roles; module with its steps and the enrollment, progress (2, the submission); the
     # conditional update, returning what it stored; the visit recorded (update). The
     # status is rendered before the commit, so nothing is loaded again.
-    assert counter.count == 8, listing(counter)
+    assert counter.count == 7, listing(counter)
 
 
 # --- mentors --------------------------------------------------------------------------------

@@ -96,6 +96,9 @@ class ModuleProgress:
 # the compiled SQL, not the statement).
 PUBLISHED_MODULE = (select(Module).where(Module.slug == bindparam("slug"), Module.is_published)
                     .options(joinedload(Module.steps)))
+LEARNERS_MODULE = (PUBLISHED_MODULE.add_columns(Enrollment)
+                   .outerjoin(Enrollment, (Enrollment.module_id == Module.id)
+                              & (Enrollment.user_id == bindparam("user_id"))))
 ENROLLMENT = select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
                                       Enrollment.module_id == bindparam("module_id"))
 STEP_RECORDS = select(StepProgress.step_id, StepProgress.data).where(
@@ -107,6 +110,14 @@ def published_module(slug: str) -> Module | None:
     """The published module at ``slug`` with its steps, in one query (every page of a
     module shows or checks them)."""
     return db.session.execute(PUBLISHED_MODULE, {"slug": slug}).unique().scalar_one_or_none()
+
+
+def learners_module(user_id: int, slug: str) -> tuple[Module | None, Enrollment | None]:
+    """The published module at ``slug`` with its steps, and the person's enrollment in it
+    (None when not enrolled), in one query."""
+    row = db.session.execute(LEARNERS_MODULE, {"slug": slug, "user_id": user_id}
+                             ).unique().one_or_none()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def enrollment_for(user_id: int, module_id: int) -> Enrollment | None:
@@ -148,9 +159,17 @@ def challenge_counts_as_done(step: Step, submission: Submission | None) -> bool:
     return challenge.counts_as_done(step, submission)
 
 
-def module_progress(user: User, module: Module) -> ModuleProgress:
-    """Every step's state for ``user``, in a fixed number of queries."""
-    enrollment = enrollment_for(user.id, module.id)
+# ``module_progress``'s enrollment when the caller did not load it.
+NOT_LOADED: Any = object()
+
+
+def module_progress(user: User, module: Module, enrollment: Enrollment | None = NOT_LOADED
+                    ) -> ModuleProgress:
+    """Every step's state for ``user``, in a fixed number of queries. Pass the
+    ``enrollment`` (None: not enrolled) when it was loaded with the module
+    (``learners_module``)."""
+    if enrollment is NOT_LOADED:
+        enrollment = enrollment_for(user.id, module.id)
     progress = ModuleProgress(module=module, enrollment=enrollment)
     steps = list(module.steps)
     step_ids = [s.id for s in steps]
