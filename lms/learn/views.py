@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.content.kinds import KINDS
-from lms.content.kinds.challenge import own_submission, player_context
+from lms.content.kinds.challenge import player_context
 from lms.extensions import db
 from lms.i18n import in_language
 from lms.learn import bp
@@ -20,7 +20,6 @@ from lms.permissions import login_required
 from lms.services.errors import DomainError
 from lms.services.learning import challenges, coauthoring, evidence, step_kinds
 from lms.services.learning import progress as learning
-from lms.services.learning.progress import ModuleProgress, StepState
 from lms.viewtools import is_htmx
 
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
@@ -55,14 +54,16 @@ def _open_state(module: Module, step: Step, enrollment: Enrollment | None):
 
 
 def _open_step_of_kind(slug: str, step_slug: str, *kinds: str
-                       ) -> tuple[Module, Step, ModuleProgress, StepState]:
+                       ) -> tuple[Module, Step, Enrollment | None]:
     """Load an open step for a POST: 404 if unknown, 403 if locked, 400 for the wrong kind.
-    Returns the module, the step, the learner's progress and the step's state."""
+    Only the step's lock is worked out (the locked page shows the whole progress).
+    Returns the module, the step and the learner's enrollment."""
     module, step, enrollment = _load(slug, step_slug)
-    progress, state = _open_state(module, step, enrollment)
+    if learning.step_lock(current_user, module, step, enrollment).locked:
+        _open_state(module, step, enrollment)
     if step.kind not in kinds:
         abort(400)
-    return module, step, progress, state
+    return module, step, enrollment
 
 
 @bp.route("/")
@@ -173,8 +174,8 @@ def _after_step(module: Module, step: Step):
 @bp.route("/<slug>/<step_slug>/complete", methods=["POST"])
 @login_required
 def complete_step(slug: str, step_slug: str):
-    module, step, _progress, _state = _open_step_of_kind(slug, step_slug,
-                                                         *step_kinds.marked_done_kinds())
+    module, step, _enrollment = _open_step_of_kind(slug, step_slug,
+                                                   *step_kinds.marked_done_kinds())
     learning.mark_step_done(current_user, step)
     return _after_step(module, step)
 
@@ -202,7 +203,7 @@ def _render_step(module, step, status: int = 200, **context):
 @bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
 @login_required
 def save_draft(slug: str, step_slug: str):
-    module, step, progress, state = _open_step_of_kind(slug, step_slug, "challenge")
+    module, step, enrollment = _open_step_of_kind(slug, step_slug, "challenge")
     meta = ChallengeMetaForm()
     if not meta.validate_on_submit():
         abort(400)
@@ -221,8 +222,7 @@ def save_draft(slug: str, step_slug: str):
         return _render_step(module, step, 422, **_challenge_context(
             step, part, answers=_merged(step, answers), errors=errors, meta_form=None))
     try:
-        submission = challenges.save_draft(current_user, step, answers, meta.draft_version.data,
-                                           submission=own_submission(visit(step, state=state)))
+        submission = challenges.save_draft(current_user, step, answers, meta.draft_version.data)
     except challenges.StaleDraft as stale:
         db.session.rollback()
         if htmx:
@@ -237,7 +237,7 @@ def save_draft(slug: str, step_slug: str):
             return render_template("learn/_save_status.html", problem=error.message), 200
         flash(error.message, "warning")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    learning.touch(current_user, module, step, progress.enrollment)
+    learning.touch(current_user, module, step, enrollment)
     if htmx:
         # Rendered before the commit, from what the save stored: the commit expires every
         # loaded object (the person too), and the page would load them again. A failed
@@ -297,7 +297,7 @@ def _row_button_anchor(prompts, answers: dict) -> str | None:
 @bp.route("/<slug>/<step_slug>/submit", methods=["POST"])
 @login_required
 def submit_challenge(slug: str, step_slug: str):
-    module, step, _progress, _state = _open_step_of_kind(slug, step_slug, "challenge")
+    module, step, _enrollment = _open_step_of_kind(slug, step_slug, "challenge")
     form = SubmitChallengeForm()
     if not form.validate_on_submit():
         abort(400)

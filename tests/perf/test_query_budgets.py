@@ -148,10 +148,10 @@ def test_challenge_autosave(client, revised_challenge, count_queries, listing, s
 
     assert response.status_code == 200
     assert "Draft saved" in response.get_data(as_text=True)
-    # user, roles; module with its steps and the enrollment, progress (2, the submission); the
-    # conditional update, returning what it stored; the visit recorded (update). The
-    # status is rendered before the commit, so nothing is loaded again.
-    assert counter.count == 7, listing(counter)
+    # user, roles; module with its steps and the enrollment (the step's lock needs no more),
+    # the submission; the conditional update, returning what it stored; the visit recorded
+    # (update). The status is rendered before the commit, so nothing is loaded again.
+    assert counter.count == 6, listing(counter)
 
 
 # --- mentors --------------------------------------------------------------------------------

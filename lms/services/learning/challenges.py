@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -30,9 +30,14 @@ class StaleDraft(DomainError):
         self.submission = submission
 
 
+# Built once (every autosave runs it), its parameters bound at each call.
+OWN_SUBMISSION = select(Submission).where(Submission.user_id == bindparam("user_id"),
+                                          Submission.step_id == bindparam("step_id"))
+
+
 def submission_for(user: User, step: Step) -> Submission | None:
-    return db.session.execute(select(Submission).where(
-        Submission.user_id == user.id, Submission.step_id == step.id)).scalar_one_or_none()
+    return db.session.execute(OWN_SUBMISSION, {"user_id": user.id, "step_id": step.id}
+                              ).scalar_one_or_none()
 
 
 def _get_or_create(user: User, step: Step) -> Submission:
@@ -54,19 +59,13 @@ def _check_version(submission: Submission, expected_version: int | None) -> None
         raise StaleDraft(submission)
 
 
-def save_draft(user: User, step: Step, answers: dict, expected_version: int | None, *,
-               submission: Submission | None = None) -> Submission:
+def save_draft(user: User, step: Step, answers: dict, expected_version: int | None) -> Submission:
     """Merge ``answers`` into the draft and bump its version.
 
-    ``submission``: the user's own submission of ``step`` when the caller has loaded it
-    in this transaction (else it is looked up, or created). Raises ``StaleDraft`` when
-    ``expected_version`` is not the stored one and ``DomainError`` when the submission
-    is not open for editing.
+    Raises ``StaleDraft`` when ``expected_version`` is not the stored one and
+    ``DomainError`` when the submission is not open for editing.
     """
-    if submission is None:
-        submission = _get_or_create(user, step)
-    elif (submission.user_id, submission.step_id) != (user.id, step.id):
-        raise ValueError("a draft is saved only into its author's own submission of the step")
+    submission = _get_or_create(user, step)
     if submission.status not in EDITABLE:
         raise DomainError(gettext("These answers are submitted and read-only until a mentor "
                                   "asks for a revision."))

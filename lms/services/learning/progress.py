@@ -180,12 +180,7 @@ def module_progress(user: User, module: Module, enrollment: Enrollment | None = 
     finished = {s.id for s in steps if s.id in records and step_kinds.finishes(s, records[s.id])}
     kept = step_kinds.kept_records(user.id, steps)
     external = step_kinds.done_elsewhere(user.id, steps)
-    if module.prerequisites:
-        done = _completed_module_slugs(user.id, module.prerequisites)
-        missing = [slug for slug in module.prerequisites if slug not in done]
-        if missing:
-            progress.missing_prerequisites = list(db.session.execute(
-                select(Module).where(Module.slug.in_(missing))).scalars())
+    progress.missing_prerequisites = _missing_prerequisites(user.id, module)
     now = utcnow()
     for number, step in enumerate(steps, start=1):
         state = StepState(step=step, number=number)
@@ -201,23 +196,52 @@ def module_progress(user: User, module: Module, enrollment: Enrollment | None = 
         else:
             state.done = step.id in finished
             state.status = "done" if state.done else "not started"
-        if progress.missing_prerequisites:
-            state.locked = True
-            names = ", ".join(m.title for m in progress.missing_prerequisites)
-            state.lock_reason = gettext("Complete %(names)s first.", names=names)
-        elif module.pacing == "spaced" and step.unlock_after_days:
-            start = enrollment.started_at if enrollment else now
-            opens = start + timedelta(days=step.unlock_after_days)
-            if opens > now:
-                state.locked = True
-                state.unlocks_at = opens
-                state.lock_reason = ngettext(
-                    "Opens %(num)d day after you start, to leave time for reflection and "
-                    "action between parts.",
-                    "Opens %(num)d days after you start, to leave time for reflection and "
-                    "action between parts.", step.unlock_after_days)
+        _lock(state, module, enrollment, progress.missing_prerequisites, now)
         progress.states.append(state)
     return progress
+
+
+def _missing_prerequisites(user_id: int, module: Module) -> list[Module]:
+    """The modules ``module`` asks to complete first that ``user_id`` has not."""
+    if not module.prerequisites:
+        return []
+    done = _completed_module_slugs(user_id, module.prerequisites)
+    missing = [slug for slug in module.prerequisites if slug not in done]
+    if not missing:
+        return []
+    return list(db.session.execute(select(Module).where(Module.slug.in_(missing))).scalars())
+
+
+def _lock(state: StepState, module: Module, enrollment: Enrollment | None,
+          missing: list[Module], now: datetime) -> None:
+    """Lock ``state``'s step while prerequisites are missing or, in a spaced module,
+    until its day after the start comes."""
+    step = state.step
+    if missing:
+        state.locked = True
+        names = ", ".join(m.title for m in missing)
+        state.lock_reason = gettext("Complete %(names)s first.", names=names)
+    elif module.pacing == "spaced" and step.unlock_after_days:
+        start = enrollment.started_at if enrollment else now
+        opens = start + timedelta(days=step.unlock_after_days)
+        if opens > now:
+            state.locked = True
+            state.unlocks_at = opens
+            state.lock_reason = ngettext(
+                "Opens %(num)d day after you start, to leave time for reflection and "
+                "action between parts.",
+                "Opens %(num)d days after you start, to leave time for reflection and "
+                "action between parts.", step.unlock_after_days)
+
+
+def step_lock(user: User, module: Module, step: Step, enrollment: Enrollment | None
+              ) -> StepState:
+    """``step``'s number and lock for ``user`` as ``module_progress`` works them out, without
+    loading the learner's records (its ``done``, ``status`` and ``record`` are not worked
+    out): what a request that acts on one step checks before acting."""
+    state = StepState(step=step, number=module.steps.index(step) + 1)
+    _lock(state, module, enrollment, _missing_prerequisites(user.id, module), utcnow())
+    return state
 
 
 def require_open(progress: ModuleProgress, step: Step) -> StepState:
