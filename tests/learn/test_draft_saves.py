@@ -4,15 +4,26 @@ into their own submission."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Submission
+from lms.models import Step, Submission, User
 from lms.services.learning import challenges, coauthoring
 from lms.services.learning import progress as learning
+from tests.db import on_postgres
 
 FIRST_TAB = {"catalyst_for_change": "Written in the first tab."}
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """A pool for two saves at once, and a generous SQLite busy timeout."""
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 4, "pool_timeout": 60,
+                                          "connect_args": {"timeout": 60}}
+            if not on_postgres() else {"pool_size": 4, "pool_timeout": 60}}
 
 
 def _challenge(slug: str = "identity-mapping"):
@@ -88,3 +99,44 @@ def test_a_group_draft_lists_its_co_authors_and_invitations_on_the_review_part(
 
     field = page.get_data(as_text=True).split('name="coauthors"')[1].split("</textarea>")[0]
     assert field.split(">", 1)[1].split() == ["coauthor@example.edu", "invited@example.edu"]
+
+
+@pytest.mark.commits  # threads with their own connections must see the rows
+def test_two_saves_of_one_draft_at_once_one_wins_and_the_other_is_refused(app, synced,
+                                                                          make_user):
+    learner = make_user()
+    _module, step = _challenge()
+    first = challenges.save_draft(learner, step, FIRST_TAB, 0)
+    db.session.commit()
+    ids, submission_id = (learner.id, step.id), first.id
+    both_loaded = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def save(text: str) -> None:
+        with app.app_context():
+            try:
+                user, at = db.session.get(User, ids[0]), db.session.get(Step, ids[1])
+                loaded = challenges.submission_for(user, at)  # both read version 1 first
+                both_loaded.wait(timeout=30)
+                challenges.save_draft(user, at, {"catalyst_for_change": text},
+                                      loaded.draft_version)  # what each page sends
+                db.session.commit()
+                results[text] = "saved"
+            except Exception as error:  # the refused save, checked below
+                db.session.rollback()
+                results[text] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(text,)) for text in ("Tab A.", "Tab B.")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    saved = [text for text, result in results.items() if result == "saved"]
+    refused = [result for result in results.values() if result != "saved"]
+    assert len(saved) == 1 and len(refused) == 1, results
+    assert isinstance(refused[0], challenges.StaleDraft)
+    db.session.expire_all()
+    assert _stored(submission_id) == ({"catalyst_for_change": saved[0]}, 2)
