@@ -12,10 +12,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 from flask_babel import refresh
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
-from lms import dates
+from lms import dates, formtools
 from lms.extensions import db
+from lms.formtools import AppForm
 from lms.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,6 +145,38 @@ def test_form_labels_and_built_in_messages_follow_the_language(client, auth, mak
     page = client.post("/profile", data={"name": "  "}).get_data(as_text=True)
     assert "Nombre visible" in page and "Revise el formulario" in page
     assert "This field is required." not in page
+
+
+class _Required(AppForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(validators=[DataRequired()])
+
+
+def test_wtforms_messages_are_read_once_per_language_and_follow_each_request(
+        app, monkeypatch):
+    loaded = []
+
+    class CountingTranslations:
+        @staticmethod
+        def load(dirname, locales, domain):
+            loaded.append([str(locale) for locale in locales])
+            return Translations.load(dirname, locales, domain)
+
+    monkeypatch.setattr(formtools, "Translations", CountingTranslations)
+    formtools._wtforms_catalogue.cache_clear()
+    messages = []
+    for language in ("es", "en", "es", "en", "es"):
+        with _in(app, language):
+            form = _Required(formdata=MultiDict({"name": ""}))
+            form.validate()
+            messages.append(form.name.errors[0])
+    formtools._wtforms_catalogue.cache_clear()
+
+    assert messages == ["Este campo es obligatorio.", "This field is required."] * 2 + [
+        "Este campo es obligatorio."]
+    assert loaded == [["es"], ["en"]]
 
 
 # --- dates and times ------------------------------------------------------------------------
