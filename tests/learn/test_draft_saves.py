@@ -140,3 +140,20 @@ def test_two_saves_of_one_draft_at_once_one_wins_and_the_other_is_refused(app, s
     assert isinstance(refused[0], challenges.StaleDraft)
     db.session.expire_all()
     assert _stored(submission_id) == ({"catalyst_for_change": saved[0]}, 2)
+
+
+def test_a_saved_draft_makes_only_its_authors_kept_pages_stale(synced, make_user):
+    from lms.services import personal_cache
+
+    learner, other = make_user(), make_user()
+    _module, step = _challenge()
+    challenges.save_draft(learner, step, FIRST_TAB, 0)
+    db.session.commit()
+    before = personal_cache.generation(learner.id), personal_cache.generation(other.id)
+
+    challenges.save_draft(learner, step, {"intersections": "More."}, 1)
+    db.session.commit()
+
+    after = personal_cache.generation(learner.id), personal_cache.generation(other.id)
+    assert after[0] != before[0]  # the author's pages
+    assert after[1] == before[1]  # nobody else's: not everyone's generation

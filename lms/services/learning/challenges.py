@@ -10,6 +10,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from lms import signals
 from lms.extensions import db
 from lms.models import ModuleVersion, Step, Submission, SubmissionRevision, User, utcnow
+from lms.models.progress import submission_coauthors
+from lms.services import personal_cache
 from lms.services.errors import DomainError
 from lms.services.learning import coauthoring
 
@@ -72,14 +74,16 @@ def save_draft(user: User, step: Step, answers: dict, expected_version: int | No
     _check_version(submission, expected_version)
     # Bump the version with a conditional UPDATE so two concurrent saves of the
     # same version cannot both win; what it stored comes back with it.
+    # The draft's text shows only on its authors' pages: their cached pages are stale.
     merged = {**(submission.answers or {}), **answers}
-    stored = db.session.execute(
+    stored = db.session.execute(personal_cache.only_for(
         Submission.__table__.update()
         .where(Submission.id == submission.id,
                Submission.draft_version == submission.draft_version)
         .values(answers=merged, draft_version=submission.draft_version + 1,
                 saved_at=utcnow())
-        .returning(*(Submission.__table__.c[name] for name in SAVED_COLUMNS))
+        .returning(*(Submission.__table__.c[name] for name in SAVED_COLUMNS)),
+        _authors(user, step, submission))
     ).one_or_none()
     if stored is None:
         db.session.refresh(submission)
@@ -87,6 +91,15 @@ def save_draft(user: User, step: Step, answers: dict, expected_version: int | No
     for name, value in zip(SAVED_COLUMNS, stored, strict=True):
         set_committed_value(submission, name, value)
     return submission
+
+
+def _authors(user: User, step: Step, submission: Submission) -> set[int]:
+    """Who reads this draft: its owner, the person saving it and, in a group, co-authors."""
+    people = {user.id, submission.user_id}
+    if step.config.get("mode") == "group":
+        people |= set(db.session.scalars(select(submission_coauthors.c.user_id).where(
+            submission_coauthors.c.submission_id == submission.id)))
+    return people
 
 
 def submit(user: User, step: Step, answers: dict, expected_version: int | None, *,
