@@ -225,3 +225,15 @@ def test_the_in_process_cache_keeps_a_page_in_a_fraction_of_its_size(client, aut
 
     held = max(len(value) for _expires, value in cache.cache._cache.values())
     assert held < len(page) / 2
+
+
+def test_a_cache_time_of_zero_keeps_nothing(tmp_path):
+    from lms import cache_config
+
+    app = create_app(test_config(f"sqlite:///{tmp_path}/none.db", LMS_CACHE_SECONDS=0))
+    assert cache_config(app)["CACHE_TYPE"] == "NullCache"
+    with app.test_request_context():
+        calls = []
+        for _ in range(2):
+            personal_cache.cached(1, "panel", lambda: calls.append(1) or "html")
+        assert len(calls) == 2  # worked out each time, not kept "forever"
