@@ -251,6 +251,24 @@ def _scope() -> set[int] | None:
     return scope
 
 
+def _counts_html(filters: compliance.Filters, scope: set[int] | None,
+                 summary: compliance.Summary, index: compliance.AssignmentIndex,
+                 department_choices: list[tuple[int, str]], statuses: dict[str, str]) -> Markup:
+    """The filters and the two count tables, rendered again only when something they show
+    changes (``compliance.kept_fragment``: the counts, the titles and names, the language,
+    the filters)."""
+    return Markup(compliance.kept_fragment(
+        summary, (tuple(index.choices), tuple(department_choices), str(current_locale()),
+                  request.script_root, tuple(filters.as_args().items())),
+        lambda: render_template(
+            "assignments/_counts.html", filters=filters, scope=scope,
+            by_assignment=summary.by_assignment, by_department=summary.by_department,
+            assignment_total=summary.total, department_total=summary.department_total,
+            assignment_choices=index.choices, department_choices=department_choices,
+            statuses=statuses,
+            count_columns=[str(column) for column in compliance.COUNT_COLUMNS])))
+
+
 @bp.route("/compliance", endpoint="compliance")
 @login_required
 def compliance_view():
@@ -267,19 +285,11 @@ def compliance_view():
                                       total=summary.total.assigned, groups=summary.groups)
     # Words translated once, not once a row.
     statuses = {key: str(label) for key, label in compliance.STATUS_LABELS.items()}
-    counts_html = compliance.kept_fragment(
-        summary, (tuple(assignment_index.choices), tuple(department_choices),
-                  str(current_locale()), tuple(filters.as_args().items())),
-        lambda: render_template(
-            "assignments/_counts.html", filters=filters, scope=scope,
-            by_assignment=summary.by_assignment, by_department=summary.by_department,
-            assignment_total=summary.total, department_total=summary.department_total,
-            assignment_choices=assignment_index.choices,
-            department_choices=department_choices, statuses=statuses,
-            count_columns=[str(column) for column in compliance.COUNT_COLUMNS]))
+    counts_html = _counts_html(filters, scope, summary, assignment_index, department_choices,
+                               statuses)
     return render_template(
         "assignments/compliance.html", filters=filters, scope=scope, selected=selected,
-        counts_html=Markup(counts_html),
+        counts_html=counts_html,
         people_cells=[person.cells(statuses[person.status]) for person in people],
         page=Page(page, PAGE_SIZE, total), total=total, statuses=statuses,
         people_columns=[str(column) for column in compliance.PEOPLE_COLUMNS],

@@ -163,6 +163,9 @@ def test_csv_cells_cannot_run_formulas(client, auth, frozen, short_module, admin
 def test_department_leads_see_only_their_departments(client, auth, frozen, hospital,
                                                      short_module, admin):
     _setup(hospital, short_module, admin)
+    auth.login(admin)
+    assert "Pediatrics" in client.get("/assignments/compliance").get_data(as_text=True)
+    auth.logout()
     hospital["medicine"].lead_id = hospital["ben"].id
     db.session.commit()
     auth.login(hospital["ben"])
