@@ -243,6 +243,35 @@ def test_days_are_written_one_way(app):
         assert dates.format_date(date(2027, 1, 31), "long") == "31 de enero de 2027"
 
 
+def test_a_list_writes_its_dates_as_a_single_date_would_be(app):
+    """The writers a list page uses for its rows say what ``|date`` and ``|days_ago`` say,
+    in the reader's language and zone, however many rows share a day."""
+    now = datetime(2027, 2, 3, 12, 0, tzinfo=UTC)
+    moments = [datetime(2027, 2, 1, 3, 0, tzinfo=UTC), datetime(2027, 2, 1, 3, 0, tzinfo=UTC),
+               datetime(2027, 1, 31, 12, 0, tzinfo=UTC), now - timedelta(hours=3),
+               now + timedelta(hours=1), now - timedelta(days=1)]
+    for language, first_day, two_days in (("en", "Jan 31, 2027", "2 days ago"),
+                                          ("es", "31 ene 2027", "hace 2 días")):
+        with _in(app, language):
+            written, ago = dates.date_writer(), dates.days_ago_writer(now)
+            assert [written(m) for m in moments] == [dates.format_date(m) for m in moments]
+            assert [ago(m) for m in moments] == [dates.days_ago(m, now) for m in moments]
+            assert written(moments[0]) == first_day  # the evening before, in Detroit
+            assert ago(moments[0]) == two_days
+            assert written(None) == ""
+    with _in(app, "en"):
+        ago = dates.days_ago_writer(now)
+        assert [ago(m) for m in moments[3:]] == ["today", "today", "1 day ago"]
+        assert dates.date_writer("long")(moments[2]) == "January 31, 2027"
+    zone = app.config["LMS_TIMEZONE"]
+    app.config["LMS_TIMEZONE"] = "Europe/Madrid"
+    try:
+        with _in(app, "es"):
+            assert dates.date_writer()(moments[0]) == "1 feb 2027"
+    finally:
+        app.config["LMS_TIMEZONE"] = zone
+
+
 @pytest.mark.parametrize(("days", "english", "spanish"), [
     (0, "due today", "vence hoy"), (1, "due tomorrow", "vence mañana"),
     (21, "due in 3 weeks", "vence en 3 semanas"), (-1, "overdue by 1 day",

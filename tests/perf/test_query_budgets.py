@@ -184,6 +184,8 @@ def test_mentor_queue(client, auth, make_user, make_department, link, synced, co
     _, again = counted_get(client, count_queries, "/review/?status=all")
     assert again.count == 2, listing(again)
     assert not any("mentor_links" in statement for statement in again.statements)
+    # The rows read only what the page shows (no learner's email).
+    assert not any("email" in statement for statement in again.statements[1:])
 
 
 # --- programme office -----------------------------------------------------------------------
