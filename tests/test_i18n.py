@@ -305,3 +305,22 @@ def test_templates_written_with_strftime_letters_get_the_locale_format(app):
     with _in(app, "es"):
         assert dates.format_strftime(WINTER_MORNING, "%A %d %B %Y") == \
             "domingo, 31 de enero de 2027"
+
+
+def test_templates_follow_a_change_of_language_within_a_request(app):
+    """The catalogue is found once per request, yet a message written for someone else
+    (force_locale) or after a change of language (refresh) reads in that language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    def home() -> str:
+        return render_template_string("{{ _('Home') }}")
+
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert home() == "Inicio"
+        with force_locale("en"):
+            assert home() == "Home"
+        assert home() == "Inicio"
+        with force_locale("en"):
+            refresh()
+            assert home() == "Home"
