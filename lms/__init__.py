@@ -85,7 +85,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def cache_config(app: Flask) -> dict[str, Any]:
-    """Flask-Caching settings: Redis when ``LMS_CACHE_REDIS_URL`` is set, else in-process.
+    """Flask-Caching settings: Redis when ``LMS_CACHE_REDIS_URL`` is set, else in-process;
+    nothing at all with ``LMS_CACHE_SECONDS`` 0 (Flask-Caching would read 0 as "forever").
 
     Keys carry a prefix naming the database, so applications over different
     databases sharing one Redis never read each other's entries.
@@ -93,6 +94,8 @@ def cache_config(app: Flask) -> dict[str, Any]:
     prefix = "lms:" + hashlib.sha256(
         app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12] + ":"
     url = app.config.get("LMS_CACHE_REDIS_URL")
+    if app.config["LMS_CACHE_SECONDS"] <= 0:  # kept for no time: nothing is kept
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     if url:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": prefix,
                 "CACHE_DEFAULT_TIMEOUT": app.config["LMS_CACHE_SECONDS"]}

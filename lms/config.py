@@ -99,7 +99,7 @@ ENV_SETTINGS: dict[str, tuple[Any, Any, str]] = {
                             "caches, shared by every worker; in each worker's memory when "
                             "unset."),
     "LMS_CACHE_SECONDS": (600, int, "Longest a cached home-page panel or navigation count is "
-                          "reused; changes invalidate them at once anyway."),
+                          "reused; changes invalidate them at once anyway. 0 keeps nothing."),
     "LMS_CACHE_DIR": (None, str, "Without Redis: the directory where this machine's worker "
                       "processes share the cache generations (default: a folder of the "
                       "system's temporary directory named for the database)."),

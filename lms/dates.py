@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from babel import Locale
 from babel import dates as babel_dates
 from flask import has_app_context
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext, ngettext
 
 from lms import localtime
 from lms.i18n import current_locale
@@ -83,7 +84,14 @@ def _kept_per_reader(formatter):
         return kept(str(current_locale()), localtime.zone().key, args,
                     tuple(sorted(kwargs.items())))
 
+    def for_this_reader():
+        """``formatter`` for the reader of this request, whose locale and zone are looked up
+        once: for the rows of one page (positional arguments only)."""
+        locale_name, zone_key = str(current_locale()), localtime.zone().key
+        return lambda *args: kept(locale_name, zone_key, args, ())
+
     wrapper.cache_clear = kept.cache_clear
+    wrapper.for_this_reader = for_this_reader
     return wrapper
 
 
@@ -218,12 +226,45 @@ def countdown(moment: datetime, now: datetime) -> str:
 
 
 def days_ago(value: datetime, now: datetime) -> str:
-
     """"today" or "3 days ago" for something that happened at ``value``."""
-    days = (now - value).days
-    if days < 1:
-        return gettext("today")
-    return ngettext("%(num)d day ago", "%(num)d days ago", days)
+    return days_ago_writer(now)(value)
+
+
+def days_ago_writer(now: datetime) -> Callable[[datetime], str]:
+    """:func:`days_ago` for the rows of one page: the reader's catalogue is looked up once,
+    and each number of days written once however many rows share it."""
+    translations = get_translations()
+    written: dict[int, str] = {}
+
+    def write(value: datetime) -> str:
+        days = max((now - value).days, 0)
+        text = written.get(days)
+        if text is None:
+            text = written[days] = (
+                translations.gettext("today") if days == 0
+                else translations.ngettext("%(num)d day ago", "%(num)d days ago", days)
+                % {"num": days})
+        return text
+
+    return write
+
+
+def date_writer(style: str = "medium") -> Callable[[datetime | None], str]:
+    """:func:`format_date` of instants for the rows of one page: the reader's locale and zone
+    are looked up once, and each day written once however many rows fall on it."""
+    zone, write_day = localtime.zone(), format_date.for_this_reader()
+    written: dict[date, str] = {}
+
+    def write(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        day = value.astimezone(zone).date()
+        text = written.get(day)
+        if text is None:
+            text = written[day] = write_day(day, style)
+        return text
+
+    return write
 
 
 # Templates written with strftime patterns (``|local_time("%d %b %Y")``) keep working: the

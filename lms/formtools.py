@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
+from babel.support import NullTranslations, Translations
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectChoice, SelectMultipleField, widgets
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from lms.text import has_control_characters
@@ -64,11 +69,48 @@ class SingleLineMeta:
         return field
 
 
+# --- WTForms' own messages -------------------------------------------------------------
+
+@cache
+def _wtforms_catalogue(locale: str) -> NullTranslations:
+    """WTForms' messages in ``locale``, read from its catalogue once per process."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages (default labels, validators) in the request's language, as
+    Flask-WTF gives them, without reading the catalogue again on every request."""
+
+    @staticmethod
+    def _catalogue() -> NullTranslations | None:
+        locale = get_locale() if has_request_context() else None
+        return _wtforms_catalogue(str(locale)) if locale is not None else None
+
+    def gettext(self, string: str) -> str:
+        catalogue = self._catalogue()
+        return string if catalogue is None else catalogue.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalogue = self._catalogue()
+        if catalogue is None:
+            return singular if n == 1 else plural
+        return catalogue.ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
 class AppForm(FlaskForm):
-    """Base of every page form: CSRF from Flask-WTF, single-line fields checked."""
+    """Base of every page form: CSRF from Flask-WTF, single-line fields checked, WTForms'
+    messages in the reader's language."""
 
     class Meta(SingleLineMeta):
         """WTForms combines it with the base form's own Meta."""
+
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_MESSAGES
 
 
 class AppSubForm(Form):

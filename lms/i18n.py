@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from babel import Locale
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, get_locale, gettext
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
@@ -57,6 +57,30 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     # {% trans %} blocks collapse their whitespace, as the extractor does (babel.cfg).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True)
+
+
+def request_translations():
+    """The catalogue this request writes in, found once per request and language.
+
+    Templates ask for some fifty messages a page; Flask-Babel's own lookup walks the
+    request context three times and names the locale for each. The catalogue is kept
+    where Flask-Babel keeps request state (``babel_translations``), which its
+    ``refresh()`` and ``force_locale()`` clear and restore, so a change of language
+    within the request is followed.
+    """
+    state = g.get("_flask_babel")
+    found = getattr(state, "babel_translations", None) if state is not None else None
+    if found is None:
+        found = get_translations()
+        if state is not None and getattr(state, "babel_locale", None) is not None:
+            state.babel_translations = found
+    return found
 
 
 # --- training content in the reader's language ---------------------------------------------

@@ -12,10 +12,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 from flask_babel import refresh
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
-from lms import dates
+from lms import dates, formtools
 from lms.extensions import db
+from lms.formtools import AppForm
 from lms.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,6 +147,38 @@ def test_form_labels_and_built_in_messages_follow_the_language(client, auth, mak
     assert "This field is required." not in page
 
 
+class _Required(AppForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(validators=[DataRequired()])
+
+
+def test_wtforms_messages_are_read_once_per_language_and_follow_each_request(
+        app, monkeypatch):
+    loaded = []
+
+    class CountingTranslations:
+        @staticmethod
+        def load(dirname, locales, domain):
+            loaded.append([str(locale) for locale in locales])
+            return Translations.load(dirname, locales, domain)
+
+    monkeypatch.setattr(formtools, "Translations", CountingTranslations)
+    formtools._wtforms_catalogue.cache_clear()
+    messages = []
+    for language in ("es", "en", "es", "en", "es"):
+        with _in(app, language):
+            form = _Required(formdata=MultiDict({"name": ""}))
+            form.validate()
+            messages.append(form.name.errors[0])
+    formtools._wtforms_catalogue.cache_clear()
+
+    assert messages == ["Este campo es obligatorio.", "This field is required."] * 2 + [
+        "Este campo es obligatorio."]
+    assert loaded == [["es"], ["en"]]
+
+
 # --- dates and times ------------------------------------------------------------------------
 
 WINTER_MORNING = datetime(2027, 1, 31, 12, 15, tzinfo=UTC)  # 7:15 in Detroit (EST)
@@ -206,6 +243,35 @@ def test_days_are_written_one_way(app):
         assert dates.format_date(date(2027, 1, 31), "long") == "31 de enero de 2027"
 
 
+def test_a_list_writes_its_dates_as_a_single_date_would_be(app):
+    """The writers a list page uses for its rows say what ``|date`` and ``|days_ago`` say,
+    in the reader's language and zone, however many rows share a day."""
+    now = datetime(2027, 2, 3, 12, 0, tzinfo=UTC)
+    moments = [datetime(2027, 2, 1, 3, 0, tzinfo=UTC), datetime(2027, 2, 1, 3, 0, tzinfo=UTC),
+               datetime(2027, 1, 31, 12, 0, tzinfo=UTC), now - timedelta(hours=3),
+               now + timedelta(hours=1), now - timedelta(days=1)]
+    for language, first_day, two_days in (("en", "Jan 31, 2027", "2 days ago"),
+                                          ("es", "31 ene 2027", "hace 2 días")):
+        with _in(app, language):
+            written, ago = dates.date_writer(), dates.days_ago_writer(now)
+            assert [written(m) for m in moments] == [dates.format_date(m) for m in moments]
+            assert [ago(m) for m in moments] == [dates.days_ago(m, now) for m in moments]
+            assert written(moments[0]) == first_day  # the evening before, in Detroit
+            assert ago(moments[0]) == two_days
+            assert written(None) == ""
+    with _in(app, "en"):
+        ago = dates.days_ago_writer(now)
+        assert [ago(m) for m in moments[3:]] == ["today", "today", "1 day ago"]
+        assert dates.date_writer("long")(moments[2]) == "January 31, 2027"
+    zone = app.config["LMS_TIMEZONE"]
+    app.config["LMS_TIMEZONE"] = "Europe/Madrid"
+    try:
+        with _in(app, "es"):
+            assert dates.date_writer()(moments[0]) == "1 feb 2027"
+    finally:
+        app.config["LMS_TIMEZONE"] = zone
+
+
 @pytest.mark.parametrize(("days", "english", "spanish"), [
     (0, "due today", "vence hoy"), (1, "due tomorrow", "vence mañana"),
     (21, "due in 3 weeks", "vence en 3 semanas"), (-1, "overdue by 1 day",
@@ -239,3 +305,22 @@ def test_templates_written_with_strftime_letters_get_the_locale_format(app):
     with _in(app, "es"):
         assert dates.format_strftime(WINTER_MORNING, "%A %d %B %Y") == \
             "domingo, 31 de enero de 2027"
+
+
+def test_templates_follow_a_change_of_language_within_a_request(app):
+    """The catalogue is found once per request, yet a message written for someone else
+    (force_locale) or after a change of language (refresh) reads in that language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    def home() -> str:
+        return render_template_string("{{ _('Home') }}")
+
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert home() == "Inicio"
+        with force_locale("en"):
+            assert home() == "Home"
+        assert home() == "Inicio"
+        with force_locale("en"):
+            refresh()
+            assert home() == "Home"

@@ -242,3 +242,15 @@ def test_a_commit_that_moves_everyones_generation_writes_only_that_one(app, make
     after = personal_cache.generation(person.id), personal_cache.generation(other.id)
     assert moved == []
     assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_a_cache_time_of_zero_keeps_nothing(tmp_path):
+    from lms import cache_config
+
+    app = create_app(test_config(f"sqlite:///{tmp_path}/none.db", LMS_CACHE_SECONDS=0))
+    assert cache_config(app)["CACHE_TYPE"] == "NullCache"
+    with app.test_request_context():
+        calls = []
+        for _ in range(2):
+            personal_cache.cached(1, "panel", lambda: calls.append(1) or "html")
+        assert len(calls) == 2  # worked out each time, not kept "forever"

@@ -7,6 +7,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,6 +16,7 @@ from lms.assignments import bp
 from lms.assignments.forms import ActionForm, AssignmentForm, DeleteForm, ExemptionForm
 from lms.extensions import db
 from lms.formtools import choices
+from lms.i18n import current_locale
 from lms.models import Assignment, Cohort, Department, Module, Obligation, Reminder
 from lms.pagination import Page
 from lms.permissions import login_required, roles_required
@@ -249,6 +251,24 @@ def _scope() -> set[int] | None:
     return scope
 
 
+def _counts_html(filters: compliance.Filters, scope: set[int] | None,
+                 summary: compliance.Summary, index: compliance.AssignmentIndex,
+                 department_choices: list[tuple[int, str]], statuses: dict[str, str]) -> Markup:
+    """The filters and the two count tables, rendered again only when something they show
+    changes (``compliance.kept_fragment``: the counts, the titles and names, the language,
+    the filters)."""
+    return Markup(compliance.kept_fragment(
+        summary, (tuple(index.choices), tuple(department_choices), str(current_locale()),
+                  request.script_root, tuple(filters.as_args().items())),
+        lambda: render_template(
+            "assignments/_counts.html", filters=filters, scope=scope,
+            by_assignment=summary.by_assignment, by_department=summary.by_department,
+            assignment_total=summary.total, department_total=summary.department_total,
+            assignment_choices=index.choices, department_choices=department_choices,
+            statuses=statuses,
+            count_columns=[str(column) for column in compliance.COUNT_COLUMNS])))
+
+
 @bp.route("/compliance", endpoint="compliance")
 @login_required
 def compliance_view():
@@ -263,16 +283,16 @@ def compliance_view():
                                    department_names=dict(department_choices))
     people, total = compliance.people(filters, scope, page=page, per_page=PAGE_SIZE,
                                       total=summary.total.assigned, groups=summary.groups)
+    # Words translated once, not once a row.
+    statuses = {key: str(label) for key, label in compliance.STATUS_LABELS.items()}
+    counts_html = _counts_html(filters, scope, summary, assignment_index, department_choices,
+                               statuses)
     return render_template(
         "assignments/compliance.html", filters=filters, scope=scope, selected=selected,
-        by_assignment=summary.by_assignment, by_department=summary.by_department,
-        assignment_total=summary.total, department_total=summary.department_total,
-        people=people, page=Page(page, PAGE_SIZE, total), total=total,
-        assignment_choices=assignment_index.choices, department_choices=department_choices,
-        # Words translated once, not once a row.
-        statuses={key: str(label) for key, label in compliance.STATUS_LABELS.items()},
+        counts_html=counts_html,
+        people_cells=[person.cells(statuses[person.status]) for person in people],
+        page=Page(page, PAGE_SIZE, total), total=total, statuses=statuses,
         people_columns=[str(column) for column in compliance.PEOPLE_COLUMNS],
-        count_columns=[str(column) for column in compliance.COUNT_COLUMNS],
         target_text=assignments.target_text, due_rule_text=assignments.due_rule_text,
         is_admin=current_user.has_role("admin"), lead_notice=permissions.LEAD_NOTICE)
 

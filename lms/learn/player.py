@@ -24,11 +24,12 @@ LEARNING = SimpleNamespace(challenges=challenges, coauthoring=coauthoring, evide
                            progress=progress, surveys=surveys)
 
 
-def visit(step: Step, *, preview: bool = False) -> Visit:
+def visit(step: Step, *, preview: bool = False, state: Any = None) -> Visit:
     """The signed-in person at ``step`` (in the studio's preview: the author at a step of
-    the draft that was never stored)."""
+    the draft that was never stored); ``state``: their state of it in the module's
+    progress, when loaded in this request."""
     return Visit(step=step, user=current_user, args=request.args, learning=LEARNING,
-                 forms=forms, preview=preview)
+                 forms=forms, preview=preview, state=state)
 
 
 def page_context(module: Module, step: Step, state: Any, module_progress: Any, *,
@@ -41,6 +42,7 @@ def page_context(module: Module, step: Step, state: Any, module_progress: Any, *
                "progress": module_progress, "step_kind": kind,
                "requirements": evidence.requirements(current_user, module)}
     if kind is not None and not values:
-        context.update(kind.player_context(visit(step, preview=preview)))
+        context.update(kind.player_context(
+            visit(step, preview=preview, state=None if preview else state)))
     context.update(values)
     return context

@@ -25,21 +25,24 @@ from lms.viewtools import is_htmx
 LENGTH_FILTERS = {"short": (0, 30), "medium": (31, 90), "long": (91, 100000)}
 
 
-def _load(slug: str, step_slug: str | None = None) -> tuple[Module, Step | None]:
-    module = learning.published_module(slug)
+def _load(slug: str, step_slug: str | None = None
+          ) -> tuple[Module, Step | None, Enrollment | None]:
+    """The module (404 unless published), its step at ``step_slug`` (404 if none) and the
+    learner's enrollment in it, in one query."""
+    module, enrollment = learning.learners_module(current_user.id, slug)
     if module is None:
         abort(404)
     if step_slug is None:
-        return module, None
+        return module, None, enrollment
     step = next((s for s in module.steps if s.slug == step_slug), None)
     if step is None:
         abort(404)
-    return module, step
+    return module, step, enrollment
 
 
-def _open_state(module: Module, step: Step):
+def _open_state(module: Module, step: Step, enrollment: Enrollment | None):
     """Progress and the step's state; a locked step gets a 403 page that says why."""
-    progress = learning.module_progress(current_user, module)
+    progress = learning.module_progress(current_user, module, enrollment)
     state = progress.state_for(step.id)
     if state is None:
         abort(404)
@@ -50,13 +53,17 @@ def _open_state(module: Module, step: Step):
     return progress, state
 
 
-def _open_step_of_kind(slug: str, step_slug: str, *kinds: str) -> tuple[Module, Step]:
-    """Load an open step for a POST: 404 if unknown, 403 if locked, 400 for the wrong kind."""
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
+def _open_step_of_kind(slug: str, step_slug: str, *kinds: str
+                       ) -> tuple[Module, Step, Enrollment | None]:
+    """Load an open step for a POST: 404 if unknown, 403 if locked, 400 for the wrong kind.
+    Only the step's lock is worked out (the locked page shows the whole progress).
+    Returns the module, the step and the learner's enrollment."""
+    module, step, enrollment = _load(slug, step_slug)
+    if learning.step_lock(current_user, module, step, enrollment).locked:
+        _open_state(module, step, enrollment)
     if step.kind not in kinds:
         abort(400)
-    return module, step
+    return module, step, enrollment
 
 
 @bp.route("/")
@@ -95,8 +102,8 @@ def catalogue():
 @bp.route("/<slug>")
 @login_required
 def module(slug: str):
-    module, _step = _load(slug)
-    progress = learning.module_progress(current_user, module)
+    module, _step, enrollment = _load(slug)
+    progress = learning.module_progress(current_user, module, enrollment)
     if progress.enrollment is not None and learning.refresh_completion(
             current_user, module, progress):
         db.session.commit()  # a live or plan step finished elsewhere completed it
@@ -111,8 +118,8 @@ def module(slug: str):
 @bp.route("/<slug>/start", methods=["POST"])
 @login_required
 def start(slug: str):
-    module, _step = _load(slug)
-    progress = learning.module_progress(current_user, module)
+    module, _step, enrollment = _load(slug)
+    progress = learning.module_progress(current_user, module, enrollment)
     if progress.missing_prerequisites:
         flash(progress.states[0].lock_reason if progress.states else _("Locked."), "warning")
         return redirect(url_for("learn.module", slug=slug))
@@ -128,15 +135,18 @@ def start(slug: str):
 @bp.route("/<slug>/<step_slug>")
 @login_required
 def step(slug: str, step_slug: str):
-    module, step = _load(slug, step_slug)
-    progress, state = _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    progress, state = _open_state(module, step, enrollment)
     wrote = learning.touch(current_user, module, step, progress.enrollment)
     if module.minimum_minutes:  # only a module that counts time writes on every read
         evidence.credit_time(current_user, step, heartbeat=False)
         wrote = True
+    page = render_template("learn/step.html", **page_context(module, step, state, progress))
     if wrote:
+        # After rendering: the commit expires every loaded object, which the page would
+        # load again. A failed commit raises, so the page is never sent without it.
         db.session.commit()
-    return render_template("learn/step.html", **page_context(module, step, state, progress))
+    return page
 
 
 def _neighbours(progress, step):
@@ -164,7 +174,8 @@ def _after_step(module: Module, step: Step):
 @bp.route("/<slug>/<step_slug>/complete", methods=["POST"])
 @login_required
 def complete_step(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, *step_kinds.marked_done_kinds())
+    module, step, _enrollment = _open_step_of_kind(slug, step_slug,
+                                                   *step_kinds.marked_done_kinds())
     learning.mark_step_done(current_user, step)
     return _after_step(module, step)
 
@@ -192,7 +203,7 @@ def _render_step(module, step, status: int = 200, **context):
 @bp.route("/<slug>/<step_slug>/draft", methods=["POST"])
 @login_required
 def save_draft(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "challenge")
+    module, step, enrollment = _open_step_of_kind(slug, step_slug, "challenge")
     meta = ChallengeMetaForm()
     if not meta.validate_on_submit():
         abort(400)
@@ -226,10 +237,15 @@ def save_draft(slug: str, step_slug: str):
             return render_template("learn/_save_status.html", problem=error.message), 200
         flash(error.message, "warning")
         return redirect(url_for("learn.step", slug=slug, step_slug=step_slug))
-    learning.touch(current_user, module, step)
-    db.session.commit()
+    learning.touch(current_user, module, step, enrollment)
     if htmx:
-        return render_template("learn/_save_status.html", submission=submission)
+        # Rendered before the commit, from what the save stored: the commit expires every
+        # loaded object (the person too), and the page would load them again. A failed
+        # commit raises, so "Draft saved" is never sent for a draft that was not.
+        saved = render_template("learn/_save_status.html", submission=submission)
+        db.session.commit()
+        return saved
+    db.session.commit()
     target = {"next": part + 1, "back": part - 1}.get(meta.go.data or request.form.get("go"),
                                                        part)
     flash(_("Draft saved."), "success")
@@ -281,7 +297,7 @@ def _row_button_anchor(prompts, answers: dict) -> str | None:
 @bp.route("/<slug>/<step_slug>/submit", methods=["POST"])
 @login_required
 def submit_challenge(slug: str, step_slug: str):
-    module, step = _open_step_of_kind(slug, step_slug, "challenge")
+    module, step, _enrollment = _open_step_of_kind(slug, step_slug, "challenge")
     form = SubmitChallengeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -359,8 +375,8 @@ def answer_survey(slug: str, step_slug: str):
 def _answer(slug: str, step_slug: str, kind_name: str | None = None):
     """Load the open step (400 for a kind that takes no answer here), let its kind take
     the answer, then show the step again (refused), or go back to it or on."""
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    _open_state(module, step, enrollment)
     kind = KINDS.get(step.kind)
     if kind is None or not kind.takes_answers or kind_name not in (None, step.kind):
         abort(400)
@@ -391,8 +407,8 @@ def engaged(slug: str, step_slug: str):
     """A heartbeat from an open step page (visible, learner active): credit the time.
 
     The body carries nothing: the server's clock decides what is credited."""
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    _open_state(module, step, enrollment)
     evidence.credit_time(current_user, step, heartbeat=True)
     db.session.commit()
     return "", 204
@@ -403,11 +419,11 @@ def engaged(slug: str, step_slug: str):
 def attest(slug: str):
     """Affirm the module's statement in one's own name; completes the module if it was
     the last thing missing."""
-    module, _steps = _load(slug)
+    module, _step, enrollment = _load(slug)
     form = AttestForm()
     if not form.validate_on_submit():
         abort(400)
-    progress = learning.module_progress(current_user, module)
+    progress = learning.module_progress(current_user, module, enrollment)
     try:
         evidence.attest(current_user, module, steps_done=progress.all_required_done,
                         confirmed=bool(form.confirm.data))
@@ -426,6 +442,6 @@ def attest(slug: str):
 @login_required
 def continue_after(slug: str, step_slug: str):
     """Leave a finished check for the next step (completion may happen here)."""
-    module, step = _load(slug, step_slug)
-    _open_state(module, step)
+    module, step, enrollment = _load(slug, step_slug)
+    _open_state(module, step, enrollment)
     return _after_step(module, step)

@@ -4,12 +4,15 @@ access records; notifications; admin links and counts."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from lms import permissions
+from lms import dates, permissions
 from lms.extensions import db
 from lms.formtools import choices
 from lms.models import (
@@ -83,18 +86,56 @@ def queue():
         learner=request.args.get("learner", "").strip()[:100])
     result = reviews.review_queue(current_user, filters, page=query_page(),
                                   per_page=PER_PAGE)
-    # The status words translated once, not once a row; each row's link is the prefix and
-    # its id, and the name of what it opens fills one translated pattern.
     states = {key: str(label) for key, label in reviews.QUEUE_STATES.items()}
-    context = {"queue": result, "filters": filters, "states": states, "now": utcnow(),
-               "review_prefix": url_prefix("review.review", "submission_id"),
-               "whose_reflection": _("%(name)s’s %(challenge)s")}
+    context = {"queue": result, "filters": filters, "states": states,
+               "rows": _rows_shown(result.page.items, states)}
     if is_htmx() and not is_history_restore():
         return render_template("review/_queue.html", **context)
     kept = personal_cache.cached_many(current_user.id, list(_QUEUE_PAGE_PARTS),
                                       lambda name: _QUEUE_PAGE_PARTS[name]())
     return render_template("review/queue.html", modules=kept["review:challenge-choices"],
                            has_learners=kept["review:has-learners"], **context)
+
+
+# The badge of each queue state (any other: "muted").
+_STATE_BADGES = {"waiting": "warn", "commented": "info", "needs_revision": "info",
+                 "approved": "ok", "private": "muted"}
+
+
+class RowShown(NamedTuple):
+    """What one row of the queue shows, written out: the template only places it."""
+    learner_name: str
+    challenge: str
+    module: str
+    revision: int
+    submitted: str
+    days_ago: str
+    state_label: str
+    badge: str
+    review_optional: bool
+    link: str | None  # None: kept private, nothing to open
+    action: str
+    whose: str
+
+
+def _rows_shown(items: list[reviews.QueueRow], states: dict[str, str]) -> list[RowShown]:
+    """The queue's rows as they read: the words translated, the dates written and the
+    link made once for the page, not once a row (a row's macro call, filters and
+    formats cost more than reading it)."""
+    submitted, days_ago = dates.date_writer(), dates.days_ago_writer(utcnow())
+    prefix = url_prefix("review.review", "submission_id")
+    translations = get_translations()
+    review_word, open_word = translations.gettext("Review"), translations.gettext("Open")
+    whose = translations.gettext("%(name)s’s %(challenge)s")
+    return [RowShown(
+        learner_name=row.learner_name, challenge=row.challenge, module=row.module,
+        revision=row.revision, submitted=submitted(row.submitted_at),
+        days_ago=days_ago(row.submitted_at), state_label=states[row.state],
+        badge=_STATE_BADGES.get(row.state, "muted"), review_optional=row.review_optional,
+        link=None if row.state == "private" else f"{prefix}{row.submission_id}",
+        action=review_word if row.state == "waiting" else open_word,
+        whose=whose % {"name": row.learner_name, "challenge": row.challenge})
+        for row in items]
 
 
 # What the queue page shows besides the queue, kept per mentor (see personal_cache):

@@ -66,6 +66,7 @@ SUBMISSION_SHARED_FIELDS = ("status", "submitted_at")
 PERSONAL_BULK_TABLES = frozenset({"obligations"})
 PENDING_KEY = "personal_cache.pending"
 GENERATIONS_KEY = "lms.cache_generations"
+PEOPLE_OPTION = "personal_cache_people"
 
 
 def _person_key(user_id: int) -> str:
@@ -185,16 +186,27 @@ def _after_flush(session: Session, _context) -> None:
             .where(submission_coauthors.c.submission_id.in_(submissions))).scalars())
 
 
+def only_for(statement, people: Iterable[int]):
+    """``statement``, a set-based write, marked as changing only what ``people`` see: it
+    moves their generations instead of everyone's."""
+    return statement.execution_options(**{PEOPLE_OPTION: frozenset(people)})
+
+
 def _after_bulk(state) -> None:
     """A set-based UPDATE/DELETE/INSERT through the session: who it touched is not known
-    row by row, so everyone's generation moves (unless the table is a quiet one)."""
+    row by row, so everyone's generation moves (unless the table is a quiet one, or the
+    statement names its people with ``only_for``)."""
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in QUIET_TABLES | PERSONAL_BULK_TABLES:
         return
     pending = state.session.info.setdefault(PENDING_KEY, {"people": set(), "everyone": False})
-    pending["everyone"] = True
+    people = state.execution_options.get(PEOPLE_OPTION)
+    if people is not None:
+        pending["people"] |= people
+    else:
+        pending["everyone"] = True
 
 
 def _after_commit(session: Session) -> None:

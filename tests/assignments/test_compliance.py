@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import select
 
 from lms import clock
@@ -79,6 +80,39 @@ def test_counts_per_assignment_and_department(client, auth, frozen, hospital, sh
     assert _table(html, "by-assignment-heading")[1][1:] == ["5", "1", "0", "0", "4", "20%"]
 
 
+def test_the_counts_are_rendered_once_and_again_after_anything_they_show_changes(
+        app, client, auth, frozen, hospital, short_module, admin):
+    assignment = _setup(hospital, short_module, admin)
+    auth.login(admin)
+    page = f"/assignments/compliance?assignment={assignment.id}"
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        first = client.get(page).get_data(as_text=True)
+        again = client.get(page).get_data(as_text=True)
+    assert rendered.count("assignments/_counts.html") == 1
+    assert _table(again, "by-department-heading") == _table(first, "by-department-heading")
+
+    complete_module(hospital["ben"], short_module)  # the counts change
+    html = client.get(page).get_data(as_text=True)
+    assert ["Internal Medicine", "2", "2", "0", "0", "0", "100%"] in _table(
+        html, "by-department-heading")
+
+    hospital["pediatrics"].name = "Children"  # a name changes, the counts do not
+    db.session.commit()
+    html = client.get(page).get_data(as_text=True)
+    assert ["Children", "2", "0", "0", "2", "0", "0%"] in _table(html, "by-department-heading")
+    assert f'<option value="{hospital["pediatrics"].id}">Children</option>' in html
+
+    spanish = client.get(page, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert _table(spanish, "by-department-heading")[0][0] == "Departamento"
+    filtered = client.get(page + "&status=completed").get_data(as_text=True)
+    assert _table(filtered, "by-assignment-heading")[1][1:] == ["2", "2", "0", "0", "0", "100%"]
+
+
 def test_drill_down_filters_and_csv_match_the_page(client, auth, frozen, hospital, short_module,
                                                    admin):
     assignment = _setup(hospital, short_module, admin)
@@ -129,6 +163,9 @@ def test_csv_cells_cannot_run_formulas(client, auth, frozen, short_module, admin
 def test_department_leads_see_only_their_departments(client, auth, frozen, hospital,
                                                      short_module, admin):
     _setup(hospital, short_module, admin)
+    auth.login(admin)
+    assert "Pediatrics" in client.get("/assignments/compliance").get_data(as_text=True)
+    auth.logout()
     hospital["medicine"].lead_id = hospital["ben"].id
     db.session.commit()
     auth.login(hospital["ben"])

@@ -12,6 +12,7 @@ from lms.models import (
     Enrollment,
     PendingSurveyAnswer,
     Step,
+    Submission,
     SurveyParticipation,
     SurveyResponse,
 )
@@ -51,6 +52,17 @@ def test_prerequisites_lock_a_module(client, synced, make_user, auth):
     response = client.get("/learn/inclusive-allyship/" + _first_step("inclusive-allyship"))
     assert response.status_code == 403
     assert "not open yet" in response.get_data(as_text=True)
+
+
+def test_a_module_locked_by_prerequisites_takes_no_draft(client, synced, make_user, auth):
+    learner = make_user()
+    auth.login(learner)
+    response = client.post("/learn/inclusive-allyship/values-reflection/draft",
+                           headers={"HX-Request": "true"},
+                           data={"part": 1, "p-values": "Saved anyway?"})
+    assert response.status_code == 403
+    assert "Building Toward Belonging" in response.get_data(as_text=True)  # says why
+    assert db.session.scalar(select(func.count(Submission.id))) == 0
 
 
 def _first_step(slug):

@@ -47,7 +47,9 @@ class Visit:
     studio's preview ``preview`` is true, ``user`` is the author and ``step`` a step of
     the draft that was never stored, so every record a kind looks up is empty: the page
     is the one a learner who has not begun the step sees. The preview never calls
-    ``accept``, so it records nothing.
+    ``accept``, so it records nothing. ``state``, when the player has it, is the
+    learner's ``StepState`` of the step from the module's progress, loaded in this
+    request: its ``record`` spares a kind loading the learner's record again.
     """
 
     step: Any
@@ -56,6 +58,7 @@ class Visit:
     learning: Any
     forms: Any
     preview: bool = False
+    state: Any = None
 
 
 @dataclass

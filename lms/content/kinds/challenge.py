@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 
 from lms.content.checker import PROMPT_ID, Checker, Where
 from lms.content.kinds import Records, StepKind, Visit
@@ -65,7 +65,7 @@ def player_context(visit: Visit, part: int | None = None, answers: dict | None =
     ``meta_form``."""
     challenges, coauthoring = visit.learning.challenges, visit.learning.coauthoring
     step, user = visit.step, visit.user
-    submission = challenges.submission_for(user, step)
+    submission = own_submission(visit)
     editable = submission is None or submission.status in challenges.EDITABLE
     group = step.config.get("mode") == "group"
     total = len(step.config["prompts"])
@@ -79,15 +79,28 @@ def player_context(visit: Visit, part: int | None = None, answers: dict | None =
         form.part.data = part
         if submission is not None:
             form.keep_private.data = submission.is_private
-            form.coauthors.data = "\n".join(c.email for c in submission.coauthors)
-            if group:
-                pending = coauthoring.pending_emails(submission)
-                form.coauthors.data = "\n".join(filter(None, [form.coauthors.data, *pending]))
+        if submission is not None and group:  # only a group challenge asks for co-authors
+            pending = coauthoring.pending_emails(submission)
+            form.coauthors.data = "\n".join([*(c.email for c in submission.coauthors), *pending])
     coauthored = (coauthoring.group_submission_for(user, step)
                   if group and (submission is None or submission.status == "draft") else None)
     return {"submission": submission, "editable": editable, "part": part, "parts": total,
             "answers": answers, "errors": errors or {}, "form": form,
             "coauthored": coauthored}
+
+
+def own_submission(visit: Visit) -> Submission | None:
+    """The learner's own submission of the step (any status). Progress, loaded in this
+    request, credited them with it, or with none at all (so they have none); otherwise
+    (nothing known, or a co-authored reflection credited) it is looked up."""
+    state = visit.state
+    if state is not None and state.step.id == visit.step.id and not visit.preview:
+        credited = state.record
+        if credited is None:
+            return None
+        if credited.user_id == visit.user.id:
+            return credited
+    return visit.learning.challenges.submission_for(visit.user, visit.step)
 
 
 def part_errors(step: Any, part: int, answers: dict) -> dict[str, list[str]]:
@@ -162,23 +175,31 @@ def read_form(form: Posted) -> dict[str, Any]:
     return step
 
 
+# Built once (the learner's pages run it on every request), its parameters bound at each
+# call: own submissions, and submitted group reflections the person co-authors.
+CREDITED = (select(Submission).where(
+    Submission.step_id.in_(bindparam("step_ids", expanding=True)),
+    or_(Submission.user_id == bindparam("user_id"),
+        Submission.id.in_(select(submission_coauthors.c.submission_id)
+                          .where(submission_coauthors.c.user_id == bindparam("user_id")))
+        & Submission.status.in_(SUBMITTED_STATES)))
+    .order_by(Submission.id))
+
+
 def credited_submissions(user_id: int, steps: list[Any]) -> dict[int, Submission]:
-    """Own submissions per step, or a group submission listing the user as co-author."""
+    """Own submissions per step, or a group submission listing the user as co-author
+    (in place of an own draft or of none), in one query."""
     step_ids = [s.id for s in steps]
     if not step_ids:
         return {}
-    own = {s.step_id: s for s in db.session.execute(select(Submission).where(
-        Submission.user_id == user_id, Submission.step_id.in_(step_ids))).scalars()}
-    coauthored = db.session.execute(
-        select(Submission).join(submission_coauthors,
-                                submission_coauthors.c.submission_id == Submission.id)
-        .where(submission_coauthors.c.user_id == user_id, Submission.step_id.in_(step_ids),
-               Submission.status.in_(SUBMITTED_STATES))).scalars()
-    for submission in coauthored:
-        mine = own.get(submission.step_id)
-        if mine is None or mine.status == "draft":
-            own[submission.step_id] = submission
-    return own
+    found = db.session.execute(CREDITED, {"user_id": user_id, "step_ids": step_ids}
+                               ).scalars().all()
+    credited = {s.step_id: s for s in found if s.user_id == user_id}
+    for submission in found:
+        mine = credited.get(submission.step_id)
+        if submission.user_id != user_id and (mine is None or mine.status == "draft"):
+            credited[submission.step_id] = submission
+    return credited
 
 
 def counts_as_done(step: Any, submission: Submission | None) -> bool:

@@ -292,6 +292,8 @@ class Summary:
     by_assignment: list[SummaryRow]
     by_department: list[SummaryRow]
     groups: dict[tuple[str, date | None], int] | None = None
+    # What the kept tally was found under (``_kept_tally``); None when nothing was kept.
+    kept_key: tuple | None = None
 
     @property
     def total(self) -> Counts:
@@ -377,7 +379,8 @@ _tallies = _Kept(32)
 
 
 def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None,
-                index: AssignmentIndex | None) -> _Tally:
+                index: AssignmentIndex | None) -> tuple[_Tally, tuple]:
+    """The tally of the kept counts and the key it is kept under."""
     departments = (frozenset(department_descendants([filters.department_id]))
                    if filters.department_id else None)
     assignment_id = filters.assignment_id or None
@@ -387,7 +390,7 @@ def _kept_tally(filters: Filters, scope: set[int] | None, on: date | None,
            filters.assignment_id or None, departments,
            None if scope is None else frozenset(scope), filters.status)
     return _tallies.get(key, lambda: _tally(
-        _counted(filters, scope, on, departments=departments)))
+        _counted(filters, scope, on, departments=departments))), key
 
 
 def summarise(filters: Filters, scope: set[int] | None, on: date | None = None, *,
@@ -415,13 +418,28 @@ def summarise(filters: Filters, scope: set[int] | None, on: date | None = None, 
                            inner.c.due_on))
         if filters.status:
             query = query.where(inner.c.status == filters.status)
-        tally = _tally(query)
+        tally, kept_key = _tally(query), None
     else:
-        tally = _kept_tally(filters, scope, on, assignments)
+        tally, kept_key = _kept_tally(filters, scope, on, assignments)
     return Summary(by_assignment=_assignment_rows(
                        tally.per_assignment, assignments.titles if assignments else None),
                    by_department=_department_rows(tally.per_department, department_names),
-                   groups=None if filters.q else tally.groups)
+                   groups=None if filters.q else tally.groups, kept_key=kept_key)
+
+
+# Parts of the compliance page made from the kept counts alone, as rendered: by the
+# kept tally's key (``Summary.kept_key``: counts versions, day, filters, scope) and
+# whatever else the caller names (the rows' titles and names, the language), so a part
+# is found again only while everything it shows is unchanged.
+_fragments = _Kept(32)
+
+
+def kept_fragment(summary: Summary, key: tuple, render: Callable[[], str]) -> str:
+    """``render()``, kept under ``summary.kept_key`` and ``key`` (everything else the
+    fragment shows); rendered every time when the summary was not kept (a name filter)."""
+    if summary.kept_key is None:
+        return render()
+    return _fragments.get((summary.kept_key, *key), render)
 
 
 def _assignment_rows(counts: dict[int, Counts],

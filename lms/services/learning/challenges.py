@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import signals
 from lms.extensions import db
 from lms.models import ModuleVersion, Step, Submission, SubmissionRevision, User, utcnow
+from lms.models.progress import submission_coauthors
+from lms.services import personal_cache
 from lms.services.errors import DomainError
 from lms.services.learning import coauthoring
 
 # A withdrawn reflection (its text deleted by the learner) may be written afresh.
 EDITABLE = ("draft", "needs_revision", "withdrawn")
+# What saving a draft writes, read back by the same UPDATE.
+SAVED_COLUMNS = ("answers", "draft_version", "saved_at")
 
 
 class StaleDraft(DomainError):
@@ -27,9 +32,14 @@ class StaleDraft(DomainError):
         self.submission = submission
 
 
+# Built once (every autosave runs it), its parameters bound at each call.
+OWN_SUBMISSION = select(Submission).where(Submission.user_id == bindparam("user_id"),
+                                          Submission.step_id == bindparam("step_id"))
+
+
 def submission_for(user: User, step: Step) -> Submission | None:
-    return db.session.execute(select(Submission).where(
-        Submission.user_id == user.id, Submission.step_id == step.id)).scalar_one_or_none()
+    return db.session.execute(OWN_SUBMISSION, {"user_id": user.id, "step_id": step.id}
+                              ).scalar_one_or_none()
 
 
 def _get_or_create(user: User, step: Step) -> Submission:
@@ -63,19 +73,33 @@ def save_draft(user: User, step: Step, answers: dict, expected_version: int | No
                                   "asks for a revision."))
     _check_version(submission, expected_version)
     # Bump the version with a conditional UPDATE so two concurrent saves of the
-    # same version cannot both win.
+    # same version cannot both win; what it stored comes back with it.
+    # The draft's text shows only on its authors' pages: their cached pages are stale.
     merged = {**(submission.answers or {}), **answers}
-    result = db.session.execute(
+    stored = db.session.execute(personal_cache.only_for(
         Submission.__table__.update()
         .where(Submission.id == submission.id,
                Submission.draft_version == submission.draft_version)
         .values(answers=merged, draft_version=submission.draft_version + 1,
-                saved_at=utcnow()))
-    if result.rowcount != 1:
+                saved_at=utcnow())
+        .returning(*(Submission.__table__.c[name] for name in SAVED_COLUMNS)),
+        _authors(user, step, submission))
+    ).one_or_none()
+    if stored is None:
         db.session.refresh(submission)
         raise StaleDraft(submission)
-    db.session.refresh(submission)
+    for name, value in zip(SAVED_COLUMNS, stored, strict=True):
+        set_committed_value(submission, name, value)
     return submission
+
+
+def _authors(user: User, step: Step, submission: Submission) -> set[int]:
+    """Who reads this draft: its owner, the person saving it and, in a group, co-authors."""
+    people = {user.id, submission.user_id}
+    if step.config.get("mode") == "group":
+        people |= set(db.session.scalars(select(submission_coauthors.c.user_id).where(
+            submission_coauthors.c.submission_id == submission.id)))
+    return people
 
 
 def submit(user: User, step: Step, answers: dict, expected_version: int | None, *,

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lms import signals
 from lms.content.kinds import challenge
@@ -48,6 +50,9 @@ class StepState:
     locked: bool = False
     lock_reason: str | None = None
     unlocks_at: datetime | None = None
+    # For a kind keeping records of its own: the record progress decided by (a
+    # challenge's credited submission), so the player need not load it again.
+    record: Any = None
 
 
 @dataclass
@@ -86,14 +91,38 @@ class ModuleProgress:
         return next((s for s in self.states if s.step.id == step_id), None)
 
 
+# The queries every learner's page of a module runs, built once with their parameters
+# bound at each call: building a statement costs more than running it (SQLAlchemy caches
+# the compiled SQL, not the statement).
+PUBLISHED_MODULE = (select(Module).where(Module.slug == bindparam("slug"), Module.is_published)
+                    .options(joinedload(Module.steps)))
+LEARNERS_MODULE = (PUBLISHED_MODULE.add_columns(Enrollment)
+                   .outerjoin(Enrollment, (Enrollment.module_id == Module.id)
+                              & (Enrollment.user_id == bindparam("user_id"))))
+ENROLLMENT = select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
+                                      Enrollment.module_id == bindparam("module_id"))
+STEP_RECORDS = select(StepProgress.step_id, StepProgress.data).where(
+    StepProgress.user_id == bindparam("user_id"),
+    StepProgress.step_id.in_(bindparam("step_ids", expanding=True)))
+
+
 def published_module(slug: str) -> Module | None:
-    return db.session.execute(
-        select(Module).where(Module.slug == slug, Module.is_published)).scalar_one_or_none()
+    """The published module at ``slug`` with its steps, in one query (every page of a
+    module shows or checks them)."""
+    return db.session.execute(PUBLISHED_MODULE, {"slug": slug}).unique().scalar_one_or_none()
+
+
+def learners_module(user_id: int, slug: str) -> tuple[Module | None, Enrollment | None]:
+    """The published module at ``slug`` with its steps, and the person's enrollment in it
+    (None when not enrolled), in one query."""
+    row = db.session.execute(LEARNERS_MODULE, {"slug": slug, "user_id": user_id}
+                             ).unique().one_or_none()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def enrollment_for(user_id: int, module_id: int) -> Enrollment | None:
-    return db.session.execute(select(Enrollment).where(
-        Enrollment.user_id == user_id, Enrollment.module_id == module_id)).scalar_one_or_none()
+    return db.session.execute(ENROLLMENT, {"user_id": user_id, "module_id": module_id}
+                              ).scalar_one_or_none()
 
 
 def start_module(user: User, module: Module) -> Enrollment:
@@ -130,57 +159,89 @@ def challenge_counts_as_done(step: Step, submission: Submission | None) -> bool:
     return challenge.counts_as_done(step, submission)
 
 
-def module_progress(user: User, module: Module) -> ModuleProgress:
-    """Every step's state for ``user``, in a fixed number of queries."""
-    enrollment = enrollment_for(user.id, module.id)
+# ``module_progress``'s enrollment when the caller did not load it.
+NOT_LOADED: Any = object()
+
+
+def module_progress(user: User, module: Module, enrollment: Enrollment | None = NOT_LOADED
+                    ) -> ModuleProgress:
+    """Every step's state for ``user``, in a fixed number of queries. Pass the
+    ``enrollment`` (None: not enrolled) when it was loaded with the module
+    (``learners_module``)."""
+    if enrollment is NOT_LOADED:
+        enrollment = enrollment_for(user.id, module.id)
     progress = ModuleProgress(module=module, enrollment=enrollment)
     steps = list(module.steps)
     step_ids = [s.id for s in steps]
-    records = dict(db.session.execute(select(StepProgress.step_id, StepProgress.data).where(
-        StepProgress.user_id == user.id, StepProgress.step_id.in_(step_ids))).all()) \
-        if step_ids else {}
+    records = dict(db.session.execute(
+        STEP_RECORDS, {"user_id": user.id, "step_ids": step_ids}).all()) if step_ids else {}
     # The kind decides whether a record finishes the step (a check with a pass mark needs
     # a passing try).
     finished = {s.id for s in steps if s.id in records and step_kinds.finishes(s, records[s.id])}
     kept = step_kinds.kept_records(user.id, steps)
     external = step_kinds.done_elsewhere(user.id, steps)
-    if module.prerequisites:
-        done = _completed_module_slugs(user.id, module.prerequisites)
-        missing = [slug for slug in module.prerequisites if slug not in done]
-        if missing:
-            progress.missing_prerequisites = list(db.session.execute(
-                select(Module).where(Module.slug.in_(missing))).scalars())
+    progress.missing_prerequisites = _missing_prerequisites(user.id, module)
     now = utcnow()
     for number, step in enumerate(steps, start=1):
         state = StepState(step=step, number=number)
         records = step_kinds.keeping_records(step.kind)
         if records is not None:
             # A kind keeping records of its own (a challenge's submission) decides by them.
-            state.done = records.done(step, kept.get(step.id))
-            state.status = records.status(step, kept.get(step.id))
+            state.record = kept.get(step.id)
+            state.done = records.done(step, state.record)
+            state.status = records.status(step, state.record)
         elif step_kinds.decided_elsewhere(step.kind):
             state.done = step.id in external or step.id in finished
             state.status = "done" if state.done else "not done yet"
         else:
             state.done = step.id in finished
             state.status = "done" if state.done else "not started"
-        if progress.missing_prerequisites:
-            state.locked = True
-            names = ", ".join(m.title for m in progress.missing_prerequisites)
-            state.lock_reason = gettext("Complete %(names)s first.", names=names)
-        elif module.pacing == "spaced" and step.unlock_after_days:
-            start = enrollment.started_at if enrollment else now
-            opens = start + timedelta(days=step.unlock_after_days)
-            if opens > now:
-                state.locked = True
-                state.unlocks_at = opens
-                state.lock_reason = ngettext(
-                    "Opens %(num)d day after you start, to leave time for reflection and "
-                    "action between parts.",
-                    "Opens %(num)d days after you start, to leave time for reflection and "
-                    "action between parts.", step.unlock_after_days)
+        _lock(state, module, enrollment, progress.missing_prerequisites, now)
         progress.states.append(state)
     return progress
+
+
+def _missing_prerequisites(user_id: int, module: Module) -> list[Module]:
+    """The modules ``module`` asks to complete first that ``user_id`` has not."""
+    if not module.prerequisites:
+        return []
+    done = _completed_module_slugs(user_id, module.prerequisites)
+    missing = [slug for slug in module.prerequisites if slug not in done]
+    if not missing:
+        return []
+    return list(db.session.execute(select(Module).where(Module.slug.in_(missing))).scalars())
+
+
+def _lock(state: StepState, module: Module, enrollment: Enrollment | None,
+          missing: list[Module], now: datetime) -> None:
+    """Lock ``state``'s step while prerequisites are missing or, in a spaced module,
+    until its day after the start comes."""
+    step = state.step
+    if missing:
+        state.locked = True
+        names = ", ".join(m.title for m in missing)
+        state.lock_reason = gettext("Complete %(names)s first.", names=names)
+    elif module.pacing == "spaced" and step.unlock_after_days:
+        start = enrollment.started_at if enrollment else now
+        opens = start + timedelta(days=step.unlock_after_days)
+        if opens > now:
+            state.locked = True
+            state.unlocks_at = opens
+            state.lock_reason = ngettext(
+                "Opens %(num)d day after you start, to leave time for reflection and "
+                "action between parts.",
+                "Opens %(num)d days after you start, to leave time for reflection and "
+                "action between parts.", step.unlock_after_days)
+
+
+def step_lock(user: User, module: Module, step: Step, enrollment: Enrollment | None
+              ) -> StepState:
+    """``step``'s number and lock for ``user`` as ``module_progress`` works them out, without
+    loading the learner's records (its ``done``, ``status`` and ``record`` are not worked
+    out): what a request that acts on one step checks before acting."""
+    state = StepState(step=step, number=module.steps.index(step) + 1)
+    _lock(state, module, enrollment, _missing_prerequisites(user.id, module), utcnow())
+    return state
 
 
 def require_open(progress: ModuleProgress, step: Step) -> StepState:

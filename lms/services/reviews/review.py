@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from math import ceil
 from typing import Any, NamedTuple
@@ -213,23 +213,32 @@ def _queue_page_of_ids():
     return _shown(page.subquery("page"))
 
 
+class QueueRow(NamedTuple):
+    """What the queue shows of one reflection."""
+    submission_id: int
+    submitted_at: datetime
+    learner_name: str
+    challenge: str
+    review_optional: bool
+    module: str
+    revision: int  # how many revisions it has
+    state: str  # a key of QUEUE_STATES
+
+
 def _shown(page):
     """The rows of the reflections in ``page`` (a subquery of ``submission_id`` and
-    ``submitted_at``), oldest first, with what the queue shows of each: their learner,
-    challenge, revision count and state, read for the page's rows alone."""
+    ``submitted_at``), oldest first, with what the queue shows of each (a ``QueueRow``):
+    their learner, challenge, revision count and state, read for the page's rows alone."""
     learner = aliased(User, name="learner")
     revisions = (select(func.count(SubmissionRevision.id))
                  .where(SubmissionRevision.submission_id == page.c.submission_id)
                  .scalar_subquery())
     review = func.coalesce(Step.config["review"].as_string(), "required")
-    return (select(page.c.submission_id, page.c.submitted_at,
-                   learner.name.label("learner_name"),
-                   learner.email.label("learner_email"),
-                   Step.title.label("challenge"),
-                   (review != "required").label("review_optional"),
-                   Module.title.label("module"),
-                   revisions.label("revision"),
-                   _queue_state().label("state"))
+    columns = {"submission_id": page.c.submission_id, "submitted_at": page.c.submitted_at,
+               "learner_name": learner.name, "challenge": Step.title,
+               "review_optional": review != "required", "module": Module.title,
+               "revision": revisions, "state": _queue_state()}
+    return (select(*(columns[name].label(name) for name in QueueRow._fields))
             .join(Submission, Submission.id == page.c.submission_id)
             .join(learner, learner.id == Submission.user_id)
             .join(Step, Step.id == Submission.step_id)
@@ -312,7 +321,8 @@ def review_queue(mentor: User, filters: QueueFilters, page: int = 1,
                            lambda: db.session.execute(query, params).all())
     else:
         items = db.session.execute(query, params).all()
-    return Queue(page=Page(items=items, page=page, per_page=per_page, total=total),
+    return Queue(page=Page(items=[QueueRow._make(row) for row in items], page=page,
+                           per_page=per_page, total=total),
                  counts=counts)
 
 
