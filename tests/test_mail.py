@@ -155,3 +155,21 @@ def test_outbox_list_query_count_does_not_grow(client, admin, count_queries):
     with count_queries() as many:
         client.get("/admin/outbox")
     assert many.count == few.count
+
+
+@pytest.mark.parametrize("dedupe_key", [None, "once:1"])
+def test_a_queued_message_is_not_read_back_and_later_changes_are_written(app, count_queries,
+                                                                        dedupe_key):
+    with count_queries() as counter:
+        message = queue_email("a@example.edu", "Subject", "Body", kind="test",
+                              dedupe_key=dedupe_key, attachment=("a.ics", "text/calendar", b"X"))
+        seen = (message.id, message.to_address, message.status, message.attempts,
+                message.secret_ref, message.attachment_data, message.created_at)
+    assert counter.count == 1, counter.statements  # the insert alone
+    assert seen[1:6] == ("a@example.edu", "queued", 0, None, "WA==")
+    message.secret_ref = "test:1"
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(OutboxMessage, seen[0])
+    assert (stored.secret_ref, stored.kind, stored.dedupe_key, stored.created_at) == (
+        "test:1", "test", dedupe_key, seen[6])

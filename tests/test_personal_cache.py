@@ -227,6 +227,23 @@ def test_the_in_process_cache_keeps_a_page_in_a_fraction_of_its_size(client, aut
     assert held < len(page) / 2
 
 
+def test_a_commit_that_moves_everyones_generation_writes_only_that_one(app, make_user,
+                                                                        monkeypatch):
+    from lms.models import Department
+
+    person, other = make_user(), make_user()
+    before = personal_cache.generation(person.id), personal_cache.generation(other.id)
+    moved = []
+    monkeypatch.setattr(personal_cache, "forget_people", lambda ids: moved.append(set(ids)))
+    person.pronouns = "they/them"
+    db.session.add(Department(name="Shared by everyone"))
+    db.session.commit()
+    monkeypatch.undo()
+    after = personal_cache.generation(person.id), personal_cache.generation(other.id)
+    assert moved == []
+    assert after[0] != before[0] and after[1] != before[1]
+
+
 def test_a_cache_time_of_zero_keeps_nothing(tmp_path):
     from lms import cache_config
 

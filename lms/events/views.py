@@ -172,14 +172,10 @@ def _action_response(offering: Offering, next_url: str, *, registration=_LOOK_UP
     return redirect(next_url, code=303)
 
 
-def _load_for_action(offering_id: int) -> Offering:
-    """The offering with its training, which the answer and the email both name."""
-    return db.get_or_404(Offering, offering_id, options=[joinedload(Offering.training)])
-
-
 def _load_with_place(offering_id: int) -> tuple[Offering, Registration | None]:
-    """The offering with its training, and the signed-in person's registration there (None
-    if they never had one), in one query; 404 for an unknown offering."""
+    """The offering with its training (which the answer and the email both name), and the
+    signed-in person's registration there (None if they never had one), in one query; 404
+    for an unknown offering."""
     row = db.session.execute(
         select(Offering, Registration).options(joinedload(Offering.training))
         .outerjoin(Registration, and_(Registration.offering_id == Offering.id,
@@ -193,13 +189,13 @@ def _load_with_place(offering_id: int) -> tuple[Offering, Registration | None]:
 @bp.route("/offerings/<int:offering_id>/register", methods=["POST"])
 @login_required
 def register(offering_id: int):
-    item = _load_for_action(offering_id)
+    item, place = _load_with_place(offering_id)
     form = NextForm()
     next_url = safe_next(form.next.data, item)
     if not form.validate_on_submit():
         return _action_response(item, next_url, error=_("The form expired. Please try again."))
     try:
-        registration = event_registration.register(current_user, item)
+        registration = event_registration.register(current_user, item, place=place)
     except DomainError as error:
         db.session.rollback()
         return _action_response(item, next_url, error=error.message)

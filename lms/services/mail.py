@@ -23,7 +23,8 @@ from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, insert, select, update
+from sqlalchemy.orm import make_transient_to_detached
 
 from lms.extensions import db
 from lms.i18n import document_language, written_for
@@ -90,16 +91,29 @@ def queue_email(to: str, subject: str, body: str, *, kind: str = "general",
         name, mime, data = attachment
         values.update(attachment_name=name, attachment_type=mime,
                       attachment_data=base64.b64encode(data).decode())
+    session = db.session()
+    session.flush()  # what the session holds unwritten goes first, as a flush would
     if dedupe_key is None:
-        message = OutboxMessage(**values)
-        db.session.add(message)
-        db.session.flush()
-        return message
-    insert = dialect_insert()(OutboxMessage).values(**values)
-    message_id = db.session.execute(
-        insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)).scalar()
-    return None if message_id is None else db.session.get(OutboxMessage, message_id)
+        message_id = session.connection().execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
+    else:
+        insert = dialect_insert()(OutboxMessage.__table__).values(**values)
+        message_id = session.connection().execute(
+            insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxMessage.__table__.c.id)).scalar()
+    return None if message_id is None else _in_session(message_id, values)
+
+
+_INSERT_MESSAGE = insert(OutboxMessage.__table__)
+_UNSET_COLUMNS = dict.fromkeys(OutboxMessage.__table__.columns.keys())
+
+
+def _in_session(message_id: int, values: dict) -> OutboxMessage:
+    """The message just inserted, as a row of the session that knows every value it was
+    written with: callers may change it (a ``secret_ref``) without it being read back."""
+    message = OutboxMessage(**{**_UNSET_COLUMNS, **values, "id": message_id})
+    make_transient_to_detached(message)
+    db.session.add(message)
+    return message
 
 
 # app.extensions key: {secret kind: filler(message) -> the body with its secret filled in}.

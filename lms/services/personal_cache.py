@@ -214,9 +214,12 @@ def _after_commit(session: Session) -> None:
     if not pending:
         return
     try:
+        # Every entry is kept under everyone's generation as well as its person's: when
+        # everyone's moves, the people's need not (one write to the store, not two).
         if pending["everyone"]:
             forget_everyone()
-        forget_people(pending["people"])
+        else:
+            forget_people(pending["people"])
     except RuntimeError:  # outside an application context: nothing of ours is cached
         pass
 

@@ -191,3 +191,54 @@ def test_the_feed_follows_every_change_at_once(client, admin, make_user, make_of
     event_registration.cancel(place, actor=learner)
     db.session.commit()
     assert set(statuses()) == {f"offering-{second.id}"}
+
+
+AWKWARD_TEXTS = [
+    "",
+    "Short",
+    "x" * 73, "x" * 74, "x" * 75, "x" * 200,
+    "é" * 40, "a" + "é" * 40, "🙂" * 30, "ab🙂" * 25,
+    "Commas, semicolons; back\\slashes\\ and\nnew lines\n" * 4,
+    ("y" * 72) + "\\" + ("z" * 80),
+    "Café · Zürich · 東京 " * 8,
+]
+
+
+def test_calendar_bytes_are_what_the_calendar_library_writes(app):
+    from icalendar import Event, vCalAddress
+
+    from lms.services.events.calendar import calendar_bytes
+
+    for text_value in AWKWARD_TEXTS:
+        calendar = Calendar()
+        calendar.add("prodid", "-//Test//EN")
+        calendar.add("method", "REQUEST")
+        event = Event()
+        event.add("summary", text_value)
+        event.add("description", text_value + text_value)
+        event.add("location", text_value)
+        who = vCalAddress("mailto:someone@example.edu")
+        who.params["cn"] = text_value or "Name"
+        event.add("attendee", who)
+        calendar.add_component(event)
+        assert calendar_bytes(calendar) == calendar.to_ical(), text_value
+        assert calendar_bytes(calendar) == calendar.to_ical(), text_value  # kept folds too
+
+
+def test_a_long_calendar_line_is_folded_once(app, make_user, make_offering, monkeypatch):
+    from icalendar.parser import Contentline
+
+    from lms.services.events import calendar as event_calendar
+
+    offering = make_offering()
+    offering.training.description = "A description long enough to be folded. " * 5
+    folds = []
+    fold = Contentline.to_ical
+    monkeypatch.setattr(Contentline, "to_ical", lambda line: folds.append(line) or fold(line))
+    event_calendar._fold_long.cache_clear()
+    first = event_calendar.offering_ics(offering, include_link=False)
+    folded = len(folds)
+    second = event_calendar.offering_ics(offering, include_link=False)
+    event_calendar._fold_long.cache_clear()
+    assert folded and len(folds) == folded
+    assert first.split(b"DTSTAMP")[0] == second.split(b"DTSTAMP")[0]

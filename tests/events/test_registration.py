@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms import clock
 from lms.extensions import db
-from lms.models import AuditEvent, OutboxMessage, Registration, utcnow
+from lms.models import AuditEvent, Offering, OutboxMessage, Registration, utcnow
 from lms.services.errors import DomainError
 from lms.services.events import offerings as events
 from lms.services.events import registration as event_registration
@@ -122,6 +122,38 @@ def test_register_again_after_cancelling_reuses_the_place(make_user, make_offeri
     again = _commit(event_registration.register, learner, offering)
     assert again.id == registration.id
     assert again.status == "registered"
+    assert offering.seats_taken == 1
+
+
+def test_a_place_claimed_meanwhile_gives_the_seat_it_took_back(make_user, make_offering):
+    offering = make_offering(capacity=5)
+    learner = make_user()
+    registration = _commit(event_registration.register, learner, offering)
+    _commit(event_registration.cancel, registration, actor=learner)
+    db.session.execute(update(Registration).values(status="registered"))  # another tab
+    db.session.execute(update(Offering).values(seats_taken=1))
+    db.session.commit()
+    with pytest.raises(DomainError, match="already registered"):
+        # The page read the place while it was still cancelled.
+        event_registration.register(learner, offering, place=registration)
+    db.session.rollback()
+    assert offering.seats_taken == 1
+    assert offering.waitlist_counter == 0
+
+
+def test_register_again_at_a_full_session_joins_the_back_of_the_line(make_user,
+                                                                      make_offering):
+    offering = make_offering(capacity=1)
+    learner, other, third = make_user(), make_user(), make_user()
+    registration = _commit(event_registration.register, learner, offering)
+    _commit(event_registration.cancel, registration, actor=learner)
+    _commit(event_registration.register, other, offering)
+    waiting = _commit(event_registration.register, third, offering)
+    again = _commit(event_registration.register, learner, offering)
+    assert (again.id, again.status) == (registration.id, "waitlisted")
+    assert again.waitlist_position == waiting.waitlist_position + 1
+    assert db.session.scalar(select(Registration.waitlist_position).where(
+        Registration.id == again.id)) == again.waitlist_position
     assert offering.seats_taken == 1
 
 

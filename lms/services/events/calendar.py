@@ -13,11 +13,13 @@ feed, the page's for a download. Dates and times stay machine dates (UTC, RFC 55
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress
+from icalendar.parser import Contentline
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -29,6 +31,8 @@ from lms.services import audit, personal_cache
 
 PRODID = "-//Ally LMS//Live sessions//EN"
 ICS_MIME = "text/calendar"
+# RFC 5545 folds content lines longer than this many octets.
+FOLD_OCTETS = 75
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -120,12 +124,32 @@ def _calendar(method: str | None, name: str | None = None) -> Calendar:
     return calendar
 
 
+def calendar_bytes(calendar: Calendar) -> bytes:
+    """``calendar.to_ical()``, with each long line folded once per process.
+
+    The calendar library folds a long line character by character, and an offering's
+    description and location come back in every invitation and feed it is in. Folding is
+    a function of the line alone, so a line folded before is folded the same way again.
+    """
+    return b"\r\n".join(_folded(line) for line in calendar.content_lines() if line) + b"\r\n"
+
+
+def _folded(line: str) -> bytes:
+    text = line.encode()
+    return text if len(text) < FOLD_OCTETS else _fold_long(str(line))
+
+
+@lru_cache(maxsize=1024)
+def _fold_long(line: str) -> bytes:
+    return Contentline(line).to_ical()
+
+
 def offering_ics(offering: Offering, *, include_link: bool, status: str | None = None) -> bytes:
     """A downloadable .ics with the one offering (METHOD:PUBLISH); ``status`` as in
     ``offering_event`` (TENTATIVE for someone on the waitlist)."""
     calendar = _calendar("PUBLISH")
     calendar.add_component(offering_event(offering, include_link=include_link, status=status))
-    return calendar.to_ical()
+    return calendar_bytes(calendar)
 
 
 def invitation_ics(registration: Registration) -> bytes:
@@ -136,7 +160,7 @@ def invitation_ics(registration: Registration) -> bytes:
     calendar.add_component(offering_event(
         offering, include_link=registration.status in (REGISTERED, DROP_IN),
         attendee=registration.person))
-    return calendar.to_ical()
+    return calendar_bytes(calendar)
 
 
 def feed_for(user: User) -> CalendarFeed:
@@ -194,7 +218,7 @@ def feed_ics(owner) -> bytes:
             calendar.add_component(offering_event(
                 offering, include_link=status in (REGISTERED, DROP_IN),
                 status="TENTATIVE" if status == WAITLISTED else "CONFIRMED"))
-    return calendar.to_ical()
+    return calendar_bytes(calendar)
 
 
 def kept_feed_ics(owner) -> bytes:

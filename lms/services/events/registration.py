@@ -147,28 +147,36 @@ def _set_status(registration: Registration, expected: str | Iterable[str], **val
     return True
 
 
-def register(user: User, offering: Offering, *, notify: bool = True) -> Registration:
+# ``register``'s default: the person's registration is not known yet, so it is read.
+UNREAD = object()
+
+
+def register(user: User, offering: Offering, *, notify: bool = True,
+             place: Registration | None | object = UNREAD) -> Registration:
     """Give ``user`` a seat, or a place at the back of the waitlist when the offering is full.
 
     Returns the registration (status ``registered`` or ``waitlisted``) and queues a
     confirmation email. Raises ``DomainError`` when the offering is cancelled,
     started or past, registration is not open, the person is outside the audience,
-    or they already have a place (also when two of their requests race).
+    or they already have a place (also when two of their requests race). ``place`` is
+    the person's registration at the offering (None: they never had one) when the
+    caller read it with the offering.
+
+    The seat (or the waitlist position) is taken first and the registration is then
+    written with it in one statement: the unique constraint and the compare-and-set
+    still refuse a double submit, whose transaction the caller rolls back, seat and all.
     """
     problem = registration_problem(user, offering)
     if problem:
         raise DomainError(problem)
-    now = utcnow()
-    existing = db.session.execute(select(Registration).where(
-        Registration.offering_id == offering.id, Registration.user_id == user.id)
-    ).scalar_one_or_none()
+    existing = _place_of(user, offering) if place is UNREAD else place
     if existing is not None and existing.status != CANCELLED:
         raise DomainError(_already_message(existing.status))
-    # Claim the row first (insert, or revive a cancelled one): the unique
-    # constraint and the compare-and-set stop a double submit before any seat moves.
+    status, position = _seat_or_position(offering)
+    now = utcnow()
     if existing is None:
-        registration = Registration(offering_id=offering.id, user_id=user.id,
-                                    status=WAITLISTED, registered_at=now)
+        registration = Registration(offering_id=offering.id, user_id=user.id, status=status,
+                                    waitlist_position=position, registered_at=now)
         db.session.add(registration)
         try:
             db.session.flush()
@@ -176,12 +184,11 @@ def register(user: User, offering: Offering, *, notify: bool = True) -> Registra
             raise DomainError(_already_message(REGISTERED)) from None
     else:
         registration = existing
-        if not _set_status(registration, CANCELLED, status=WAITLISTED, registered_at=now,
-                           cancelled_at=None, promoted_at=None, waitlist_position=None,
+        if not _set_status(registration, CANCELLED, status=status, waitlist_position=position,
+                           registered_at=now, cancelled_at=None, promoted_at=None,
                            attendance=None, checked_in_at=None, attendance_marked_at=None,
                            attendance_marked_by_id=None):
             raise DomainError(_already_message(REGISTERED))
-    _seat_or_queue(registration, offering)
     audit.record(user, "registration.create", offering, status=registration.status,
                  waitlist_position=registration.waitlist_position)
     if notify:
@@ -189,13 +196,22 @@ def register(user: User, offering: Offering, *, notify: bool = True) -> Registra
     return registration
 
 
-def _seat_or_queue(registration: Registration, offering: Offering) -> None:
-    """A seat if one is free, else the back of the one waitlist staff and externals share."""
+def _place_of(user: User, offering: Offering) -> Registration | None:
+    return db.session.execute(select(Registration).where(
+        Registration.offering_id == offering.id, Registration.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def _seat_or_position(offering: Offering) -> tuple[str, int | None]:
+    """A seat if one is free, else the back of the one waitlist staff and externals share:
+    the status and waitlist position a registration takes."""
     if _take_seat(offering):
-        registration.status = REGISTERED
-        registration.waitlist_position = None
-    else:
-        registration.waitlist_position = _next_waitlist_position(offering)
+        return REGISTERED, None
+    return WAITLISTED, _next_waitlist_position(offering)
+
+
+def _seat_or_queue(registration: Registration, offering: Offering) -> None:
+    registration.status, registration.waitlist_position = _seat_or_position(offering)
     db.session.flush()
 
 
