@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select, union_all
 
 from lms.content.checker import PROMPT_ID, Checker, Where
 from lms.content.kinds import Records, StepKind, Visit
@@ -176,13 +176,16 @@ def read_form(form: Posted) -> dict[str, Any]:
 
 
 # Built once (the learner's pages run it on every request), its parameters bound at each
-# call: own submissions, and submitted group reflections the person co-authors.
-CREDITED = (select(Submission).where(
-    Submission.step_id.in_(bindparam("step_ids", expanding=True)),
-    or_(Submission.user_id == bindparam("user_id"),
-        Submission.id.in_(select(submission_coauthors.c.submission_id)
-                          .where(submission_coauthors.c.user_id == bindparam("user_id")))
-        & Submission.status.in_(SUBMITTED_STATES)))
+# call: own submissions, and submitted group reflections the person co-authors. The two
+# are found apart and joined by id: as one OR, PostgreSQL scans every submission.
+_STEPS = bindparam("step_ids", expanding=True)
+CREDITED = (select(Submission).where(Submission.id.in_(union_all(
+    select(Submission.id).where(Submission.step_id.in_(_STEPS),
+                                Submission.user_id == bindparam("user_id")),
+    select(submission_coauthors.c.submission_id)
+    .join(Submission, Submission.id == submission_coauthors.c.submission_id)
+    .where(submission_coauthors.c.user_id == bindparam("user_id"),
+           Submission.step_id.in_(_STEPS), Submission.status.in_(SUBMITTED_STATES)))))
     .order_by(Submission.id))
 
 
