@@ -289,10 +289,9 @@ def test_live_session_list(client, auth, make_user, make_department, count_queri
     assert counter.count == 6, listing(counter)
 
 
-@sized
-def test_registration(client, auth, make_user, count_queries, listing, size):
-    learner = make_user()
-    [offering] = add_sessions(add_people(size), 1, starts_in_days=7)
+def _full_with_a_waitlist(seated: list[int], size: int) -> tuple[int, list[int]]:
+    """An offering a week ahead whose seats ``seated`` fill, and half as many waiting."""
+    [offering] = add_sessions(seated, 1, starts_in_days=7)
     waiting = add_people(size // 2)
     insert_rows(Registration, [
         {"offering_id": offering, "user_id": u, "status": "waitlisted", "waitlist_position": n + 1,
@@ -300,6 +299,13 @@ def test_registration(client, auth, make_user, count_queries, listing, size):
     db.session.execute(sa.update(Offering).values(capacity=size, seats_taken=size,
                                                   waitlist_counter=len(waiting)))
     db.session.commit()
+    return offering, waiting
+
+
+@sized
+def test_registration(client, auth, make_user, count_queries, listing, size):
+    learner = make_user()
+    offering, waiting = _full_with_a_waitlist(add_people(size), size)
     auth.login(learner)
 
     with count_queries() as counter:
@@ -317,14 +323,7 @@ def test_registration(client, auth, make_user, count_queries, listing, size):
 @sized
 def test_cancellation(client, auth, make_user, count_queries, listing, size):
     learner = make_user()
-    [offering] = add_sessions(add_people(size - 1) + [learner.id], 1, starts_in_days=7)
-    waiting = add_people(size // 2)
-    insert_rows(Registration, [
-        {"offering_id": offering, "user_id": u, "status": "waitlisted", "waitlist_position": n + 1,
-         "registered_at": days_ago(1)} for n, u in enumerate(waiting)])
-    db.session.execute(sa.update(Offering).values(capacity=size, seats_taken=size,
-                                                  waitlist_counter=len(waiting)))
-    db.session.commit()
+    offering, _waiting = _full_with_a_waitlist(add_people(size - 1) + [learner.id], size)
     auth.login(learner)
 
     with count_queries() as counter:
