@@ -110,6 +110,7 @@ def register(app: Flask) -> None:
             "languages": LANGUAGES,
             "nav_links": nav_links,
             "nav_badge": nav_badge,
+            "fixed_url": fixed_url,
         }
 
 
@@ -125,7 +126,7 @@ def nav_links() -> list[NavLink]:
     page shows it (htmx fragments do not)."""
     if "_nav_links" not in g:
         items = navigation_for(current_user)
-        urls = [_endpoint_url(endpoint) for endpoint, _label in items]
+        urls = [fixed_url(endpoint) for endpoint, _label in items]
         current, value = _current_item(urls)
         g._nav_links = [NavLink(endpoint, label, url, value if index == current else "")
                         for index, ((endpoint, label), url) in enumerate(zip(items, urls,
@@ -133,13 +134,14 @@ def nav_links() -> list[NavLink]:
     return g._nav_links
 
 
-def _endpoint_url(endpoint: str) -> str:
-    """``url_for(endpoint)`` of an endpoint without arguments: the same for every request
-    under one script root, so it is worked out once."""
-    urls = current_app.extensions.setdefault("lms.navigation_urls", {})
-    key = (request.script_root, endpoint)
+def fixed_url(endpoint: str, **values: str) -> str:
+    """``url_for(endpoint, **values)`` for an address that is the same for every request
+    under one script root (navigation, a static file), worked out once: every page
+    links some dozen of them."""
+    urls = current_app.extensions.setdefault("lms.fixed_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
     if key not in urls:
-        urls[key] = url_for(endpoint)
+        urls[key] = url_for(endpoint, **values)
     return urls[key]
 
 
@@ -150,11 +152,13 @@ def _current_item(urls: list[str]) -> tuple[int | None, str]:
     the longest prefix of this one is "true" (a review under "Review queue", not also
     under "My reflections"). Home marks only itself.
     """
+    here = request.script_root + request.path  # addresses carry the script root too
+    home = fixed_url("main.home")
     best, best_length = None, 0
     for index, address in enumerate(urls):
-        if address == request.path:
+        if address == here:
             return index, "page"
-        if address != "/" and request.path.startswith(address.rstrip("/") + "/") \
+        if address != home and here.startswith(address.rstrip("/") + "/") \
                 and len(address) > best_length:
             best, best_length = index, len(address)
     return best, "true"

@@ -66,3 +66,13 @@ def test_navigation_follows_roles(app, client, make_user, auth, monkeypatch):
     assert 'href="/privacy"' in page and ">Privacy notice<" in page
     assert 'href="/admin/"' not in page
     assert '<a href="/" aria-current="page">Home</a>' in page
+
+
+def test_the_addresses_every_page_links_are_worked_out_once_per_script_root(
+        app, client, auth, make_user):
+    auth.login(make_user())
+    for root in ("", "/lms", ""):
+        page = client.get("/plans/", base_url=f"http://localhost{root}/").get_data(as_text=True)
+        assert f'href="{root}/static/css/app.css' in page
+        assert f'<a href="{root}/profile">' in page and f'action="{root}/auth/logout"' in page
+        assert f'<a href="{root}/plans/" aria-current="page">' in page
