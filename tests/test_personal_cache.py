@@ -254,3 +254,24 @@ def test_a_cache_time_of_zero_keeps_nothing(tmp_path):
         for _ in range(2):
             personal_cache.cached(1, "panel", lambda: calls.append(1) or "html")
         assert len(calls) == 2  # worked out each time, not kept "forever"
+
+
+def test_a_page_reads_the_generations_once_and_again_after_its_own_commit(
+        app, client, auth, make_user, monkeypatch):
+    store = app.extensions[personal_cache.GENERATIONS_KEY]
+    reads = []
+    read_many = store.get_many
+    monkeypatch.setattr(store, "get_many", lambda *keys: reads.append(keys) or read_many(*keys))
+    person = make_user()
+    auth.login(person)
+    client.get("/events/")
+    reads.clear()
+
+    client.get("/events/")  # its kept sessions list and the navigation's count
+    assert len(reads) == 1
+
+    with app.test_request_context("/"):
+        before = personal_cache.generation(person.id)
+        person.pronouns = "she/her"
+        db.session.commit()
+        assert personal_cache.generation(person.id) != before

@@ -39,7 +39,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 
 from cachelib import FileSystemCache
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,7 @@ PERSONAL_BULK_TABLES = frozenset({"obligations"})
 PENDING_KEY = "personal_cache.pending"
 GENERATIONS_KEY = "lms.cache_generations"
 PEOPLE_OPTION = "personal_cache_people"
+READ_KEY = "_personal_cache_generations"  # on ``g``: what this request read of them
 
 
 def _person_key(user_id: int) -> str:
@@ -85,24 +86,36 @@ def _generations():
 
 
 def generation(user_id: int) -> str:
-    """The person's and everyone's generation, read together (one round trip)."""
-    store = _generations()
-    mine, shared = store.get_many(_person_key(user_id), EVERYONE)
-    if mine is None or shared is None:
-        mine = mine or _token()
-        shared = shared or _token()
-        store.set_many({_person_key(user_id): mine, EVERYONE: shared}, timeout=0)
-    return f"{shared}.{mine}"
+    """The person's and everyone's generation, read together (one round trip) once per
+    request: a page may look up several entries (its body, the navigation's counts)."""
+    read = g.setdefault(READ_KEY, {}) if has_request_context() else {}
+    if user_id not in read:
+        store = _generations()
+        mine, shared = store.get_many(_person_key(user_id), EVERYONE)
+        if mine is None or shared is None:
+            mine = mine or _token()
+            shared = shared or _token()
+            store.set_many({_person_key(user_id): mine, EVERYONE: shared}, timeout=0)
+        read[user_id] = f"{shared}.{mine}"
+    return read[user_id]
+
+
+def _forget_read() -> None:
+    """Generations are moving: what this request read of them is no longer theirs."""
+    if has_app_context():
+        g.pop(READ_KEY, None)
 
 
 def forget_people(user_ids: Iterable[int]) -> None:
     """Everything cached for these people is stale from now on."""
+    _forget_read()
     ids = {int(i) for i in user_ids if i is not None}
     if ids:
         _generations().set_many({_person_key(i): _token() for i in ids}, timeout=0)
 
 
 def forget_everyone() -> None:
+    _forget_read()
     _generations().set(EVERYONE, _token(), timeout=0)
 
 
