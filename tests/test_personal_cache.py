@@ -275,3 +275,20 @@ def test_a_page_reads_the_generations_once_and_again_after_its_own_commit(
         person.pronouns = "she/her"
         db.session.commit()
         assert personal_cache.generation(person.id) != before
+
+
+def test_a_kept_value_that_time_made_stale_is_worked_out_and_kept_again(app):
+    with app.test_request_context("/"):
+        made = []
+
+        def compute():
+            made.append(1)
+            return len(made)
+
+        def good(value):
+            return value > 1  # the first value is stale once kept
+
+        assert personal_cache.cached(7, "list", compute, still_good=good) == 1
+        assert personal_cache.cached(7, "list", compute, still_good=good) == 2  # made again
+        assert personal_cache.cached(7, "list", compute, still_good=good) == 2  # and kept
+        assert len(made) == 2

@@ -92,10 +92,9 @@ def _kept_sessions() -> Markup:
     person and language in ``personal_cache`` (every registration, offering or training
     written moves a generation it is kept under) until the first moment time alone
     changes them."""
-    valid_until, html = personal_cache.cached(
-        current_user.id, f"events:sessions:{get_locale()}", _render_sessions)
-    if valid_until is not None and valid_until <= utcnow():
-        valid_until, html = _render_sessions()
+    _valid_until, html = personal_cache.cached(
+        current_user.id, f"events:sessions:{get_locale()}", _render_sessions,
+        still_good=lambda kept: kept[0] is None or kept[0] > utcnow())
     return with_csrf_token(html)
 
 

@@ -123,11 +123,13 @@ def key(user_id: int, name: str, generation_token: str) -> str:
     return f"p{user_id}:{generation_token}:{duedates.today().isoformat()}:{name}"
 
 
-def cached(user_id: int, name: str, compute: Callable[[], object]):
-    """``compute()``'s value for this person, from the cache while nothing changed."""
+def cached(user_id: int, name: str, compute: Callable[[], object],
+           still_good: Callable[[object], bool] | None = None):
+    """``compute()``'s value for this person, from the cache while nothing changed (and,
+    with ``still_good``, while the kept value passes it: a list that time alone changes)."""
     entry = key(user_id, name, generation(user_id))
     value = cache.get(entry)
-    if value is None:
+    if value is None or (still_good is not None and not still_good(value)):
         value = compute()
         cache.set(entry, value, timeout=current_app.config["LMS_CACHE_SECONDS"])
     return value
